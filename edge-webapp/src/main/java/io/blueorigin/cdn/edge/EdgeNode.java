@@ -1,0 +1,14 @@
+package io.blueorigin.cdn.edge;
+
+import io.blueorigin.cdn.proxy.ProxyConfig;
+import io.blueorigin.cdn.proxy.ProxyNode;
+
+/** Starts an edge node: {@link EdgeServlet} on the node server. */
+public final class EdgeNode {
+    private EdgeNode() {}
+
+    /** @throws io.blueorigin.cdn.runtime.StartupException when the node cannot start (busy port, bad setting) */
+    public static ProxyNode start(ProxyConfig config) {
+        return ProxyNode.start(config, new EdgeServlet(config));
+    }
+}

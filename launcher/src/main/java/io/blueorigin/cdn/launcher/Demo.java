@@ -1,0 +1,185 @@
+package io.blueorigin.cdn.launcher;
+
+import static java.util.Objects.requireNonNull;
+
+import io.blueorigin.cdn.admin.AdminConfig;
+import io.blueorigin.cdn.admin.AdminNode;
+import io.blueorigin.cdn.admin.db.DatabaseConfig;
+import io.blueorigin.cdn.edge.EdgeNode;
+import io.blueorigin.cdn.origin.DemoOrigin;
+import io.blueorigin.cdn.origin.OriginConfig;
+import io.blueorigin.cdn.proxy.ProxyConfig;
+import io.blueorigin.cdn.proxy.ProxyNode;
+import io.blueorigin.cdn.proxy.UpstreamConfig;
+import io.blueorigin.cdn.runtime.Node;
+import io.blueorigin.cdn.runtime.NodeIdentity;
+import io.blueorigin.cdn.runtime.Role;
+import io.blueorigin.cdn.runtime.ServerConfig;
+import io.blueorigin.cdn.shield.ShieldNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The demo topology in one process, as in the seeds' full-system lab:
+ *
+ * <pre>
+ *   client ─► edge-nyc :8080 ─┐
+ *                             ├─► shield-iad :8082 ─► origin :9001
+ *   client ─► edge-lhr :8081 ─┘
+ *   admin :9000 ── embedded PostgreSQL (data under --data-dir)
+ * </pre>
+ *
+ * Every node also listens on its management port (traffic port + 10000). Nodes start dependencies first
+ * (database, admin, origin, shield, edges) and stop in reverse. With {@link Ports#EPHEMERAL} every port is
+ * picked free, for tests that run beside a real demo.
+ */
+public final class Demo implements AutoCloseable {
+    /** Which ports the demo binds. */
+    public enum Ports {
+        /** admin 9000, origin 9001, shield 8082, edges 8080 and 8081; management +10000. */
+        STANDARD,
+        /** Free ports picked by the OS (tests). */
+        EPHEMERAL
+    }
+
+    /**
+     * @param dataDir where PostgreSQL's data, the admin token and access logs live
+     * @param host address every node binds
+     * @param ports fixed demo ports or ephemeral ones
+     */
+    public record Spec(Path dataDir, String host, Ports ports) {
+        public Spec {
+            requireNonNull(dataDir, "dataDir is null");
+            requireNonNull(host, "host is null");
+            requireNonNull(ports, "ports is null");
+        }
+    }
+
+    private final Spec spec;
+    private final DemoPostgres postgres;
+    private final AdminNode admin;
+    private final DemoOrigin origin;
+    private final ProxyNode shield;
+    private final List<ProxyNode> edges;
+    /** Everything started, in start order; closed in reverse. */
+    private final List<AutoCloseable> started;
+
+    private Demo(Spec spec, DemoPostgres postgres, AdminNode admin, DemoOrigin origin, ProxyNode shield,
+            List<ProxyNode> edges, List<AutoCloseable> started) {
+        this.spec = spec;
+        this.postgres = postgres;
+        this.admin = admin;
+        this.origin = origin;
+        this.shield = shield;
+        this.edges = List.copyOf(edges);
+        this.started = List.copyOf(started);
+    }
+
+    /** Starts the topology; on failure stops whatever had started and rethrows. */
+    public static Demo start(Spec spec) {
+        List<AutoCloseable> started = new ArrayList<>();
+        try {
+            Path dataDir = spec.dataDir().toAbsolutePath().normalize();
+            Files.createDirectories(dataDir.resolve("logs"));
+            DemoPostgres postgres = DemoPostgres.start(dataDir.resolve("postgres"));
+            started.add(postgres);
+
+            AdminNode admin = AdminNode.start(new AdminConfig(new NodeIdentity(Role.ADMIN, "admin", "local"),
+                    server(spec, 9000, dataDir, "admin"),
+                    new DatabaseConfig(postgres.jdbcUrl(), "postgres", "", 10, Duration.ofSeconds(5), true),
+                    Optional.of(dataDir.resolve("admin.token"))));
+            started.add(admin);
+
+            DemoOrigin origin = DemoOrigin.start(new OriginConfig(new NodeIdentity(Role.ORIGIN, "origin", "local"),
+                    server(spec, 9001, dataDir, null), Duration.ofMillis(50), Duration.ofSeconds(60), Duration.ofDays(1)));
+            started.add(origin);
+
+            ProxyNode shield = ShieldNode.start(new ProxyConfig(NodeIdentity.of(Role.SHIELD, "iad"),
+                    server(spec, 8082, dataDir, "shield-iad"), UpstreamConfig.of(origin.uri())));
+            started.add(shield);
+
+            List<ProxyNode> edges = new ArrayList<>();
+            int port = 8080;
+            for (String pop : List.of("nyc", "lhr")) {
+                ProxyNode edge = EdgeNode.start(new ProxyConfig(NodeIdentity.of(Role.EDGE, pop),
+                        server(spec, port++, dataDir, "edge-" + pop), UpstreamConfig.of(shield.uri())));
+                started.add(edge);
+                edges.add(edge);
+            }
+            return new Demo(spec, postgres, admin, origin, shield, edges, started);
+        } catch (java.io.IOException e) {
+            stop(started);
+            throw new io.blueorigin.cdn.runtime.StartupException("cannot create the demo's data directory "
+                    + spec.dataDir() + " (--data-dir): " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            stop(started);
+            throw e;
+        }
+    }
+
+    private static ServerConfig server(Spec spec, int standardPort, Path dataDir, String accessLogName) {
+        int port = spec.ports() == Ports.STANDARD ? standardPort : 0;
+        return new ServerConfig(spec.host(), port, spec.host(), ServerConfig.defaultManagementPort(port), 200,
+                Duration.ofSeconds(30), Duration.ofSeconds(2),
+                Optional.ofNullable(accessLogName).map(n -> dataDir.resolve("logs").resolve(n + "-access.log")));
+    }
+
+    private static void stop(List<AutoCloseable> started) {
+        List<AutoCloseable> reverse = new ArrayList<>(started);
+        java.util.Collections.reverse(reverse);
+        NodeRunner.closeAll(reverse);
+    }
+
+    public AdminNode admin() {
+        return admin;
+    }
+
+    public DemoOrigin origin() {
+        return origin;
+    }
+
+    public ProxyNode shield() {
+        return shield;
+    }
+
+    /** The edges, nyc first. */
+    public List<ProxyNode> edges() {
+        return edges;
+    }
+
+    /** The table printed at start: every node's URLs, the admin token, what to try. */
+    public String describe() {
+        StringBuilder out = new StringBuilder();
+        out.append("\nBlue Origin CDN demo is up (data in ").append(spec.dataDir()).append(")\n\n");
+        out.append(String.format("  %-11s %-7s %-28s %s%n", "node", "role", "traffic", "management"));
+        List<Node> nodes = new ArrayList<>(edges);
+        nodes.add(shield);
+        nodes.add(origin);
+        nodes.add(admin);
+        for (Node node : nodes) {
+            out.append(String.format("  %-11s %-7s %-28s %s%n", node.identity().name(), node.identity().role().label(),
+                    node.uri(), node.managementUri() + "/healthz"));
+        }
+        out.append(String.format("  %-11s %-7s %s%n", "postgres", "db", postgres.jdbcUrl() + " (user postgres)"));
+        out.append('\n');
+        Path tokenFile = spec.dataDir().resolve("admin.token");
+        out.append(admin.bootstrapToken()
+                .map(t -> "Admin token (shown once, also in " + tokenFile + "):\n  " + t + "\n")
+                .orElse("Admin token: created on the first start, in " + tokenFile + "\n"));
+        ProxyNode nyc = edges.get(0);
+        out.append("\nTry it:\n");
+        out.append("  curl -si ").append(nyc.uri()).append("/item/1        # through edge-nyc, shield-iad, origin\n");
+        out.append("  curl -s ").append(origin.uri()).append("/_origin/stats  # what reached the origin\n");
+        out.append("\nCtrl-C stops everything.\n");
+        return out.toString();
+    }
+
+    @Override
+    public void close() {
+        stop(started);
+    }
+}

@@ -1,0 +1,230 @@
+package io.blueorigin.cdn.launcher;
+
+import io.blueorigin.cdn.admin.AdminConfig;
+import io.blueorigin.cdn.admin.AdminNode;
+import io.blueorigin.cdn.admin.db.Database;
+import io.blueorigin.cdn.edge.EdgeNode;
+import io.blueorigin.cdn.launcher.config.ConfigValues;
+import io.blueorigin.cdn.launcher.config.NodeConfigs;
+import io.blueorigin.cdn.launcher.config.Settings;
+import io.blueorigin.cdn.origin.DemoOrigin;
+import io.blueorigin.cdn.runtime.Node;
+import io.blueorigin.cdn.runtime.Role;
+import io.blueorigin.cdn.runtime.StartupException;
+import io.blueorigin.cdn.shield.ShieldNode;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code blue-origin <command>}: the launcher's entry point.
+ *
+ * <pre>
+ *   demo      the whole topology on one machine (embedded PostgreSQL, admin, origin, shield, edges nyc and lhr)
+ *   edge      an edge node          (edge --port 8080 --upstream http://shield:8082)
+ *   shield    a shield node         (shield --port 8082 --upstream http://origin:9001)
+ *   admin     the control plane     (admin --db-url jdbc:postgresql://db:5432/cdn); admin migrate
+ *   origin    the demo origin       (origin --port 9001)
+ *   settings  every configuration key, its default and meaning
+ * </pre>
+ *
+ * Exit status: 0 after a clean stop, 2 for a configuration or start-up error (one line on stderr naming
+ * the key or port to change), 1 for anything unexpected.
+ */
+@Command(name = "blue-origin", mixinStandardHelpOptions = true, version = "Blue Origin CDN 0.1.0",
+        description = "Blue Origin CDN: edge caches, origin shields and an admin control plane.",
+        subcommands = {Main.DemoCommand.class, Main.EdgeCommand.class, Main.ShieldCommand.class,
+                Main.AdminCommand.class, Main.OriginCommand.class, Main.SettingsCommand.class,
+                CommandLine.HelpCommand.class})
+public final class Main implements Callable<Integer> {
+    /** Exit status for configuration and start-up errors. */
+    static final int EXIT_CONFIG = 2;
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the command line and returns the exit status (tests call this directly). */
+    static int run(String... args) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (e instanceof StartupException) {
+                commandLine.getErr().println("blue-origin: " + e.getMessage());
+                return EXIT_CONFIG;
+            }
+            throw e;
+        });
+        cli.setExitCodeExceptionMapper(e -> e instanceof StartupException || e instanceof CommandLine.ParameterException
+                ? EXIT_CONFIG : 1);
+        return cli.execute(args);
+    }
+
+    @Override
+    public Integer call() {
+        new CommandLine(this).usage(System.out);
+        return 0;
+    }
+
+    /** Loads a node's settings from its file, its flags and the environment. */
+    static ConfigValues load(Role role, NodeOptions options, Map<String, String> roleFlags, Map<String, String> roleFlagNames) {
+        NodeOptions.Flags flags = options.flags(roleFlags, roleFlagNames);
+        return ConfigValues.load(role, Optional.ofNullable(options.config), flags.values(), flags.names(), System.getenv());
+    }
+
+    static Map<String, String> flag(String key, @Nullable String value) {
+        Map<String, String> map = new LinkedHashMap<>();
+        if (value != null) {
+            map.put(key, value);
+        }
+        return map;
+    }
+
+    static int serve(Node node) throws InterruptedException {
+        System.out.println(node.identity().name() + " serving on " + node.uri() + " (management " + node.managementUri()
+                + "/healthz); Ctrl-C stops it");
+        NodeRunner.runUntilStopped(List.of(node));
+        return 0;
+    }
+
+    @Command(name = "edge", mixinStandardHelpOptions = true,
+            description = "Run an edge: a caching reverse proxy near users. With --upstream pointing at an origin and "
+                    + "no admin it is a standalone cache (like Varnish in front of one origin).")
+    static final class EdgeCommand implements Callable<Integer> {
+        @Mixin
+        NodeOptions options = new NodeOptions();
+
+        @Option(names = "--upstream", paramLabel = "URL", description = "upstream.url: the shield or origin to fetch from.")
+        @Nullable String upstream;
+
+        @Override
+        public Integer call() throws Exception {
+            ConfigValues values = load(Role.EDGE, options, flag("upstream.url", upstream), Map.of("upstream.url", "--upstream"));
+            return serve(EdgeNode.start(NodeConfigs.proxy(values)));
+        }
+    }
+
+    @Command(name = "shield", mixinStandardHelpOptions = true,
+            description = "Run a shield: the mid-tier cache between edges and the origin.")
+    static final class ShieldCommand implements Callable<Integer> {
+        @Mixin
+        NodeOptions options = new NodeOptions();
+
+        @Option(names = "--upstream", paramLabel = "URL", description = "upstream.url: the origin to fetch from.")
+        @Nullable String upstream;
+
+        @Override
+        public Integer call() throws Exception {
+            ConfigValues values = load(Role.SHIELD, options, flag("upstream.url", upstream), Map.of("upstream.url", "--upstream"));
+            return serve(ShieldNode.start(NodeConfigs.proxy(values)));
+        }
+    }
+
+    @Command(name = "admin", mixinStandardHelpOptions = true, subcommands = AdminCommand.MigrateCommand.class,
+            description = "Run the admin control plane over PostgreSQL (migrations are applied at start unless "
+                    + "db.migrate-on-start=false).")
+    static final class AdminCommand implements Callable<Integer> {
+        @Mixin
+        NodeOptions options = new NodeOptions();
+
+        @Option(names = "--db-url", paramLabel = "JDBC_URL", description = "db.url: jdbc:postgresql://host:5432/database")
+        @Nullable String dbUrl;
+
+        @Option(names = "--db-user", paramLabel = "USER", description = "db.user (password: CDN_DB_PASSWORD).")
+        @Nullable String dbUser;
+
+        @Option(names = "--bootstrap-token-file", paramLabel = "FILE",
+                description = "admin.bootstrap-token-file: where to write the first admin token.")
+        @Nullable String tokenFile;
+
+        ConfigValues values() {
+            Map<String, String> flags = flag("db.url", dbUrl);
+            flags.putAll(flag("db.user", dbUser));
+            flags.putAll(flag("admin.bootstrap-token-file", tokenFile));
+            return load(Role.ADMIN, options, flags, Map.of("db.url", "--db-url", "db.user", "--db-user",
+                    "admin.bootstrap-token-file", "--bootstrap-token-file"));
+        }
+
+        @Override
+        public Integer call() throws Exception {
+            AdminNode admin = AdminNode.start(NodeConfigs.admin(values()));
+            admin.bootstrapToken().ifPresent(token -> System.out.println("Bootstrap admin token (shown once): " + token));
+            return serve(admin);
+        }
+
+        @Command(name = "migrate", mixinStandardHelpOptions = true,
+                description = "Apply pending database migrations and exit.")
+        static final class MigrateCommand implements Callable<Integer> {
+            @CommandLine.ParentCommand
+            @Nullable AdminCommand parent;
+
+            @Override
+            public Integer call() {
+                AdminConfig config = NodeConfigs.admin(java.util.Objects.requireNonNull(parent).values());
+                var forced = new io.blueorigin.cdn.admin.db.DatabaseConfig(config.database().url(), config.database().user(),
+                        config.database().password(), 2, config.database().connectTimeout(), true);
+                try (Database ignored = Database.open(forced, "migrate")) {
+                    System.out.println("database schema is up to date");
+                }
+                return 0;
+            }
+        }
+    }
+
+    @Command(name = "origin", mixinStandardHelpOptions = true,
+            description = "Run the demo origin (/item/{n}, /article/{n}, /static/{size}, /echo, /_origin/stats).")
+    static final class OriginCommand implements Callable<Integer> {
+        @Mixin
+        NodeOptions options = new NodeOptions();
+
+        @Option(names = "--delay", paramLabel = "DURATION", description = "origin.delay: processing delay (default 50ms).")
+        @Nullable String delay;
+
+        @Override
+        public Integer call() throws Exception {
+            ConfigValues values = load(Role.ORIGIN, options, flag("origin.delay", delay), Map.of("origin.delay", "--delay"));
+            return serve(DemoOrigin.start(NodeConfigs.origin(values)));
+        }
+    }
+
+    @Command(name = "demo", mixinStandardHelpOptions = true,
+            description = "Run the whole topology on this machine: embedded PostgreSQL, admin :9000, origin :9001, "
+                    + "shield :8082, edges nyc :8080 and lhr :8081 (management ports +10000).")
+    static final class DemoCommand implements Callable<Integer> {
+        @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "./var/demo",
+                description = "Where the demo keeps PostgreSQL, the admin token and logs (default: ${DEFAULT-VALUE}).")
+        Path dataDir = Path.of("./var/demo");
+
+        @Option(names = "--host", paramLabel = "ADDR", defaultValue = "127.0.0.1",
+                description = "Address every node binds (default: ${DEFAULT-VALUE}).")
+        String host = "127.0.0.1";
+
+        @Override
+        public Integer call() throws Exception {
+            Demo demo = Demo.start(new Demo.Spec(dataDir, host, Demo.Ports.STANDARD));
+            System.out.println(demo.describe());
+            NodeRunner.runUntilStopped(List.of(demo));
+            return 0;
+        }
+    }
+
+    @Command(name = "settings", mixinStandardHelpOptions = true,
+            description = "Print every configuration key with its roles, type, default and meaning (Markdown).")
+    static final class SettingsCommand implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            PrintWriter out = new PrintWriter(System.out, true);
+            out.print(Settings.markdownTable());
+            out.flush();
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,132 @@
+package io.blueorigin.cdn.launcher.config;
+
+import static io.blueorigin.cdn.runtime.Role.ADMIN;
+import static io.blueorigin.cdn.runtime.Role.EDGE;
+import static io.blueorigin.cdn.runtime.Role.ORIGIN;
+import static io.blueorigin.cdn.runtime.Role.SHIELD;
+
+import io.blueorigin.cdn.runtime.Role;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * The catalogue of every configuration key, its type, default and meaning: the one source for validation,
+ * for {@code blue-origin settings} and for the README's settings table (a test keeps them in step). Add a
+ * key here first; a key missing from the catalogue is rejected at start as unknown.
+ */
+public final class Settings {
+
+    /** Every key, in the order of the settings table. */
+    public static final List<Setting> ALL = List.of(
+            // identity
+            Setting.of("node.pop", ValueType.TOKEN, "local",
+                    "Point of presence this node serves (e.g. nyc); part of the default node name."),
+            Setting.derived("node.name", ValueType.TOKEN, "<role>-<pop>",
+                    "Unique node name, shown in Via, Cache-Status, metrics labels, thread names and logs."),
+            // listening
+            Setting.of("server.host", ValueType.HOST, "0.0.0.0", "Address the traffic port binds."),
+            new Setting("server.port", ValueType.PORT, EnumSet.allOf(Role.class),
+                    new EnumMap<>(Map.of(EDGE, "8080", SHIELD, "8082", ADMIN, "9000", ORIGIN, "9001")),
+                    "edge 8080, shield 8082, admin 9000, origin 9001",
+                    "Traffic port (customer requests, or the API for admin); 0 picks a free port."),
+            Setting.of("server.max-threads", ValueType.INT, "200", "Upper bound of the traffic thread pool."),
+            Setting.of("server.idle-timeout", ValueType.DURATION, "30s", "A client connection idle this long is closed."),
+            Setting.of("server.stop-timeout", ValueType.DURATION, "5s",
+                    "On SIGTERM, how long in-flight requests may run before the node stops anyway."),
+            Setting.derived("management.host", ValueType.HOST, "server.host",
+                    "Address the management port binds (/healthz, /readyz, /metrics)."),
+            Setting.derived("management.port", ValueType.PORT, "server.port + 10000",
+                    "Management port: /healthz, /readyz, /metrics, so no customer path is shadowed."),
+            Setting.derived("access-log.path", ValueType.PATH, "none (off)",
+                    "File for the access log (NCSA combined); unset for none."),
+            // upstream (edge and shield)
+            Setting.derived("upstream.url", ValueType.URL, "required",
+                    "Where misses go: the shield for an edge, the origin for a shield or a single-box edge.",
+                    EDGE, SHIELD),
+            Setting.of("upstream.connect-timeout", ValueType.DURATION, "2s",
+                    "A TCP connect to the upstream taking longer fails the fetch (502).", EDGE, SHIELD),
+            Setting.of("upstream.read-timeout", ValueType.DURATION, "30s",
+                    "No byte from the upstream for this long fails the fetch (504).", EDGE, SHIELD),
+            Setting.of("upstream.max-connections", ValueType.INT, "256",
+                    "Most connections open to the upstream at once.", EDGE, SHIELD),
+            // admin
+            Setting.derived("db.url", ValueType.JDBC_URL, "required",
+                    "PostgreSQL JDBC URL of the control plane's database.", ADMIN),
+            Setting.of("db.user", ValueType.STRING, "postgres", "Database user.", ADMIN),
+            Setting.of("db.password", ValueType.STRING, "",
+                    "Database password; the CDN_DB_PASSWORD environment variable overrides it.", ADMIN),
+            Setting.of("db.pool-size", ValueType.INT, "10", "Most pooled database connections.", ADMIN),
+            Setting.of("db.connect-timeout", ValueType.DURATION, "5s",
+                    "How long a request waits for a database connection before answering 503.", ADMIN),
+            Setting.of("db.migrate-on-start", ValueType.BOOLEAN, "true",
+                    "Apply pending schema migrations at start; when false, pending migrations stop the process.", ADMIN),
+            Setting.derived("admin.bootstrap-token-file", ValueType.PATH, "none (printed only)",
+                    "Where to write the bootstrap admin token when the first start creates it (mode 0600).", ADMIN),
+            // demo origin
+            Setting.of("origin.delay", ValueType.DURATION, "50ms",
+                    "Processing delay before each content response (?delay_ms=N overrides per request).", ORIGIN),
+            Setting.of("origin.page-max-age", ValueType.DURATION, "60s",
+                    "max-age of /item/{n} and /article/{n}.", ORIGIN),
+            Setting.of("origin.static-max-age", ValueType.DURATION, "1d", "max-age of /static/{size}.", ORIGIN));
+
+    /** Keys by name. */
+    private static final Map<String, Setting> BY_KEY = ALL.stream()
+            .collect(Collectors.toMap(Setting::key, s -> s, (a, b) -> {
+                throw new IllegalStateException("duplicate key " + a.key());
+            }, LinkedHashMap::new));
+
+    private Settings() {}
+
+    public static Optional<Setting> find(String key) {
+        return Optional.ofNullable(BY_KEY.get(key));
+    }
+
+    /** The known key closest to {@code key} (edit distance at most 3), to suggest for a typo. */
+    public static Optional<String> closest(String key) {
+        return ALL.stream()
+                .map(Setting::key)
+                .map(k -> Map.entry(k, distance(k, key)))
+                .filter(e -> e.getValue() <= 3)
+                .min(Comparator.comparingInt(Map.Entry::getValue))
+                .map(Map.Entry::getKey);
+    }
+
+    private static int distance(String a, String b) {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                current[j] = Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+            }
+            int[] t = previous;
+            previous = current;
+            current = t;
+        }
+        return previous[b.length()];
+    }
+
+    /** The settings table as Markdown (README and {@code blue-origin settings}). */
+    public static String markdownTable() {
+        StringBuilder out = new StringBuilder("| key | roles | type | default | meaning |\n|---|---|---|---|---|\n");
+        for (Setting s : ALL) {
+            String roles = s.roles().size() == Role.values().length ? "all"
+                    : s.roles().stream().sorted().map(Role::label).collect(Collectors.joining(", "));
+            out.append("| `").append(s.key()).append("` | ").append(roles).append(" | ")
+                    .append(s.type().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')).append(" | ")
+                    .append(s.defaultText().isEmpty() ? "(empty)" : s.defaultText()).append(" | ")
+                    .append(s.description()).append(" |\n");
+        }
+        return out.toString();
+    }
+}

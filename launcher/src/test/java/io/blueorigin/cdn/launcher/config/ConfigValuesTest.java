@@ -1,0 +1,163 @@
+package io.blueorigin.cdn.launcher.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.blueorigin.cdn.admin.AdminConfig;
+import io.blueorigin.cdn.origin.OriginConfig;
+import io.blueorigin.cdn.proxy.ProxyConfig;
+import io.blueorigin.cdn.runtime.Role;
+import io.blueorigin.cdn.runtime.ServerConfig;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigValuesTest {
+    @TempDir
+    Path dir;
+
+    private Path yaml(String name, String text) throws IOException {
+        Path file = dir.resolve(name);
+        Files.writeString(file, text);
+        return file;
+    }
+
+    private static ConfigValues load(Role role, Path file) {
+        return ConfigValues.load(role, Optional.of(file), Map.of(), Map.of(), Map.of());
+    }
+
+    @Test
+    void defaultsServeASingleMachine() {
+        ConfigValues v = ConfigValues.load(Role.EDGE, Optional.empty(), Map.of("upstream.url", "http://127.0.0.1:9001"),
+                Map.of("upstream.url", "--upstream"), Map.of());
+        ProxyConfig edge = NodeConfigs.proxy(v);
+        assertThat(edge.identity().name()).isEqualTo("edge-local");
+        assertThat(edge.server().host()).isEqualTo("0.0.0.0");
+        assertThat(edge.server().port()).isEqualTo(8080);
+        assertThat(edge.server().managementPort()).isEqualTo(18080);
+        assertThat(edge.server().accessLog()).isEmpty();
+        assertThat(edge.upstream().connectTimeout()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(edge.upstream().readTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(edge.upstream().maxConnections()).isEqualTo(256);
+
+        ServerConfig shield = NodeConfigs.server(ConfigValues.load(Role.SHIELD, Optional.empty(), Map.of(), Map.of(), Map.of()));
+        assertThat(shield.port()).isEqualTo(8082);
+        assertThat(shield.managementPort()).isEqualTo(18082);
+        OriginConfig origin = NodeConfigs.origin(ConfigValues.load(Role.ORIGIN, Optional.empty(), Map.of(), Map.of(), Map.of()));
+        assertThat(origin.delay()).isEqualTo(Duration.ofMillis(50));
+        assertThat(origin.server().port()).isEqualTo(9001);
+    }
+
+    @Test
+    void nestedAndDottedKeysBothWork() throws IOException {
+        Path file = yaml("edge.yaml", """
+                node:
+                  pop: nyc
+                server.port: 8181
+                server:
+                  host: 127.0.0.1
+                upstream:
+                  url: http://shield:8082/
+                  read-timeout: 10s
+                access-log.path: /tmp/edge.log
+                """);
+        ProxyConfig edge = NodeConfigs.proxy(load(Role.EDGE, file));
+        assertThat(edge.identity().name()).isEqualTo("edge-nyc");
+        assertThat(edge.server().port()).isEqualTo(8181);
+        assertThat(edge.server().managementPort()).isEqualTo(18181);
+        assertThat(edge.server().managementHost()).isEqualTo("127.0.0.1");
+        assertThat(edge.server().accessLog()).contains(Path.of("/tmp/edge.log"));
+        assertThat(edge.upstream().url()).isEqualTo(URI.create("http://shield:8082/"));
+        assertThat(edge.upstream().readTimeout()).isEqualTo(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void anUnknownKeyFailsNamingTheKeyTheFileAndTheLikelyIntent() throws IOException {
+        Path file = yaml("edge.yaml", "server:\n  prot: 8080\n");
+        assertThatThrownBy(() -> load(Role.EDGE, file))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(file.toString())
+                .hasMessageContaining("unknown key 'server.prot'")
+                .hasMessageContaining("did you mean 'server.port'?");
+    }
+
+    @Test
+    void aKeyOfAnotherRoleIsRejected() throws IOException {
+        Path file = yaml("admin.yaml", "upstream.url: http://x:1\n");
+        assertThatThrownBy(() -> load(Role.ADMIN, file))
+                .hasMessageContaining("admin.yaml")
+                .hasMessageContaining("'upstream.url' does not apply to an admin node");
+    }
+
+    @Test
+    void aBadValueFailsNamingKeyValueAndExpectation() throws IOException {
+        Path file = yaml("edge.yaml", "server:\n  port: eighty\n");
+        assertThatThrownBy(() -> load(Role.EDGE, file))
+                .hasMessage(file + ": server.port : 'eighty' (expected: a port number 0..65535)");
+        Path timeout = yaml("t.yaml", "upstream.read-timeout: 30\n");
+        assertThatThrownBy(() -> load(Role.EDGE, timeout))
+                .hasMessageContaining("upstream.read-timeout : '30' (expected: a duration such as 500ms, 30s");
+        Path url = yaml("u.yaml", "upstream.url: shield:8082\n");
+        assertThatThrownBy(() -> load(Role.SHIELD, url))
+                .hasMessageContaining("upstream.url : 'shield:8082' (expected: an http:// or https:// URL)");
+    }
+
+    @Test
+    void aValueARecordRejectsIsReportedWithItsSource() throws IOException {
+        Path file = yaml("edge.yaml", "upstream.url: http://x:1\nupstream.max-connections: 0\n");
+        assertThatThrownBy(() -> NodeConfigs.proxy(load(Role.EDGE, file)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage(file + ": upstream.max-connections : 0 (expected: >= 1)");
+    }
+
+    @Test
+    void aMissingRequiredKeySaysWhatToSet() {
+        ConfigValues v = ConfigValues.load(Role.EDGE, Optional.empty(), Map.of(), Map.of(), Map.of());
+        assertThatThrownBy(() -> NodeConfigs.proxy(v))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("upstream.url is required for an edge node")
+                .hasMessageContaining("--upstream");
+    }
+
+    @Test
+    void malformedFilesAreClearErrors() throws IOException {
+        assertThatThrownBy(() -> load(Role.EDGE, yaml("dup.yaml", "server:\n  port: 1\n  port: 2\n")))
+                .hasMessageContaining("dup.yaml").hasMessageContaining("port");
+        assertThatThrownBy(() -> load(Role.EDGE, yaml("bad.yaml", "server: [1, 2\n")))
+                .hasMessageContaining("bad.yaml: not valid YAML");
+        assertThatThrownBy(() -> load(Role.EDGE, yaml("list.yaml", "server:\n  port: [1, 2]\n")))
+                .hasMessageContaining("server.port : a list is not valid here");
+        assertThatThrownBy(() -> load(Role.EDGE, yaml("null.yaml", "server:\n  port:\n")))
+                .hasMessageContaining("server.port : ''");
+        assertThatThrownBy(() -> load(Role.EDGE, yaml("scalar.yaml", "just a string\n")))
+                .hasMessageContaining("expected a map of settings");
+        assertThatThrownBy(() -> load(Role.EDGE, dir.resolve("missing.yaml")))
+                .hasMessageContaining("missing.yaml: no such file");
+        assertThat(load(Role.SHIELD, yaml("empty.yaml", "")).isSet("server.port")).isFalse();
+    }
+
+    @Test
+    void flagsWinOverTheFileAndTheEnvironmentSuppliesTheDatabasePassword() throws IOException {
+        Path file = yaml("admin.yaml", "server.port: 9100\ndb.url: jdbc:postgresql://db:5432/cdn\ndb.password: in-file\n");
+        ConfigValues v = ConfigValues.load(Role.ADMIN, Optional.of(file), Map.of("server.port", "9200"),
+                Map.of("server.port", "--port"), Map.of("CDN_DB_PASSWORD", "from-env"));
+        AdminConfig admin = NodeConfigs.admin(v);
+        assertThat(admin.server().port()).isEqualTo(9200);
+        assertThat(admin.database().password()).isEqualTo("from-env");
+        assertThat(admin.database().toString()).doesNotContain("from-env");
+        assertThat(v.source("server.port")).isEqualTo("--port");
+    }
+
+    @Test
+    void aBadFlagValueNamesTheFlag() {
+        assertThatThrownBy(() -> ConfigValues.load(Role.EDGE, Optional.empty(), Map.of("server.port", "x"),
+                Map.of("server.port", "--port"), Map.of()))
+                .hasMessage("--port: server.port : 'x' (expected: a port number 0..65535)");
+    }
+}

@@ -1,0 +1,206 @@
+package io.blueorigin.cdn.proxy;
+
+import static java.util.Objects.requireNonNull;
+
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.client.Response;
+import org.eclipse.jetty.ee10.proxy.AsyncProxyServlet;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.io.ClientConnector;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The reverse proxy of both roles. Today it forwards every request upstream unchanged (method, raw path and
+ * query, headers minus hop-by-hop, body streamed both ways with backpressure) and relays the response;
+ * caching decisions join this path in {@link #service} without changing its shape.
+ *
+ * <p>What it adds on the way:
+ * <ul>
+ *   <li>{@code X-Request-ID}: kept from the client (or previous tier) when sane, generated otherwise; sent
+ *       upstream and echoed to the client, so one id follows a request through every tier's access log.</li>
+ *   <li>{@code Via} (RFC 9110 §7.6.3) on the upstream request and on the response, with the node's name.</li>
+ *   <li>Upstream failures as a short plain-text 502 (connect refused, reset) or 504 (read timeout) naming the
+ *       node and the upstream, never an HTML stack trace.</li>
+ * </ul>
+ *
+ * <p>Threading: one instance serves every request concurrently; per-request state travels in request
+ * attributes. Requests are asynchronous from {@code service()} until the upstream exchange completes, which
+ * completes the servlet's async context exactly once (Jetty's {@code AbstractProxyServlet} contract).
+ *
+ * <p>Roles subclass it ({@code EdgeServlet}, {@code ShieldServlet}) and change policy through the protected
+ * hooks, as Jetty's own proxy servlets do.
+ */
+public class CachingProxyServlet extends AsyncProxyServlet {
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(CachingProxyServlet.class);
+    private static final String REQUEST_ID_ATTRIBUTE = CachingProxyServlet.class.getName() + ".requestId";
+    private static final String FAILURE_ATTRIBUTE = CachingProxyServlet.class.getName() + ".failure";
+
+    /** Immutable after construction; servlets are shared by all request threads. */
+    private final transient ProxyConfig config;
+    private final String upstreamBase;
+    private final String viaValue;
+
+    public CachingProxyServlet(ProxyConfig config) {
+        this.config = requireNonNull(config, "config is null");
+        this.upstreamBase = config.upstream().base();
+        this.viaValue = "1.1 " + config.identity().name();
+    }
+
+    protected final ProxyConfig config() {
+        return config;
+    }
+
+    @Override
+    protected void service(HttpServletRequest clientRequest, HttpServletResponse clientResponse)
+            throws ServletException, IOException {
+        String requestId = RequestIds.acceptOrGenerate(clientRequest.getHeader(RequestIds.HEADER));
+        clientRequest.setAttribute(REQUEST_ID_ATTRIBUTE, requestId);
+        clientResponse.setHeader(RequestIds.HEADER, requestId);
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("{} C2{} {} {}", requestId, tag(), clientRequest.getMethod(), clientRequest.getRequestURI());
+        }
+        super.service(clientRequest, clientResponse);
+    }
+
+    /** Upstream URL: the configured base plus the request's raw (still percent-encoded) path and query. */
+    @Override
+    protected String rewriteTarget(HttpServletRequest clientRequest) {
+        StringBuilder target = new StringBuilder(upstreamBase.length() + 64).append(upstreamBase)
+                .append(clientRequest.getRequestURI());
+        String query = clientRequest.getQueryString();
+        if (query != null) {
+            target.append('?').append(query);
+        }
+        return target.toString();
+    }
+
+    @Override
+    protected ClientConnector newClientConnector() {
+        ClientConnector connector = super.newClientConnector();
+        connector.setConnectTimeout(config.upstream().connectTimeout());
+        return connector;
+    }
+
+    @Override
+    protected Request newProxyRequest(HttpServletRequest clientRequest, String rewrittenTarget) {
+        return super.newProxyRequest(clientRequest, rewrittenTarget)
+                .idleTimeout(config.upstream().readTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    protected void copyRequestHeaders(HttpServletRequest clientRequest, Request upstreamRequest) {
+        super.copyRequestHeaders(clientRequest, upstreamRequest);
+        String requestId = (String) clientRequest.getAttribute(REQUEST_ID_ATTRIBUTE);
+        upstreamRequest.headers(headers -> headers.put(RequestIds.HEADER, requestId));
+    }
+
+    @Override
+    protected void onServerResponseHeaders(HttpServletRequest clientRequest, HttpServletResponse clientResponse,
+            Response upstreamResponse) {
+        super.onServerResponseHeaders(clientRequest, clientResponse, upstreamResponse);
+        String via = clientResponse.getHeader(HttpHeader.VIA.asString());
+        clientResponse.setHeader(HttpHeader.VIA.asString(), via == null || via.isBlank() ? viaValue : via + ", " + viaValue);
+        String requestId = (String) clientRequest.getAttribute(REQUEST_ID_ATTRIBUTE);
+        clientResponse.setHeader(RequestIds.HEADER, requestId);
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("{} {}2{} {}", requestId, upstreamTag(), tag(), upstreamResponse.getStatus());
+        }
+    }
+
+    /** Drops the fields the upstream response's {@code Connection} header nominated (RFC 9110 §7.6.1). */
+    @Override
+    protected @Nullable HttpField filterServerResponseHeader(HttpServletRequest clientRequest, Response upstreamResponse,
+            HttpField field) {
+        Set<String> nominated = HopByHop.nominated(upstreamResponse.getHeaders().getValuesList(HttpHeader.CONNECTION));
+        if (HopByHop.isHopByHop(field.getName(), nominated)) {
+            return null;
+        }
+        return super.filterServerResponseHeader(clientRequest, upstreamResponse, field);
+    }
+
+    @Override
+    protected void onProxyResponseFailure(HttpServletRequest clientRequest, HttpServletResponse clientResponse,
+            @Nullable Response upstreamResponse, Throwable failure) {
+        clientRequest.setAttribute(FAILURE_ATTRIBUTE, failure);
+        super.onProxyResponseFailure(clientRequest, clientResponse, upstreamResponse, failure);
+    }
+
+    @Override
+    protected int proxyResponseStatus(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof TimeoutException) {
+                return HttpStatus.GATEWAY_TIMEOUT_504;
+            }
+        }
+        return HttpStatus.BAD_GATEWAY_502;
+    }
+
+    /**
+     * A short plain-text error naming this node and its upstream. If the response is already committed (the
+     * upstream failed mid-body) the client connection is aborted instead, so a truncated body is never
+     * mistaken for a complete one.
+     */
+    @Override
+    protected void sendProxyResponseError(HttpServletRequest clientRequest, HttpServletResponse clientResponse, int status) {
+        if (clientResponse.isCommitted()) {
+            super.sendProxyResponseError(clientRequest, clientResponse, status);
+            return;
+        }
+        Throwable failure = (Throwable) clientRequest.getAttribute(FAILURE_ATTRIBUTE);
+        String requestId = (String) clientRequest.getAttribute(REQUEST_ID_ATTRIBUTE);
+        String reason = failure == null ? "" : " (" + describe(failure) + ")";
+        String body = status + " " + HttpStatus.getMessage(status) + ": " + config.identity().name()
+                + " could not get a response from its upstream " + config.upstream().url() + reason
+                + "; request id " + requestId + "\n";
+        LOG.warn("{} {} {} -> {}{}", requestId, clientRequest.getMethod(), clientRequest.getRequestURI(), status, reason);
+        try {
+            clientResponse.resetBuffer();
+            clientResponse.setStatus(status);
+            clientResponse.setHeader(HttpHeader.CONTENT_TYPE.asString(), "text/plain; charset=utf-8");
+            clientResponse.setHeader(HttpHeader.CACHE_CONTROL.asString(), "no-store");
+            clientResponse.setHeader(RequestIds.HEADER, requestId);
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            clientResponse.setContentLength(bytes.length);
+            clientResponse.getOutputStream().write(bytes);
+        } catch (IOException | IllegalStateException e) {
+            LOG.trace("IGNORED", e);
+        } finally {
+            if (clientRequest.isAsyncStarted()) {
+                clientRequest.getAsyncContext().complete();
+            }
+        }
+    }
+
+    private static String describe(Throwable failure) {
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage();
+        String name = root.getClass().getSimpleName();
+        return message == null ? name : name + ": " + message;
+    }
+
+    /** Debug-log tag of this node: {@code E} or {@code S}. */
+    private String tag() {
+        return config.identity().role() == io.blueorigin.cdn.runtime.Role.EDGE ? "E" : "S";
+    }
+
+    /** Debug-log tag of the upstream: {@code S} for an edge (its shield), {@code O} for a shield. */
+    private String upstreamTag() {
+        return config.identity().role() == io.blueorigin.cdn.runtime.Role.EDGE ? "S" : "O";
+    }
+}

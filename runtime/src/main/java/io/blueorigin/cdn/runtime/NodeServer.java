@@ -1,0 +1,244 @@
+package io.blueorigin.cdn.runtime;
+
+import static java.util.Objects.requireNonNull;
+
+import java.io.IOException;
+import java.net.BindException;
+import java.net.URI;
+import java.nio.channels.UnresolvedAddressException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.server.AsyncRequestLogWriter;
+import org.eclipse.jetty.server.CustomRequestLog;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One node process's two Jetty servers: traffic (the role's handler, on {@code server.port}) and management
+ * ({@code /healthz}, {@code /readyz}, extra routes such as {@code /metrics}, on {@code management.port}).
+ *
+ * <p>Two servers rather than two connectors on one: the management pool is small and separate, so probes
+ * and scrapes still answer when every traffic thread is busy, and the traffic handler tree holds nothing
+ * but what serves customers.
+ *
+ * <p>Lifecycle: {@link #start()} binds management first, then traffic; if either fails, whatever started
+ * is stopped and a {@link StartupException} names the address and the key to change. {@link #close()}
+ * stops traffic gracefully (in-flight requests get {@code server.stop-timeout}), then management.
+ */
+public final class NodeServer implements Node {
+    private static final Logger LOG = LoggerFactory.getLogger(NodeServer.class);
+
+    private final NodeIdentity identity;
+    private final ServerConfig config;
+    private final Server traffic;
+    private final Server management;
+    private final ServerConnector trafficConnector;
+    private final ServerConnector managementConnector;
+
+    private NodeServer(Builder builder) {
+        this.identity = builder.health.identity();
+        this.config = builder.config;
+
+        QueuedThreadPool trafficPool = new QueuedThreadPool(config.maxThreads(), Math.min(8, config.maxThreads()));
+        trafficPool.setName(identity.name());
+        this.traffic = new Server(trafficPool);
+        this.trafficConnector = connector(traffic, config.host(), config.port(), config, builder.uriCompliance);
+        GracefulHandler graceful = new GracefulHandler(requireNonNull(builder.trafficHandler, "traffic handler not set"));
+        traffic.setHandler(graceful);
+        traffic.setStopTimeout(config.stopTimeout().toMillis());
+        traffic.setStopAtShutdown(false);
+        config.accessLog().ifPresent(path -> {
+            AsyncRequestLogWriter writer = new AsyncRequestLogWriter(path.toString());
+            writer.setAppend(true);
+            traffic.setRequestLog(new CustomRequestLog(writer, CustomRequestLog.EXTENDED_NCSA_FORMAT));
+        });
+
+        QueuedThreadPool managementPool = new QueuedThreadPool(16, 2);
+        managementPool.setName(identity.name() + "-mgmt");
+        this.management = new Server(managementPool);
+        this.managementConnector = connector(management, config.managementHost(), config.managementPort(), config,
+                UriCompliance.DEFAULT);
+        management.setHandler(new ManagementHandler(builder.health, builder.managementRoutes));
+        management.setStopAtShutdown(false);
+    }
+
+    private static ServerConnector connector(Server server, String host, int port, ServerConfig config,
+            UriCompliance uriCompliance) {
+        HttpConfiguration http = new HttpConfiguration();
+        http.setUriCompliance(uriCompliance);
+        http.setSendServerVersion(false);
+        http.setSendXPoweredBy(false);
+        http.setSendDateHeader(true);
+        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        connector.setHost(host);
+        connector.setPort(port);
+        connector.setIdleTimeout(config.idleTimeout().toMillis());
+        server.addConnector(connector);
+        return connector;
+    }
+
+    public static Builder builder(HealthRegistry health, ServerConfig config) {
+        return new Builder(health, config);
+    }
+
+    /**
+     * Starts management then traffic.
+     *
+     * @throws StartupException when a port cannot be bound or a component fails to start; nothing is left running
+     */
+    public NodeServer start() {
+        startOne(management, "management", config.managementHost(), config.managementPort(), "management.port");
+        try {
+            startOne(traffic, "traffic", config.host(), config.port(), "server.port");
+        } catch (RuntimeException e) {
+            stopQuietly(management);
+            throw e;
+        }
+        LOG.info("{} listening on {} (management {})", identity.name(), uri(), managementUri());
+        return this;
+    }
+
+    private void startOne(Server server, String what, String host, int port, String key) {
+        try {
+            server.start();
+        } catch (Exception e) {
+            stopQuietly(server);
+            throw translate(e, what, host, port, key);
+        }
+    }
+
+    private RuntimeException translate(Exception e, String what, String host, int port, String key) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof BindException) {
+                return new StartupException(identity.name() + " cannot listen for " + what + " on " + host + ":" + port
+                        + " (" + key + "): " + t.getMessage()
+                        + ". Another process holds that port (a node left running?): stop it, or choose another "
+                        + key + ".", e);
+            }
+            if (t instanceof UnresolvedAddressException || t instanceof java.net.UnknownHostException) {
+                String hostKey = key.equals("server.port") ? "server.host" : "management.host";
+                return new StartupException(identity.name() + " cannot listen on '" + host + "' (" + hostKey
+                        + "): not a local address of this machine.", e);
+            }
+        }
+        if (e instanceof StartupException se) {
+            return se;
+        }
+        if (e instanceof IOException) {
+            return new StartupException(identity.name() + " cannot start its " + what + " server on " + host + ":"
+                    + port + ": " + e.getMessage(), e);
+        }
+        // A component of the handler tree failed to start: keep its own message, it names the setting.
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof StartupException se) {
+                return se;
+            }
+        }
+        return new StartupException(identity.name() + " failed to start: " + e, e);
+    }
+
+    private static void stopQuietly(Server server) {
+        try {
+            server.stop();
+        } catch (Exception e) {
+            LOG.trace("IGNORED", e);
+        }
+    }
+
+    /** The port the traffic connector is bound to (the real one when configured as 0). */
+    public int port() {
+        return trafficConnector.getLocalPort();
+    }
+
+    public int managementPort() {
+        return managementConnector.getLocalPort();
+    }
+
+    /** {@code http://host:port} of the traffic connector, with a wildcard host shown as 127.0.0.1. */
+    @Override
+    public URI uri() {
+        return URI.create("http://" + displayHost(config.host()) + ":" + port());
+    }
+
+    @Override
+    public URI managementUri() {
+        return URI.create("http://" + displayHost(config.managementHost()) + ":" + managementPort());
+    }
+
+    private static String displayHost(String host) {
+        return host.equals("0.0.0.0") || host.isEmpty() ? "127.0.0.1" : host;
+    }
+
+    @Override
+    public NodeIdentity identity() {
+        return identity;
+    }
+
+    /** The traffic server, for components that must share its lifecycle (added as beans before start). */
+    public Server trafficServer() {
+        return traffic;
+    }
+
+    public boolean isRunning() {
+        return traffic.isRunning();
+    }
+
+    /** Graceful stop: traffic (waiting up to {@code server.stop-timeout} for in-flight requests), then management. */
+    @Override
+    public void close() {
+        stopQuietly(traffic);
+        stopQuietly(management);
+        LOG.info("{} stopped", identity.name());
+    }
+
+    /** Assembles a {@link NodeServer}; not thread-safe, used once. */
+    public static final class Builder {
+        private final HealthRegistry health;
+        private final ServerConfig config;
+        private final Map<String, Handler> managementRoutes = new LinkedHashMap<>();
+        private @Nullable Handler trafficHandler;
+        private UriCompliance uriCompliance = UriCompliance.DEFAULT;
+
+        private Builder(HealthRegistry health, ServerConfig config) {
+            this.health = requireNonNull(health, "health is null");
+            this.config = requireNonNull(config, "config is null");
+        }
+
+        /** The handler for customer traffic (a servlet context, or a core handler). */
+        public Builder traffic(Handler handler) {
+            this.trafficHandler = requireNonNull(handler, "handler is null");
+            return this;
+        }
+
+        /**
+         * Which request-target forms the traffic port accepts (default: Jetty's {@code DEFAULT}, which
+         * answers 400 to ambiguous paths). A proxy forwards raw paths and widens this.
+         */
+        public Builder uriCompliance(UriCompliance compliance) {
+            this.uriCompliance = requireNonNull(compliance, "compliance is null");
+            return this;
+        }
+
+        /** An extra management route, e.g. {@code /metrics}. */
+        public Builder managementRoute(String path, Handler handler) {
+            if (path.equals("/healthz") || path.equals("/readyz")) {
+                throw new IllegalArgumentException(path + " is built in");
+            }
+            managementRoutes.put(path, requireNonNull(handler, "handler is null"));
+            return this;
+        }
+
+        public NodeServer build() {
+            return new NodeServer(this);
+        }
+    }
+}

@@ -1,0 +1,14 @@
+package io.blueorigin.cdn.shield;
+
+import io.blueorigin.cdn.proxy.ProxyConfig;
+import io.blueorigin.cdn.proxy.ProxyNode;
+
+/** Starts a shield node: {@link ShieldServlet} on the node server. */
+public final class ShieldNode {
+    private ShieldNode() {}
+
+    /** @throws io.blueorigin.cdn.runtime.StartupException when the node cannot start (busy port, bad setting) */
+    public static ProxyNode start(ProxyConfig config) {
+        return ProxyNode.start(config, new ShieldServlet(config));
+    }
+}

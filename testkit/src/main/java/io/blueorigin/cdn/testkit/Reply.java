@@ -1,0 +1,97 @@
+package io.blueorigin.cdn.testkit;
+
+import static java.util.Objects.requireNonNull;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the test origin answers to one request: status, headers, body, a delay before answering, or a
+ * failure. Immutable; built with the {@code with*} methods.
+ */
+public final class Reply {
+    /** How the origin misbehaves instead of answering normally. */
+    public enum Failure {
+        /** Answer normally. */
+        NONE,
+        /** Close the connection without a response. */
+        CLOSE,
+        /** Send the headers and half the body, then abort the connection. */
+        ABORT_MID_BODY,
+        /** Never answer (until the origin stops). */
+        HANG
+    }
+
+    private final int status;
+    private final List<Map.Entry<String, String>> headers;
+    private final byte[] body;
+    private final Duration delay;
+    private final Failure failure;
+
+    private Reply(int status, List<Map.Entry<String, String>> headers, byte[] body, Duration delay, Failure failure) {
+        this.status = status;
+        this.headers = List.copyOf(headers);
+        this.body = body;
+        this.delay = requireNonNull(delay, "delay is null");
+        this.failure = requireNonNull(failure, "failure is null");
+    }
+
+    /** A {@code status} reply with no headers and an empty body. */
+    public static Reply status(int status) {
+        return new Reply(status, List.of(), new byte[0], Duration.ZERO, Failure.NONE);
+    }
+
+    /** A 200 with {@code body} as UTF-8 text. */
+    public static Reply ok(String body) {
+        return status(200).withBody(body);
+    }
+
+    public static Reply failure(Failure failure) {
+        return new Reply(200, List.of(), new byte[0], Duration.ZERO, failure);
+    }
+
+    public Reply withHeader(String name, String value) {
+        List<Map.Entry<String, String>> more = new ArrayList<>(headers);
+        more.add(Map.entry(name, value));
+        return new Reply(status, more, body, delay, failure);
+    }
+
+    public Reply withBody(String text) {
+        return withBody(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public Reply withBody(byte[] bytes) {
+        return new Reply(status, headers, bytes.clone(), delay, failure);
+    }
+
+    public Reply withDelay(Duration newDelay) {
+        return new Reply(status, headers, body, newDelay, failure);
+    }
+
+    public Reply withFailure(Failure newFailure) {
+        return new Reply(status, headers, body, delay, newFailure);
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public List<Map.Entry<String, String>> headers() {
+        return headers;
+    }
+
+    byte[] body() {
+        return body;
+    }
+
+    public Duration delay() {
+        return delay;
+    }
+
+    public Failure failure() {
+        return failure;
+    }
+}

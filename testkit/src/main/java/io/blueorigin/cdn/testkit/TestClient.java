@@ -1,0 +1,63 @@
+package io.blueorigin.cdn.testkit;
+
+import java.net.URI;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.client.ContentResponse;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.Request;
+
+/**
+ * An HTTP/1.1 client for tests that may send any header (unlike {@code java.net.http}, which refuses
+ * {@code Connection}, {@code Via} or {@code Host} overrides): Jetty's client, with redirects off, no cookies
+ * and content decoding off, so responses arrive exactly as the CDN sent them.
+ */
+public final class TestClient implements AutoCloseable {
+    private final HttpClient client = new HttpClient();
+
+    public TestClient() {
+        client.setFollowRedirects(false);
+        client.setHttpCookieStore(new org.eclipse.jetty.http.HttpCookieStore.Empty());
+        client.setMaxConnectionsPerDestination(512);
+        client.setName("test-client");
+        try {
+            client.start();
+        } catch (Exception e) {
+            throw new IllegalStateException("test client failed to start", e);
+        }
+        client.getContentDecoderFactories().clear();
+    }
+
+    /** A request to {@code uri} with a 30 s total timeout; add headers, method and body, then {@code send()}. */
+    public Request request(URI uri) {
+        return client.newRequest(uri).timeout(30, TimeUnit.SECONDS);
+    }
+
+    public ContentResponse get(URI uri) {
+        return send(request(uri));
+    }
+
+    /** Sends and returns the whole response; failures become unchecked, with the request in the message. */
+    public static ContentResponse send(Request request) {
+        try {
+            return request.send();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted: " + request, e);
+        } catch (Exception e) {
+            throw new IllegalStateException(request.getMethod() + " " + request.getURI() + " failed: " + e, e);
+        }
+    }
+
+    public HttpClient jetty() {
+        return client;
+    }
+
+    @Override
+    public void close() {
+        try {
+            client.stop();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

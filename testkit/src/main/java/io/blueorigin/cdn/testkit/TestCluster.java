@@ -1,0 +1,171 @@
+package io.blueorigin.cdn.testkit;
+
+import static java.util.Objects.requireNonNull;
+
+import io.blueorigin.cdn.admin.AdminConfig;
+import io.blueorigin.cdn.admin.AdminNode;
+import io.blueorigin.cdn.admin.db.DatabaseConfig;
+import io.blueorigin.cdn.edge.EdgeNode;
+import io.blueorigin.cdn.proxy.ProxyConfig;
+import io.blueorigin.cdn.proxy.ProxyNode;
+import io.blueorigin.cdn.proxy.UpstreamConfig;
+import io.blueorigin.cdn.runtime.NodeIdentity;
+import io.blueorigin.cdn.runtime.Role;
+import io.blueorigin.cdn.runtime.ServerConfig;
+import io.blueorigin.cdn.shield.ShieldNode;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+
+/**
+ * An in-process CDN on ephemeral loopback ports: optionally an admin (on a fresh {@link TestDatabase}),
+ * shields in front of a given origin, and edges in front of the first shield. Started dependencies first,
+ * closed in reverse.
+ *
+ * <pre>{@code
+ * try (TestOrigin origin = TestOrigin.start();
+ *      TestCluster cdn = TestCluster.builder(origin.uri()).edges("nyc", "lhr").start()) {
+ *     client.get(cdn.edge("nyc").uri().resolve("/a"));
+ * }
+ * }</pre>
+ */
+public final class TestCluster implements AutoCloseable {
+    private final Optional<AdminNode> admin;
+    private final List<ProxyNode> shields;
+    private final List<ProxyNode> edges;
+    private final List<AutoCloseable> started;
+
+    private TestCluster(Optional<AdminNode> admin, List<ProxyNode> shields, List<ProxyNode> edges, List<AutoCloseable> started) {
+        this.admin = admin;
+        this.shields = List.copyOf(shields);
+        this.edges = List.copyOf(edges);
+        this.started = List.copyOf(started);
+    }
+
+    public static Builder builder(URI origin) {
+        return new Builder(origin);
+    }
+
+    public AdminNode admin() {
+        return admin.orElseThrow(() -> new IllegalStateException("this cluster was built without an admin (withAdmin())"));
+    }
+
+    public List<ProxyNode> shields() {
+        return shields;
+    }
+
+    public ProxyNode shield() {
+        return shields.get(0);
+    }
+
+    public List<ProxyNode> edges() {
+        return edges;
+    }
+
+    /** The edge of point of presence {@code pop}. */
+    public ProxyNode edge(String pop) {
+        return edges.stream().filter(e -> e.identity().pop().equals(pop)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no edge in POP " + pop));
+    }
+
+    @Override
+    public void close() {
+        List<AutoCloseable> reverse = new ArrayList<>(started);
+        Collections.reverse(reverse);
+        RuntimeException failure = null;
+        for (AutoCloseable c : reverse) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                if (failure == null) {
+                    failure = new IllegalStateException("failed to stop " + c, e);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    /** Configures and starts a {@link TestCluster}; not thread-safe. */
+    public static final class Builder {
+        private final URI origin;
+        private List<String> edgePops = List.of("nyc", "lhr");
+        private List<String> shieldPops = List.of("iad");
+        private boolean withAdmin;
+        private UnaryOperator<ProxyConfig> edgeCustomizer = UnaryOperator.identity();
+        private UnaryOperator<ProxyConfig> shieldCustomizer = UnaryOperator.identity();
+
+        private Builder(URI origin) {
+            this.origin = requireNonNull(origin, "origin is null");
+        }
+
+        /** Edge POPs (default nyc, lhr); none for a shield-only cluster. */
+        public Builder edges(String... pops) {
+            this.edgePops = List.of(pops);
+            return this;
+        }
+
+        /** Shield POPs (default iad); none to point edges at the origin directly. */
+        public Builder shields(String... pops) {
+            this.shieldPops = List.of(pops);
+            return this;
+        }
+
+        /** Adds an admin node on a fresh embedded PostgreSQL database. */
+        public Builder withAdmin() {
+            this.withAdmin = true;
+            return this;
+        }
+
+        /** Changes each edge's config before it starts. */
+        public Builder edgeConfig(UnaryOperator<ProxyConfig> customizer) {
+            this.edgeCustomizer = requireNonNull(customizer, "customizer is null");
+            return this;
+        }
+
+        /** Changes each shield's config before it starts. */
+        public Builder shieldConfig(UnaryOperator<ProxyConfig> customizer) {
+            this.shieldCustomizer = requireNonNull(customizer, "customizer is null");
+            return this;
+        }
+
+        public TestCluster start() {
+            List<AutoCloseable> started = new ArrayList<>();
+            try {
+                Optional<AdminNode> admin = Optional.empty();
+                if (withAdmin) {
+                    AdminNode node = AdminNode.start(new AdminConfig(new NodeIdentity(Role.ADMIN, "admin-test", "local"),
+                            ServerConfig.ephemeral(),
+                            new DatabaseConfig(TestDatabase.fresh(), "postgres", "", 4, Duration.ofSeconds(5), true),
+                            Optional.empty()));
+                    started.add(node);
+                    admin = Optional.of(node);
+                }
+                List<ProxyNode> shields = new ArrayList<>();
+                for (String pop : shieldPops) {
+                    ProxyNode shield = ShieldNode.start(shieldCustomizer.apply(new ProxyConfig(
+                            NodeIdentity.of(Role.SHIELD, pop), ServerConfig.ephemeral(), UpstreamConfig.of(origin))));
+                    started.add(shield);
+                    shields.add(shield);
+                }
+                URI edgeUpstream = shields.isEmpty() ? origin : shields.get(0).uri();
+                List<ProxyNode> edges = new ArrayList<>();
+                for (String pop : edgePops) {
+                    ProxyNode edge = EdgeNode.start(edgeCustomizer.apply(new ProxyConfig(
+                            NodeIdentity.of(Role.EDGE, pop), ServerConfig.ephemeral(), UpstreamConfig.of(edgeUpstream))));
+                    started.add(edge);
+                    edges.add(edge);
+                }
+                return new TestCluster(admin, shields, edges, started);
+            } catch (RuntimeException e) {
+                new TestCluster(Optional.empty(), List.of(), List.of(), started).close();
+                throw e;
+            }
+        }
+    }
+}
