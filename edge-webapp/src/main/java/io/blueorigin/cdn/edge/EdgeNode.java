@@ -9,6 +9,11 @@ public final class EdgeNode {
 
     /** @throws io.blueorigin.cdn.runtime.StartupException when the node cannot start (busy port, bad setting) */
     public static ProxyNode start(ProxyConfig config) {
-        return ProxyNode.start(config, new EdgeServlet(config));
+        return ProxyNode.start(config, EdgeServlet::new);
+    }
+
+    /** Starts a node on {@code clock} (tests move it to expire objects without waiting). */
+    public static ProxyNode start(ProxyConfig config, java.time.Clock clock) {
+        return ProxyNode.start(config, EdgeServlet::new, clock);
     }
 }

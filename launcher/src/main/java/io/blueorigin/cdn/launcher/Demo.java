@@ -98,14 +98,14 @@ public final class Demo implements AutoCloseable {
                     server(spec, 9001, dataDir, null), Duration.ofMillis(50), Duration.ofSeconds(60), Duration.ofDays(1)));
             started.add(origin);
 
-            ProxyNode shield = ShieldNode.start(new ProxyConfig(NodeIdentity.of(Role.SHIELD, "iad"),
+            ProxyNode shield = ShieldNode.start(ProxyConfig.of(NodeIdentity.of(Role.SHIELD, "iad"),
                     server(spec, 8082, dataDir, "shield-iad"), UpstreamConfig.of(origin.uri())));
             started.add(shield);
 
             List<ProxyNode> edges = new ArrayList<>();
             int port = 8080;
             for (String pop : List.of("nyc", "lhr")) {
-                ProxyNode edge = EdgeNode.start(new ProxyConfig(NodeIdentity.of(Role.EDGE, pop),
+                ProxyNode edge = EdgeNode.start(ProxyConfig.of(NodeIdentity.of(Role.EDGE, pop),
                         server(spec, port++, dataDir, "edge-" + pop), UpstreamConfig.of(shield.uri())));
                 started.add(edge);
                 edges.add(edge);

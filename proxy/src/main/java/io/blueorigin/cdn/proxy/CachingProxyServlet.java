@@ -10,6 +10,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import io.blueorigin.cdn.httpcache.CacheDecision;
+import io.blueorigin.cdn.httpcache.CachePolicy;
+import io.blueorigin.cdn.httpcache.CacheStatus;
+import io.blueorigin.cdn.httpcache.FieldLookup;
+import io.blueorigin.cdn.httpcache.RequestFacts;
+import java.util.List;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.Response;
 import org.eclipse.jetty.ee10.proxy.AsyncProxyServlet;
@@ -22,9 +28,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The reverse proxy of both roles. Today it forwards every request upstream unchanged (method, raw path and
- * query, headers minus hop-by-hop, body streamed both ways with backpressure) and relays the response;
- * caching decisions join this path in {@link #service} without changing its shape.
+ * The pass-through half of the proxy both roles run: every request the cache does not handle (methods other
+ * than GET and HEAD, and HEADs that would need upstream) is forwarded unchanged (method, raw path and
+ * query, headers minus hop-by-hop, body streamed both ways with backpressure) and its response relayed.
+ * After a non-error response to an unsafe method it invalidates the target URI and any same-origin
+ * {@code Location} / {@code Content-Location} (RFC 9111 §4.4). {@link CacheHandler}, in front of it,
+ * handles everything cacheable.
  *
  * <p>What it adds on the way:
  * <ul>
@@ -50,11 +59,13 @@ public class CachingProxyServlet extends AsyncProxyServlet {
 
     /** Immutable after construction; servlets are shared by all request threads. */
     private final transient ProxyConfig config;
+    private final transient ProxyCache cache;
     private final String upstreamBase;
     private final String viaValue;
 
-    public CachingProxyServlet(ProxyConfig config) {
+    public CachingProxyServlet(ProxyConfig config, ProxyCache cache) {
         this.config = requireNonNull(config, "config is null");
+        this.cache = requireNonNull(cache, "cache is null");
         this.upstreamBase = config.upstream().base();
         this.viaValue = "1.1 " + config.identity().name();
     }
@@ -115,9 +126,38 @@ public class CachingProxyServlet extends AsyncProxyServlet {
         clientResponse.setHeader(HttpHeader.VIA.asString(), via == null || via.isBlank() ? viaValue : via + ", " + viaValue);
         String requestId = (String) clientRequest.getAttribute(REQUEST_ID_ATTRIBUTE);
         clientResponse.setHeader(RequestIds.HEADER, requestId);
+        clientResponse.setHeader(XCache.HEADER, XCache.PASS.name());
+        String upstreamStatus = upstreamResponse.getHeaders().get(PreparedResponse.CACHE_STATUS);
+        clientResponse.setHeader(PreparedResponse.CACHE_STATUS, CacheStatus.of(config.identity().name())
+                .fwd(clientRequest.getMethod().equals("HEAD") ? CacheDecision.Fwd.REQUEST : CacheDecision.Fwd.METHOD)
+                .fwdStatus(upstreamResponse.getStatus()).appendTo(upstreamStatus));
+        if (config.isClientFacing()) {
+            for (String dropped : cache.droppedFields()) {
+                clientResponse.setHeader(dropped, null);
+            }
+        }
         if (LOG.isDebugEnabled()) {
             LOG.debug("{} {}2{} {}", requestId, upstreamTag(), tag(), upstreamResponse.getStatus());
         }
+    }
+
+    /** RFC 9111 §4.4: a non-error response to an unsafe method invalidates what it may have changed. */
+    @Override
+    protected void onProxyResponseSuccess(HttpServletRequest clientRequest, HttpServletResponse clientResponse,
+            Response upstreamResponse) {
+        RequestFacts facts = RequestFacts.of(clientRequest.getMethod(), FieldLookup.EMPTY);
+        List<String> targets = CachePolicy.invalidates(facts, upstreamResponse.getStatus(),
+                new JettyFields(upstreamResponse.getHeaders()), clientRequest.getHeader("Host"));
+        for (String target : targets) {
+            String key = target.equals(".")
+                    ? cache.keyOf(clientRequest.getRequestURI(), clientRequest.getQueryString())
+                    : cache.keyOf(target);
+            int removed = cache.store().remove(key);
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("{} invalidated {} ({} objects)", clientRequest.getAttribute(REQUEST_ID_ATTRIBUTE), key, removed);
+            }
+        }
+        super.onProxyResponseSuccess(clientRequest, clientResponse, upstreamResponse);
     }
 
     /** Drops the fields the upstream response's {@code Connection} header nominated (RFC 9110 §7.6.1). */

@@ -13,15 +13,35 @@ import io.blueorigin.cdn.runtime.ServerConfig;
  * @param identity role ({@link Role#EDGE} or {@link Role#SHIELD}), name and POP
  * @param server listening settings
  * @param upstream where misses are fetched from
+ * @param cache how it caches
  */
-public record ProxyConfig(NodeIdentity identity, ServerConfig server, UpstreamConfig upstream) {
+public record ProxyConfig(NodeIdentity identity, ServerConfig server, UpstreamConfig upstream, CacheConfig cache) {
 
     public ProxyConfig {
         requireNonNull(identity, "identity is null");
         requireNonNull(server, "server is null");
         requireNonNull(upstream, "upstream is null");
+        requireNonNull(cache, "cache is null");
         if (identity.role() != Role.EDGE && identity.role() != Role.SHIELD) {
             throw new IllegalArgumentException("a proxy node is an edge or a shield, not " + identity.role().label());
         }
+    }
+
+    /** A node with its role's default cache settings. */
+    public static ProxyConfig of(NodeIdentity identity, ServerConfig server, UpstreamConfig upstream) {
+        return new ProxyConfig(identity, server, upstream, CacheConfig.defaults(identity.role()));
+    }
+
+    public ProxyConfig withCache(CacheConfig newCache) {
+        return new ProxyConfig(identity, server, upstream, newCache);
+    }
+
+    public ProxyConfig withUpstream(UpstreamConfig newUpstream) {
+        return new ProxyConfig(identity, server, newUpstream, cache);
+    }
+
+    /** Whether this node answers clients directly (an edge), so CDN-only fields are removed from responses. */
+    public boolean isClientFacing() {
+        return identity.role() == io.blueorigin.cdn.runtime.Role.EDGE;
     }
 }

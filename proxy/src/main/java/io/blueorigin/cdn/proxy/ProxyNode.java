@@ -7,16 +7,33 @@ import io.blueorigin.cdn.runtime.Node;
 import io.blueorigin.cdn.runtime.NodeIdentity;
 import io.blueorigin.cdn.runtime.NodeServer;
 import io.blueorigin.cdn.runtime.ReadinessCheck;
+import io.blueorigin.cdn.storage.CacheStore;
+import io.blueorigin.cdn.storage.StorageConfig;
+import io.blueorigin.cdn.storage.heap.HeapStore;
 import java.net.URI;
+import java.time.Clock;
 import java.util.Map;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.http.HttpCookieStore;
 import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.util.component.LifeCycle;
 
 /**
- * A started edge or shield: the node server with the role's servlet mounted at {@code /*}. The servlet
- * sees every path, so customer paths are never shadowed; health and metrics live on the management port.
+ * A started edge or shield. The traffic handler tree:
+ *
+ * <pre>
+ *   GracefulHandler
+ *    └ CacheHandler            GET/HEAD: lookup, decide, serve from store or fetch via Fetcher
+ *       └ ServletContextHandler
+ *          └ role servlet /*   (a CachingProxyServlet) everything else: forward, invalidate
+ * </pre>
+ *
+ * The node owns one store, one policy and one upstream client for cache fetches; all stop with the node.
  */
 public final class ProxyNode implements Node {
     /**
@@ -28,29 +45,47 @@ public final class ProxyNode implements Node {
             UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR, UriCompliance.Violation.AMBIGUOUS_EMPTY_SEGMENT,
             UriCompliance.Violation.AMBIGUOUS_PATH_PARAMETER, UriCompliance.Violation.AMBIGUOUS_PATH_ENCODING);
 
+    /** Creates the role's servlet for a node. */
+    @FunctionalInterface
+    public interface ServletFactory {
+        CachingProxyServlet create(ProxyConfig config, ProxyCache cache);
+    }
+
     private final NodeServer server;
     private final ProxyConfig config;
+    private final ProxyCache cache;
 
-    private ProxyNode(NodeServer server, ProxyConfig config) {
+    private ProxyNode(NodeServer server, ProxyConfig config, ProxyCache cache) {
         this.server = server;
         this.config = config;
+        this.cache = cache;
+    }
+
+    /** Starts a node with the system clock. */
+    public static ProxyNode start(ProxyConfig config, ServletFactory servlets) {
+        return start(config, servlets, Clock.systemUTC());
     }
 
     /**
-     * Mounts {@code servlet} and starts the node.
+     * Starts a node.
      *
+     * @param clock the node's clock (tests move it to expire objects without waiting)
      * @throws io.blueorigin.cdn.runtime.StartupException when a port is busy or a component cannot start
      */
-    public static ProxyNode start(ProxyConfig config, CachingProxyServlet servlet) {
+    public static ProxyNode start(ProxyConfig config, ServletFactory servlets, Clock clock) {
         requireNonNull(config, "config is null");
-        requireNonNull(servlet, "servlet is null");
+        requireNonNull(servlets, "servlets is null");
+        StorageConfig storage = config.cache().storage();
+        CacheStore store = new HeapStore(storage.heapMaxBytes(), storage.maxObjectBytes(), storage.chunkSize());
+        ProxyCache cache = new ProxyCache(config, store, clock);
+
         ServletContextHandler context = new ServletContextHandler(ServletContextHandler.NO_SESSIONS);
         context.setContextPath("/");
         ErrorHandler errors = new ErrorHandler();
         errors.setShowStacks(false);
         errors.setShowMessageInTitle(false);
         context.setErrorHandler(errors);
-        ServletHolder holder = new ServletHolder(config.identity().role().label(), servlet);
+        ServletHolder holder = new ServletHolder(config.identity().role().label(), servlets.create(config, cache));
         holder.setAsyncSupported(true);
         holder.setInitOrder(0);
         holder.setInitParameter("viaHost", config.identity().name());
@@ -63,18 +98,59 @@ public final class ProxyNode implements Node {
         // and empty segments are data to pass on, not ambiguities to refuse.
         context.getServletHandler().setDecodeAmbiguousURIs(true);
 
+        HttpClient client = upstreamClient(config);
+        CacheHandler cacheHandler = new CacheHandler(cache, new Fetcher(cache, client), context);
+
         HealthRegistry health = new HealthRegistry(config.identity());
         health.register("upstream", () -> ReadinessCheck.Result.ready(Map.of("url", config.upstream().url().toString())));
+        health.register("store", () -> ReadinessCheck.Result.ready(Map.of("tier", "heap",
+                "objects", store.stats().objects(), "bytes", store.stats().bytes())));
         NodeServer server = NodeServer.builder(health, config.server())
-                .traffic(context)
+                .traffic(cacheHandler)
                 .uriCompliance(PROXY_URI_COMPLIANCE)
-                .build()
-                .start();
-        return new ProxyNode(server, config);
+                .build();
+        client.setExecutor(server.trafficServer().getThreadPool());
+        server.trafficServer().addBean(client);
+        try {
+            server.start();
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+        return new ProxyNode(server, config, cache);
+    }
+
+    /** The client of cache fetches: no redirects, no cookies, no decoding, only what a proxy must do. */
+    private static HttpClient upstreamClient(ProxyConfig config) {
+        ClientConnector connector = new ClientConnector();
+        connector.setSelectors(1);
+        connector.setConnectTimeout(config.upstream().connectTimeout());
+        connector.setSslContextFactory(new org.eclipse.jetty.util.ssl.SslContextFactory.Client());
+        HttpClient client = new HttpClient(new HttpClientTransportOverHTTP(connector));
+        client.setName(config.identity().name() + "-upstream");
+        client.setFollowRedirects(false);
+        client.setHttpCookieStore(new HttpCookieStore.Empty());
+        client.setMaxConnectionsPerDestination(config.upstream().maxConnections());
+        client.setIdleTimeout(config.upstream().readTimeout().toMillis());
+        client.setMaxResponseHeadersSize(32 * 1024);
+        client.addEventListener(new LifeCycle.Listener() {
+            @Override
+            public void lifeCycleStarted(LifeCycle event) {
+                // bodies are stored and relayed exactly as received; 1xx/401/redirects are the client's business
+                client.getContentDecoderFactories().clear();
+                client.getProtocolHandlers().clear();
+            }
+        });
+        return client;
     }
 
     public ProxyConfig config() {
         return config;
+    }
+
+    /** This node's cache (store, policy, keys), for tests and the management endpoints. */
+    public ProxyCache cache() {
+        return cache;
     }
 
     @Override
@@ -95,5 +171,6 @@ public final class ProxyNode implements Node {
     @Override
     public void close() {
         server.close();
+        cache.store().close();
     }
 }

@@ -35,7 +35,15 @@ final class RequestIds {
         return true;
     }
 
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
+
     static String generate() {
-        return String.format("%016x", ThreadLocalRandom.current().nextLong());
+        long v = ThreadLocalRandom.current().nextLong();
+        char[] out = new char[16];
+        for (int i = 15; i >= 0; i--) {
+            out[i] = HEX[(int) (v & 0xF)];
+            v >>>= 4;
+        }
+        return new String(out);
     }
 }

@@ -9,6 +9,11 @@ public final class ShieldNode {
 
     /** @throws io.blueorigin.cdn.runtime.StartupException when the node cannot start (busy port, bad setting) */
     public static ProxyNode start(ProxyConfig config) {
-        return ProxyNode.start(config, new ShieldServlet(config));
+        return ProxyNode.start(config, ShieldServlet::new);
+    }
+
+    /** Starts a node on {@code clock} (tests move it to expire objects without waiting). */
+    public static ProxyNode start(ProxyConfig config, java.time.Clock clock) {
+        return ProxyNode.start(config, ShieldServlet::new, clock);
     }
 }

@@ -14,6 +14,7 @@ import io.blueorigin.cdn.runtime.Role;
 import io.blueorigin.cdn.runtime.ServerConfig;
 import io.blueorigin.cdn.shield.ShieldNode;
 import java.net.URI;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -99,6 +100,7 @@ public final class TestCluster implements AutoCloseable {
         private boolean withAdmin;
         private UnaryOperator<ProxyConfig> edgeCustomizer = UnaryOperator.identity();
         private UnaryOperator<ProxyConfig> shieldCustomizer = UnaryOperator.identity();
+        private Clock clock = Clock.systemUTC();
 
         private Builder(URI origin) {
             this.origin = requireNonNull(origin, "origin is null");
@@ -128,6 +130,12 @@ public final class TestCluster implements AutoCloseable {
             return this;
         }
 
+        /** The clock every proxy node reads (a {@link TestClock} lets tests expire objects without waiting). */
+        public Builder clock(Clock newClock) {
+            this.clock = requireNonNull(newClock, "clock is null");
+            return this;
+        }
+
         /** Changes each shield's config before it starts. */
         public Builder shieldConfig(UnaryOperator<ProxyConfig> customizer) {
             this.shieldCustomizer = requireNonNull(customizer, "customizer is null");
@@ -148,16 +156,16 @@ public final class TestCluster implements AutoCloseable {
                 }
                 List<ProxyNode> shields = new ArrayList<>();
                 for (String pop : shieldPops) {
-                    ProxyNode shield = ShieldNode.start(shieldCustomizer.apply(new ProxyConfig(
-                            NodeIdentity.of(Role.SHIELD, pop), ServerConfig.ephemeral(), UpstreamConfig.of(origin))));
+                    ProxyNode shield = ShieldNode.start(shieldCustomizer.apply(ProxyConfig.of(
+                            NodeIdentity.of(Role.SHIELD, pop), ServerConfig.ephemeral(), UpstreamConfig.of(origin))), clock);
                     started.add(shield);
                     shields.add(shield);
                 }
                 URI edgeUpstream = shields.isEmpty() ? origin : shields.get(0).uri();
                 List<ProxyNode> edges = new ArrayList<>();
                 for (String pop : edgePops) {
-                    ProxyNode edge = EdgeNode.start(edgeCustomizer.apply(new ProxyConfig(
-                            NodeIdentity.of(Role.EDGE, pop), ServerConfig.ephemeral(), UpstreamConfig.of(edgeUpstream))));
+                    ProxyNode edge = EdgeNode.start(edgeCustomizer.apply(ProxyConfig.of(
+                            NodeIdentity.of(Role.EDGE, pop), ServerConfig.ephemeral(), UpstreamConfig.of(edgeUpstream))), clock);
                     started.add(edge);
                     edges.add(edge);
                 }

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
+import java.time.Clock;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,13 +55,19 @@ public final class TestOrigin implements AutoCloseable {
     private final Map<String, Function<RecordedRequest, Reply>> scripts = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<RecordedRequest> received = new ConcurrentLinkedQueue<>();
 
-    private TestOrigin(int port) {
+    private final Clock clock;
+
+    private TestOrigin(int port, Clock clock) {
+        this.clock = clock;
         QueuedThreadPool pool = new QueuedThreadPool(256, 8);
         pool.setName("test-origin");
         server = new Server(pool);
         HttpConfiguration http = new HttpConfiguration();
         // Record whatever arrives, however odd: the CDN's handling of odd targets is what tests check.
         http.setUriCompliance(UriCompliance.UNSAFE);
+        // Date comes from this origin's clock (a TestClock in tests that move time), not from Jetty's.
+        http.setSendDateHeader(false);
+        http.setSendServerVersion(false);
         connector = new ServerConnector(server, new HttpConnectionFactory(http));
         connector.setHost("127.0.0.1");
         connector.setPort(port);
@@ -73,9 +80,18 @@ public final class TestOrigin implements AutoCloseable {
         return start(0);
     }
 
+    /** Starts an origin on a free port whose {@code Date} fields come from {@code clock}. */
+    public static TestOrigin start(Clock clock) {
+        return start(0, clock);
+    }
+
     /** Starts an origin on {@code port} (0: a free one), e.g. to restart it where it was. */
     public static TestOrigin start(int port) {
-        TestOrigin origin = new TestOrigin(port);
+        return start(port, Clock.systemUTC());
+    }
+
+    public static TestOrigin start(int port, Clock clock) {
+        TestOrigin origin = new TestOrigin(port, clock);
         try {
             origin.server.start();
         } catch (Exception e) {
@@ -212,7 +228,7 @@ public final class TestOrigin implements AutoCloseable {
         reader[0].run();
     }
 
-    private static void answer(Request request, Response response, Callback callback, Reply reply) {
+    private void answer(Request request, Response response, Callback callback, Reply reply) {
         switch (reply.failure()) {
             case HANG -> {
                 return;
@@ -226,6 +242,9 @@ public final class TestOrigin implements AutoCloseable {
             }
         }
         response.setStatus(reply.status());
+        if (reply.headers().stream().noneMatch(h -> h.getKey().equalsIgnoreCase("Date"))) {
+            response.getHeaders().put("Date", org.eclipse.jetty.http.DateGenerator.formatDate(clock.millis()));
+        }
         reply.headers().forEach(h -> response.getHeaders().add(h.getKey(), h.getValue()));
         byte[] body = reply.body();
         boolean noBody = HttpMethod.HEAD.is(request.getMethod()) || reply.status() == HttpStatus.NOT_MODIFIED_304

@@ -3,7 +3,13 @@ package io.blueorigin.cdn.launcher.config;
 import io.blueorigin.cdn.admin.AdminConfig;
 import io.blueorigin.cdn.admin.db.DatabaseConfig;
 import io.blueorigin.cdn.origin.OriginConfig;
+import io.blueorigin.cdn.httpcache.CachePolicyConfig;
+import io.blueorigin.cdn.httpcache.DataSize;
+import io.blueorigin.cdn.proxy.CacheConfig;
 import io.blueorigin.cdn.proxy.ProxyConfig;
+import io.blueorigin.cdn.storage.StorageConfig;
+import java.util.ArrayList;
+import java.util.List;
 import io.blueorigin.cdn.proxy.UpstreamConfig;
 import io.blueorigin.cdn.runtime.NodeIdentity;
 import io.blueorigin.cdn.runtime.Role;
@@ -52,8 +58,49 @@ public final class NodeConfigs {
                     v.value("upstream.connect-timeout", Duration.class),
                     v.value("upstream.read-timeout", Duration.class),
                     v.value("upstream.max-connections", Integer.class));
-            return new ProxyConfig(identity(v), server(v), upstreamConfig);
+            return new ProxyConfig(identity(v), server(v), upstreamConfig, cache(v));
         });
+    }
+
+    public static CacheConfig cache(ConfigValues v) {
+        return build(v, () -> {
+            List<String> targeted = new ArrayList<>();
+            v.get("cache.targeted-header", String.class).filter(h -> !h.isBlank()).ifPresent(h -> {
+                if (!h.matches("[A-Za-z0-9-]{1,64}")) {
+                    throw new IllegalArgumentException("cache.targeted-header : '" + h
+                            + "' (expected: a header field name such as Acme-Cache-Control)");
+                }
+                targeted.add(h);
+            });
+            targeted.add("CDN-Cache-Control");
+            CachePolicyConfig policy = new CachePolicyConfig(
+                    v.value("cache.ttl-cap", Duration.class).toMillis(),
+                    0.1,
+                    v.value("cache.heuristic-max", Duration.class).toMillis(),
+                    v.value("cache.negative-ttl", Duration.class).toMillis(),
+                    v.value("cache.error-ttl", Duration.class).toMillis(),
+                    v.value("cache.max-stale-on-error", Duration.class).toMillis(),
+                    choice(v.value("cache.request-no-cache", String.class), "cache.request-no-cache",
+                            CachePolicyConfig.RequestNoCache.class),
+                    choice(v.value("cache.set-cookie", String.class), "cache.set-cookie", CachePolicyConfig.SetCookie.class),
+                    targeted);
+            long chunk = v.value("store.chunk-size", DataSize.class).bytes();
+            StorageConfig storage = new StorageConfig(v.value("store.heap.max-size", DataSize.class).bytes(),
+                    v.value("store.max-object-size", DataSize.class).bytes(), (int) Math.min(Integer.MAX_VALUE, chunk));
+            return new CacheConfig(v.value("cache.site", String.class), policy, storage);
+        });
+    }
+
+    /** One of an enum's constants, written in lower case in configuration. */
+    private static <E extends Enum<E>> E choice(String value, String key, Class<E> type) {
+        for (E e : type.getEnumConstants()) {
+            if (e.name().equalsIgnoreCase(value.trim())) {
+                return e;
+            }
+        }
+        throw new IllegalArgumentException(key + " : '" + value + "' (expected: one of "
+                + java.util.Arrays.stream(type.getEnumConstants()).map(e -> e.name().toLowerCase(java.util.Locale.ROOT))
+                        .collect(java.util.stream.Collectors.joining(", ")) + ")");
     }
 
     public static AdminConfig admin(ConfigValues v) {

@@ -1,0 +1,36 @@
+package io.blueorigin.cdn.proxy;
+
+import static java.util.Objects.requireNonNull;
+
+import io.blueorigin.cdn.httpcache.CachePolicyConfig;
+import io.blueorigin.cdn.runtime.Role;
+import io.blueorigin.cdn.storage.StorageConfig;
+import java.util.regex.Pattern;
+
+/**
+ * How a proxy node caches ({@code cache.*} and {@code store.*} keys).
+ *
+ * @param site the site every request of this node belongs to: the first part of every cache key, so one
+ *     object has one key at every edge and shield whatever Host or port it was asked by
+ * @param policy the caching policy (TTL cap, negative caching, stale serving, Set-Cookie, ...)
+ * @param storage store sizes
+ */
+public record CacheConfig(String site, CachePolicyConfig policy, StorageConfig storage) {
+    private static final Pattern SITE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
+
+    public CacheConfig {
+        requireNonNull(site, "site is null");
+        requireNonNull(policy, "policy is null");
+        requireNonNull(storage, "storage is null");
+        if (!SITE.matcher(site).matches()) {
+            throw new IllegalArgumentException("cache.site : '" + site + "' (expected: 1-63 letters, digits, '.', '_' or '-')");
+        }
+    }
+
+    /** The defaults of a role: site {@code default}, the role's TTL cap, default store sizes. */
+    public static CacheConfig defaults(Role role) {
+        return new CacheConfig("default",
+                role == Role.SHIELD ? CachePolicyConfig.shieldDefaults() : CachePolicyConfig.edgeDefaults(),
+                StorageConfig.defaults());
+    }
+}

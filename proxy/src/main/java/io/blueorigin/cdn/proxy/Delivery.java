@@ -1,0 +1,149 @@
+package io.blueorigin.cdn.proxy;
+
+import io.blueorigin.cdn.storage.Body;
+import io.blueorigin.cdn.storage.BodyReader;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.BufferUtil;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.IteratingCallback;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Writes a response from the cache to the client: the prepared header section, the per-request fields,
+ * and the body read chunk by chunk from the store (or from a body still arriving), each write waiting for
+ * the previous one (backpressure from the client). A small complete object goes out in one write with
+ * {@code last=true}, headers and body together.
+ *
+ * <p>Contract: every method here completes {@code callback} exactly once: succeeded when the response is
+ * written, failed when the client went away or the body failed (Jetty then aborts the connection, so a
+ * truncated body is never taken for a whole one).
+ */
+final class Delivery {
+    private Delivery() {}
+
+    /**
+     * Sends {@code prepared} with {@code body} (null: no body, as for HEAD).
+     *
+     * @param extra per-request fields (Age, X-Cache, Cache-Status, X-Request-ID), added after the prepared ones
+     */
+    static void send(Response response, Callback callback, PreparedResponse prepared, @Nullable Body body,
+            boolean headOnly, HttpField... extra) {
+        response.setStatus(prepared.status);
+        HttpFields.Mutable h = response.getHeaders();
+        if (prepared.date != null) {
+            h.put(prepared.date);
+        }
+        for (HttpField f : prepared.fields) {
+            h.add(f);
+        }
+        h.add(prepared.via);
+        for (HttpField f : extra) {
+            h.put(f);
+        }
+        if (prepared.contentLength != null) {
+            h.put(prepared.contentLength);
+        } else if (body != null && body.length() >= 0 && isBodyAllowed(prepared.status)) {
+            h.put(HttpHeader.CONTENT_LENGTH, body.length());
+        }
+        if (headOnly || body == null || !isBodyAllowed(prepared.status)) {
+            response.write(true, BufferUtil.EMPTY_BUFFER, callback);
+            return;
+        }
+        new BodyWriter(response, body.reader(), callback).iterate();
+    }
+
+    /** A 304 from the cache: the fields RFC 9110 §15.4.5 lists, no body. */
+    static void sendNotModified(Response response, Callback callback, PreparedResponse prepared, HttpField... extra) {
+        response.setStatus(304);
+        HttpFields.Mutable h = response.getHeaders();
+        if (prepared.date != null) {
+            h.put(prepared.date);
+        }
+        for (HttpField f : prepared.notModifiedFields) {
+            h.add(f);
+        }
+        h.add(prepared.via);
+        for (HttpField f : extra) {
+            h.put(f);
+        }
+        response.write(true, BufferUtil.EMPTY_BUFFER, callback);
+    }
+
+    /** A short plain-text answer of this node's own (errors, 412, 504 only-if-cached). */
+    static void sendText(Response response, Callback callback, int status, String text, HttpField... extra) {
+        response.setStatus(status);
+        HttpFields.Mutable h = response.getHeaders();
+        h.put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
+        h.put(HttpHeader.CACHE_CONTROL, "no-store");
+        for (HttpField f : extra) {
+            h.put(f);
+        }
+        byte[] bytes = (text + "\n").getBytes(StandardCharsets.UTF_8);
+        h.put(HttpHeader.CONTENT_LENGTH, bytes.length);
+        response.write(true, ByteBuffer.wrap(bytes), callback);
+    }
+
+    private static boolean isBodyAllowed(int status) {
+        return status >= 200 && status != 204 && status != 304;
+    }
+
+    /** Streams a body reader into the response, one write at a time. */
+    private static final class BodyWriter extends IteratingCallback {
+        private final Response response;
+        private final BodyReader reader;
+        private final Callback callback;
+        private boolean lastWritten;
+
+        BodyWriter(Response response, BodyReader reader, Callback callback) {
+            this.response = response;
+            this.reader = reader;
+            this.callback = callback;
+        }
+
+        @Override
+        protected Action process() {
+            if (lastWritten) {
+                return Action.SUCCEEDED;
+            }
+            ByteBuffer buffer = reader.next();
+            if (buffer != null) {
+                lastWritten = reader.isFinished();
+                response.write(lastWritten, buffer, this);
+                return Action.SCHEDULED;
+            }
+            if (reader.isFinished()) {
+                lastWritten = true;
+                response.write(true, BufferUtil.EMPTY_BUFFER, this);
+                return Action.SCHEDULED;
+            }
+            Throwable failure = reader.failure();
+            if (failure != null) {
+                throw new IllegalStateException("upstream body failed: " + failure, failure);
+            }
+            reader.demand(this::iterate);
+            return Action.IDLE;
+        }
+
+        @Override
+        protected void onCompleteSuccess() {
+            reader.close();
+            callback.succeeded();
+        }
+
+        @Override
+        protected void onCompleteFailure(Throwable cause) {
+            reader.close();
+            callback.failed(cause);
+        }
+
+        @Override
+        public InvocationType getInvocationType() {
+            return InvocationType.NON_BLOCKING;
+        }
+    }
+}

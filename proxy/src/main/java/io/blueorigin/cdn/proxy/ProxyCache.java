@@ -1,0 +1,77 @@
+package io.blueorigin.cdn.proxy;
+
+import static java.util.Objects.requireNonNull;
+
+import io.blueorigin.cdn.httpcache.CacheKey;
+import io.blueorigin.cdn.httpcache.CachePolicy;
+import io.blueorigin.cdn.storage.CacheStore;
+import java.time.Clock;
+import java.util.Locale;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The caching state of one proxy node and the few operations every part of the node shares: its store,
+ * policy, key scheme, clock, and the fields it never sends to clients. One instance per node, created by
+ * {@link ProxyNode}; thread-safe.
+ */
+public final class ProxyCache {
+    private final ProxyConfig config;
+    private final CacheStore store;
+    private final CachePolicy policy;
+    private final Clock clock;
+    private final String viaSelf;
+    private final Set<String> droppedFields;
+
+    ProxyCache(ProxyConfig config, CacheStore store, Clock clock) {
+        this.config = requireNonNull(config, "config is null");
+        this.store = requireNonNull(store, "store is null");
+        this.clock = requireNonNull(clock, "clock is null");
+        this.policy = new CachePolicy(config.cache().policy());
+        this.viaSelf = "1.1 " + config.identity().name();
+        if (config.isClientFacing()) {
+            java.util.HashSet<String> dropped = new java.util.HashSet<>(Set.of("surrogate-key", "surrogate-control"));
+            config.cache().policy().targetedFields().forEach(f -> dropped.add(f.toLowerCase(Locale.ROOT)));
+            this.droppedFields = Set.copyOf(dropped);
+        } else {
+            this.droppedFields = Set.of();
+        }
+    }
+
+    public CacheStore store() {
+        return store;
+    }
+
+    public CachePolicy policy() {
+        return policy;
+    }
+
+    public ProxyConfig config() {
+        return config;
+    }
+
+    public long now() {
+        return clock.millis();
+    }
+
+    /** This node's {@code Via} member: {@code 1.1 <node name>}. */
+    String viaSelf() {
+        return viaSelf;
+    }
+
+    /** Lower-case names of fields this node never sends downstream. */
+    Set<String> droppedFields() {
+        return droppedFields;
+    }
+
+    /** The primary cache key of a request-target (raw path and query). */
+    public String keyOf(String rawPath, @Nullable String rawQuery) {
+        return CacheKey.of(config.cache().site(), rawPath, rawQuery).asString();
+    }
+
+    /** The primary cache key of a raw {@code path?query}. */
+    public String keyOf(String rawPathAndQuery) {
+        int q = rawPathAndQuery.indexOf('?');
+        return q < 0 ? keyOf(rawPathAndQuery, null) : keyOf(rawPathAndQuery.substring(0, q), rawPathAndQuery.substring(q + 1));
+    }
+}

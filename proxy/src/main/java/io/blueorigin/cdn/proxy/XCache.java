@@ -1,0 +1,31 @@
+package io.blueorigin.cdn.proxy;
+
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.PreEncodedHttpField;
+
+/**
+ * The {@code X-Cache} values, one per response, describing what this tier did (each tier replaces the
+ * value it received; {@code Cache-Status} keeps every tier's story). Documented in docs/x-cache.md.
+ */
+enum XCache {
+    /** Served from cache without going upstream (including a 304 to a client's conditional request). */
+    HIT,
+    /** Fetched from upstream; cacheable (stored, unless too large). */
+    MISS,
+    /** Served stale from cache: stale-while-revalidate, client max-stale, or stale-if-error. */
+    STALE,
+    /** Stored response validated upstream (304) and served. */
+    REVALIDATED,
+    /** Not cacheable (method, or the response forbade storing): passed through. */
+    PASS;
+
+    /** Header name. */
+    static final String HEADER = "X-Cache";
+
+    private final HttpField field = new PreEncodedHttpField(HEADER, name());
+
+    /** The pre-encoded {@code X-Cache} field for this value. */
+    HttpField field() {
+        return field;
+    }
+}

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Regenerates the settings table in README.md from the catalogue (launcher/.../config/Settings.java).
+# Run after adding or changing a key: SettingsTest fails until README.md matches.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+jar=launcher/target/blue-origin.jar
+[[ -f $jar ]] || mvn -q -B -DskipTests package
+table=$(java -jar "$jar" settings)
+python3 - "$table" <<'PY'
+import sys, re
+table = sys.argv[1].strip()
+text = open("README.md").read()
+begin, end = "<!-- settings:begin -->\n", "<!-- settings:end -->"
+i, j = text.index(begin) + len(begin), text.index(end)
+open("README.md", "w").write(text[:i] + table + "\n" + text[j:])
+PY
+echo "README.md settings table updated"
