@@ -9,8 +9,10 @@ import static java.util.Objects.requireNonNull;
  * @param fwd why the request goes (or would go) upstream, for {@code Cache-Status}'s {@code fwd} parameter;
  *     {@link Fwd#NONE} when it is answered from cache
  * @param reason a short explanation for logs and {@code Cache-Status}'s {@code detail}
+ * @param revalidateInBackground the stored response is served stale (possibly as a 304 to the client's
+ *     conditional request) and one background revalidation should refresh it (stale-while-revalidate)
  */
-public record CacheDecision(Action action, Fwd fwd, String reason) {
+public record CacheDecision(Action action, Fwd fwd, String reason, boolean revalidateInBackground) {
 
     public CacheDecision {
         requireNonNull(action, "action is null");
@@ -68,6 +70,11 @@ public record CacheDecision(Action action, Fwd fwd, String reason) {
     }
 
     static CacheDecision of(Action action, Fwd fwd, String reason) {
-        return new CacheDecision(action, fwd, reason);
+        return new CacheDecision(action, fwd, reason, action == Action.SERVE_STALE_AND_REVALIDATE);
+    }
+
+    /** Whether the stored response is served stale (SWR or max-stale), as a 200 or a 304. */
+    public boolean servesStale() {
+        return revalidateInBackground || action == Action.SERVE_STALE;
     }
 }

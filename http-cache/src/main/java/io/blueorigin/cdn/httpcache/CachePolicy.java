@@ -51,9 +51,13 @@ public final class CachePolicy {
     /** Status codes this cache understands (for {@code must-understand}, RFC 9111 §5.2.2.3). */
     private static final Set<Integer> UNDERSTOOD = Set.of(200, 201, 202, 203, 204, 300, 301, 302, 303, 307, 308,
             400, 401, 403, 404, 405, 406, 410, 414, 451, 500, 501, 502, 503, 504);
-    /** Fields never stored: hop-by-hop (RFC 9110 §7.6.1) and Age, which is recomputed (RFC 9111 §3.1, §5.1). */
+    /**
+     * Fields never stored: hop-by-hop (RFC 9110 §7.6.1), those specific to the proxy (RFC 9111 §3.1 names
+     * Proxy-Authenticate, Proxy-Authentication-Info and Proxy-Authorization) and Age, which is recomputed (§5.1).
+     */
     private static final Set<String> NOT_STORED = Set.of("connection", "keep-alive", "proxy-connection",
-            "proxy-authenticate", "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "age");
+            "proxy-authenticate", "proxy-authentication-info", "proxy-authorization", "te", "trailer",
+            "transfer-encoding", "upgrade", "age");
 
     private final CachePolicyConfig config;
 
@@ -139,15 +143,20 @@ public final class CachePolicy {
         return CacheDecision.of(Action.REVALIDATE, fwd, reason);
     }
 
-    /** Serving a stored response: the client's own preconditions may turn it into a 304 or 412 (RFC 9111 §4.3.2). */
+    /**
+     * Serving a stored response: the client's own preconditions may turn it into a 304 or 412 (RFC 9111
+     * §4.3.2); a stale-while-revalidate still revalidates in the background.
+     */
     private static CacheDecision serve(RequestFacts request, CachedResponse stored, Action action, String reason) {
+        boolean background = action == Action.SERVE_STALE_AND_REVALIDATE;
         if (stored.status() == 200) {
             switch (Conditionals.evaluate(request.fields(), true, stored.etag().orElse(null), stored.validatorDateMillis())) {
                 case NOT_MODIFIED -> {
-                    return CacheDecision.of(Action.RESPOND_NOT_MODIFIED, Fwd.NONE, reason + ", not modified");
+                    return new CacheDecision(Action.RESPOND_NOT_MODIFIED, Fwd.NONE, reason + ", not modified", background);
                 }
                 case PRECONDITION_FAILED -> {
-                    return CacheDecision.of(Action.RESPOND_PRECONDITION_FAILED, Fwd.NONE, reason + ", precondition failed");
+                    return new CacheDecision(Action.RESPOND_PRECONDITION_FAILED, Fwd.NONE, reason + ", precondition failed",
+                            background);
                 }
                 default -> {
                     // send the stored response
@@ -194,7 +203,9 @@ public final class CachePolicy {
         if (rd.mustUnderstand() && !UNDERSTOOD.contains(status)) {
             return "must-understand, status " + status;
         }
-        if (rd.noStore()) {
+        // §5.2.2.3: a cache that understands the status code SHOULD ignore no-store sent with must-understand
+        // (must-understand returning here means the status is understood)
+        if (rd.noStore() && !rd.mustUnderstand()) {
             return "no-store";
         }
         if (request.directives().noStore()) {
@@ -394,22 +405,31 @@ public final class CachePolicy {
 
     /**
      * Freshens a stored response with a 304 received in answer to a conditional request (RFC 9111 §4.3.4):
-     * the 304's fields replace the stored ones of the same name (except {@code Content-Length} and those
-     * never stored), and age and freshness are computed anew from the merged fields.
+     * the 304's fields replace the stored ones of the same name (except {@code Content-Length}, those never
+     * stored, those its {@code Connection} nominates, and {@code Set-Cookie}), and age (counting the 304's
+     * {@code Age}) and freshness are computed anew from the merged fields.
      *
      * @return the freshened response, or empty when the 304 does not describe the stored response (its
-     *     strong validator differs), in which case the caller fetches unconditionally
+     *     entity tag does not match the stored one: strongly if it is strong, weakly if weak), in which case
+     *     the caller fetches unconditionally
      */
     public Optional<CachedResponse> freshen(CachedResponse stored, RequestFacts request, FieldList notModified,
             long requestTimeMillis, long responseTimeMillis) {
         Optional<EntityTag> newTag = Optional.ofNullable(notModified.first("ETag")).flatMap(EntityTag::parse);
-        if (newTag.isPresent() && stored.etag().isPresent() && !newTag.get().weakMatches(stored.etag().get())) {
+        if (newTag.isPresent() && !describesStored(newTag.get(), stored.etag())) {
             return Optional.empty();
         }
+        // Connection-nominated fields are hop-by-hop (RFC 9110 §7.6.1); Set-Cookie is one client's, and the
+        // stored response is shared (what onResponse guarantees for either cache.set-cookie setting)
+        Set<String> notMerged = new HashSet<>();
+        for (String token : ListTokenizer.members(notModified.values("Connection"))) {
+            notMerged.add(token.toLowerCase(Locale.ROOT));
+        }
+        notMerged.add("set-cookie");
         Set<String> replaced = new HashSet<>();
         for (Field f : notModified.fields()) {
             String lower = f.name().toLowerCase(Locale.ROOT);
-            if (!NOT_STORED.contains(lower) && !lower.equals("content-length")) {
+            if (!NOT_STORED.contains(lower) && !lower.equals("content-length") && !notMerged.contains(lower)) {
                 replaced.add(lower);
             }
         }
@@ -420,7 +440,9 @@ public final class CachePolicy {
             }
         }
         for (Field f : notModified.fields()) {
-            if (replaced.contains(f.name().toLowerCase(Locale.ROOT))) {
+            // §4.2.3: the 304's Age is the age of this validation (e.g. a shield answering from its own
+            // cache), so it counts in corrected_initial_age; describe() reads it and never stores it
+            if (replaced.contains(f.name().toLowerCase(Locale.ROOT)) || f.is("Age")) {
                 merged.add(f);
             }
         }
@@ -432,6 +454,18 @@ public final class CachePolicy {
                 stored.etag().isPresent() ? stored.etag() : r.etag(),
                 r.lastModifiedMillis(), r.dateMillis(), stored.varyFields(), stored.varyKey(), r.surrogateKeys(),
                 stored.contentLength()));
+    }
+
+    /**
+     * §4.3.4: a strong validator in the 304 selects only a stored response with the same strong validator
+     * (strong comparison: a weak or missing stored tag does not match); a weak one selects a stored response
+     * whose tag it weakly matches.
+     */
+    private static boolean describesStored(EntityTag notModifiedTag, Optional<EntityTag> storedTag) {
+        if (!notModifiedTag.weak()) {
+            return storedTag.isPresent() && notModifiedTag.strongMatches(storedTag.get());
+        }
+        return storedTag.isEmpty() || notModifiedTag.weakMatches(storedTag.get());
     }
 
     // ---------------------------------------------------------------- failures (§4.2.4, RFC 5861)

@@ -86,7 +86,8 @@ public final class VaryKey {
         double gzip = -1;
         double any = -1;
         for (String member : ListTokenizer.members(values)) {
-            String[] parts = member.split(";");
+            // limit -1: a member of only semicolons (";") must give an empty coding, not an empty array
+            String[] parts = member.split(";", -1);
             String coding = parts[0].trim().toLowerCase(Locale.ROOT);
             double q = 1.0;
             for (int i = 1; i < parts.length; i++) {

@@ -83,20 +83,23 @@ final class CacheHandler extends Handler.Wrapper {
         if (LOG.isDebugEnabled()) {
             LOG.debug("{} C2{} {} {} -> {} ({})", requestId, tag(), method, uri.getPathQuery(), decision.action(), decision.reason());
         }
+        if (decision.revalidateInBackground()) {
+            fetcher.revalidateInBackground(key, facts, request, requireNonNull(stored), requestId);
+        }
         switch (decision.action()) {
             case SERVE_FRESH -> serveStored(response, callback, requireNonNull(stored), now, XCache.HIT, null, head, requestId);
             case SERVE_STALE -> serveStored(response, callback, requireNonNull(stored), now, XCache.STALE,
                     CacheStatus.of(nodeName).hit().ttl(ttlSeconds(stored, now)).detail("max-stale"), head, requestId);
-            case SERVE_STALE_AND_REVALIDATE -> {
-                fetcher.revalidateInBackground(key, facts, request, requireNonNull(stored), requestId);
-                serveStored(response, callback, stored, now, XCache.STALE,
-                        CacheStatus.of(nodeName).hit().ttl(ttlSeconds(stored, now)).detail("stale-while-revalidate"), head,
-                        requestId);
-            }
+            case SERVE_STALE_AND_REVALIDATE -> serveStored(response, callback, requireNonNull(stored), now, XCache.STALE,
+                    CacheStatus.of(nodeName).hit().ttl(ttlSeconds(stored, now)).detail("stale-while-revalidate"), head,
+                    requestId);
             case RESPOND_NOT_MODIFIED -> {
                 PreparedResponse p = prepared(requireNonNull(stored));
+                HttpField status = decision.servesStale()
+                        ? p.cacheStatus(CacheStatus.of(nodeName).hit().ttl(ttlSeconds(stored, now)).detail("stale-while-revalidate"))
+                        : p.hitStatus(nodeName, ttlSeconds(stored, now));
                 Delivery.sendNotModified(response, callback, p, ResponseFields.age(ageSeconds(stored, now)),
-                        XCache.HIT.field(), p.hitStatus(nodeName, ttlSeconds(stored, now)), idField(requestId));
+                        (decision.servesStale() ? XCache.STALE : XCache.HIT).field(), status, idField(requestId));
             }
             case RESPOND_PRECONDITION_FAILED -> Delivery.sendText(response, callback, 412,
                     "412 Precondition Failed: the stored response does not match If-Match / If-Unmodified-Since",

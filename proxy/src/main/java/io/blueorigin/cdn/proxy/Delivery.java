@@ -57,7 +57,7 @@ final class Delivery {
         new BodyWriter(response, body.reader(), callback).iterate();
     }
 
-    /** A 304 from the cache: the fields RFC 9110 §15.4.5 lists, no body. */
+    /** A 304 from the cache: the stored fields but representation metadata (RFC 9110 §15.4.5), no body. */
     static void sendNotModified(Response response, Callback callback, PreparedResponse prepared, HttpField... extra) {
         response.setStatus(304);
         HttpFields.Mutable h = response.getHeaders();

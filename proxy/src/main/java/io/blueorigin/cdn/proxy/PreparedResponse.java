@@ -27,9 +27,12 @@ final class PreparedResponse {
     /** Fields never copied from the stored response as they are. */
     private static final Set<String> RECOMPUTED = Set.of("date", "content-length", "via", "x-cache", "x-request-id", "age",
             "cache-status");
-    /** Fields a 304 carries (RFC 9110 §15.4.5), besides Date. */
-    private static final Set<String> NOT_MODIFIED = Set.of("cache-control", "content-location", "etag", "expires", "vary",
-            "last-modified");
+    /**
+     * Representation metadata a 304 leaves out (RFC 9110 §15.4.5: a sender SHOULD NOT generate it); every
+     * other stored field is sent, so a downstream cache freshening its copy also gets updated fields.
+     */
+    private static final Set<String> NOT_IN_304 = Set.of("content-type", "content-encoding", "content-language",
+            "content-length", "content-range", "transfer-encoding");
 
     final int status;
     final HttpField[] fields;
@@ -96,7 +99,7 @@ final class PreparedResponse {
             }
             HttpField field = new PreEncodedHttpField(f.name(), f.value());
             out.add(field);
-            if (NOT_MODIFIED.contains(lower)) {
+            if (!NOT_IN_304.contains(lower)) {
                 notModified.add(field);
             }
         }

@@ -15,8 +15,9 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class TestClock extends Clock {
     private final AtomicLong millis;
 
+    /** Now, truncated to the second, so HTTP dates (whole seconds) and ages come out exact. */
     public TestClock() {
-        this(System.currentTimeMillis());
+        this(System.currentTimeMillis() / 1000 * 1000);
     }
 
     public TestClock(long startMillis) {

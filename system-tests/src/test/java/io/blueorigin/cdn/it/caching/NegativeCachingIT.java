@@ -1,0 +1,54 @@
+package io.blueorigin.cdn.it.caching;
+
+import static io.blueorigin.cdn.it.caching.CdnHarness.xCache;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.blueorigin.cdn.testkit.Reply;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** 404/410 and 5xx without freshness information are cached briefly; explicit directives always win. */
+class NegativeCachingIT {
+    private static CdnHarness h;
+
+    @BeforeAll
+    static void start() {
+        h = new CdnHarness();
+    }
+
+    @AfterAll
+    static void stop() {
+        h.close();
+    }
+
+    @Test
+    void a404IsCachedForTheNegativeTtl() {
+        h.origin.on("/neg/missing", Reply.status(404).withBody("nope"));
+        h.get("/neg/missing");
+        assertThat(h.get("/neg/missing").getStatus()).isEqualTo(404);
+        assertThat(xCache(h.get("/neg/missing"))).isEqualTo("HIT");
+        assertThat(h.origin.count("/neg/missing")).isEqualTo(1);
+        h.clock.advance(Duration.ofSeconds(11));
+        h.get("/neg/missing");
+        assertThat(h.origin.count("/neg/missing")).isEqualTo(2);
+    }
+
+    @Test
+    void a503IsCachedForOneSecondOnly() {
+        h.origin.on("/neg/unavailable", Reply.status(503).withBody("busy"));
+        h.get("/neg/unavailable");
+        assertThat(xCache(h.get("/neg/unavailable"))).isEqualTo("HIT");
+        h.clock.advance(Duration.ofMillis(1500));
+        assertThat(xCache(h.get("/neg/unavailable"))).isNotEqualTo("HIT");
+    }
+
+    @Test
+    void aNoStoreErrorIsNotCached() {
+        h.origin.on("/neg/nostore", Reply.status(404).withHeader("Cache-Control", "no-store"));
+        h.get("/neg/nostore");
+        h.get("/neg/nostore");
+        assertThat(h.origin.count("/neg/nostore")).isEqualTo(2);
+    }
+}
