@@ -150,7 +150,11 @@ public final class CachePolicy {
     private static CacheDecision serve(RequestFacts request, CachedResponse stored, Action action, String reason) {
         boolean background = action == Action.SERVE_STALE_AND_REVALIDATE;
         if (stored.status() == 200) {
-            switch (Conditionals.evaluate(request.fields(), true, stored.etag().orElse(null), stored.validatorDateMillis())) {
+            // RFC 9111 §4.3.2 lets If-Modified-Since fall back to Date; If-Unmodified-Since has no such fallback
+            // and is ignored without a Last-Modified (RFC 9110 §13.1.4), so it must not see the Date
+            long lastModified = request.fields().has("If-Unmodified-Since") ? stored.lastModifiedMillis()
+                    : stored.validatorDateMillis();
+            switch (Conditionals.evaluate(request.fields(), true, stored.etag().orElse(null), lastModified)) {
                 case NOT_MODIFIED -> {
                     return new CacheDecision(Action.RESPOND_NOT_MODIFIED, Fwd.NONE, reason + ", not modified", background);
                 }

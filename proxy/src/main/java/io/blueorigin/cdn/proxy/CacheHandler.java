@@ -115,8 +115,8 @@ final class CacheHandler extends Handler.Wrapper {
                     return super.handle(request, response, callback);
                 }
                 StoredObject base = decision.action() == CacheDecision.Action.REVALIDATE ? stored : null;
-                Fetch fetch = fetcher.fetch(key, facts, request, base, requestId);
-                fetch.subscribe(outcome -> onOutcome(outcome, facts, response, callback, stored, decision, requestId));
+                fetcher.fetch(key, facts, request, base, requestId,
+                        outcome -> onOutcome(outcome, facts, response, callback, stored, decision, requestId));
             }
             case PASS -> {
                 return super.handle(request, response, callback);

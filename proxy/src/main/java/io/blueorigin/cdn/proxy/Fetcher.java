@@ -73,9 +73,13 @@ final class Fetcher {
      * @param clientRequest the client request (read now, never after this returns)
      * @param stored a stored variant to revalidate (its validators are sent, a 304 freshens it), or null
      * @param requestId the request id sent upstream
+     * @param subscriber gets the outcome; subscribed before the request is sent, so a response that arrives
+     *     at once still finds its reader (a pass-through body with no reader is abandoned)
      */
-    Fetch fetch(String key, RequestFacts facts, Request clientRequest, @Nullable StoredObject stored, String requestId) {
+    Fetch fetch(String key, RequestFacts facts, Request clientRequest, @Nullable StoredObject stored, String requestId,
+            java.util.function.Consumer<FetchOutcome> subscriber) {
         Fetch fetch = new Fetch();
+        fetch.subscribe(subscriber);
         send(fetch, key, facts, clientRequest, stored, requestId, null);
         return fetch;
     }

@@ -44,6 +44,8 @@ public final class GrowingBody implements Body {
     private volatile byte[] @Nullable [] table = new byte[8][];
     /** Bytes readers may read. Single writer. */
     private volatile long committed;
+    /** Bytes written; ahead of {@code committed} only while the final bytes are held back. Writer only. */
+    private long written;
     /** Chunks below this index have been released (pass-through only). */
     private volatile int released;
     private volatile boolean complete;
@@ -71,12 +73,18 @@ public final class GrowingBody implements Body {
 
     // ------------------------------------------------------------------ writer side
 
-    /** Appends {@code data} (copied; the caller may reuse its buffer at once) and wakes readers. */
+    /**
+     * Appends {@code data} (copied; the caller may reuse its buffer at once) and wakes readers.
+     *
+     * <p>A retained body of announced length holds back its final bytes until {@link #complete}: a client
+     * knows a {@code Content-Length} response is whole once the last byte arrives, so the object must be in
+     * the store by then (the store commits before completing the body).
+     */
     public void write(ByteBuffer data) {
         if (complete || failure != null) {
             throw new IllegalStateException("body already " + (complete ? "complete" : "failed"));
         }
-        long position = committed;
+        long position = written;
         while (data.hasRemaining()) {
             int index = (int) (position / chunkSize);
             int offset = (int) (position % chunkSize);
@@ -84,6 +92,10 @@ public final class GrowingBody implements Body {
             int n = Math.min(data.remaining(), chunk.length - offset);
             data.get(chunk, offset, n);
             position += n;
+        }
+        written = position;
+        if (retain && announcedLength >= 0 && position >= announcedLength) {
+            return; // the final bytes: published by complete()
         }
         committed = position;
         signal();
@@ -127,6 +139,7 @@ public final class GrowingBody implements Body {
 
     /** No more bytes: readers finish once they have read everything. */
     public void complete() {
+        committed = written;
         complete = true;
         signal();
     }
@@ -143,6 +156,8 @@ public final class GrowingBody implements Body {
      */
     public void passThrough() {
         retain = false;
+        committed = written;
+        signal();
         readerAdvanced();
     }
 
@@ -167,8 +182,9 @@ public final class GrowingBody implements Body {
         return readers.size();
     }
 
+    /** Bytes written so far (readers may not see the last ones before {@link #complete}). */
     public long committed() {
-        return committed;
+        return written;
     }
 
     public boolean isComplete() {
@@ -196,7 +212,7 @@ public final class GrowingBody implements Body {
         if (!retain) {
             throw new IllegalStateException("chunks() needs a retained body");
         }
-        long length = committed;
+        long length = written;
         int count = (int) ((length + chunkSize - 1) / chunkSize);
         byte[][] t = table;
         byte[][] out = new byte[count][];

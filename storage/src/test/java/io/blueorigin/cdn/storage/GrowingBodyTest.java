@@ -53,7 +53,7 @@ class GrowingBodyTest {
 
     @Test
     void aWaitingReaderIsWokenOnceWhenBytesArriveAndWhenTheBodyEnds() {
-        GrowingBody body = new GrowingBody(1024, 10, true, 0);
+        GrowingBody body = new GrowingBody(1024, -1, true, 0);
         BodyReader reader = body.reader();
         AtomicInteger wakeups = new AtomicInteger();
         reader.demand(wakeups::incrementAndGet);
@@ -66,6 +66,20 @@ class GrowingBodyTest {
         reader.demand(wakeups::incrementAndGet);
         body.complete();
         assertThat(wakeups).hasValue(2);
+        assertThat(reader.isFinished()).isTrue();
+    }
+
+    @Test
+    void aRetainedBodyOfAnnouncedLengthHoldsBackItsLastBytesUntilComplete() {
+        GrowingBody body = new GrowingBody(1024, 10, true, 0);
+        BodyReader reader = body.reader();
+        body.write(ByteBuffer.wrap(bytes(4, 1)));
+        assertThat(drain(reader)).hasSize(4);
+        body.write(ByteBuffer.wrap(bytes(6, 1)));
+        assertThat(reader.next()).as("the final bytes wait for the store's commit").isNull();
+        assertThat(body.committed()).isEqualTo(10);
+        body.complete();
+        assertThat(drain(reader)).hasSize(6);
         assertThat(reader.isFinished()).isTrue();
     }
 
