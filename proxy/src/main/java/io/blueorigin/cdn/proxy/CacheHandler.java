@@ -68,7 +68,7 @@ final class CacheHandler extends Handler.Wrapper {
         String method = request.getMethod();
         boolean head = "HEAD".equals(method);
         if (!head && !"GET".equals(method)) {
-            return super.handle(request, response, callback); // PASS: the servlet forwards and invalidates
+            return pass(request, response, callback); // the servlet forwards and invalidates
         }
         long now = cache.now();
         JettyFields fields = new JettyFields(request.getHeaders());
@@ -79,7 +79,7 @@ final class CacheHandler extends Handler.Wrapper {
         StoredObject stored = variants.isEmpty() ? null : variants.select(fields);
         CacheDecision decision = policy.onRequest(facts, stored == null ? null : stored.response(),
                 stored == null && !variants.isEmpty(), now);
-        String requestId = RequestIds.acceptOrGenerate(request.getHeaders().get(RequestIds.HEADER));
+        String requestId = RequestIds.acceptOrGenerate(fields.requestId());
         if (LOG.isDebugEnabled()) {
             LOG.debug("{} C2{} {} {} -> {} ({})", requestId, tag(), method, uri.getPathQuery(), decision.action(), decision.reason());
         }
@@ -112,17 +112,44 @@ final class CacheHandler extends Handler.Wrapper {
             case FETCH, REVALIDATE -> {
                 if (head) {
                     // HEAD is answered from a stored GET; a HEAD that would need upstream is passed through as HEAD
-                    return super.handle(request, response, callback);
+                    return pass(request, response, callback);
                 }
                 StoredObject base = decision.action() == CacheDecision.Action.REVALIDATE ? stored : null;
                 fetcher.fetch(key, facts, request, base, requestId,
                         outcome -> onOutcome(outcome, facts, response, callback, stored, decision, requestId));
             }
             case PASS -> {
-                return super.handle(request, response, callback);
+                return pass(request, response, callback);
             }
             default -> throw new IllegalStateException("unhandled action " + decision.action());
         }
+        return true;
+    }
+
+    /**
+     * This handler never blocks (lookups are in memory, fetches and writes asynchronous), so Jetty runs it
+     * on the thread that read the request, with no hand-off: on one core that is the difference between
+     * about 100 k and 150 k hits per second (43 k context switches in 5 s, against under a thousand).
+     */
+    @Override
+    public InvocationType getInvocationType() {
+        return InvocationType.NON_BLOCKING;
+    }
+
+    /**
+     * Hands a request to the servlet on a pool thread: servlet code may block, and this handler told Jetty
+     * it does not.
+     */
+    private boolean pass(Request request, Response response, Callback callback) {
+        request.getComponents().getThreadPool().execute(() -> {
+            try {
+                if (!super.handle(request, response, callback)) {
+                    Response.writeError(request, response, callback, 404);
+                }
+            } catch (Throwable failure) {
+                Response.writeError(request, response, callback, failure);
+            }
+        });
         return true;
     }
 

@@ -2,6 +2,7 @@ package io.blueorigin.cdn.proxy;
 
 import io.blueorigin.cdn.storage.Body;
 import io.blueorigin.cdn.storage.BodyReader;
+import io.blueorigin.cdn.storage.ChunkedBody;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import org.eclipse.jetty.http.HttpField;
@@ -42,16 +43,22 @@ final class Delivery {
             h.add(f);
         }
         h.add(prepared.via);
+        // the prepared fields never hold these, so add (no scan for a field to replace)
         for (HttpField f : extra) {
-            h.put(f);
+            h.add(f);
         }
         if (prepared.contentLength != null) {
-            h.put(prepared.contentLength);
+            h.add(prepared.contentLength);
         } else if (body != null && body.length() >= 0 && isBodyAllowed(prepared.status)) {
-            h.put(HttpHeader.CONTENT_LENGTH, body.length());
+            h.add(HttpHeader.CONTENT_LENGTH, body.length());
         }
         if (headOnly || body == null || !isBodyAllowed(prepared.status)) {
             response.write(true, BufferUtil.EMPTY_BUFFER, callback);
+            return;
+        }
+        if (body instanceof ChunkedBody chunked && chunked.chunkCount() <= 1) {
+            // the common small hit: headers and body in one write, no reader, no iteration
+            response.write(true, chunked.chunkCount() == 0 ? BufferUtil.EMPTY_BUFFER : chunked.chunk(0), callback);
             return;
         }
         new BodyWriter(response, body.reader(), callback).iterate();
@@ -69,7 +76,7 @@ final class Delivery {
         }
         h.add(prepared.via);
         for (HttpField f : extra) {
-            h.put(f);
+            h.add(f);
         }
         response.write(true, BufferUtil.EMPTY_BUFFER, callback);
     }

@@ -48,6 +48,11 @@ public final class ChunkedBody implements Body {
         return chunks.length;
     }
 
+    /** A view of chunk {@code index} of its own (position and limit), sharing the bytes. */
+    public ByteBuffer chunk(int index) {
+        return chunks[index].duplicate();
+    }
+
     @Override
     public BodyReader reader(long from) {
         if (from < 0) {
