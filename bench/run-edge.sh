@@ -10,7 +10,7 @@ EDGE_CPUS="${EDGE_CPUS:-0}"
 EDGE_PORT="${EDGE_PORT:-8080}"
 ORIGIN="${ORIGIN:-http://127.0.0.1:9001}"
 CACHE_MB="${CACHE_MB:-128}"
-JAVA_OPTS="${JAVA_OPTS:--Xms1g -Xmx1g -XX:+AlwaysPreTouch}"
+JAVA_OPTS="${JAVA_OPTS:--Xms1g -Xmx1g -XX:+UseParallelGC -XX:+AlwaysPreTouch}"
 mkdir -p "$STATE_DIR"
 
 case "${1:-}" in

@@ -1,6 +1,5 @@
 package io.blueorigin.cdn.httpcache;
 
-import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -28,18 +27,6 @@ public interface FieldLookup {
 
     /** A lookup over a list of fields (linear scan: header lists are short). */
     static FieldLookup of(List<Field> fields) {
-        List<Field> copy = List.copyOf(fields);
-        return name -> {
-            List<String> out = null;
-            for (Field f : copy) {
-                if (f.is(name)) {
-                    if (out == null) {
-                        out = new ArrayList<>(2);
-                    }
-                    out.add(f.value());
-                }
-            }
-            return out == null ? List.of() : out;
-        };
+        return new FieldList(fields);
     }
 }

@@ -34,19 +34,7 @@ final class Delivery {
      */
     static void send(Response response, Callback callback, PreparedResponse prepared, @Nullable Body body,
             boolean headOnly, HttpField... extra) {
-        response.setStatus(prepared.status);
-        HttpFields.Mutable h = response.getHeaders();
-        if (prepared.date != null) {
-            h.put(prepared.date);
-        }
-        for (HttpField f : prepared.fields) {
-            h.add(f);
-        }
-        h.add(prepared.via);
-        // the prepared fields never hold these, so add (no scan for a field to replace)
-        for (HttpField f : extra) {
-            h.add(f);
-        }
+        HttpFields.Mutable h = head(response, prepared.status, prepared, prepared.fields, extra);
         if (prepared.contentLength != null) {
             h.add(prepared.contentLength);
         } else if (body != null && body.length() >= 0 && isBodyAllowed(prepared.status)) {
@@ -66,19 +54,27 @@ final class Delivery {
 
     /** A 304 from the cache: the stored fields but representation metadata (RFC 9110 §15.4.5), no body. */
     static void sendNotModified(Response response, Callback callback, PreparedResponse prepared, HttpField... extra) {
-        response.setStatus(304);
+        head(response, 304, prepared, prepared.notModifiedFields, extra);
+        response.write(true, BufferUtil.EMPTY_BUFFER, callback);
+    }
+
+    /** Status, the stored Date (replacing the server's), the prepared fields, Via, then the per-request ones. */
+    private static HttpFields.Mutable head(Response response, int status, PreparedResponse prepared, HttpField[] fields,
+            HttpField[] extra) {
+        response.setStatus(status);
         HttpFields.Mutable h = response.getHeaders();
         if (prepared.date != null) {
             h.put(prepared.date);
         }
-        for (HttpField f : prepared.notModifiedFields) {
+        for (HttpField f : fields) {
             h.add(f);
         }
         h.add(prepared.via);
+        // the prepared fields never hold these, so add (no scan for a field to replace)
         for (HttpField f : extra) {
             h.add(f);
         }
-        response.write(true, BufferUtil.EMPTY_BUFFER, callback);
+        return h;
     }
 
     /** A short plain-text answer of this node's own (errors, 412, 504 only-if-cached). */

@@ -7,8 +7,6 @@ import io.blueorigin.cdn.testkit.Reply;
 import io.blueorigin.cdn.testkit.TestClient;
 import java.time.Duration;
 import org.eclipse.jetty.client.ContentResponse;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -17,19 +15,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * Malformed caching headers from the origin or the client never cause a 5xx or a poisoned entry; each is
  * read as RFC 9111 says (an invalid Expires is already expired, an invalid max-age is stale, ...).
  */
-class BadInputIT {
-    private static CdnHarness h;
-
-    @BeforeAll
-    static void start() {
-        h = new CdnHarness();
-    }
-
-    @AfterAll
-    static void stop() {
-        h.close();
-    }
-
+class BadInputIT extends HarnessPerClass {
     /** name | header | value | is the response reused while fresh? */
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {

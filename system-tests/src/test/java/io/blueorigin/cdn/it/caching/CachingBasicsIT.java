@@ -7,24 +7,10 @@ import io.blueorigin.cdn.testkit.Reply;
 import io.blueorigin.cdn.testkit.TestClient;
 import java.time.Duration;
 import org.eclipse.jetty.client.ContentResponse;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The seeds' first checks and the basics of RFC 9111 storage and reuse, through edge and shield. */
-class CachingBasicsIT {
-    private static CdnHarness h;
-
-    @BeforeAll
-    static void start() {
-        h = new CdnHarness();
-    }
-
-    @AfterAll
-    static void stop() {
-        h.close();
-    }
-
+class CachingBasicsIT extends HarnessPerClass {
     private static Reply cacheable(String body) {
         return Reply.ok(body).withHeader("Cache-Control", "public, max-age=60").withHeader("ETag", "\"" + body + "\"");
     }

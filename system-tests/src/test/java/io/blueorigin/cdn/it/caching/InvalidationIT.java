@@ -6,24 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.blueorigin.cdn.testkit.Reply;
 import io.blueorigin.cdn.testkit.TestClient;
 import org.eclipse.jetty.client.StringRequestContent;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** RFC 9111 §4.4: unsafe methods invalidate the target URI and same-origin Location / Content-Location. */
-class InvalidationIT {
-    private static CdnHarness h;
-
-    @BeforeAll
-    static void start() {
-        h = new CdnHarness();
-    }
-
-    @AfterAll
-    static void stop() {
-        h.close();
-    }
-
+class InvalidationIT extends HarnessPerClass {
     private static void cache(String path) {
         h.origin.on(path, request -> request.method().equals("GET")
                 ? Reply.ok("v").withHeader("Cache-Control", "max-age=60") : Reply.status(204));

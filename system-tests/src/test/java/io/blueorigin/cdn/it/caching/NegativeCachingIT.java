@@ -5,24 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.blueorigin.cdn.testkit.Reply;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** 404/410 and 5xx without freshness information are cached briefly; explicit directives always win. */
-class NegativeCachingIT {
-    private static CdnHarness h;
-
-    @BeforeAll
-    static void start() {
-        h = new CdnHarness();
-    }
-
-    @AfterAll
-    static void stop() {
-        h.close();
-    }
-
+class NegativeCachingIT extends HarnessPerClass {
     @Test
     void a404IsCachedForTheNegativeTtl() {
         h.origin.on("/neg/missing", Reply.status(404).withBody("nope"));

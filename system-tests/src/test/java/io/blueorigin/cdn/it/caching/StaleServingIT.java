@@ -7,24 +7,10 @@ import static org.awaitility.Awaitility.await;
 import io.blueorigin.cdn.testkit.Reply;
 import java.time.Duration;
 import org.eclipse.jetty.client.ContentResponse;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** stale-while-revalidate and stale-if-error (RFC 5861), and serving stale when disconnected (RFC 9111 §4.2.4). */
-class StaleServingIT {
-    private static CdnHarness h;
-
-    @BeforeAll
-    static void start() {
-        h = new CdnHarness();
-    }
-
-    @AfterAll
-    static void stop() {
-        h.close();
-    }
-
+class StaleServingIT extends HarnessPerClass {
     @Test
     void staleWhileRevalidateServesStaleOnceAndRefreshesInTheBackgroundOncePerKey() {
         h.origin.onSequence("/stale/swr",

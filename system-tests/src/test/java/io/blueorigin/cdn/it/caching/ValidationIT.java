@@ -10,24 +10,10 @@ import io.blueorigin.cdn.testkit.TestClient;
 import java.time.Duration;
 import java.util.List;
 import org.eclipse.jetty.client.ContentResponse;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Conditional requests (RFC 9111 §4.3) and secondary keys (§4.1). */
-class ValidationIT {
-    private static CdnHarness h;
-
-    @BeforeAll
-    static void start() {
-        h = new CdnHarness();
-    }
-
-    @AfterAll
-    static void stop() {
-        h.close();
-    }
-
+class ValidationIT extends HarnessPerClass {
     @Test
     void aClientsIfNoneMatchIsAnsweredWith304FromCache() {
         h.origin.on("/validation/inm", Reply.ok("body").withHeader("Cache-Control", "max-age=60").withHeader("ETag", "\"v1\""));
