@@ -8,7 +8,9 @@ import io.blueorigin.cdn.admin.db.DatabaseConfig;
 import io.blueorigin.cdn.edge.EdgeNode;
 import io.blueorigin.cdn.origin.DemoOrigin;
 import io.blueorigin.cdn.origin.OriginConfig;
+import io.blueorigin.cdn.proxy.CacheConfig;
 import io.blueorigin.cdn.proxy.ProxyConfig;
+import io.blueorigin.cdn.storage.StorageConfig;
 import io.blueorigin.cdn.proxy.ProxyNode;
 import io.blueorigin.cdn.proxy.UpstreamConfig;
 import io.blueorigin.cdn.runtime.Node;
@@ -33,7 +35,8 @@ import java.util.Optional;
  *   admin :9000 ── embedded PostgreSQL (data under --data-dir)
  * </pre>
  *
- * Every node also listens on its management port (traffic port + 10000). Nodes start dependencies first
+ * Every node also listens on its management port (traffic port + 10000); edges and shields keep their
+ * disk tier under {@code <data-dir>/cache/<node>}, so a restarted demo serves its cached objects at once. Nodes start dependencies first
  * (database, admin, origin, shield, edges) and stop in reverse. With {@link Ports#EPHEMERAL} every port is
  * picked free, for tests that run beside a real demo.
  */
@@ -98,15 +101,15 @@ public final class Demo implements AutoCloseable {
                     server(spec, 9001, dataDir, null), Duration.ofMillis(50), Duration.ofSeconds(60), Duration.ofDays(1)));
             started.add(origin);
 
-            ProxyNode shield = ShieldNode.start(ProxyConfig.of(NodeIdentity.of(Role.SHIELD, "iad"),
-                    server(spec, 8082, dataDir, "shield-iad"), UpstreamConfig.of(origin.uri())));
+            ProxyNode shield = ShieldNode.start(withStore(ProxyConfig.of(NodeIdentity.of(Role.SHIELD, "iad"),
+                    server(spec, 8082, dataDir, "shield-iad"), UpstreamConfig.of(origin.uri())), dataDir));
             started.add(shield);
 
             List<ProxyNode> edges = new ArrayList<>();
             int port = 8080;
             for (String pop : List.of("nyc", "lhr")) {
-                ProxyNode edge = EdgeNode.start(ProxyConfig.of(NodeIdentity.of(Role.EDGE, pop),
-                        server(spec, port++, dataDir, "edge-" + pop), UpstreamConfig.of(shield.uri())));
+                ProxyNode edge = EdgeNode.start(withStore(ProxyConfig.of(NodeIdentity.of(Role.EDGE, pop),
+                        server(spec, port++, dataDir, "edge-" + pop), UpstreamConfig.of(shield.uri())), dataDir));
                 started.add(edge);
                 edges.add(edge);
             }
@@ -119,6 +122,18 @@ public final class Demo implements AutoCloseable {
             stop(started);
             throw e;
         }
+    }
+
+    /**
+     * Every proxy node of the demo gets a disk tier under {@code <data-dir>/cache/<node>} (so it restarts
+     * warm) and a heap tier sized for three proxy nodes in one JVM: an eighth of the heap each, at most 64 MB.
+     */
+    private static ProxyConfig withStore(ProxyConfig config, Path dataDir) throws java.io.IOException {
+        Path dir = Files.createDirectories(dataDir.resolve("cache").resolve(config.identity().name()));
+        long heap = Math.max(4L << 20, Math.min(64L << 20, Runtime.getRuntime().maxMemory() / 8));
+        StorageConfig storage = config.cache().storage().withHeap(heap, Math.min(4L << 20, heap / 4))
+                .withMaxObject(2L << 30).withDisk(dir, 4L << 30);
+        return config.withCache(new CacheConfig(config.cache().site(), config.cache().policy(), storage));
     }
 
     private static ServerConfig server(Spec spec, int standardPort, Path dataDir, String accessLogName) {

@@ -70,16 +70,36 @@ final class CacheHandler extends Handler.Wrapper {
         if (!head && !"GET".equals(method)) {
             return pass(request, response, callback); // the servlet forwards and invalidates
         }
-        long now = cache.now();
         JettyFields fields = new JettyFields(request.getHeaders());
         RequestFacts facts = RequestFacts.of(method, fields);
         HttpURI uri = request.getHttpURI();
         String key = cache.keyOf(uri.getPath(), uri.getQuery());
-        Variants variants = cache.store().lookup(key);
-        StoredObject stored = variants.isEmpty() ? null : variants.select(fields);
+        Variants inMemory = cache.store().lookupInMemory(key);
+        StoredObject stored = inMemory.isEmpty() ? null : inMemory.select(fields);
+        if (stored == null && cache.store().mayHaveOnDisk(key)) {
+            // the disk tier may have it: read it on the I/O executor, never on this (Jetty's reading) thread
+            cache.store().ioExecutor().execute(() -> {
+                try {
+                    Variants all = cache.store().lookup(key);
+                    decide(request, response, callback, facts, key, all, all.isEmpty() ? null : all.select(fields), head);
+                } catch (Throwable failure) {
+                    Response.writeError(request, response, callback, failure);
+                }
+            });
+            return true;
+        }
+        return decide(request, response, callback, facts, key, inMemory, stored, head);
+    }
+
+    /** Steps 3-5: decide with what is stored, then serve, fetch or pass. */
+    private boolean decide(Request request, Response response, Callback callback, RequestFacts facts, String key,
+            Variants variants, @Nullable StoredObject stored, boolean head) throws Exception {
+        long now = cache.now();
+        String method = facts.method();
+        HttpURI uri = request.getHttpURI();
         CacheDecision decision = policy.onRequest(facts, stored == null ? null : stored.response(),
                 stored == null && !variants.isEmpty(), now);
-        String requestId = RequestIds.acceptOrGenerate(fields.requestId());
+        String requestId = RequestIds.acceptOrGenerate(((JettyFields) facts.fields()).requestId());
         if (LOG.isDebugEnabled()) {
             LOG.debug("{} C2{} {} {} -> {} ({})", requestId, tag(), method, uri.getPathQuery(), decision.action(), decision.reason());
         }

@@ -7,9 +7,11 @@ import io.blueorigin.cdn.runtime.Node;
 import io.blueorigin.cdn.runtime.NodeIdentity;
 import io.blueorigin.cdn.runtime.NodeServer;
 import io.blueorigin.cdn.runtime.ReadinessCheck;
+import io.blueorigin.cdn.runtime.StartupException;
 import io.blueorigin.cdn.storage.CacheStore;
-import io.blueorigin.cdn.storage.StorageConfig;
-import io.blueorigin.cdn.storage.heap.HeapStore;
+import io.blueorigin.cdn.storage.StoreOpenException;
+import io.blueorigin.cdn.storage.TierStats;
+import io.blueorigin.cdn.storage.tiered.TieredStore;
 import java.net.URI;
 import java.time.Clock;
 import java.util.Map;
@@ -33,7 +35,8 @@ import org.eclipse.jetty.util.component.LifeCycle;
  *          └ role servlet /*   (a CachingProxyServlet) everything else: forward, invalidate
  * </pre>
  *
- * The node owns one store, one policy and one upstream client for cache fetches; all stop with the node.
+ * The node owns one store (heap tier, and a disk tier when {@code store.disk.path} is set), one policy and
+ * one upstream client for cache fetches; all stop with the node.
  */
 public final class ProxyNode implements Node {
     /**
@@ -75,8 +78,12 @@ public final class ProxyNode implements Node {
     public static ProxyNode start(ProxyConfig config, ServletFactory servlets, Clock clock) {
         requireNonNull(config, "config is null");
         requireNonNull(servlets, "servlets is null");
-        StorageConfig storage = config.cache().storage();
-        CacheStore store = new HeapStore(storage.heapMaxBytes(), storage.maxObjectBytes(), storage.chunkSize());
+        CacheStore store;
+        try {
+            store = TieredStore.open(config.cache().storage(), config.identity().name());
+        } catch (StoreOpenException e) {
+            throw new StartupException(config.identity().name() + ": " + e.getMessage(), e);
+        }
         ProxyCache cache = new ProxyCache(config, store, clock);
 
         ServletContextHandler context = new ServletContextHandler(ServletContextHandler.NO_SESSIONS);
@@ -103,8 +110,7 @@ public final class ProxyNode implements Node {
 
         HealthRegistry health = new HealthRegistry(config.identity());
         health.register("upstream", () -> ReadinessCheck.Result.ready(Map.of("url", config.upstream().url().toString())));
-        health.register("store", () -> ReadinessCheck.Result.ready(Map.of("tier", "heap",
-                "objects", store.stats().objects(), "bytes", store.stats().bytes())));
+        health.register("store", () -> storeReadiness(store));
         NodeServer server = NodeServer.builder(health, config.server())
                 .traffic(cacheHandler)
                 .uriCompliance(PROXY_URI_COMPLIANCE)
@@ -118,6 +124,22 @@ public final class ProxyNode implements Node {
             throw e;
         }
         return new ProxyNode(server, config, cache);
+    }
+
+    /**
+     * The store is always ready once open; a disk tier that stopped accepting writes (full, failing) is
+     * reported in the details (the node still serves from memory and upstream).
+     */
+    private static ReadinessCheck.Result storeReadiness(CacheStore store) {
+        Map<String, Object> details = new java.util.LinkedHashMap<>();
+        for (TierStats tier : store.stats()) {
+            details.put(tier.tier(), Map.of("entries", tier.entries(), "bytes", tier.bytes(), "maxBytes", tier.maxBytes()));
+        }
+        String degraded = store.degraded();
+        if (!degraded.isEmpty()) {
+            details.put("degraded", degraded);
+        }
+        return ReadinessCheck.Result.ready(details);
     }
 
     /** The client of cache fetches: no redirects, no cookies, no decoding, only what a proxy must do. */

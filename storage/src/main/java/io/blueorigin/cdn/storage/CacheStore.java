@@ -1,19 +1,32 @@
 package io.blueorigin.cdn.storage;
 
 import io.blueorigin.cdn.httpcache.CachedResponse;
+import java.util.List;
+import java.util.concurrent.Executor;
 
 /**
  * Where a node keeps stored responses, by primary cache key ({@code CacheKey.asString()}), each key holding
- * up to {@link Variants#MAX} variants. Implementations are thread-safe; lookups of heap-resident objects
- * never block on I/O.
+ * up to {@link Variants#MAX} variants. Implementations are thread-safe.
  *
- * <p>Invariant: an object is visible to {@link #lookup} only once its body is complete and committed; a
- * partially written object is never served.
+ * <p>Invariant: an object is visible to lookups only once its body is complete and committed; a partially
+ * written object is never served.
+ *
+ * <p>Lookups come in two kinds: {@link #lookupInMemory} never blocks (the hit path calls it on Jetty's
+ * reading thread); {@link #lookup} may read the disk and runs on {@link #ioExecutor()}.
  */
 public interface CacheStore extends AutoCloseable {
 
-    /** The variants stored for {@code primaryKey}; {@link Variants#EMPTY} when none. */
+    /** The variants held in memory for {@code primaryKey}; never blocks. */
+    Variants lookupInMemory(String primaryKey);
+
+    /** Whether the disk tier may hold (more) variants of {@code primaryKey}: an in-memory check. */
+    boolean mayHaveOnDisk(String primaryKey);
+
+    /** Every stored variant of {@code primaryKey}, reading the disk if needed (blocking); small ones are promoted to memory. */
     Variants lookup(String primaryKey);
+
+    /** Where blocking lookups run. */
+    Executor ioExecutor();
 
     /**
      * Starts a new variant of {@code primaryKey}.
@@ -25,20 +38,26 @@ public interface CacheStore extends AutoCloseable {
 
     /**
      * Replaces the metadata of {@code stored} (a variant of {@code primaryKey}) with {@code freshened},
-     * keeping its body, if it is still stored (RFC 9111 §4.3.4).
+     * keeping its body (RFC 9111 §4.3.4).
      *
-     * @return the updated object, or the given one rebuilt around {@code freshened} if it had been evicted
+     * @return the updated object
      */
     StoredObject freshen(String primaryKey, StoredObject stored, CachedResponse freshened);
 
-    /** Removes every variant of {@code primaryKey}; returns how many objects were removed. */
+    /** Removes every variant of {@code primaryKey} from every tier; returns how many objects were removed. */
     int remove(String primaryKey);
+
+    /** Removes every object tagged {@code tag} ({@code Surrogate-Key}); returns how many objects were removed. */
+    int removeTagged(String tag);
 
     /** The largest body this store accepts; larger ones are passed through unstored. */
     long maxObjectBytes();
 
-    /** Counters and gauges for metrics. */
-    StoreStats stats();
+    /** Counters and gauges, one entry per tier (heap first). */
+    List<TierStats> stats();
+
+    /** Why the store is not writing everything it should ("" when healthy), for readiness and metrics. */
+    String degraded();
 
     @Override
     void close();

@@ -15,10 +15,13 @@ import org.jspecify.annotations.Nullable;
  * fills chunk bytes, then publishes the chunk table, then {@code committed} (a volatile write), so a reader
  * that reads {@code committed} first sees everything below it.
  *
- * <p>Two modes:
+ * <p>Three modes:
  * <ul>
- *   <li><b>retain</b> (the body is being stored): every chunk is kept; the writer never waits; a reader
- *       may start at any time from any offset;</li>
+ *   <li><b>retain</b> (the body is being stored in memory): every chunk is kept; the writer never waits; a
+ *       reader may start at any time from any offset;</li>
+ *   <li><b>spill</b> (the body is being stored on disk): each full chunk is handed to a {@link ChunkSink}
+ *       and released from memory once every reader is past it; a reader behind reads it back from the
+ *       sink; the writer never waits, memory stays about one chunk per reader;</li>
  *   <li><b>pass-through</b> (not stored): chunks every reader has passed are released, and the writer is
  *       told to pause ({@link #isBacklogged()}, {@link #whenDrained}) while the slowest reader is more than
  *       {@code highWater} bytes behind, so a large object flows through in bounded memory at the client's
@@ -37,6 +40,14 @@ public final class GrowingBody implements Body {
     private final long announcedLength;
     /** True while the body is being stored; may turn false once (see {@link #passThrough()}). */
     private volatile boolean retain;
+    /** Spill mode: where full chunks go; null otherwise (or after a spill failure). Writer only. */
+    private @Nullable ChunkSink sink;
+    /** Runs once when the body completes or fails (the store deletes an abandoned object's chunks then). */
+    private final AtomicReference<@Nullable Runnable> onDone = new AtomicReference<>();
+    /** Chunks below this index are persisted in {@link #sink}. */
+    private volatile int persisted;
+    /** The sink readers read released chunks back from (kept after spilling stops: what was persisted stays readable). */
+    private volatile @Nullable ChunkSink sinkForReaders;
     private final long highWater;
     private final long lowWater;
 
@@ -61,6 +72,17 @@ public final class GrowingBody implements Body {
      * @param highWater pass-through: the writer pauses while the slowest reader is this many bytes behind
      */
     public GrowingBody(int chunkSize, long announcedLength, boolean retain, long highWater) {
+        this(chunkSize, announcedLength, retain, highWater, null);
+    }
+
+    /** A body stored on disk as it arrives: full chunks go to {@code sink}; see the class comment. */
+    public static GrowingBody spilling(int chunkSize, long announcedLength, ChunkSink sink) {
+        return new GrowingBody(chunkSize, announcedLength, true, 0, sink);
+    }
+
+    private GrowingBody(int chunkSize, long announcedLength, boolean retain, long highWater, @Nullable ChunkSink sink) {
+        this.sink = sink;
+        this.sinkForReaders = sink;
         if (chunkSize < 1024) {
             throw new IllegalArgumentException("chunkSize : " + chunkSize + " (expected: >= 1024)");
         }
@@ -94,11 +116,43 @@ public final class GrowingBody implements Body {
             position += n;
         }
         written = position;
+        spillFullChunks(false);
         if (retain && announcedLength >= 0 && position >= announcedLength) {
             return; // the final bytes: published by complete()
         }
         committed = position;
         signal();
+    }
+
+    /** Spill mode: persists every chunk that is full (and, at the end, the last one), then releases what readers passed. */
+    private void spillFullChunks(boolean last) {
+        ChunkSink s = sink;
+        if (s == null) {
+            return;
+        }
+        int full = (int) (written / chunkSize);
+        int upTo = last && written % chunkSize != 0 ? full + 1 : full;
+        try {
+            for (int i = persisted; i < upTo; i++) {
+                int length = (int) Math.min(chunkSize, written - (long) i * chunkSize);
+                s.persist(i, table[i], length);
+                persisted = i + 1;
+            }
+        } catch (RuntimeException e) {
+            // the disk refused: stop spilling, keep what is in memory, pace the writer by its readers
+            sink = null;
+            spillFailure = e;
+            passThrough();
+            return;
+        }
+        readerAdvanced();
+    }
+
+    /** Why spilling stopped, if it did (the store then does not commit the object). */
+    private volatile @Nullable RuntimeException spillFailure;
+
+    public @Nullable RuntimeException spillFailure() {
+        return spillFailure;
     }
 
     /** The chunk to write at {@code offset} of chunk {@code index}, allocating or growing it as needed. */
@@ -137,17 +191,60 @@ public final class GrowingBody implements Body {
         return grown;
     }
 
+    /**
+     * Switches a retained in-memory body to spill mode (it turned out too large for memory): the chunks
+     * written so far and every later full chunk go to {@code newSink}. Writer thread only.
+     */
+    public void startSpilling(ChunkSink newSink) {
+        if (!retain || sink != null) {
+            throw new IllegalStateException("startSpilling needs a retained, not yet spilling body");
+        }
+        sinkForReaders = newSink;
+        sink = newSink;
+        spillFullChunks(false);
+    }
+
+    public boolean isSpilling() {
+        return sink != null;
+    }
+
+    /** Runs {@code action} once, when the body completes or fails (at once if it already has). */
+    public void whenDone(Runnable action) {
+        onDone.set(action);
+        if (complete || failure != null) {
+            runOnDone();
+        }
+    }
+
+    private void runOnDone() {
+        Runnable r = onDone.getAndSet(null);
+        if (r != null) {
+            r.run();
+        }
+    }
+
+    /**
+     * The writer has written everything: in spill mode the last chunk is persisted now. Call before
+     * committing the object to the store, then {@link #complete()}.
+     */
+    public void finishWriting() {
+        spillFullChunks(true);
+    }
+
     /** No more bytes: readers finish once they have read everything. */
     public void complete() {
+        spillFullChunks(true);
         committed = written;
         complete = true;
         signal();
+        runOnDone();
     }
 
     /** The body will never complete: readers see {@code cause}. */
     public void fail(Throwable cause) {
         failure = cause;
         signal();
+        runOnDone();
     }
 
     /**
@@ -238,13 +335,20 @@ public final class GrowingBody implements Body {
         return min;
     }
 
-    /** Pass-through: drops chunks every reader is past, and resumes a paused writer. */
+    /**
+     * Drops chunks no reader needs from memory: in pass-through, those every reader is past; in spill mode,
+     * those every reader is past and that are persisted (a later reader reads them back). Resumes a paused
+     * pass-through writer.
+     */
     private void readerAdvanced() {
-        if (retain) {
+        if (retain && sink == null) {
             return;
         }
         long slowest = slowestReader();
         int releasable = (int) (slowest / chunkSize);
+        if (retain) {
+            releasable = Math.min(releasable, persisted);
+        }
         if (releasable > released) {
             synchronized (this) {
                 byte[][] t = table;
@@ -254,7 +358,7 @@ public final class GrowingBody implements Body {
                 released = Math.max(released, releasable);
             }
         }
-        if (drained.get() != null && committed - slowest <= lowWater) {
+        if (!retain && drained.get() != null && committed - slowest <= lowWater) {
             Runnable r = drained.getAndSet(null);
             if (r != null) {
                 r.run();
@@ -276,7 +380,7 @@ public final class GrowingBody implements Body {
         }
         Reader reader = new Reader(from);
         readers.add(reader);
-        if (!retain && (long) released * chunkSize > from) {
+        if (!retain && sink == null && (long) released * chunkSize > from) {
             readers.remove(reader);
             reader.failure = new IllegalStateException("pass-through body already released past byte " + from);
         }
@@ -286,6 +390,11 @@ public final class GrowingBody implements Body {
     private final class Reader implements BodyReader {
         /** Absolute byte offset of the next byte to return; written by the reader, read by the writer. */
         private volatile long absolutePosition;
+        /** A released chunk read back from the sink, and which one; handed over by the read's callback. */
+        private volatile @Nullable ByteBuffer fetched;
+        private volatile int fetchedIndex = -1;
+        /** A read from the sink is under way (reset by its callback). */
+        private volatile boolean fetching;
         private final long start;
         private final AtomicReference<@Nullable Runnable> wakeup = new AtomicReference<>();
         private @Nullable Throwable failure;
@@ -310,8 +419,21 @@ public final class GrowingBody implements Body {
             int offset = (int) (pos % chunkSize);
             long chunkEnd = Math.min(available, (long) (index + 1) * chunkSize);
             int length = (int) (chunkEnd - pos);
+            ByteBuffer fetched = this.fetched;
+            if (fetched != null && fetchedIndex == index) {
+                this.fetched = null;
+                ByteBuffer out = fetched.position(offset).limit((int) (chunkEnd - (long) index * chunkSize));
+                absolutePosition = chunkEnd;
+                readerAdvanced();
+                return out.slice().asReadOnlyBuffer();
+            }
             byte[] chunk = table[index];
             if (chunk == null) {
+                ChunkSink s = sinkForReaders;
+                if (s != null && index < persisted) {
+                    fetch(s, index);
+                    return null;
+                }
                 failure = new IllegalStateException("chunk " + index + " was released");
                 return null;
             }
@@ -319,6 +441,24 @@ public final class GrowingBody implements Body {
             absolutePosition = pos + length;
             readerAdvanced();
             return out;
+        }
+
+        /** Reads a released chunk back from the sink; the waiting demand is woken when it arrives. */
+        private void fetch(ChunkSink s, int index) {
+            if (fetching) {
+                return;
+            }
+            fetching = true;
+            s.read(index, (buffer, error) -> {
+                if (buffer != null) {
+                    fetchedIndex = index;
+                    fetched = buffer;
+                } else {
+                    failure = error != null ? error : new IllegalStateException("chunk " + index + " missing");
+                }
+                fetching = false;
+                wake();
+            });
         }
 
         @Override
@@ -334,8 +474,11 @@ public final class GrowingBody implements Body {
         @Override
         public void demand(Runnable r) {
             wakeup.set(r);
+            if (fetching) {
+                return; // the sink read's callback wakes us
+            }
             // re-check after registering, so a write that raced with registration is not missed
-            if (absolutePosition < committed || complete || GrowingBody.this.failure != null || closed) {
+            if (absolutePosition < committed || complete || GrowingBody.this.failure != null || closed || failure != null) {
                 wake();
             }
         }

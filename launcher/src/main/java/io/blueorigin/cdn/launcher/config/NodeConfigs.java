@@ -10,6 +10,7 @@ import io.blueorigin.cdn.proxy.ProxyConfig;
 import io.blueorigin.cdn.storage.StorageConfig;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import io.blueorigin.cdn.proxy.UpstreamConfig;
 import io.blueorigin.cdn.runtime.NodeIdentity;
 import io.blueorigin.cdn.runtime.Role;
@@ -84,10 +85,29 @@ public final class NodeConfigs {
                             CachePolicyConfig.RequestNoCache.class),
                     choice(v.value("cache.set-cookie", String.class), "cache.set-cookie", CachePolicyConfig.SetCookie.class),
                     targeted);
+            return new CacheConfig(v.value("cache.site", String.class), policy, storage(v));
+        });
+    }
+
+    /** The {@code store.*} keys; the heap tier's defaults follow the JVM heap, and may not exceed half of it. */
+    public static StorageConfig storage(ConfigValues v) {
+        return build(v, () -> {
+            long jvmHeap = Runtime.getRuntime().maxMemory();
+            long heap = v.get("store.heap.max-size", DataSize.class).map(DataSize::bytes)
+                    .orElse(Math.max(4L << 20, Math.min(256L << 20, jvmHeap / 4)));
+            if (heap > jvmHeap / 2) {
+                throw new IllegalArgumentException("store.heap.max-size : " + DataSize.ofBytes(heap)
+                        + " (expected: at most half the JVM heap, " + DataSize.ofBytes(jvmHeap / 2)
+                        + "; raise -Xmx or lower the setting)");
+            }
+            long heapObject = v.get("store.heap.max-object-size", DataSize.class).map(DataSize::bytes)
+                    .orElse(Math.min(8L << 20, heap / 4));
             long chunk = v.value("store.chunk-size", DataSize.class).bytes();
-            StorageConfig storage = new StorageConfig(v.value("store.heap.max-size", DataSize.class).bytes(),
-                    v.value("store.max-object-size", DataSize.class).bytes(), (int) Math.min(Integer.MAX_VALUE, chunk));
-            return new CacheConfig(v.value("cache.site", String.class), policy, storage);
+            Optional<java.nio.file.Path> disk = v.get("store.disk.path", java.nio.file.Path.class);
+            long maxObject = v.value("store.max-object-size", DataSize.class).bytes();
+            long diskMax = v.value("store.disk.max-size", DataSize.class).bytes();
+            return new StorageConfig(heap, heapObject, disk, disk.isPresent() ? diskMax : 0,
+                    disk.isPresent() ? maxObject : Math.min(maxObject, heapObject), (int) Math.min(Integer.MAX_VALUE, chunk));
         });
     }
 

@@ -1,0 +1,150 @@
+package io.blueorigin.cdn.storage.rocks;
+
+import io.blueorigin.cdn.storage.Body;
+import io.blueorigin.cdn.storage.BodyReader;
+import java.nio.ByteBuffer;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
+import org.rocksdb.RocksDBException;
+
+/**
+ * A stored body read from the disk tier chunk by chunk on the I/O executor, one chunk ahead of the client,
+ * so an object of any size streams in constant memory and a range reads only the chunks it covers. A
+ * chunk whose checksum fails ends the read with a failure and drops the object.
+ */
+public final class DiskBody implements Body {
+    private final RocksDiskTier tier;
+    private final DiskEntry entry;
+    private final Runnable onCorrupt;
+
+    DiskBody(RocksDiskTier tier, DiskEntry entry, Runnable onCorrupt) {
+        this.tier = tier;
+        this.entry = entry;
+        this.onCorrupt = onCorrupt;
+    }
+
+    @Override
+    public long length() {
+        return entry.bodyLength();
+    }
+
+    @Override
+    public BodyReader reader(long from) {
+        if (from < 0) {
+            throw new IllegalArgumentException("from : " + from + " (expected: >= 0)");
+        }
+        return new Reader(Math.min(from, entry.bodyLength()));
+    }
+
+    /** A chunk read: bytes (positioned at the chunk's start) or a failure. */
+    private record Loaded(int index, @Nullable ByteBuffer bytes, @Nullable Throwable failure) {}
+
+    private final class Reader implements BodyReader {
+        private final long start;
+        private long position;
+        /** The next chunk, once read; handed from the I/O thread to the reader. */
+        private final AtomicReference<@Nullable Loaded> ready = new AtomicReference<>();
+        private final AtomicReference<@Nullable Runnable> wakeup = new AtomicReference<>();
+        private volatile boolean reading;
+        private @Nullable Throwable failure;
+        private volatile boolean closed;
+
+        Reader(long from) {
+            this.start = from;
+            this.position = from;
+        }
+
+        private int chunkIndex() {
+            return (int) (position / entry.chunkSize());
+        }
+
+        @Override
+        public @Nullable ByteBuffer next() {
+            if (closed || failure != null || position >= entry.bodyLength()) {
+                return null;
+            }
+            Loaded loaded = ready.get();
+            int index = chunkIndex();
+            if (loaded == null || loaded.index() != index) {
+                load(index);
+                return null;
+            }
+            ready.set(null);
+            if (loaded.bytes() == null) {
+                failure = loaded.failure();
+                return null;
+            }
+            ByteBuffer chunk = loaded.bytes();
+            int offset = (int) (position - (long) index * entry.chunkSize());
+            ByteBuffer out = chunk.position(offset).slice().asReadOnlyBuffer();
+            position += out.remaining();
+            if (position < entry.bodyLength()) {
+                load(chunkIndex()); // read ahead while this chunk is written to the client
+            }
+            return out;
+        }
+
+        private void load(int index) {
+            if (reading) {
+                return;
+            }
+            reading = true;
+            tier.io().execute(() -> {
+                Loaded result;
+                try {
+                    Optional<ByteBuffer> bytes = tier.readChunk(entry.generation(), index);
+                    if (bytes.isEmpty()) {
+                        onCorrupt.run();
+                        result = new Loaded(index, null, new IllegalStateException(
+                                "chunk " + index + " of a stored object is missing or corrupt; the object was dropped"));
+                    } else {
+                        result = new Loaded(index, bytes.get(), null);
+                    }
+                } catch (RocksDBException | RuntimeException e) {
+                    result = new Loaded(index, null, e);
+                }
+                ready.set(result);
+                reading = false;
+                Runnable w = wakeup.getAndSet(null);
+                if (w != null) {
+                    w.run();
+                }
+            });
+        }
+
+        @Override
+        public boolean isFinished() {
+            return position >= entry.bodyLength();
+        }
+
+        @Override
+        public @Nullable Throwable failure() {
+            return failure;
+        }
+
+        @Override
+        public void demand(Runnable r) {
+            wakeup.set(r);
+            Loaded loaded = ready.get();
+            if (closed || failure != null || isFinished() || (loaded != null && loaded.index() == chunkIndex())) {
+                Runnable w = wakeup.getAndSet(null);
+                if (w != null) {
+                    w.run();
+                }
+            } else if (!reading) {
+                load(chunkIndex());
+            }
+        }
+
+        @Override
+        public long position() {
+            return position - start;
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+        }
+    }
+}

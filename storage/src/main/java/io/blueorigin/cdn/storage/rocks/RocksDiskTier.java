@@ -1,0 +1,633 @@
+package io.blueorigin.cdn.storage.rocks;
+
+import static java.util.Objects.requireNonNull;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.blueorigin.cdn.httpcache.CachedResponse;
+import io.blueorigin.cdn.storage.ChunkSink;
+import io.blueorigin.cdn.storage.StoredObject;
+import io.blueorigin.cdn.storage.TierStats;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+import org.rocksdb.ColumnFamilyDescriptor;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.CompressionType;
+import org.rocksdb.DBOptions;
+import org.rocksdb.InfoLogLevel;
+import org.rocksdb.ReadOptions;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.Status;
+import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The disk tier: objects in RocksDB (layouts in {@link RecordCodec}), an in-memory index of what is
+ * stored (a Caffeine cache bounded by disk bytes, so eviction is W-TinyLFU rather than plain LRU), and an
+ * I/O executor for every blocking read.
+ *
+ * <h2>Invariants</h2>
+ * <ul>
+ *   <li>An object is visible only once its meta record is written; the meta record, its tag rows and the
+ *       deletion of the version it replaces are one atomic write batch, after every chunk is written.
+ *       RocksDB's write-ahead log recovers a prefix of the writes after a crash, so a recovered meta record
+ *       always has its chunks.</li>
+ *   <li>Every mutation of a primary key's records happens inside the index's per-key atomic section
+ *       ({@code compute} or the eviction listener), so records and index never disagree.</li>
+ *   <li>Meta records carry a CRC32C checked at open; chunks carry a CRC32C checked on every read. A corrupt
+ *       record is dropped with its object and counted, never served.</li>
+ *   <li>Tag rows exist only for stored objects (written and deleted with them), so the surrogate-key index
+ *       is bounded by the objects stored.</li>
+ * </ul>
+ *
+ * <h2>Threading</h2>
+ * Thread-safe. Reads that touch the disk run on {@code io}; writes run on the caller (the upstream fetch's
+ * thread). A failing disk (full, I/O error) stops writes, is counted and reported, never fails a request.
+ */
+public final class RocksDiskTier implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RocksDiskTier.class);
+    private static final byte[] PENDING = "pending".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] META = "meta".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] CHUNKS = "chunks".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] TAGS = "tags".getBytes(StandardCharsets.UTF_8);
+
+    static {
+        RocksDB.loadLibrary();
+    }
+
+    private final Path path;
+    private final long maxBytes;
+    private final int chunkSize;
+    private final Executor io;
+    private final RocksDB db;
+    private final DBOptions dbOptions;
+    private final List<ColumnFamilyOptions> cfOptions;
+    private final List<ColumnFamilyHandle> handles;
+    private final ColumnFamilyHandle meta;
+    private final ColumnFamilyHandle chunks;
+    private final ColumnFamilyHandle tags;
+    private final ColumnFamilyHandle pending;
+    private final WriteOptions writeOptions = new WriteOptions();
+    private final ReadOptions readOptions = new ReadOptions().setVerifyChecksums(true);
+    private final ReadOptions chunkReadOptions = new ReadOptions().setVerifyChecksums(true).setFillCache(false);
+    private final Cache<String, DiskVariants> index;
+    private final Consumer<String> onEvicted;
+
+    private final LongAdder hits = new LongAdder();
+    private final LongAdder misses = new LongAdder();
+    private final LongAdder stores = new LongAdder();
+    private final LongAdder evictions = new LongAdder();
+    private final LongAdder removals = new LongAdder();
+    private final LongAdder corrupt = new LongAdder();
+    private final LongAdder rejected = new LongAdder();
+    private final LongAdder writeErrors = new LongAdder();
+    /** Why writes are refused ("" when healthy); set on a write failure, cleared by {@link #probeWritable()}. */
+    private volatile String degraded = "";
+    private volatile long lastErrorLog;
+
+    private RocksDiskTier(Path path, long maxBytes, int chunkSize, Executor io, Consumer<String> onEvicted) throws RocksDBException {
+        this.path = path;
+        this.maxBytes = maxBytes;
+        this.chunkSize = chunkSize;
+        this.io = io;
+        this.onEvicted = onEvicted;
+        this.dbOptions = new DBOptions()
+                .setCreateIfMissing(true)
+                .setCreateMissingColumnFamilies(true)
+                .setMaxBackgroundJobs(2)
+                .setKeepLogFileNum(3)
+                .setMaxTotalWalSize(256L << 20)
+                .setInfoLogLevel(InfoLogLevel.WARN_LEVEL);
+        ColumnFamilyOptions small = new ColumnFamilyOptions().setCompressionType(CompressionType.LZ4_COMPRESSION)
+                .setWriteBufferSize(8L << 20);
+        // Bodies go to blob files: compaction then moves only small index entries, not the bytes
+        ColumnFamilyOptions bodies = new ColumnFamilyOptions().setCompressionType(CompressionType.NO_COMPRESSION)
+                .setWriteBufferSize(32L << 20).setMaxWriteBufferNumber(2)
+                .setEnableBlobFiles(true).setMinBlobSize(2048).setBlobFileSize(256L << 20)
+                .setEnableBlobGarbageCollection(true).setBlobGarbageCollectionAgeCutoff(0.5);
+        ColumnFamilyOptions defaults = new ColumnFamilyOptions();
+        this.cfOptions = List.of(small, bodies, defaults);
+        List<ColumnFamilyDescriptor> descriptors = List.of(
+                new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, defaults),
+                new ColumnFamilyDescriptor(META, small),
+                new ColumnFamilyDescriptor(CHUNKS, bodies),
+                new ColumnFamilyDescriptor(TAGS, small),
+                new ColumnFamilyDescriptor(PENDING, small));
+        this.handles = new ArrayList<>();
+        this.db = RocksDB.open(dbOptions, path.toString(), descriptors, handles);
+        this.meta = handles.get(1);
+        this.chunks = handles.get(2);
+        this.tags = handles.get(3);
+        this.pending = handles.get(4);
+        this.index = Caffeine.newBuilder()
+                .executor(Runnable::run)
+                .maximumWeight(Math.max(1, maxBytes / 1024))
+                .weigher((String k, DiskVariants v) -> v.weightKiB())
+                // runs atomically with respect to compute() on the same key: records and index stay in step
+                .evictionListener((String k, DiskVariants v, com.github.benmanes.caffeine.cache.RemovalCause cause) -> {
+                    if (k != null && v != null && cause.wasEvicted()) {
+                        deleteRecords(k, v.entries());
+                        evictions.add(v.entries().size());
+                        onEvicted.accept(k);
+                    }
+                })
+                .build();
+    }
+
+    /**
+     * Opens (or creates) the store in {@code path}, drops what a crash left half-written, checks every meta
+     * record and rebuilds the index.
+     *
+     * @param onEvicted told the primary key of every URI evicted from disk (the heap drops its copy)
+     */
+    public static RocksDiskTier open(Path path, long maxBytes, int chunkSize, Executor io, Consumer<String> onEvicted)
+            throws RocksDBException {
+        RocksDiskTier tier = new RocksDiskTier(requireNonNull(path, "path is null"), maxBytes, chunkSize, io, onEvicted);
+        try {
+            tier.recover();
+        } catch (RocksDBException | RuntimeException e) {
+            tier.close();
+            throw e;
+        }
+        return tier;
+    }
+
+    private void recover() throws RocksDBException {
+        int orphans = 0;
+        try (RocksIterator it = db.newIterator(pending)) {
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                long generation = ByteBuffer.wrap(it.key()).getLong();
+                try (WriteBatch batch = new WriteBatch()) {
+                    batch.deleteRange(chunks, RecordCodec.chunkKey(generation, 0), RecordCodec.chunkKey(generation, Integer.MAX_VALUE));
+                    batch.delete(pending, it.key());
+                    db.write(writeOptions, batch);
+                }
+                orphans++;
+            }
+            it.status();
+        }
+        int objects = 0;
+        int bad = 0;
+        try (RocksIterator it = db.newIterator(meta)) {
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                byte[] key = it.key();
+                Optional<RecordCodec.Decoded> decoded = RecordCodec.decodeMeta(it.value());
+                if (decoded.isEmpty()) {
+                    db.delete(meta, writeOptions, key);
+                    bad++;
+                    continue;
+                }
+                RecordCodec.Header h = decoded.get().header();
+                CachedResponse r = decoded.get().response();
+                String primary = RecordCodec.primaryOf(key);
+                DiskEntry entry = new DiskEntry(r.varyKey(), h.generation(), h.bodyLength(), h.chunkSize(), h.chunkCount(),
+                        r.surrogateKeys());
+                index.asMap().merge(primary, new DiskVariants(List.of(entry)), (a, b) -> a.with(entry));
+                objects++;
+            }
+            it.status();
+        }
+        corrupt.add(bad);
+        if (orphans > 0 || bad > 0) {
+            LOG.warn("disk tier {}: dropped {} half-written object(s) and {} corrupt record(s)", path, orphans, bad);
+        }
+        LOG.info("disk tier {}: {} object(s), {} bytes of {}", path, objects, index.policy().eviction()
+                .map(e -> e.weightedSize().orElse(0) * 1024).orElse(0L), maxBytes);
+    }
+
+    /** Whether the disk holds variants of {@code primaryKey} (an index lookup, no I/O; counts as an access). */
+    public boolean contains(String primaryKey) {
+        return index.getIfPresent(primaryKey) != null;
+    }
+
+    /** The entries stored for {@code primaryKey}, counting a hit or a miss. */
+    public List<DiskEntry> entries(String primaryKey) {
+        DiskVariants v = index.getIfPresent(primaryKey);
+        if (v == null) {
+            misses.increment();
+            return List.of();
+        }
+        hits.increment();
+        return v.entries();
+    }
+
+    /** Reads an object's meta record (blocking; call on the I/O executor). Empty if gone or corrupt (then dropped). */
+    public Optional<CachedResponse> readResponse(String primaryKey, DiskEntry entry) {
+        try {
+            byte[] value = db.get(meta, readOptions, RecordCodec.metaKey(primaryKey, entry.varyKey()));
+            if (value == null) {
+                return Optional.empty();
+            }
+            Optional<RecordCodec.Decoded> decoded = RecordCodec.decodeMeta(value);
+            if (decoded.isEmpty() || decoded.get().header().generation() != entry.generation()) {
+                if (decoded.isEmpty()) {
+                    dropCorrupt(primaryKey, entry);
+                }
+                return Optional.empty();
+            }
+            return Optional.of(decoded.get().response());
+        } catch (RocksDBException e) {
+            readFailed(e);
+            return Optional.empty();
+        }
+    }
+
+    /** Every chunk of an object, checksums verified (blocking); empty when one is missing or corrupt (then dropped). */
+    public Optional<byte[][]> readChunks(String primaryKey, DiskEntry entry) {
+        byte[][] out = new byte[entry.chunkCount()][];
+        try {
+            for (int i = 0; i < entry.chunkCount(); i++) {
+                Optional<ByteBuffer> bytes = readChunk(entry.generation(), i);
+                if (bytes.isEmpty()) {
+                    dropCorrupt(primaryKey, entry);
+                    return Optional.empty();
+                }
+                ByteBuffer b = bytes.get();
+                out[i] = new byte[b.remaining()];
+                b.get(out[i]);
+            }
+            return Optional.of(out);
+        } catch (RocksDBException e) {
+            readFailed(e);
+            return Optional.empty();
+        }
+    }
+
+    /** One chunk's bytes, checksum verified; empty when missing or corrupt. */
+    Optional<ByteBuffer> readChunk(long generation, int index) throws RocksDBException {
+        byte[] value = db.get(chunks, chunkReadOptions, RecordCodec.chunkKey(generation, index));
+        return value == null ? Optional.empty() : RecordCodec.chunkBytes(value);
+    }
+
+    /** A body that streams an object's chunks from disk on the I/O executor. */
+    public DiskBody body(String primaryKey, DiskEntry entry) {
+        return new DiskBody(this, entry, () -> dropCorrupt(primaryKey, entry));
+    }
+
+    Executor io() {
+        return io;
+    }
+
+    /** Drops an object found corrupt (counted) if it is still the stored version. */
+    void dropCorrupt(String primaryKey, DiskEntry entry) {
+        corrupt.increment();
+        LOG.warn("disk tier {}: dropped a corrupt object of {} (generation {})", path, primaryKey, entry.generation());
+        index.asMap().computeIfPresent(primaryKey, (k, v) -> {
+            DiskEntry current = v.get(entry.varyKey());
+            if (current == null || current.generation() != entry.generation()) {
+                return v;
+            }
+            deleteRecords(k, List.of(entry));
+            return v.without(entry.varyKey());
+        });
+        onEvicted.accept(primaryKey);
+    }
+
+    /**
+     * Starts writing a new object; its chunks go to disk as they fill ({@link ChunkSink}); nothing is visible
+     * until {@link #commit}.
+     */
+    public Write begin(String primaryKey, String varyKey) {
+        return new Write(primaryKey, varyKey);
+    }
+
+    /**
+     * Stores a whole object held in memory in one write batch (chunks, meta, tags), replacing the variant of
+     * the same secondary key. Returns false when the disk refused it (counted; the tier turns degraded).
+     */
+    public boolean storeWhole(String primaryKey, CachedResponse response, byte[][] body, long storedAtMillis) {
+        if (!degraded.isEmpty()) {
+            rejected.increment();
+            return false;
+        }
+        long generation = ThreadLocalRandom.current().nextLong();
+        long length = 0;
+        for (byte[] c : body) {
+            length += c.length;
+        }
+        DiskEntry entry = new DiskEntry(response.varyKey(), generation, length, chunkSize, body.length, response.surrogateKeys());
+        try (WriteBatch batch = new WriteBatch()) {
+            for (int i = 0; i < body.length; i++) {
+                batch.put(chunks, RecordCodec.chunkKey(generation, i), RecordCodec.chunkValue(body[i], body[i].length));
+            }
+            return publish(primaryKey, entry, response, storedAtMillis, batch);
+        } catch (RocksDBException e) {
+            writeFailed(e);
+            return false;
+        }
+    }
+
+    /** Puts the meta record (and tag rows) of {@code entry} in {@code batch} and writes it atomically with the index. */
+    private boolean publish(String primaryKey, DiskEntry entry, CachedResponse response, long storedAtMillis, WriteBatch batch)
+            throws RocksDBException {
+        byte[] metaKey = RecordCodec.metaKey(primaryKey, entry.varyKey());
+        batch.put(meta, metaKey, RecordCodec.encodeMeta(new RecordCodec.Header(entry.generation(), storedAtMillis,
+                entry.bodyLength(), entry.chunkSize(), entry.chunkCount()), response));
+        for (String tag : entry.tags()) {
+            batch.put(tags, RecordCodec.tagKey(tag, metaKey), new byte[0]);
+        }
+        batch.delete(pending, RecordCodec.generationKey(entry.generation()));
+        boolean[] written = {false};
+        RocksDBException[] failure = {null};
+        index.asMap().compute(primaryKey, (k, old) -> {
+            try {
+                DiskVariants next = old == null ? new DiskVariants(List.of(entry)) : old.with(entry);
+                if (old != null) {
+                    DiskEntry replaced = old.get(entry.varyKey());
+                    if (replaced != null) {
+                        // the meta key is the same, so the new tag rows must survive: delete only tags it dropped
+                        batch.deleteRange(chunks, RecordCodec.chunkKey(replaced.generation(), 0),
+                                RecordCodec.chunkKey(replaced.generation(), replaced.chunkCount()));
+                        for (String tag : replaced.tags()) {
+                            if (!entry.tags().contains(tag)) {
+                                batch.delete(tags, RecordCodec.tagKey(tag, metaKey));
+                            }
+                        }
+                    }
+                }
+                for (DiskEntry overflow : next.overflow()) {
+                    addDeletes(batch, k, overflow);
+                }
+                db.write(writeOptions, batch);
+                written[0] = true;
+                return next.trimmed();
+            } catch (RocksDBException e) {
+                failure[0] = e;
+                return old;
+            }
+        });
+        if (failure[0] != null) {
+            throw failure[0];
+        }
+        stores.increment();
+        return written[0];
+    }
+
+    /** Rewrites an object's meta record with a freshened response (same body); false if it is no longer stored. */
+    public boolean freshen(String primaryKey, CachedResponse freshened, long storedAtMillis) {
+        if (!degraded.isEmpty()) {
+            return false;
+        }
+        boolean[] done = {false};
+        index.asMap().computeIfPresent(primaryKey, (k, v) -> {
+            DiskEntry entry = v.get(freshened.varyKey());
+            if (entry != null) {
+                try {
+                    db.put(meta, writeOptions, RecordCodec.metaKey(k, entry.varyKey()), RecordCodec.encodeMeta(
+                            new RecordCodec.Header(entry.generation(), storedAtMillis, entry.bodyLength(), entry.chunkSize(),
+                                    entry.chunkCount()), freshened));
+                    done[0] = true;
+                } catch (RocksDBException e) {
+                    writeFailed(e);
+                }
+            }
+            return v;
+        });
+        return done[0];
+    }
+
+    /** Removes every variant of {@code primaryKey}; returns how many objects were removed. */
+    public int remove(String primaryKey) {
+        int[] removed = {0};
+        index.asMap().computeIfPresent(primaryKey, (k, v) -> {
+            if (deleteRecords(k, v.entries())) {
+                removed[0] = v.entries().size();
+                return null;
+            }
+            return v;
+        });
+        removals.add(removed[0]);
+        return removed[0];
+    }
+
+    /** The primary keys of the objects tagged {@code tag} (blocking: a prefix scan of the tag index). */
+    public List<String> primaryKeysTagged(String tag) {
+        List<String> out = new ArrayList<>();
+        byte[] prefix = RecordCodec.tagPrefix(tag);
+        try (RocksIterator it = db.newIterator(tags)) {
+            for (it.seek(prefix); it.isValid() && startsWith(it.key(), prefix); it.next()) {
+                String primary = RecordCodec.primaryOf(RecordCodec.metaKeyOfTag(it.key()));
+                if (!out.contains(primary)) {
+                    out.add(primary);
+                }
+            }
+        }
+        return out;
+    }
+
+    private static boolean startsWith(byte[] key, byte[] prefix) {
+        if (key.length < prefix.length) {
+            return false;
+        }
+        for (int i = 0; i < prefix.length; i++) {
+            if (key[i] != prefix[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Deletes objects' records in one batch; false (and counted) when the disk refuses. */
+    private boolean deleteRecords(String primaryKey, List<DiskEntry> entries) {
+        try (WriteBatch batch = new WriteBatch()) {
+            for (DiskEntry e : entries) {
+                addDeletes(batch, primaryKey, e);
+            }
+            db.write(writeOptions, batch);
+            return true;
+        } catch (RocksDBException e) {
+            writeFailed(e);
+            return false;
+        }
+    }
+
+    private void addDeletes(WriteBatch batch, String primaryKey, DiskEntry e) throws RocksDBException {
+        byte[] metaKey = RecordCodec.metaKey(primaryKey, e.varyKey());
+        batch.delete(meta, metaKey);
+        deleteBodyAndTags(batch, metaKey, e);
+    }
+
+    private void deleteBodyAndTags(WriteBatch batch, byte[] metaKey, DiskEntry e) throws RocksDBException {
+        batch.deleteRange(chunks, RecordCodec.chunkKey(e.generation(), 0), RecordCodec.chunkKey(e.generation(), e.chunkCount()));
+        for (String tag : e.tags()) {
+            batch.delete(tags, RecordCodec.tagKey(tag, metaKey));
+        }
+    }
+
+    private void writeFailed(RocksDBException e) {
+        writeErrors.increment();
+        Status status = e.getStatus();
+        boolean noSpace = status != null && (status.getSubCode() == Status.SubCode.NoSpace
+                || String.valueOf(e.getMessage()).contains("No space"));
+        degraded = noSpace ? "disk full: writes stopped (store.disk.path " + path + ")"
+                : "disk write failed: " + e.getMessage() + " (store.disk.path " + path + ")";
+        logAtMostEvery30s("disk tier {}: {}; serving from memory and upstream until it recovers", path, degraded);
+    }
+
+    private void readFailed(RocksDBException e) {
+        logAtMostEvery30s("disk tier {}: read failed: {}", path, e.getMessage());
+    }
+
+    private void logAtMostEvery30s(String format, Object... args) {
+        long now = System.nanoTime();
+        if (now - lastErrorLog > 30_000_000_000L) {
+            lastErrorLog = now;
+            LOG.warn(format, args);
+        }
+    }
+
+    /** Tries a small write; clears the degraded state when the disk accepts it again. */
+    public void probeWritable() {
+        if (degraded.isEmpty()) {
+            return;
+        }
+        try {
+            byte[] key = "probe".getBytes(StandardCharsets.UTF_8);
+            db.put(handles.get(0), writeOptions, key, new byte[1024]);
+            db.delete(handles.get(0), writeOptions, key);
+            LOG.info("disk tier {}: writes accepted again", path);
+            degraded = "";
+        } catch (RocksDBException e) {
+            // still failing
+        }
+    }
+
+    /** Forces index maintenance (evictions) now; for tests and stats. */
+    public void cleanUp() {
+        index.cleanUp();
+    }
+
+    public TierStats stats() {
+        long weightKiB = index.policy().eviction().map(e -> e.weightedSize().orElse(0)).orElse(0L);
+        return new TierStats("disk", index.estimatedSize(), weightKiB * 1024, maxBytes, hits.sum(), misses.sum(), stores.sum(),
+                evictions.sum(), removals.sum(), 0, corrupt.sum(), rejected.sum(), writeErrors.sum(), degraded);
+    }
+
+    public String degraded() {
+        return degraded;
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    @Override
+    public void close() {
+        for (ColumnFamilyHandle h : handles) {
+            h.close();
+        }
+        db.close();
+        writeOptions.close();
+        readOptions.close();
+        chunkReadOptions.close();
+        dbOptions.close();
+        cfOptions.forEach(ColumnFamilyOptions::close);
+    }
+
+    /**
+     * A new object being written: full chunks arrive through {@link ChunkSink#persist}; {@link #commit}
+     * publishes it, {@link #abort} deletes its chunks. A pending record names its generation until then, so
+     * a crash in between is cleaned up at the next open.
+     */
+    public final class Write implements ChunkSink {
+        private final String primaryKey;
+        private final String varyKey;
+        private final long generation = ThreadLocalRandom.current().nextLong();
+        private final AtomicInteger persistedChunks = new AtomicInteger();
+
+        Write(String primaryKey, String varyKey) {
+            this.primaryKey = primaryKey;
+            this.varyKey = varyKey;
+        }
+
+        @Override
+        public void persist(int index, byte[] chunk, int length) {
+            if (!degraded.isEmpty()) {
+                rejected.increment();
+                throw new UncheckedIOException(new java.io.IOException(degraded));
+            }
+            try {
+                if (index == 0) {
+                    db.put(pending, writeOptions, RecordCodec.generationKey(generation),
+                            RecordCodec.metaKey(primaryKey, varyKey));
+                }
+                db.put(chunks, writeOptions, RecordCodec.chunkKey(generation, index), RecordCodec.chunkValue(chunk, length));
+                persistedChunks.incrementAndGet();
+            } catch (RocksDBException e) {
+                writeFailed(e);
+                throw new UncheckedIOException(new java.io.IOException(e.getMessage(), e));
+            }
+        }
+
+        @Override
+        public void read(int index, BiConsumer<@Nullable ByteBuffer, @Nullable Throwable> done) {
+            io.execute(() -> {
+                try {
+                    Optional<ByteBuffer> bytes = readChunk(generation, index);
+                    if (bytes.isPresent()) {
+                        done.accept(bytes.get(), null);
+                    } else {
+                        done.accept(null, new IllegalStateException("chunk " + index + " of generation " + generation
+                                + " is missing or corrupt"));
+                    }
+                } catch (RocksDBException | RuntimeException e) {
+                    done.accept(null, e);
+                }
+            });
+        }
+
+        /** Publishes the object: its chunks are all persisted (the caller flushed the last one). */
+        public boolean commit(CachedResponse response, long bodyLength, long storedAtMillis) {
+            int count = persistedChunks.get();
+            if (!degraded.isEmpty()) {
+                abort();
+                return false;
+            }
+            DiskEntry entry = new DiskEntry(varyKey, generation, bodyLength, chunkSize, count, response.surrogateKeys());
+            try (WriteBatch batch = new WriteBatch()) {
+                return publish(primaryKey, entry, response, storedAtMillis, batch);
+            } catch (RocksDBException e) {
+                writeFailed(e);
+                abort();
+                return false;
+            }
+        }
+
+        /** Deletes what was written (the object will not be stored). */
+        public void abort() {
+            try (WriteBatch batch = new WriteBatch()) {
+                batch.deleteRange(chunks, RecordCodec.chunkKey(generation, 0), RecordCodec.chunkKey(generation, Integer.MAX_VALUE));
+                batch.delete(pending, RecordCodec.generationKey(generation));
+                db.write(writeOptions, batch);
+            } catch (RocksDBException e) {
+                writeFailed(e); // the pending record stays; the next open cleans up
+            }
+        }
+
+        public long generation() {
+            return generation;
+        }
+    }
+
+    /** Loads a stored object for delivery: its response from disk and a body streaming from disk. */
+    public Optional<StoredObject> load(String primaryKey, DiskEntry entry, long storedAtMillis) {
+        return readResponse(primaryKey, entry).map(r -> new StoredObject(r, body(primaryKey, entry), storedAtMillis));
+    }
+}

@@ -1,0 +1,364 @@
+package io.blueorigin.cdn.storage.tiered;
+
+import static java.util.Objects.requireNonNull;
+
+import io.blueorigin.cdn.httpcache.CachedResponse;
+import io.blueorigin.cdn.storage.CacheStore;
+import io.blueorigin.cdn.storage.ChunkedBody;
+import io.blueorigin.cdn.storage.GrowingBody;
+import io.blueorigin.cdn.storage.ObjectWriter;
+import io.blueorigin.cdn.storage.StorageConfig;
+import io.blueorigin.cdn.storage.StoreOpenException;
+import io.blueorigin.cdn.storage.StoredObject;
+import io.blueorigin.cdn.storage.TierStats;
+import io.blueorigin.cdn.storage.Variants;
+import io.blueorigin.cdn.storage.heap.HeapTier;
+import io.blueorigin.cdn.storage.rocks.DiskEntry;
+import io.blueorigin.cdn.storage.rocks.RocksDiskTier;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
+import org.rocksdb.RocksDBException;
+
+/**
+ * The two-level store: the heap tier in front of an optional disk tier.
+ *
+ * <ul>
+ *   <li><b>Inclusive</b>: with a disk tier, every stored object is on disk; the heap holds the small, hot
+ *       ones. An object evicted from disk is dropped from the heap too, so the disk budget bounds what is
+ *       cached, and heap hits count as accesses in the disk tier's admission statistics.</li>
+ *   <li><b>Writes</b>: a body up to {@code store.heap.max-object-size} is kept in memory while it arrives,
+ *       then committed to the heap and, in one batch, to disk. A larger body spills its full chunks to disk
+ *       as they arrive (constant memory) and is committed on disk only.</li>
+ *   <li><b>Reads</b>: {@link #lookupInMemory} answers heap hits without I/O; {@link #lookup} reads the disk
+ *       on the I/O executor, promotes objects that fit the heap, and streams larger ones from disk.</li>
+ *   <li><b>Failures</b>: a disk that refuses writes (full, I/O error) degrades the store to heap-only
+ *       writes, reported by {@link #degraded()}; a probe every 30 s re-enables it.</li>
+ * </ul>
+ */
+public final class TieredStore implements CacheStore {
+    private final StorageConfig config;
+    private final HeapTier heap;
+    private final @Nullable RocksDiskTier disk;
+    private final ExecutorService io;
+    private final @Nullable ScheduledExecutorService probe;
+
+    private TieredStore(StorageConfig config, HeapTier heap, @Nullable RocksDiskTier disk, ExecutorService io,
+            @Nullable ScheduledExecutorService probe) {
+        this.config = config;
+        this.heap = heap;
+        this.disk = disk;
+        this.io = io;
+        this.probe = probe;
+    }
+
+    /**
+     * Opens the store: the heap tier, and the disk tier if {@code store.disk.path} is set (checked first).
+     *
+     * @param name thread name prefix (the node's name)
+     * @throws StoreOpenException naming the setting when the disk directory cannot be used
+     */
+    public static TieredStore open(StorageConfig config, String name) {
+        requireNonNull(config, "config is null");
+        HeapTier heap = new HeapTier(config.heapMaxBytes());
+        ExecutorService io = Executors.newFixedThreadPool(4, daemonThreads(name + "-disk-io"));
+        if (config.diskPath().isEmpty()) {
+            return new TieredStore(config, heap, null, io, null);
+        }
+        Path dir = config.diskPath().get();
+        Path rocks = DiskDirectory.prepare(dir);
+        RocksDiskTier disk;
+        try {
+            disk = RocksDiskTier.open(rocks, config.diskMaxBytes(), config.chunkSize(), io, heap::remove);
+        } catch (RocksDBException e) {
+            io.shutdownNow();
+            String message = String.valueOf(e.getMessage());
+            if (message.contains("lock")) {
+                throw new StoreOpenException("store.disk.path " + dir + " is in use by another process (another node on the "
+                        + "same directory?): " + message, e);
+            }
+            throw new StoreOpenException("store.disk.path " + dir + ": cannot open the disk tier: " + message, e);
+        }
+        ScheduledExecutorService probe = Executors.newSingleThreadScheduledExecutor(daemonThreads(name + "-disk-probe"));
+        probe.scheduleWithFixedDelay(disk::probeWritable, 30, 30, TimeUnit.SECONDS);
+        return new TieredStore(config, heap, disk, io, probe);
+    }
+
+    private static ThreadFactory daemonThreads(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    @Override
+    public Variants lookupInMemory(String primaryKey) {
+        Variants v = heap.lookup(primaryKey);
+        if (!v.isEmpty() && disk != null) {
+            disk.contains(primaryKey); // an access, for the disk tier's admission and eviction statistics
+        }
+        return v;
+    }
+
+    @Override
+    public boolean mayHaveOnDisk(String primaryKey) {
+        return disk != null && disk.contains(primaryKey);
+    }
+
+    @Override
+    public Variants lookup(String primaryKey) {
+        Variants inMemory = heap.lookup(primaryKey);
+        if (disk == null) {
+            return inMemory;
+        }
+        List<DiskEntry> entries = disk.entries(primaryKey);
+        if (entries.isEmpty()) {
+            return inMemory;
+        }
+        Variants result = inMemory;
+        for (DiskEntry entry : entries) {
+            if (hasVariant(inMemory, entry.varyKey())) {
+                continue;
+            }
+            Optional<StoredObject> object = entry.bodyLength() <= config.heapMaxObjectBytes()
+                    ? promote(primaryKey, entry) : disk.load(primaryKey, entry, System.currentTimeMillis());
+            if (object.isPresent()) {
+                result = result.isEmpty() ? Variants.of(object.get()) : result.with(object.get());
+            }
+        }
+        return result;
+    }
+
+    private static boolean hasVariant(Variants variants, String varyKey) {
+        for (StoredObject o : variants.all()) {
+            if (o.response().varyKey().equals(varyKey)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Reads a small object whole from disk and keeps it in the heap tier. */
+    private Optional<StoredObject> promote(String primaryKey, DiskEntry entry) {
+        RocksDiskTier d = requireNonNull(disk);
+        Optional<CachedResponse> response = d.readResponse(primaryKey, entry);
+        if (response.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<byte[][]> chunks = d.readChunks(primaryKey, entry);
+        if (chunks.isEmpty()) {
+            return Optional.empty();
+        }
+        StoredObject object = new StoredObject(response.get(), new ChunkedBody(chunks.get(), entry.chunkSize()),
+                response.get().responseTimeMillis());
+        heap.promote(primaryKey, object);
+        return Optional.of(object);
+    }
+
+    @Override
+    public Executor ioExecutor() {
+        return io;
+    }
+
+    @Override
+    public ObjectWriter begin(String primaryKey, CachedResponse response, long announcedLength) {
+        return new Writer(primaryKey, response, announcedLength);
+    }
+
+    @Override
+    public StoredObject freshen(String primaryKey, StoredObject stored, CachedResponse freshened) {
+        StoredObject updated = stored.withResponse(freshened);
+        heap.replace(primaryKey, stored, updated);
+        if (disk != null) {
+            disk.freshen(primaryKey, freshened, stored.storedAtMillis());
+        }
+        return updated;
+    }
+
+    @Override
+    public int remove(String primaryKey) {
+        int inHeap = heap.remove(primaryKey);
+        int onDisk = disk == null ? 0 : disk.remove(primaryKey);
+        return Math.max(inHeap, onDisk);
+    }
+
+    @Override
+    public int removeTagged(String tag) {
+        Set<String> keys = new LinkedHashSet<>(heap.taggedPrimaryKeys(tag));
+        if (disk != null) {
+            keys.addAll(disk.primaryKeysTagged(tag));
+        }
+        int removed = 0;
+        for (String key : keys) {
+            removed += remove(key);
+        }
+        return removed;
+    }
+
+    @Override
+    public long maxObjectBytes() {
+        return disk == null ? Math.min(config.maxObjectBytes(), config.heapMaxObjectBytes()) : config.maxObjectBytes();
+    }
+
+    @Override
+    public List<TierStats> stats() {
+        List<TierStats> out = new ArrayList<>(2);
+        out.add(heap.stats());
+        if (disk != null) {
+            out.add(disk.stats());
+        }
+        return out;
+    }
+
+    @Override
+    public String degraded() {
+        return disk == null ? "" : disk.degraded();
+    }
+
+    /** Runs pending evictions in both tiers now (tests, stats). */
+    public void cleanUp() {
+        heap.cleanUp();
+        if (disk != null) {
+            disk.cleanUp();
+        }
+    }
+
+    public HeapTier heap() {
+        return heap;
+    }
+
+    public Optional<RocksDiskTier> disk() {
+        return Optional.ofNullable(disk);
+    }
+
+    @Override
+    public void close() {
+        if (probe != null) {
+            probe.shutdownNow();
+        }
+        io.shutdown();
+        try {
+            io.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        heap.clear();
+        if (disk != null) {
+            disk.close();
+        }
+    }
+
+    /**
+     * One object being written: in memory while it is small, spilling to disk once it passes
+     * {@code store.heap.max-object-size} (or from the start when its announced length does).
+     */
+    private final class Writer implements ObjectWriter {
+        private final String primaryKey;
+        private final String varyKey;
+        private final GrowingBody body;
+        private RocksDiskTier.@Nullable Write diskWrite;
+        private boolean done;
+
+        Writer(String primaryKey, CachedResponse response, long announcedLength) {
+            this.primaryKey = primaryKey;
+            this.varyKey = response.varyKey();
+            if (disk != null && announcedLength > config.heapMaxObjectBytes()) {
+                diskWrite = disk.begin(primaryKey, varyKey);
+                body = GrowingBody.spilling(config.chunkSize(), announcedLength, diskWrite);
+            } else {
+                body = new GrowingBody(config.chunkSize(), announcedLength, true, 0);
+            }
+        }
+
+        @Override
+        public GrowingBody body() {
+            return body;
+        }
+
+        @Override
+        public void write(ByteBuffer data) {
+            body.write(data);
+            if (diskWrite == null && disk != null && body.committed() > config.heapMaxObjectBytes()) {
+                diskWrite = disk.begin(primaryKey, varyKey);
+                body.startSpilling(diskWrite);
+            }
+        }
+
+        @Override
+        public Optional<StoredObject> commit(CachedResponse response) {
+            if (done) {
+                throw new IllegalStateException("already committed or aborted");
+            }
+            done = true;
+            long length = body.committed();
+            CachedResponse finished = response.withBodyLength(length);
+            long storedAt = response.responseTimeMillis();
+            if (diskWrite != null) {
+                body.finishWriting();
+                boolean stored = body.spillFailure() == null
+                        && diskWrite.commit(finished, length, storedAt);
+                if (stored) {
+                    heap.removeVariant(primaryKey, varyKey); // the heap must not keep serving the older version
+                } else {
+                    RocksDiskTier.Write w = diskWrite;
+                    body.whenDone(w::abort); // readers behind may still read its chunks until the body ends
+                }
+                body.complete();
+                return stored ? Optional.of(new StoredObject(finished, body, storedAt)) : Optional.empty();
+            }
+            if (length > maxObjectBytes()) {
+                body.complete();
+                return Optional.empty();
+            }
+            StoredObject object = new StoredObject(finished, new ChunkedBody(body.chunks(), body.chunkSize()), storedAt);
+            heap.put(primaryKey, object);
+            if (disk != null) {
+                disk.storeWhole(primaryKey, finished, body.chunks(), storedAt);
+            }
+            // visible in the store before readers learn the body is complete: a client that got the whole
+            // response and asks again at once finds it stored
+            body.complete();
+            return Optional.of(object);
+        }
+
+        @Override
+        public void abort(Throwable cause) {
+            if (done) {
+                return;
+            }
+            done = true;
+            if (diskWrite != null) {
+                RocksDiskTier.Write w = diskWrite;
+                body.whenDone(w::abort);
+            }
+            body.fail(cause);
+        }
+
+        @Override
+        public void abandon() {
+            if (done) {
+                return;
+            }
+            done = true;
+            if (diskWrite != null) {
+                RocksDiskTier.Write w = diskWrite;
+                body.whenDone(w::abort); // chunks stay readable for readers behind until the body ends
+            }
+            body.passThrough();
+        }
+    }
+}

@@ -1,0 +1,140 @@
+package io.blueorigin.cdn.storage;
+
+import static io.blueorigin.cdn.storage.StoreFixtures.bytes;
+import static io.blueorigin.cdn.storage.StoreFixtures.read;
+import static io.blueorigin.cdn.storage.StoreFixtures.response;
+import static io.blueorigin.cdn.storage.StoreFixtures.store;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.blueorigin.cdn.httpcache.CachedResponse;
+import io.blueorigin.cdn.httpcache.Field;
+import io.blueorigin.cdn.httpcache.FieldList;
+import io.blueorigin.cdn.storage.tiered.TieredStore;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every store configuration must do, run against each (heap only; heap over disk). After every
+ * test: each tier within its budget, and every heap-resident object also found by a full lookup.
+ */
+abstract class CacheStoreContract {
+    /** Heap budget of the stores under test. */
+    static final long HEAP = 4L << 20;
+    /** Objects above this skip the heap. */
+    static final long HEAP_OBJECT = 64 * 1024;
+    static final int CHUNK = 16 * 1024;
+
+    TieredStore store;
+
+    abstract TieredStore open();
+
+    @BeforeEach
+    void openStore() {
+        store = open();
+    }
+
+    @AfterEach
+    void checkInvariantsAndClose() {
+        store.cleanUp();
+        for (TierStats tier : store.stats()) {
+            assertThat(tier.bytes()).as(tier.tier() + " tier within budget").isLessThanOrEqualTo(tier.maxBytes());
+        }
+        store.close();
+    }
+
+    @Test
+    void anObjectIsVisibleOnlyOnceCommittedAndAnAbortedOneNever() {
+        ObjectWriter writer = store.begin("s /a", response("", List.of()), 10);
+        writer.write(ByteBuffer.wrap(bytes(10, 1)));
+        assertThat(store.lookup("s /a").isEmpty()).isTrue();
+        StoredObject stored = writer.commit(response("", List.of())).orElseThrow();
+        assertThat(store.lookupInMemory("s /a").all()).containsExactly(stored);
+        assertThat(read(store.lookup("s /a").all().get(0).body())).isEqualTo(bytes(10, 1));
+        assertThat(stored.response().contentLength()).isEqualTo(10);
+
+        ObjectWriter aborted = store.begin("s /b", response("", List.of()), 10);
+        aborted.write(ByteBuffer.wrap(bytes(5, 1)));
+        aborted.abort(new IllegalStateException("upstream reset"));
+        assertThat(store.lookup("s /b").isEmpty()).isTrue();
+        assertThat(store.mayHaveOnDisk("s /b")).isFalse();
+    }
+
+    @Test
+    void variantsAreKeptPerSecondaryKeyReplacedAndRemovedTogether() {
+        store(store, "s /v", "accept-language=en\u001f", bytes(10, 1), List.of(), 4096);
+        store(store, "s /v", "accept-language=fr\u001f", bytes(20, 2), List.of(), 4096);
+        Variants v = store.lookup("s /v");
+        assertThat(v.size()).isEqualTo(2);
+        StoredObject fr = v.select(new FieldList(List.of(new Field("Accept-Language", "FR"))));
+        assertThat(fr).isNotNull();
+        assertThat(read(fr.body())).isEqualTo(bytes(20, 2));
+        store(store, "s /v", "accept-language=fr\u001f", bytes(30, 3), List.of(), 4096);
+        Variants after = store.lookup("s /v");
+        assertThat(after.size()).isEqualTo(2);
+        assertThat(read(after.select(new FieldList(List.of(new Field("Accept-Language", "fr")))).body())).isEqualTo(bytes(30, 3));
+        assertThat(store.remove("s /v")).isEqualTo(2);
+        assertThat(store.lookup("s /v").isEmpty()).isTrue();
+    }
+
+    @Test
+    void freshenKeepsTheBodyAndReplacesTheMetadata() {
+        StoredObject stored = store(store, "s /f", bytes(100, 4)).orElseThrow();
+        CachedResponse newer = new CachedResponse(200, List.of(new Field("X-New", "1")), 5000, 5000, 0, 120_000, 0, 0,
+                false, false, false, Optional.empty(), -1, -1, List.of(), "", List.of(), 100);
+        store.freshen("s /f", stored, newer);
+        StoredObject again = store.lookup("s /f").all().get(0);
+        assertThat(again.response().freshnessLifetimeMillis()).isEqualTo(120_000);
+        assertThat(read(again.body())).isEqualTo(bytes(100, 4));
+    }
+
+    @Test
+    void surrogateKeysRemoveEveryTaggedObjectAndTheIndexForgetsThem() {
+        store(store, "s /t1", "", bytes(10, 1), List.of("items", "item-1"), 4096);
+        store(store, "s /t2", "", bytes(10, 2), List.of("items", "item-2"), 4096);
+        store(store, "s /t3", "", bytes(10, 3), List.of("other"), 4096);
+        assertThat(store.removeTagged("items")).isEqualTo(2);
+        assertThat(store.lookup("s /t1").isEmpty()).isTrue();
+        assertThat(store.lookup("s /t2").isEmpty()).isTrue();
+        assertThat(store.lookup("s /t3").isEmpty()).isFalse();
+        assertThat(store.removeTagged("items")).isZero();
+        assertThat(store.removeTagged("item-1")).isZero();
+        assertThat(store.heap().taggedPrimaryKeys("items")).isEmpty();
+    }
+
+    @Test
+    void aMultiChunkObjectReadsBackByteForByteFromAnyOffset() {
+        byte[] body = bytes(3 * CHUNK + 123, 9);
+        StoredObject stored = store(store, "s /m", "", body, List.of(), 5000).orElseThrow();
+        assertThat(read(stored.body())).isEqualTo(body);
+        Variants v = store.lookup("s /m");
+        assertThat(read(v.all().get(0).body())).isEqualTo(body);
+        byte[] tail = read(v.all().get(0).body().reader(CHUNK + 7));
+        assertThat(tail).isEqualTo(java.util.Arrays.copyOfRange(body, CHUNK + 7, body.length));
+    }
+
+    @Test
+    void aReaderFollowsABodyWhileItIsWritten() {
+        byte[] body = bytes(2 * CHUNK + 50, 5);
+        ObjectWriter writer = store.begin("s /rww", response("", List.of()), body.length);
+        BodyReader early = writer.body().reader();
+        writer.write(ByteBuffer.wrap(body, 0, CHUNK + 10));
+        writer.write(ByteBuffer.wrap(body, CHUNK + 10, body.length - CHUNK - 10));
+        writer.commit(response("", List.of()));
+        assertThat(read(early)).isEqualTo(body);
+    }
+
+    @Test
+    void theHeapStaysWithinItsBudgetUnderChurn() {
+        for (int i = 0; i < 300; i++) {
+            store(store, "s /churn" + i, bytes(32 * 1024, i));
+        }
+        store.cleanUp();
+        TierStats heap = store.stats().get(0);
+        assertThat(heap.bytes()).isLessThanOrEqualTo(HEAP);
+        assertThat(heap.evictions()).isPositive();
+    }
+}

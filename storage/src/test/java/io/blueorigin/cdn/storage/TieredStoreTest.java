@@ -1,0 +1,115 @@
+package io.blueorigin.cdn.storage;
+
+import static io.blueorigin.cdn.storage.StoreFixtures.bytes;
+import static io.blueorigin.cdn.storage.StoreFixtures.read;
+import static io.blueorigin.cdn.storage.StoreFixtures.response;
+import static io.blueorigin.cdn.storage.StoreFixtures.store;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.blueorigin.cdn.storage.rocks.DiskBody;
+import io.blueorigin.cdn.storage.tiered.TieredStore;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The contract on heap over disk, and what only a disk tier does: survive restarts, spill, promote, check. */
+class TieredStoreTest extends CacheStoreContract {
+    static final long DISK = 64L << 20;
+
+    @TempDir
+    Path dir;
+
+    @Override
+    TieredStore open() {
+        return TieredStore.open(config(), "test");
+    }
+
+    private StorageConfig config() {
+        return new StorageConfig(HEAP, HEAP_OBJECT, Optional.of(dir), DISK, 32L << 20, CHUNK);
+    }
+
+    private void reopen() {
+        store.close();
+        store = open();
+    }
+
+    @Test
+    void objectsSurviveARestartAndSmallOnesArePromotedToTheHeap() {
+        byte[] small = bytes(1000, 1);
+        byte[] large = bytes((int) HEAP_OBJECT * 3 + 17, 2);
+        store(store, "s /small", small);
+        store(store, "s /large", "", large, List.of("big"), 10_000);
+        reopen();
+        assertThat(store.lookupInMemory("s /small").isEmpty()).isTrue();
+        assertThat(store.mayHaveOnDisk("s /small")).isTrue();
+        Variants v = store.lookup("s /small");
+        assertThat(read(v.all().get(0).body())).isEqualTo(small);
+        assertThat(store.lookupInMemory("s /small").isEmpty()).as("promoted").isFalse();
+        assertThat(store.stats().get(0).promotions()).isEqualTo(1);
+
+        Variants big = store.lookup("s /large");
+        assertThat(big.all().get(0).body()).isInstanceOf(DiskBody.class);
+        assertThat(read(big.all().get(0).body())).isEqualTo(large);
+        assertThat(store.lookupInMemory("s /large").isEmpty()).as("too large for the heap").isTrue();
+        assertThat(store.removeTagged("big")).isEqualTo(1);
+        reopen();
+        assertThat(store.lookup("s /large").isEmpty()).isTrue();
+    }
+
+    @Test
+    void aLargeBodySpillsToDiskAsItArrivesAndEarlyReadersStillGetEveryByte() {
+        byte[] body = bytes((int) HEAP_OBJECT * 4, 3);
+        ObjectWriter writer = store.begin("s /spill", response("", List.of()), -1);
+        BodyReader early = writer.body().reader();
+        for (int i = 0; i < body.length; i += 7000) {
+            writer.write(ByteBuffer.wrap(body, i, Math.min(7000, body.length - i)));
+        }
+        assertThat(writer.body().isSpilling()).isTrue();
+        BodyReader late = writer.body().reader();
+        writer.commit(response("", List.of()));
+        assertThat(read(early)).isEqualTo(body);
+        assertThat(read(late)).isEqualTo(body);
+        assertThat(read(store.lookup("s /spill").all().get(0).body())).isEqualTo(body);
+    }
+
+    @Test
+    void anObjectEvictedFromDiskLeavesTheHeapToo() {
+        for (int i = 0; i < 2500; i++) {
+            store(store, "s /e" + i, bytes(32 * 1024, i));
+        }
+        store.cleanUp();
+        TierStats disk = store.stats().get(1);
+        assertThat(disk.bytes()).isLessThanOrEqualTo(DISK);
+        assertThat(disk.evictions()).isPositive();
+        int inHeapNotOnDisk = 0;
+        for (int i = 0; i < 2500; i++) {
+            if (!store.lookupInMemory("s /e" + i).isEmpty() && !store.mayHaveOnDisk("s /e" + i)) {
+                inHeapNotOnDisk++;
+            }
+        }
+        assertThat(inHeapNotOnDisk).as("the heap holds only what the disk holds").isZero();
+    }
+
+    @Test
+    void aBadDiskDirectoryIsAClearErrorAtOpen(@TempDir Path elsewhere) throws Exception {
+        store.close();
+        Path missing = elsewhere.resolve("missing");
+        assertThatThrownBy(() -> TieredStore.open(config().withDisk(missing, DISK), "t"))
+                .isInstanceOf(StoreOpenException.class)
+                .hasMessageContaining("store.disk.path " + missing + " does not exist");
+        Path foreign = Files.createDirectories(elsewhere.resolve("foreign"));
+        Files.writeString(foreign.resolve("notes.txt"), "someone else's");
+        assertThatThrownBy(() -> TieredStore.open(config().withDisk(foreign, DISK), "t"))
+                .hasMessageContaining("already holds files that are not a Blue Origin store (notes.txt)");
+        Path file = Files.writeString(elsewhere.resolve("afile"), "x");
+        assertThatThrownBy(() -> TieredStore.open(config().withDisk(file, DISK), "t")).hasMessageContaining("is not a directory");
+        store = open();
+        assertThatThrownBy(() -> TieredStore.open(config(), "second"))
+                .hasMessageContaining("in use by another process");
+    }
+}

@@ -1,0 +1,144 @@
+package io.blueorigin.cdn.storage.rocks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.blueorigin.cdn.httpcache.CachedResponse;
+import io.blueorigin.cdn.httpcache.EntityTag;
+import io.blueorigin.cdn.httpcache.Field;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Crash and corruption handling of the disk tier: what a failing disk or a killed process leaves behind. */
+class RocksDiskTierTest {
+    private static final int CHUNK = 4096;
+    private final ExecutorService io = Executors.newFixedThreadPool(2);
+    private final AtomicInteger evicted = new AtomicInteger();
+    @TempDir
+    Path dir;
+
+    @AfterEach
+    void stop() {
+        io.shutdownNow();
+    }
+
+    private RocksDiskTier open() throws Exception {
+        return RocksDiskTier.open(dir, 64L << 20, CHUNK, io, k -> evicted.incrementAndGet());
+    }
+
+    private static CachedResponse response(List<String> tags) {
+        return new CachedResponse(200, List.of(new Field("Content-Type", "text/plain"), new Field("X-Unicode", "é€")),
+                1, 2, 3, 60_000, 5, 6, true, false, true, Optional.of(new EntityTag("v1", true)), 7, 8, List.of("accept"),
+                "accept=x\u001f", tags, 9);
+    }
+
+    private static byte[][] body(int chunks) {
+        byte[][] out = new byte[chunks][];
+        for (int i = 0; i < chunks; i++) {
+            out[i] = new byte[i == chunks - 1 ? 100 : CHUNK];
+            java.util.Arrays.fill(out[i], (byte) i);
+        }
+        return out;
+    }
+
+    @Test
+    void aRecordRoundTripsThroughItsCodec() {
+        RecordCodec.Header h = new RecordCodec.Header(42, 1000, 8292, CHUNK, 3);
+        byte[] encoded = RecordCodec.encodeMeta(h, response(List.of("a", "b")));
+        RecordCodec.Decoded decoded = RecordCodec.decodeMeta(encoded).orElseThrow();
+        assertThat(decoded.header()).isEqualTo(h);
+        assertThat(decoded.response()).isEqualTo(response(List.of("a", "b")));
+        for (int cut = 0; cut < encoded.length; cut += 7) {
+            assertThat(RecordCodec.decodeMeta(java.util.Arrays.copyOf(encoded, cut))).as("truncated at " + cut).isEmpty();
+        }
+        encoded[encoded.length / 2] ^= 1;
+        assertThat(RecordCodec.decodeMeta(encoded)).as("a flipped bit fails the checksum").isEmpty();
+    }
+
+    @Test
+    void aCorruptMetaRecordIsDroppedAndCountedAtOpen() throws Exception {
+        try (RocksDiskTier tier = open()) {
+            tier.storeWhole("s /good", response(List.of()), body(2), 1);
+            tier.storeWhole("s /bad", response(List.of("t")), body(2), 1);
+        }
+        try (RawRocks raw = new RawRocks(dir)) {
+            byte[] key = RecordCodec.metaKey("s /bad", "accept=x\u001f");
+            byte[] value = raw.db().get(raw.cf("meta"), key);
+            value[value.length - 3] ^= 0x40;
+            raw.db().put(raw.cf("meta"), key, value);
+        }
+        try (RocksDiskTier tier = open()) {
+            assertThat(tier.contains("s /good")).isTrue();
+            assertThat(tier.contains("s /bad")).isFalse();
+            assertThat(tier.stats().corrupt()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aCorruptChunkIsDetectedOnReadNeverServedAndTheObjectDropped() throws Exception {
+        try (RocksDiskTier tier = open()) {
+            tier.storeWhole("s /c", response(List.of()), body(3), 1);
+        }
+        long generation;
+        try (RocksDiskTier tier = open()) {
+            generation = tier.entries("s /c").get(0).generation();
+        }
+        try (RawRocks raw = new RawRocks(dir)) {
+            byte[] key = RecordCodec.chunkKey(generation, 1);
+            byte[] value = raw.db().get(raw.cf("chunks"), key);
+            value[10] ^= 0x01;
+            raw.db().put(raw.cf("chunks"), key, value);
+        }
+        try (RocksDiskTier tier = open()) {
+            DiskEntry entry = tier.entries("s /c").get(0);
+            assertThat(tier.readChunks("s /c", entry)).isEmpty();
+            assertThat(tier.contains("s /c")).isFalse();
+            assertThat(tier.stats().corrupt()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void chunksOfAWriteACrashInterruptedAreDeletedAtTheNextOpen() throws Exception {
+        try (RocksDiskTier tier = open()) {
+            RocksDiskTier.Write write = tier.begin("s /torn", "");
+            write.persist(0, new byte[CHUNK], CHUNK);
+            write.persist(1, new byte[CHUNK], CHUNK);
+            // no commit: the process "dies" here
+        }
+        try (RawRocks raw = new RawRocks(dir)) {
+            assertThat(raw.count("chunks")).isEqualTo(2);
+            assertThat(raw.count("pending")).isEqualTo(1);
+        }
+        try (RocksDiskTier tier = open()) {
+            assertThat(tier.contains("s /torn")).isFalse();
+        }
+        try (RawRocks raw = new RawRocks(dir)) {
+            assertThat(raw.count("chunks")).isZero();
+            assertThat(raw.count("pending")).isZero();
+        }
+    }
+
+    @Test
+    void tagRowsLiveAndDieWithTheirObjects() throws Exception {
+        try (RocksDiskTier tier = open()) {
+            tier.storeWhole("s /1", response(List.of("a", "b")), body(1), 1);
+            tier.storeWhole("s /2", response(List.of("a")), body(1), 1);
+            assertThat(tier.primaryKeysTagged("a")).containsExactlyInAnyOrder("s /1", "s /2");
+            tier.storeWhole("s /1", response(List.of("c")), body(1), 1);
+            assertThat(tier.primaryKeysTagged("a")).containsExactly("s /2");
+            assertThat(tier.primaryKeysTagged("b")).isEmpty();
+            tier.remove("s /2");
+        }
+        try (RawRocks raw = new RawRocks(dir)) {
+            assertThat(raw.count("tags")).as("only s /1's tag c is left").isEqualTo(1);
+            assertThat(raw.count("meta")).isEqualTo(1);
+            assertThat(raw.count("chunks")).isEqualTo(1);
+        }
+    }
+}
