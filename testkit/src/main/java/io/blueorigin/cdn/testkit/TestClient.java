@@ -36,10 +36,13 @@ public final class TestClient implements AutoCloseable {
         return send(request(uri));
     }
 
-    /** Sends and returns the whole response; failures become unchecked, with the request in the message. */
+    /** Largest response body a test reads into memory. */
+    public static final int MAX_BODY = 64 << 20;
+
+    /** Sends and returns the whole response (up to {@link #MAX_BODY}); failures become unchecked, with the request. */
     public static ContentResponse send(Request request) {
         try {
-            return request.send();
+            return new org.eclipse.jetty.client.CompletableResponseListener(request, MAX_BODY).send().get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted: " + request, e);

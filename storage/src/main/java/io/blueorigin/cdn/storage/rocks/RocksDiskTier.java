@@ -476,8 +476,9 @@ public final class RocksDiskTier implements AutoCloseable {
         Status status = e.getStatus();
         boolean noSpace = status != null && (status.getSubCode() == Status.SubCode.NoSpace
                 || String.valueOf(e.getMessage()).contains("No space"));
-        degraded = noSpace ? "disk full: writes stopped (store.disk.path " + path + ")"
-                : "disk write failed: " + e.getMessage() + " (store.disk.path " + path + ")";
+        Path configured = path.getParent() == null ? path : path.getParent();
+        degraded = noSpace ? "disk full: writes stopped (store.disk.path " + configured + ")"
+                : "disk write failed: " + e.getMessage() + " (store.disk.path " + configured + ")";
         logAtMostEvery30s("disk tier {}: {}; serving from memory and upstream until it recovers", path, degraded);
     }
 

@@ -1,0 +1,69 @@
+package io.blueorigin.cdn.storage;
+
+import static io.blueorigin.cdn.storage.StoreFixtures.bytes;
+import static io.blueorigin.cdn.storage.StoreFixtures.read;
+import static io.blueorigin.cdn.storage.StoreFixtures.store;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.blueorigin.cdn.storage.tiered.TieredStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A disk that fills while the node runs: the store stops writing to it, says why, and keeps serving what
+ * it has and storing in memory. Needs a small filesystem of its own: a 96 MB tmpfs, mounted for the test
+ * (skipped where this process may not mount, i.e. without root).
+ */
+class DiskFullIT {
+    private Path mount;
+    private boolean mounted;
+
+    @BeforeEach
+    void mountSmallFilesystem() throws Exception {
+        mount = Files.createTempDirectory("disk-full");
+        Process p = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=96m", "tmpfs", mount.toString())
+                .redirectErrorStream(true).start();
+        mounted = p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
+        assumeTrue(mounted, "cannot mount a tmpfs here (needs root); skipping the disk-full test");
+    }
+
+    @AfterEach
+    void unmount() throws Exception {
+        if (mounted) {
+            new ProcessBuilder("umount", mount.toString()).start().waitFor(10, TimeUnit.SECONDS);
+        }
+        Files.deleteIfExists(mount);
+    }
+
+    @Test
+    void aFullDiskDegradesTheStoreToMemoryWithoutFailingReads() {
+        // the disk budget (1 GB) is larger than the filesystem (96 MB): the disk fills before the budget
+        try (TieredStore store = TieredStore.open(new StorageConfig(8L << 20, 256 * 1024, Optional.of(mount), 1L << 30, 64L << 20,
+                256 * 1024), "full")) {
+            byte[] first = bytes(100_000, 1);
+            store(store, "s /first", first);
+            int written = 0;
+            for (int i = 0; i < 400 && store.degraded().isEmpty(); i++) {
+                store(store, "s /fill" + i, "", bytes(1 << 20, i), List.of(), 64 * 1024);
+                written++;
+            }
+            assertThat(store.degraded()).as("after %d MB", written).contains("disk full");
+            TierStats disk = store.stats().get(1);
+            assertThat(disk.writeErrors()).isPositive();
+            assertThat(disk.degraded()).contains("store.disk.path " + mount);
+
+            // reads keep working, and small objects are still stored in memory
+            assertThat(read(store.lookup("s /first").all().get(0).body())).isEqualTo(first);
+            byte[] later = bytes(50_000, 7);
+            assertThat(store(store, "s /later", later)).isPresent();
+            assertThat(read(store.lookupInMemory("s /later").all().get(0).body())).isEqualTo(later);
+        }
+    }
+}
