@@ -8,7 +8,6 @@ import io.blueorigin.cdn.admin.db.DatabaseConfig;
 import io.blueorigin.cdn.edge.EdgeNode;
 import io.blueorigin.cdn.origin.DemoOrigin;
 import io.blueorigin.cdn.origin.OriginConfig;
-import io.blueorigin.cdn.proxy.CacheConfig;
 import io.blueorigin.cdn.proxy.ProxyConfig;
 import io.blueorigin.cdn.storage.StorageConfig;
 import io.blueorigin.cdn.proxy.ProxyNode;
@@ -29,9 +28,9 @@ import java.util.Optional;
  * The demo topology in one process, as in the seeds' full-system lab:
  *
  * <pre>
- *   client ─► edge-nyc :8080 ─┐
- *                             ├─► shield-iad :8082 ─► origin :9001
- *   client ─► edge-lhr :8081 ─┘
+ *   client ─► edge-nyc :8080 ─┐   consistent hash   ┌─► shield-iad :8082 ─┐
+ *                             ├──── of the key ─────┤                     ├─► origin :9001
+ *   client ─► edge-lhr :8081 ─┘                     └─► shield-ord :8083 ─┘
  *   admin :9000 ── embedded PostgreSQL (data under --data-dir)
  * </pre>
  *
@@ -66,18 +65,18 @@ public final class Demo implements AutoCloseable {
     private final DemoPostgres postgres;
     private final AdminNode admin;
     private final DemoOrigin origin;
-    private final ProxyNode shield;
+    private final List<ProxyNode> shields;
     private final List<ProxyNode> edges;
     /** Everything started, in start order; closed in reverse. */
     private final List<AutoCloseable> started;
 
-    private Demo(Spec spec, DemoPostgres postgres, AdminNode admin, DemoOrigin origin, ProxyNode shield,
+    private Demo(Spec spec, DemoPostgres postgres, AdminNode admin, DemoOrigin origin, List<ProxyNode> shields,
             List<ProxyNode> edges, List<AutoCloseable> started) {
         this.spec = spec;
         this.postgres = postgres;
         this.admin = admin;
         this.origin = origin;
-        this.shield = shield;
+        this.shields = List.copyOf(shields);
         this.edges = List.copyOf(edges);
         this.started = List.copyOf(started);
     }
@@ -101,19 +100,27 @@ public final class Demo implements AutoCloseable {
                     server(spec, 9001, dataDir, null), Duration.ofMillis(50), Duration.ofSeconds(60), Duration.ofDays(1)));
             started.add(origin);
 
-            ProxyNode shield = ShieldNode.start(withStore(ProxyConfig.of(NodeIdentity.of(Role.SHIELD, "iad"),
-                    server(spec, 8082, dataDir, "shield-iad"), UpstreamConfig.of(origin.uri())), dataDir));
-            started.add(shield);
+            List<ProxyNode> shields = new ArrayList<>();
+            int shieldPort = 8082;
+            for (String pop : List.of("iad", "ord")) {
+                ProxyNode shield = ShieldNode.start(withStore(ProxyConfig.of(NodeIdentity.of(Role.SHIELD, pop),
+                        server(spec, shieldPort++, dataDir, "shield-" + pop), UpstreamConfig.of(origin.uri())), dataDir));
+                started.add(shield);
+                shields.add(shield);
+            }
 
+            // edges pick a shield per cache key on a consistent-hash ring, and go to the origin if both are down
+            UpstreamConfig edgeUpstream = UpstreamConfig.of(shields.stream().map(ProxyNode::uri).toList(),
+                    Optional.of(origin.uri()));
             List<ProxyNode> edges = new ArrayList<>();
             int port = 8080;
             for (String pop : List.of("nyc", "lhr")) {
                 ProxyNode edge = EdgeNode.start(withStore(ProxyConfig.of(NodeIdentity.of(Role.EDGE, pop),
-                        server(spec, port++, dataDir, "edge-" + pop), UpstreamConfig.of(shield.uri())), dataDir));
+                        server(spec, port++, dataDir, "edge-" + pop), edgeUpstream), dataDir));
                 started.add(edge);
                 edges.add(edge);
             }
-            return new Demo(spec, postgres, admin, origin, shield, edges, started);
+            return new Demo(spec, postgres, admin, origin, shields, edges, started);
         } catch (java.io.IOException e) {
             stop(started);
             throw new io.blueorigin.cdn.runtime.StartupException("cannot create the demo's data directory "
@@ -133,7 +140,7 @@ public final class Demo implements AutoCloseable {
         long heap = Math.max(4L << 20, Math.min(64L << 20, Runtime.getRuntime().maxMemory() / 8));
         StorageConfig storage = config.cache().storage().withHeap(heap, Math.min(4L << 20, heap / 4))
                 .withMaxObject(2L << 30).withDisk(dir, 4L << 30);
-        return config.withCache(new CacheConfig(config.cache().site(), config.cache().policy(), storage));
+        return config.withCache(config.cache().withStorage(storage));
     }
 
     private static ServerConfig server(Spec spec, int standardPort, Path dataDir, String accessLogName) {
@@ -157,8 +164,9 @@ public final class Demo implements AutoCloseable {
         return origin;
     }
 
-    public ProxyNode shield() {
-        return shield;
+    /** The shields, iad first. */
+    public List<ProxyNode> shields() {
+        return shields;
     }
 
     /** The edges, nyc first. */
@@ -172,7 +180,7 @@ public final class Demo implements AutoCloseable {
         out.append("\nBlue Origin CDN demo is up (data in ").append(spec.dataDir()).append(")\n\n");
         out.append(String.format("  %-11s %-7s %-28s %s%n", "node", "role", "traffic", "management"));
         List<Node> nodes = new ArrayList<>(edges);
-        nodes.add(shield);
+        nodes.addAll(shields);
         nodes.add(origin);
         nodes.add(admin);
         for (Node node : nodes) {
@@ -187,7 +195,9 @@ public final class Demo implements AutoCloseable {
                 .orElse("Admin token: created on the first start, in " + tokenFile + "\n"));
         ProxyNode nyc = edges.get(0);
         out.append("\nTry it:\n");
-        out.append("  curl -si ").append(nyc.uri()).append("/item/1        # through edge-nyc, shield-iad, origin\n");
+        out.append("  curl -si ").append(nyc.uri()).append("/item/1        # X-Cache: MISS (edge-nyc, a shield, origin)\n");
+        out.append("  curl -si ").append(nyc.uri()).append("/item/1        # X-Cache: HIT\n");
+        out.append("  curl -si ").append(edges.get(1).uri()).append("/item/1        # Cache-Status: the shield hit, edge-lhr miss\n");
         out.append("  curl -s ").append(origin.uri()).append("/_origin/stats  # what reached the origin\n");
         out.append("\nCtrl-C stops everything.\n");
         return out.toString();

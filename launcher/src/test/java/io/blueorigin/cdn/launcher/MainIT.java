@@ -74,6 +74,6 @@ class MainIT {
         } finally {
             System.setOut(originalOut);
         }
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("| `upstream.url` | edge, shield | url | required |");
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("| `upstream.url` | edge, shield | url-list | required |");
     }
 }

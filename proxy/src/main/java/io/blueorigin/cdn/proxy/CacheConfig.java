@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.blueorigin.cdn.httpcache.CachePolicyConfig;
 import io.blueorigin.cdn.runtime.Role;
 import io.blueorigin.cdn.storage.StorageConfig;
+import java.time.Duration;
 import java.util.regex.Pattern;
 
 /**
@@ -14,14 +15,26 @@ import java.util.regex.Pattern;
  *     object has one key at every edge and shield whatever Host or port it was asked by
  * @param policy the caching policy (TTL cap, negative caching, stale serving, Set-Cookie, ...)
  * @param storage store sizes
+ * @param collapseTimeout how long a request waits for the response to another request's fetch of the same
+ *     key before it gets a 504 (or stale); shorter than client timeouts
+ * @param hitForMissTtl how long a key whose response could not be shared fetches without collapsing
  */
-public record CacheConfig(String site, CachePolicyConfig policy, StorageConfig storage) {
+public record CacheConfig(String site, CachePolicyConfig policy, StorageConfig storage, Duration collapseTimeout,
+        Duration hitForMissTtl) {
     private static final Pattern SITE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
 
     public CacheConfig {
         requireNonNull(site, "site is null");
         requireNonNull(policy, "policy is null");
         requireNonNull(storage, "storage is null");
+        requireNonNull(collapseTimeout, "collapseTimeout is null");
+        requireNonNull(hitForMissTtl, "hitForMissTtl is null");
+        if (collapseTimeout.isNegative() || collapseTimeout.isZero()) {
+            throw new IllegalArgumentException("cache.collapse-timeout : " + collapseTimeout + " (expected: > 0)");
+        }
+        if (hitForMissTtl.isNegative()) {
+            throw new IllegalArgumentException("cache.hit-for-miss-ttl : " + hitForMissTtl + " (expected: >= 0)");
+        }
         if (!SITE.matcher(site).matches()) {
             throw new IllegalArgumentException("cache.site : '" + site + "' (expected: 1-63 letters, digits, '.', '_' or '-')");
         }
@@ -31,6 +44,18 @@ public record CacheConfig(String site, CachePolicyConfig policy, StorageConfig s
     public static CacheConfig defaults(Role role) {
         return new CacheConfig("default",
                 role == Role.SHIELD ? CachePolicyConfig.shieldDefaults() : CachePolicyConfig.edgeDefaults(),
-                StorageConfig.defaults());
+                StorageConfig.defaults(), Duration.ofSeconds(15), Duration.ofSeconds(30));
+    }
+
+    public CacheConfig withStorage(StorageConfig newStorage) {
+        return new CacheConfig(site, policy, newStorage, collapseTimeout, hitForMissTtl);
+    }
+
+    public CacheConfig withPolicy(CachePolicyConfig newPolicy) {
+        return new CacheConfig(site, newPolicy, storage, collapseTimeout, hitForMissTtl);
+    }
+
+    public CacheConfig withCollapseTimeout(Duration timeout) {
+        return new CacheConfig(site, policy, storage, timeout, hitForMissTtl);
     }
 }

@@ -10,7 +10,12 @@ import io.blueorigin.cdn.httpcache.Conditionals;
 import io.blueorigin.cdn.httpcache.RequestFacts;
 import io.blueorigin.cdn.storage.StoredObject;
 import io.blueorigin.cdn.storage.Variants;
+import io.blueorigin.cdn.httpcache.VaryKey;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.util.thread.Scheduler;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpURI;
 import org.eclipse.jetty.server.Handler;
@@ -52,13 +57,17 @@ final class CacheHandler extends Handler.Wrapper {
 
     private final ProxyCache cache;
     private final Fetcher fetcher;
+    private final Collapser collapser;
     private final CachePolicy policy;
     private final String nodeName;
+    private final long collapseTimeoutMillis;
 
-    CacheHandler(ProxyCache cache, Fetcher fetcher, Handler passHandler) {
+    CacheHandler(ProxyCache cache, Fetcher fetcher, Collapser collapser, Handler passHandler) {
         super(passHandler);
         this.cache = requireNonNull(cache, "cache is null");
         this.fetcher = requireNonNull(fetcher, "fetcher is null");
+        this.collapser = requireNonNull(collapser, "collapser is null");
+        this.collapseTimeoutMillis = cache.config().cache().collapseTimeout().toMillis();
         this.policy = cache.policy();
         this.nodeName = cache.config().identity().name();
     }
@@ -134,9 +143,7 @@ final class CacheHandler extends Handler.Wrapper {
                     // HEAD is answered from a stored GET; a HEAD that would need upstream is passed through as HEAD
                     return pass(request, response, callback);
                 }
-                StoredObject base = decision.action() == CacheDecision.Action.REVALIDATE ? stored : null;
-                fetcher.fetch(key, facts, request, base, requestId,
-                        outcome -> onOutcome(outcome, facts, response, callback, stored, decision, requestId));
+                fetch(request, response, callback, facts, key, decision, stored, requestId);
             }
             case PASS -> {
                 return pass(request, response, callback);
@@ -173,9 +180,79 @@ final class CacheHandler extends Handler.Wrapper {
         return true;
     }
 
+    /**
+     * Misses and revalidations of one key share one upstream fetch (collapsing): the first request leads,
+     * the others follow for at most {@code cache.collapse-timeout}. A key remembered as hit-for-miss fetches
+     * on its own at once.
+     */
+    private void fetch(Request request, Response response, Callback callback, RequestFacts facts, String key,
+            CacheDecision decision, @Nullable StoredObject stored, String requestId) {
+        StoredObject base = decision.action() == CacheDecision.Action.REVALIDATE ? stored : null;
+        Fetch fetch = new Fetch();
+        if (collapser.isHitForMiss(key)) {
+            fetch.subscribe(outcome -> onOutcome(outcome, facts, response, callback, stored, decision, requestId, false));
+            fetcher.send(fetch, null, key, facts, request, base, requestId);
+            return;
+        }
+        String flightKey = base == null ? key : key + '\u0000' + base.response().varyKey() + "\u0000revalidate";
+        Collapser.Registration registration = collapser.register(flightKey, fetch);
+        if (registration.leader()) {
+            fetch.subscribe(outcome -> onOutcome(outcome, facts, response, callback, stored, decision, requestId, false));
+            fetcher.send(fetch, flightKey, key, facts, request, base, requestId);
+            return;
+        }
+        follow(registration.fetch(), request, response, callback, facts, key, decision, stored, requestId);
+    }
+
+    /**
+     * A follower waits for the leader's outcome, bounded; a response it cannot use (not stored, or another
+     * variant) sends it upstream on its own.
+     */
+    private void follow(Fetch leaders, Request request, Response response, Callback callback, RequestFacts facts, String key,
+            CacheDecision decision, @Nullable StoredObject stored, String requestId) {
+        AtomicBoolean claimed = new AtomicBoolean();
+        collapser.waiting().incrementAndGet();
+        Scheduler.Task timeout = request.getComponents().getScheduler().schedule(() -> {
+            if (claimed.compareAndSet(false, true)) {
+                collapser.waiting().decrementAndGet();
+                onOutcome(new FetchOutcome.Failed(new TimeoutException("waited " + collapseTimeoutMillis
+                        + " ms for the response to a collapsed request (cache.collapse-timeout)")), facts, response, callback,
+                        stored, decision, requestId, true);
+            }
+        }, collapseTimeoutMillis, TimeUnit.MILLISECONDS);
+        // snapshot what a follower needs to go upstream itself, while its request is valid
+        Runnable alone = () -> {
+            Fetch own = new Fetch();
+            own.subscribe(outcome -> onOutcome(outcome, facts, response, callback, stored, decision, requestId, false));
+            fetcher.send(own, null, key, facts, request, decision.action() == CacheDecision.Action.REVALIDATE ? stored : null,
+                    requestId);
+        };
+        leaders.subscribe(outcome -> {
+            if (!claimed.compareAndSet(false, true)) {
+                return; // timed out already
+            }
+            timeout.cancel();
+            collapser.waiting().decrementAndGet();
+            if (outcome instanceof FetchOutcome.Fresh fresh && !usableByFollower(fresh, facts)) {
+                alone.run();
+                return;
+            }
+            onOutcome(outcome, facts, response, callback, stored, decision, requestId, true);
+        });
+    }
+
+    /** A follower can read the leader's response if it is being stored and is the variant the follower asked for. */
+    private static boolean usableByFollower(FetchOutcome.Fresh fresh, RequestFacts facts) {
+        if (!fresh.stored()) {
+            return false;
+        }
+        CachedResponse r = fresh.response();
+        return r.varyFields().isEmpty() || VaryKey.of(r.varyFields(), facts.fields()).equals(r.varyKey());
+    }
+
     /** What a fetch produced, for one waiting client. Runs on the thread that published the outcome. */
     private void onOutcome(FetchOutcome outcome, RequestFacts facts, Response response, Callback callback,
-            @Nullable StoredObject stored, CacheDecision decision, String requestId) {
+            @Nullable StoredObject stored, CacheDecision decision, String requestId, boolean collapsed) {
         long now = cache.now();
         if (outcome instanceof FetchOutcome.Validated v) {
                 StoredObject object = v.object();
@@ -191,19 +268,12 @@ final class CacheHandler extends Handler.Wrapper {
                             XCache.REVALIDATED.field(), p.cacheStatus(status), idField(requestId));
                 }
         } else if (outcome instanceof FetchOutcome.Failed f) {
-                if (stored != null && policy.mayServeStale(stored.response(), CachePolicy.UpstreamFailure.UNREACHABLE, now)) {
-                    serveStored(response, callback, stored, now, XCache.STALE, CacheStatus.of(nodeName).fwd(decision.fwd())
-                            .ttl(ttlSeconds(stored, now)).detail("stale-if-error"), false, requestId);
-                    return;
-                }
-                int status = isTimeout(f.cause()) ? 504 : 502;
-                LOG.warn("{} {} upstream {} failed: {}", requestId, nodeName, cache.config().upstream().url(), describe(f.cause()));
-                Delivery.sendText(response, callback, status, status + (status == 504 ? " Gateway Timeout: " : " Bad Gateway: ")
-                        + nodeName + " could not get a response from its upstream " + cache.config().upstream().url()
-                        + " (" + describe(f.cause()) + "); request id " + requestId,
-                        XCache.MISS.field(), new HttpField(PreparedResponse.CACHE_STATUS,
-                                CacheStatus.of(nodeName).fwd(decision.fwd()).detail("upstream-unreachable").toString()),
-                        idField(requestId));
+            if (stored != null && policy.mayServeStale(stored.response(), CachePolicy.UpstreamFailure.UNREACHABLE, now)) {
+                serveStored(response, callback, stored, now, XCache.STALE, CacheStatus.of(nodeName).fwd(decision.fwd())
+                        .ttl(ttlSeconds(stored, now)).detail("stale-if-error"), false, requestId);
+                return;
+            }
+            respondFailure(response, callback, f.cause(), decision, requestId, collapsed);
         } else if (outcome instanceof FetchOutcome.Fresh fresh) {
                 CachedResponse r = fresh.response();
                 if (stored != null) {
@@ -217,6 +287,9 @@ final class CacheHandler extends Handler.Wrapper {
                 }
                 PreparedResponse p = fresh.prepared();
                 CacheStatus status = CacheStatus.of(nodeName).fwd(decision.fwd()).fwdStatus(r.status());
+                if (collapsed) {
+                    status.collapsed();
+                }
                 if (fresh.stored()) {
                     status.stored();
                 } else {
@@ -232,6 +305,37 @@ final class CacheHandler extends Handler.Wrapper {
                 Delivery.send(response, callback, p, fresh.body(), false, age, x.field(), p.cacheStatus(status),
                         idField(requestId));
             }
+    }
+
+    /**
+     * No response to give: a queue-full or open-breaker upstream gets a fast 503 with Retry-After; an
+     * unreachable one a 502, a slow one a 504, all plain text naming this node, the upstream and the cause.
+     */
+    private void respondFailure(Response response, Callback callback, Throwable cause, CacheDecision decision,
+            String requestId, boolean collapsed) {
+        String upstream = cache.config().upstream().urls().size() == 1 ? cache.config().upstream().url().toString()
+                : "tier " + cache.config().upstream().urls();
+        CacheStatus member = CacheStatus.of(nodeName).fwd(decision.fwd());
+        if (collapsed) {
+            member.collapsed();
+        }
+        if (cause instanceof Fetcher.Overloaded || cause instanceof Fetcher.CircuitOpen) {
+            Delivery.sendText(response, callback, 503, "503 Service Unavailable: " + nodeName + " is protecting its upstream: "
+                    + cause.getMessage() + "; request id " + requestId, XCache.MISS.field(),
+                    new HttpField(HttpHeader.RETRY_AFTER, "1"),
+                    new HttpField(PreparedResponse.CACHE_STATUS, member.detail(cause instanceof Fetcher.Overloaded
+                            ? "upstream-overloaded" : "circuit-open").toString()),
+                    idField(requestId));
+            return;
+        }
+        int status = Fetcher.isTimeout(cause) ? 504 : 502;
+        LOG.warn("{} {} upstream {} failed: {}", requestId, nodeName, upstream, describe(cause));
+        Delivery.sendText(response, callback, status, status + (status == 504 ? " Gateway Timeout: " : " Bad Gateway: ")
+                + nodeName + " could not get a response from its upstream " + upstream + " (" + describe(cause)
+                + "); request id " + requestId,
+                XCache.MISS.field(), new HttpField(Fetcher.ERROR_HEADER, Fetcher.UNREACHABLE),
+                new HttpField(PreparedResponse.CACHE_STATUS, member.detail("upstream-unreachable").toString()),
+                idField(requestId));
     }
 
     private void serveStored(Response response, Callback callback, StoredObject stored, long now, XCache x,
@@ -257,15 +361,6 @@ final class CacheHandler extends Handler.Wrapper {
 
     private static HttpField idField(String requestId) {
         return new HttpField(RequestIds.HEADER, requestId);
-    }
-
-    private static boolean isTimeout(Throwable t) {
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof TimeoutException) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static String describe(Throwable failure) {

@@ -15,6 +15,7 @@ import io.blueorigin.cdn.httpcache.CachePolicy;
 import io.blueorigin.cdn.httpcache.CacheStatus;
 import io.blueorigin.cdn.httpcache.FieldLookup;
 import io.blueorigin.cdn.httpcache.RequestFacts;
+import io.blueorigin.cdn.proxy.upstream.Upstream;
 import java.util.List;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.Response;
@@ -56,17 +57,16 @@ public class CachingProxyServlet extends AsyncProxyServlet {
     private static final Logger LOG = LoggerFactory.getLogger(CachingProxyServlet.class);
     private static final String REQUEST_ID_ATTRIBUTE = CachingProxyServlet.class.getName() + ".requestId";
     private static final String FAILURE_ATTRIBUTE = CachingProxyServlet.class.getName() + ".failure";
+    private static final String UPSTREAM_ATTRIBUTE = CachingProxyServlet.class.getName() + ".upstream";
 
     /** Immutable after construction; servlets are shared by all request threads. */
     private final transient ProxyConfig config;
     private final transient ProxyCache cache;
-    private final String upstreamBase;
     private final String viaValue;
 
     public CachingProxyServlet(ProxyConfig config, ProxyCache cache) {
         this.config = requireNonNull(config, "config is null");
         this.cache = requireNonNull(cache, "cache is null");
-        this.upstreamBase = config.upstream().base();
         this.viaValue = "1.1 " + config.identity().name();
     }
 
@@ -86,16 +86,43 @@ public class CachingProxyServlet extends AsyncProxyServlet {
         super.service(clientRequest, clientResponse);
     }
 
-    /** Upstream URL: the configured base plus the request's raw (still percent-encoded) path and query. */
+    /**
+     * Upstream URL: the key's upstream (the shield the ring gives the cache key, or the only upstream) plus
+     * the request's raw (still percent-encoded) path and query.
+     */
     @Override
     protected String rewriteTarget(HttpServletRequest clientRequest) {
-        StringBuilder target = new StringBuilder(upstreamBase.length() + 64).append(upstreamBase)
+        Upstream upstream = cache.upstreams().select(cache.keyOf(clientRequest.getRequestURI(), clientRequest.getQueryString()));
+        clientRequest.setAttribute(UPSTREAM_ATTRIBUTE, upstream);
+        String base = upstream.base();
+        StringBuilder target = new StringBuilder(base.length() + 64).append(base)
                 .append(clientRequest.getRequestURI());
         String query = clientRequest.getQueryString();
         if (query != null) {
             target.append('?').append(query);
         }
         return target.toString();
+    }
+
+    /**
+     * Passes through the upstream's concurrency gate too (origin protection counts every request): a full
+     * queue is a fast 503 with Retry-After. The permit is released when the exchange completes.
+     */
+    @Override
+    protected void sendProxyRequest(HttpServletRequest clientRequest, HttpServletResponse clientResponse, Request upstreamRequest) {
+        Upstream upstream = (Upstream) clientRequest.getAttribute(UPSTREAM_ATTRIBUTE);
+        if (upstream == null) {
+            super.sendProxyRequest(clientRequest, clientResponse, upstreamRequest);
+            return;
+        }
+        upstreamRequest.onComplete(result -> upstream.gate().release());
+        boolean admitted = upstream.gate().enter(() -> super.sendProxyRequest(clientRequest, clientResponse, upstreamRequest));
+        if (!admitted) {
+            clientRequest.setAttribute(FAILURE_ATTRIBUTE, new IllegalStateException("upstream " + upstream
+                    + " has too many requests in flight and queued (upstream.max-concurrent, upstream.max-queued)"));
+            clientResponse.setHeader(HttpHeader.RETRY_AFTER.asString(), "1");
+            sendProxyResponseError(clientRequest, clientResponse, HttpStatus.SERVICE_UNAVAILABLE_503);
+        }
     }
 
     @Override
@@ -202,9 +229,10 @@ public class CachingProxyServlet extends AsyncProxyServlet {
         Throwable failure = (Throwable) clientRequest.getAttribute(FAILURE_ATTRIBUTE);
         String requestId = (String) clientRequest.getAttribute(REQUEST_ID_ATTRIBUTE);
         String reason = failure == null ? "" : " (" + describe(failure) + ")";
+        Upstream upstream = (Upstream) clientRequest.getAttribute(UPSTREAM_ATTRIBUTE);
         String body = status + " " + HttpStatus.getMessage(status) + ": " + config.identity().name()
-                + " could not get a response from its upstream " + config.upstream().url() + reason
-                + "; request id " + requestId + "\n";
+                + " could not get a response from its upstream " + (upstream == null ? config.upstream().url() : upstream.url())
+                + reason + "; request id " + requestId + "\n";
         LOG.warn("{} {} {} -> {}{}", requestId, clientRequest.getMethod(), clientRequest.getRequestURI(), status, reason);
         try {
             clientResponse.resetBuffer();
@@ -212,6 +240,9 @@ public class CachingProxyServlet extends AsyncProxyServlet {
             clientResponse.setHeader(HttpHeader.CONTENT_TYPE.asString(), "text/plain; charset=utf-8");
             clientResponse.setHeader(HttpHeader.CACHE_CONTROL.asString(), "no-store");
             clientResponse.setHeader(RequestIds.HEADER, requestId);
+            if (status != HttpStatus.SERVICE_UNAVAILABLE_503) {
+                clientResponse.setHeader(Fetcher.ERROR_HEADER, Fetcher.UNREACHABLE);
+            }
             byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
             clientResponse.setContentLength(bytes.length);
             clientResponse.getOutputStream().write(bytes);

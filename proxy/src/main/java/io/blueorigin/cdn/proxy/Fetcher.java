@@ -8,17 +8,21 @@ import io.blueorigin.cdn.httpcache.RequestFacts;
 import io.blueorigin.cdn.httpcache.StoreDecision;
 import io.blueorigin.cdn.httpcache.VaryKey;
 import io.blueorigin.cdn.httpcache.internal.HttpDates;
+import io.blueorigin.cdn.proxy.upstream.CircuitBreaker;
+import io.blueorigin.cdn.proxy.upstream.Upstream;
+import io.blueorigin.cdn.proxy.upstream.Upstreams;
 import io.blueorigin.cdn.storage.GrowingBody;
 import io.blueorigin.cdn.storage.ObjectWriter;
 import io.blueorigin.cdn.storage.StoredObject;
+import java.net.ConnectException;
 import java.nio.ByteBuffer;
+import java.nio.channels.UnresolvedAddressException;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.Result;
 import org.eclipse.jetty.http.HttpField;
@@ -36,13 +40,17 @@ import org.slf4j.LoggerFactory;
  * when the headers arrive, streams the body into the store (or through, bounded, when not stored), and
  * commits the object only once the body is complete.
  *
- * <p>The upstream request is built from the client request while that request is still valid (Jetty
- * recycles it after completion): method GET, raw path and query, end-to-end fields minus validators and
- * ranges (the cache wants the whole representation; a revalidation sends the stored response's own
- * validators), {@code Accept-Encoding} reduced to the coding the variant key names, {@code Via},
- * {@code X-Request-ID}, {@code Forwarded} and {@code X-Forwarded-For} appended.
+ * <p>The upstream request is built from the client request at once, while that request is valid (Jetty
+ * recycles it after completion, and a fetch may wait in a queue or run in the background): method GET,
+ * raw path and query, end-to-end fields minus validators and ranges (the cache wants the whole
+ * representation; a revalidation sends the stored response's own validators), {@code Accept-Encoding}
+ * reduced to the coding the variant key names, {@code Via}, {@code X-Request-ID}, {@code Forwarded} and
+ * {@code X-Forwarded-For} appended.
  *
- * <p>Background revalidations ({@code stale-while-revalidate}) are deduplicated: one per stored variant.
+ * <p>Upstream protection, in order: the key's upstream ({@link Upstreams}: ring, mark-down, fallback);
+ * its concurrency gate (queue full: {@link Overloaded}); its circuit breaker (open: {@link CircuitOpen}).
+ * A connect failure (the request never reached the upstream) marks it down and is retried once on the
+ * next upstream for the key; nothing else is retried.
  */
 final class Fetcher {
     private static final Logger LOG = LoggerFactory.getLogger(Fetcher.class);
@@ -50,69 +58,73 @@ final class Fetcher {
     private static final Set<String> NOT_FORWARDED = Set.of("host", "if-match", "if-none-match", "if-modified-since",
             "if-unmodified-since", "if-range", "range", "accept-encoding", "x-request-id", "via", "expect",
             "content-length", "content-type", "forwarded", "x-forwarded-for");
+    /** Marks a 5xx this CDN generated because its own upstream was unreachable (an edge then skips that shield). */
+    static final String ERROR_HEADER = "Blue-Origin-Error";
+    static final String UNREACHABLE = "upstream-unreachable";
+
+    /** The upstream's queue was full. */
+    static final class Overloaded extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Overloaded(Upstream upstream) {
+            super("upstream " + upstream + " has too many requests in flight and queued (upstream.max-concurrent, "
+                    + "upstream.max-queued)", null, false, false);
+        }
+    }
+
+    /** The upstream's circuit breaker is open. */
+    static final class CircuitOpen extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        CircuitOpen(Upstream upstream) {
+            super("upstream " + upstream + " is failing; its circuit breaker is open (upstream.breaker.*)", null, false, false);
+        }
+    }
 
     private final ProxyCache cache;
     private final HttpClient client;
-    private final String upstreamBase;
+    private final Upstreams upstreams;
+    private final Collapser collapser;
     private final long readTimeoutMillis;
-    /** Background revalidations in flight, by primary key and variant; entries removed when they complete. */
-    private final ConcurrentHashMap<String, Fetch> revalidations = new ConcurrentHashMap<>();
 
-    Fetcher(ProxyCache cache, HttpClient client) {
+    Fetcher(ProxyCache cache, HttpClient client, Upstreams upstreams, Collapser collapser) {
         this.cache = requireNonNull(cache, "cache is null");
         this.client = requireNonNull(client, "client is null");
-        this.upstreamBase = cache.config().upstream().base();
+        this.upstreams = requireNonNull(upstreams, "upstreams is null");
+        this.collapser = requireNonNull(collapser, "collapser is null");
         this.readTimeoutMillis = cache.config().upstream().readTimeout().toMillis();
     }
 
     /**
-     * Starts a fetch for the client request's target.
+     * Sends {@code fetch} (its subscribers already attached).
      *
+     * @param flightKey the key it is registered under in the {@link Collapser}, or null when not collapsed
      * @param key primary cache key
      * @param facts the client request's facts
      * @param clientRequest the client request (read now, never after this returns)
      * @param stored a stored variant to revalidate (its validators are sent, a 304 freshens it), or null
      * @param requestId the request id sent upstream
-     * @param subscriber gets the outcome; subscribed before the request is sent, so a response that arrives
-     *     at once still finds its reader (a pass-through body with no reader is abandoned)
      */
-    Fetch fetch(String key, RequestFacts facts, Request clientRequest, @Nullable StoredObject stored, String requestId,
-            java.util.function.Consumer<FetchOutcome> subscriber) {
-        Fetch fetch = new Fetch();
-        fetch.subscribe(subscriber);
-        send(fetch, key, facts, clientRequest, stored, requestId, null);
-        return fetch;
+    void send(Fetch fetch, @Nullable String flightKey, String key, RequestFacts facts, Request clientRequest,
+            @Nullable StoredObject stored, String requestId) {
+        HttpFields.Mutable headers = HttpFields.build();
+        copyHeaders(clientRequest, stored, requestId, headers);
+        Exchange exchange = new Exchange(fetch, flightKey, key, facts, stored, clientRequest.getHttpURI().getPathQuery(),
+                headers.asImmutable(), requestId);
+        exchange.attempt(upstreams.select(key), 1);
     }
 
     /** Revalidates {@code stored} in the background unless a revalidation of it is already running. */
     void revalidateInBackground(String key, RequestFacts facts, Request clientRequest, StoredObject stored, String requestId) {
-        String flightKey = key + '\u0000' + stored.response().varyKey();
+        String flightKey = key + '\u0000' + stored.response().varyKey() + "\u0000revalidate";
         Fetch fetch = new Fetch();
-        if (revalidations.putIfAbsent(flightKey, fetch) != null) {
-            return;
+        if (collapser.register(flightKey, fetch).leader()) {
+            send(fetch, flightKey, key, facts, clientRequest, stored, requestId);
         }
-        send(fetch, key, facts, clientRequest, stored, requestId, flightKey);
     }
 
-    int revalidationsInFlight() {
-        return revalidations.size();
-    }
-
-    private void send(Fetch fetch, String key, RequestFacts facts, Request clientRequest, @Nullable StoredObject stored,
-            String requestId, @Nullable String flightKey) {
-        String target = upstreamBase + clientRequest.getHttpURI().getPathQuery();
-        org.eclipse.jetty.client.Request upstreamRequest = client.newRequest(target)
-                .method(HttpMethod.GET)
-                .idleTimeout(readTimeoutMillis, TimeUnit.MILLISECONDS)
-                .headers(h -> copyHeaders(clientRequest, stored, requestId, h));
-        Exchange exchange = new Exchange(fetch, key, facts, stored, flightKey);
-        exchange.requestTimeMillis = cache.now();
-        if (LOG.isDebugEnabled()) {
-            LOG.debug("{} {}2{} GET {}{}", requestId, tag(), upstreamTag(), target, stored == null ? "" : " (revalidate)");
-        }
-        upstreamRequest.onResponseHeaders(exchange::onHeaders)
-                .onResponseContentAsync(exchange::onContent)
-                .send(exchange::onComplete);
+    Upstreams upstreams() {
+        return upstreams;
     }
 
     private void copyHeaders(Request clientRequest, @Nullable StoredObject stored, String requestId, HttpFields.Mutable out) {
@@ -168,31 +180,108 @@ final class Fetcher {
         return cache.config().isClientFacing() ? "S" : "O";
     }
 
+    /** Whether a failure happened before the request reached the upstream (safe to send elsewhere). */
+    static boolean neverReachedUpstream(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof ConnectException || t instanceof UnresolvedAddressException) {
+                return true;
+            }
+            if (t instanceof java.net.SocketTimeoutException && String.valueOf(t.getMessage()).contains("onnect")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static boolean isTimeout(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof TimeoutException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** One upstream exchange's state. Its callbacks are serialised by Jetty's client (one response, in order). */
     private final class Exchange {
         private final Fetch fetch;
+        private final @Nullable String flightKey;
         private final String key;
         private final RequestFacts facts;
         private final @Nullable StoredObject stored;
-        private final @Nullable String flightKey;
-        long requestTimeMillis;
+        private final String pathQuery;
+        private final HttpFields headers;
+        private final String requestId;
+        private long requestTimeMillis;
+        private @Nullable Upstream upstream;
+        private boolean settled;
         /** Set in onHeaders; read by later callbacks of the same exchange (Jetty orders them). */
         private @Nullable ObjectWriter writer;
         private @Nullable GrowingBody body;
         private @Nullable CachedResponse response;
+        private int status;
 
-        Exchange(Fetch fetch, String key, RequestFacts facts, @Nullable StoredObject stored, @Nullable String flightKey) {
+        Exchange(Fetch fetch, @Nullable String flightKey, String key, RequestFacts facts, @Nullable StoredObject stored,
+                String pathQuery, HttpFields headers, String requestId) {
             this.fetch = fetch;
+            this.flightKey = flightKey;
             this.key = key;
             this.facts = facts;
             this.stored = stored;
-            this.flightKey = flightKey;
+            this.pathQuery = pathQuery;
+            this.headers = headers;
+            this.requestId = requestId;
+        }
+
+        /** Sends to {@code target} through its gate and breaker. */
+        void attempt(Upstream target, int number) {
+            upstream = target;
+            boolean admitted = target.gate().enter(() -> {
+                if (!target.breaker().tryAcquire()) {
+                    target.gate().release();
+                    fail(new CircuitOpen(target));
+                    return;
+                }
+                String url = target.base() + pathQuery;
+                requestTimeMillis = cache.now();
+                if (LOG.isDebugEnabled()) {
+                    LOG.debug("{} {}2{} GET {}{}", requestId, tag(), upstreamTag(), url, stored == null ? "" : " (revalidate)");
+                }
+                client.newRequest(url)
+                        .method(HttpMethod.GET)
+                        .idleTimeout(readTimeoutMillis, TimeUnit.MILLISECONDS)
+                        .headers(h -> h.add(headers))
+                        .onResponseHeaders(this::onHeaders)
+                        .onResponseContentAsync(this::onContent)
+                        .send(result -> onComplete(result, target, number));
+            });
+            if (!admitted) {
+                fail(new Overloaded(target));
+            }
+        }
+
+        private void fail(Throwable cause) {
+            fetch.publish(new FetchOutcome.Failed(cause));
+            settle();
+        }
+
+        /** Takes this fetch out of the collapser's in-flight map (once; idempotent). */
+        private void settle() {
+            if (!settled) {
+                settled = true;
+                if (flightKey != null) {
+                    collapser.settle(flightKey, fetch);
+                }
+            }
         }
 
         void onHeaders(org.eclipse.jetty.client.Response upstreamResponse) {
             long responseTime = cache.now();
-            int status = upstreamResponse.getStatus();
+            status = upstreamResponse.getStatus();
             FieldList fields = JettyFields.toFieldList(upstreamResponse.getHeaders());
+            if (status >= 500 && UNREACHABLE.equals(fields.first(ERROR_HEADER)) && upstream != null) {
+                upstreams.markDown(upstream, "it could not reach its own upstream");
+            }
             if (status == 304 && stored != null) {
                 Optional<CachedResponse> freshened = cache.policy().freshen(stored.response(), facts, fields,
                         requestTimeMillis, responseTime);
@@ -202,6 +291,7 @@ final class Fetcher {
                     fetch.publish(new FetchOutcome.Failed(new IllegalStateException(
                             "upstream answered 304 with a validator that does not match the stored response")));
                 }
+                settle();
                 return;
             }
             StoreDecision decision = cache.policy().onResponse(facts, status, fields, requestTimeMillis, responseTime);
@@ -219,14 +309,21 @@ final class Fetcher {
             if (store) {
                 writer = cache.store().begin(key, r, announced);
                 growing = writer.body();
+                collapser.clearHitForMiss(key);
             } else {
                 growing = new GrowingBody(chunkSize, announced, false, 4L * chunkSize);
+                if (!keepStale && status < 500) {
+                    collapser.markHitForMiss(key); // later requests fetch at once rather than queue behind this key
+                }
             }
             body = growing;
             response = r;
             long length = status == 204 ? 0 : announced;
             PreparedResponse prepared = PreparedResponse.of(r, r.fields(), length, cache.viaSelf(), cache.droppedFields());
             fetch.publish(new FetchOutcome.Fresh(r, prepared, growing, store, store ? "stored" : reason));
+            if (!store) {
+                settle(); // a body passed through has one reader: nobody else may join it
+            }
         }
 
         void onContent(org.eclipse.jetty.client.Response upstreamResponse, org.eclipse.jetty.io.Content.Chunk chunk,
@@ -242,6 +339,7 @@ final class Fetcher {
                 if (growing.committed() > cache.store().maxObjectBytes()) {
                     writer.abandon();
                     writer = null;
+                    settle();
                 }
             } else {
                 growing.write(data);
@@ -257,9 +355,18 @@ final class Fetcher {
             }
         }
 
-        void onComplete(Result result) {
+        void onComplete(Result result, Upstream target, int number) {
+            target.gate().release();
+            Throwable failure = result.isFailed() ? result.getFailure() : null;
+            boolean failed = failure != null || status == 502 || status == 503 || status == 504;
+            CircuitBreaker breaker = target.breaker();
+            if (failed && !(failure instanceof CancellationException)) {
+                breaker.onFailure();
+            } else {
+                breaker.onSuccess();
+            }
             try {
-                if (result.isSucceeded()) {
+                if (failure == null) {
                     if (writer != null && response != null) {
                         writer.commit(response);
                     } else if (body != null) {
@@ -267,8 +374,16 @@ final class Fetcher {
                     }
                     return;
                 }
-                Throwable failure = result.getFailure();
                 if (!fetch.isPublished()) {
+                    if (neverReachedUpstream(failure)) {
+                        upstreams.markDown(target, failure.toString());
+                        Optional<Upstream> next = number == 1 ? upstreams.next(key, target) : Optional.empty();
+                        if (next.isPresent()) {
+                            LOG.info("{} {} unreachable, retrying on {}", requestId, target, next.get());
+                            attempt(next.get(), number + 1);
+                            return;
+                        }
+                    }
                     fetch.publish(new FetchOutcome.Failed(failure));
                 } else if (writer != null) {
                     writer.abort(failure);
@@ -276,17 +391,13 @@ final class Fetcher {
                     body.fail(failure);
                 }
                 if (LOG.isDebugEnabled()) {
-                    LOG.debug("{} upstream failed: {}", key, failure.toString());
+                    LOG.debug("{} upstream {} failed: {}", requestId, target, failure.toString());
                 }
             } finally {
-                if (flightKey != null) {
-                    revalidations.remove(flightKey, fetch);
+                if (fetch.isPublished()) {
+                    settle();
                 }
             }
         }
-    }
-
-    static String lower(String s) {
-        return s.toLowerCase(Locale.ROOT);
     }
 }

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.blueorigin.cdn.httpcache.CacheKey;
 import io.blueorigin.cdn.httpcache.CachePolicy;
+import io.blueorigin.cdn.proxy.upstream.Upstreams;
 import io.blueorigin.cdn.storage.CacheStore;
 import java.time.Clock;
 import java.util.Locale;
@@ -22,8 +23,10 @@ public final class ProxyCache {
     private final Clock clock;
     private final String viaSelf;
     private final Set<String> droppedFields;
+    private final Upstreams upstreams;
 
     ProxyCache(ProxyConfig config, CacheStore store, Clock clock) {
+        this.upstreams = new Upstreams(config.upstream(), clock::millis);
         this.config = requireNonNull(config, "config is null");
         this.store = requireNonNull(store, "store is null");
         this.clock = requireNonNull(clock, "clock is null");
@@ -36,6 +39,11 @@ public final class ProxyCache {
         } else {
             this.droppedFields = Set.of();
         }
+    }
+
+    /** The node's upstreams (ring, breakers, gates). */
+    public Upstreams upstreams() {
+        return upstreams;
     }
 
     public CacheStore store() {

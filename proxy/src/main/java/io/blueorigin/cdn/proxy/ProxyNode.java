@@ -7,6 +7,9 @@ import io.blueorigin.cdn.runtime.Node;
 import io.blueorigin.cdn.runtime.NodeIdentity;
 import io.blueorigin.cdn.runtime.NodeServer;
 import io.blueorigin.cdn.runtime.ReadinessCheck;
+import io.blueorigin.cdn.proxy.upstream.CircuitBreaker;
+import io.blueorigin.cdn.proxy.upstream.Upstream;
+import io.blueorigin.cdn.proxy.upstream.Upstreams;
 import io.blueorigin.cdn.runtime.StartupException;
 import io.blueorigin.cdn.storage.CacheStore;
 import io.blueorigin.cdn.storage.StoreOpenException;
@@ -106,10 +109,12 @@ public final class ProxyNode implements Node {
         context.getServletHandler().setDecodeAmbiguousURIs(true);
 
         HttpClient client = upstreamClient(config);
-        CacheHandler cacheHandler = new CacheHandler(cache, new Fetcher(cache, client), context);
+        Collapser collapser = new Collapser(10_000, config.cache().hitForMissTtl());
+        CacheHandler cacheHandler = new CacheHandler(cache, new Fetcher(cache, client, cache.upstreams(), collapser),
+                collapser, context);
 
         HealthRegistry health = new HealthRegistry(config.identity());
-        health.register("upstream", () -> ReadinessCheck.Result.ready(Map.of("url", config.upstream().url().toString())));
+        health.register("upstream", () -> upstreamReadiness(cache.upstreams()));
         health.register("store", () -> storeReadiness(store));
         NodeServer server = NodeServer.builder(health, config.server())
                 .traffic(cacheHandler)
@@ -124,6 +129,19 @@ public final class ProxyNode implements Node {
             throw e;
         }
         return new ProxyNode(server, config, cache);
+    }
+
+    /** Ready while any upstream is usable; details give each one's breaker state and whether it is marked down. */
+    private static ReadinessCheck.Result upstreamReadiness(Upstreams upstreams) {
+        Map<String, Object> details = new java.util.LinkedHashMap<>();
+        boolean anyUp = false;
+        for (Upstream u : upstreams.all()) {
+            boolean down = upstreams.isDown(u);
+            anyUp |= !down && u.breaker().state() != CircuitBreaker.State.OPEN;
+            details.put(u.url().toString(), Map.of("breaker", u.breaker().state().name().toLowerCase(java.util.Locale.ROOT),
+                    "markedDown", down, "inFlight", u.gate().inFlight(), "queued", u.gate().queued()));
+        }
+        return new ReadinessCheck.Result(anyUp, details);
     }
 
     /**

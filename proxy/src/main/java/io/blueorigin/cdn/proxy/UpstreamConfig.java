@@ -4,33 +4,48 @@ import static java.util.Objects.requireNonNull;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
- * Where a proxy node fetches from and how patiently ({@code upstream.*} keys).
+ * Where a proxy node fetches from and how it protects that upstream ({@code upstream.*} keys).
  *
- * @param url base URL of the upstream: the shield for an edge, the origin for a shield (or for a single-box
- *     edge); {@code http} or {@code https}, with a host, no query; a path prefix is kept
- * @param connectTimeout a TCP connect taking longer fails the fetch (502)
+ * @param urls the upstreams: one (the origin for a shield, or the only shield) or several shields, which
+ *     an edge picks from by consistent hashing of the cache key; {@code http}/{@code https} with a host,
+ *     no query; a path prefix is kept
+ * @param fallback where to go when every upstream in {@code urls} is down (an edge's origin), if anywhere
+ * @param connectTimeout a TCP connect taking longer fails the attempt
  * @param readTimeout no byte from upstream for this long, while waiting for headers or body, fails the fetch (504)
- * @param maxConnections most connections open to the upstream at once; further requests queue in the client
+ * @param maxConnections most connections open to one upstream
+ * @param downTime how long an upstream that refused connections (or reported its own upstream
+ *     unreachable) is skipped, its keys going to the next one on the ring
+ * @param maxConcurrent most requests in flight to one upstream (origin protection)
+ * @param maxQueued most requests waiting for a turn beyond that; more get stale or a fast 503
+ * @param breakerFailures consecutive failures that open an upstream's circuit breaker
+ * @param breakerOpenTime how long an open breaker fails fast before a probe is let through
  */
-public record UpstreamConfig(URI url, Duration connectTimeout, Duration readTimeout, int maxConnections) {
+public record UpstreamConfig(List<URI> urls, Optional<URI> fallback, Duration connectTimeout, Duration readTimeout,
+        int maxConnections, Duration downTime, int maxConcurrent, int maxQueued, int breakerFailures, Duration breakerOpenTime) {
 
     public UpstreamConfig {
-        requireNonNull(url, "url is null");
+        requireNonNull(urls, "urls is null");
+        requireNonNull(fallback, "fallback is null");
         requireNonNull(connectTimeout, "connectTimeout is null");
         requireNonNull(readTimeout, "readTimeout is null");
-        String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
-        if (!scheme.equals("http") && !scheme.equals("https")) {
-            throw new IllegalArgumentException("upstream.url : '" + url + "' (expected: an http:// or https:// URL)");
+        requireNonNull(downTime, "downTime is null");
+        requireNonNull(breakerOpenTime, "breakerOpenTime is null");
+        urls = List.copyOf(urls);
+        if (urls.isEmpty()) {
+            throw new IllegalArgumentException("upstream.url : '' (expected: at least one http:// or https:// URL)");
         }
-        if (url.getHost() == null || url.getHost().isEmpty()) {
-            throw new IllegalArgumentException("upstream.url : '" + url + "' (expected: a URL with a host, e.g. http://127.0.0.1:9001)");
+        for (URI url : urls) {
+            check("upstream.url", url);
         }
-        if (url.getRawQuery() != null || url.getRawFragment() != null) {
-            throw new IllegalArgumentException("upstream.url : '" + url + "' (expected: no query or fragment)");
+        if (urls.stream().distinct().count() != urls.size()) {
+            throw new IllegalArgumentException("upstream.url : " + urls + " (expected: each upstream once)");
         }
+        fallback.ifPresent(url -> check("upstream.fallback-url", url));
         if (connectTimeout.isNegative() || connectTimeout.isZero()) {
             throw new IllegalArgumentException("upstream.connect-timeout : " + connectTimeout + " (expected: > 0)");
         }
@@ -40,15 +55,69 @@ public record UpstreamConfig(URI url, Duration connectTimeout, Duration readTime
         if (maxConnections < 1) {
             throw new IllegalArgumentException("upstream.max-connections : " + maxConnections + " (expected: >= 1)");
         }
+        if (downTime.isNegative()) {
+            throw new IllegalArgumentException("upstream.down-time : " + downTime + " (expected: >= 0)");
+        }
+        if (maxConcurrent < 1) {
+            throw new IllegalArgumentException("upstream.max-concurrent : " + maxConcurrent + " (expected: >= 1)");
+        }
+        if (maxQueued < 0) {
+            throw new IllegalArgumentException("upstream.max-queued : " + maxQueued + " (expected: >= 0)");
+        }
+        if (breakerFailures < 1) {
+            throw new IllegalArgumentException("upstream.breaker.failures : " + breakerFailures + " (expected: >= 1)");
+        }
+        if (breakerOpenTime.isNegative() || breakerOpenTime.isZero()) {
+            throw new IllegalArgumentException("upstream.breaker.open-time : " + breakerOpenTime + " (expected: > 0)");
+        }
     }
 
-    /** Defaults: 2 s to connect, 30 s without a byte, 256 connections. */
+    private static void check(String key, URI url) {
+        String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https")) {
+            throw new IllegalArgumentException(key + " : '" + url + "' (expected: an http:// or https:// URL)");
+        }
+        if (url.getHost() == null || url.getHost().isEmpty()) {
+            throw new IllegalArgumentException(key + " : '" + url + "' (expected: a URL with a host, e.g. http://127.0.0.1:9001)");
+        }
+        if (url.getRawQuery() != null || url.getRawFragment() != null) {
+            throw new IllegalArgumentException(key + " : '" + url + "' (expected: no query or fragment)");
+        }
+    }
+
+    /** One upstream with the defaults: 2 s to connect, 30 s without a byte, 256 connections and requests in flight. */
     public static UpstreamConfig of(URI url) {
-        return new UpstreamConfig(url, Duration.ofSeconds(2), Duration.ofSeconds(30), 256);
+        return of(List.of(url), Optional.empty());
     }
 
-    /** The upstream base without a trailing slash, to which a request's raw path and query are appended. */
-    String base() {
+    /** Several upstreams (a shield ring) and an optional fallback, with the defaults. */
+    public static UpstreamConfig of(List<URI> urls, Optional<URI> fallback) {
+        return new UpstreamConfig(urls, fallback, Duration.ofSeconds(2), Duration.ofSeconds(30), 256, Duration.ofSeconds(10),
+                256, 1024, 20, Duration.ofSeconds(5));
+    }
+
+    /** The first upstream (the only one, unless this is a shield ring). */
+    public URI url() {
+        return urls.get(0);
+    }
+
+    public UpstreamConfig withTimeouts(Duration connect, Duration read) {
+        return new UpstreamConfig(urls, fallback, connect, read, maxConnections, downTime, maxConcurrent, maxQueued,
+                breakerFailures, breakerOpenTime);
+    }
+
+    public UpstreamConfig withProtection(int newMaxConcurrent, int newMaxQueued, int failures, Duration openTime) {
+        return new UpstreamConfig(urls, fallback, connectTimeout, readTimeout, maxConnections, downTime, newMaxConcurrent,
+                newMaxQueued, failures, openTime);
+    }
+
+    public UpstreamConfig withDownTime(Duration newDownTime) {
+        return new UpstreamConfig(urls, fallback, connectTimeout, readTimeout, maxConnections, newDownTime, maxConcurrent,
+                maxQueued, breakerFailures, breakerOpenTime);
+    }
+
+    /** A URL without a trailing slash, to which a request's raw path and query are appended. */
+    static String base(URI url) {
         String s = url.toString();
         return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
     }

@@ -2,7 +2,6 @@ package io.blueorigin.cdn.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.blueorigin.cdn.proxy.UpstreamConfig;
 import io.blueorigin.cdn.testkit.RecordedRequest;
 import io.blueorigin.cdn.testkit.Reply;
 import io.blueorigin.cdn.testkit.TestClient;
@@ -127,8 +126,7 @@ class ForwardingIT {
     void anUpstreamThatStopsAnsweringIsA504AfterTheReadTimeout() {
         origin.on("/hang", Reply.failure(Reply.Failure.HANG));
         try (TestCluster impatient = TestCluster.builder(origin.uri()).shields().edges("sfo")
-                .edgeConfig(c -> c.withUpstream(new UpstreamConfig(c.upstream().url(),
-                        Duration.ofSeconds(2), Duration.ofMillis(300), 16)))
+                .edgeConfig(c -> c.withUpstream(c.upstream().withTimeouts(Duration.ofSeconds(2), Duration.ofMillis(300))))
                 .start()) {
             ContentResponse response = client.get(URI.create(impatient.edge("sfo").uri() + "/hang"));
             assertThat(response.getStatus()).isEqualTo(504);

@@ -7,6 +7,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the test origin answers to one request: status, headers, body, a delay before answering, or a
@@ -30,13 +33,22 @@ public final class Reply {
     private final byte[] body;
     private final Duration delay;
     private final Failure failure;
+    private final CompletionStage<?> hold;
+    private final @Nullable CompletionStage<?> midBodyPause;
 
-    private Reply(int status, List<Map.Entry<String, String>> headers, byte[] body, Duration delay, Failure failure) {
+    private Reply(int status, List<Map.Entry<String, String>> headers, byte[] body, Duration delay, Failure failure,
+            CompletionStage<?> hold, @Nullable CompletionStage<?> midBodyPause) {
         this.status = status;
         this.headers = List.copyOf(headers);
         this.body = body;
         this.delay = requireNonNull(delay, "delay is null");
         this.failure = requireNonNull(failure, "failure is null");
+        this.hold = requireNonNull(hold, "hold is null");
+        this.midBodyPause = midBodyPause;
+    }
+
+    private Reply(int status, List<Map.Entry<String, String>> headers, byte[] body, Duration delay, Failure failure) {
+        this(status, headers, body, delay, failure, CompletableFuture.completedFuture(null), null);
     }
 
     /** A {@code status} reply with no headers and an empty body. */
@@ -56,7 +68,7 @@ public final class Reply {
     public Reply withHeader(String name, String value) {
         List<Map.Entry<String, String>> more = new ArrayList<>(headers);
         more.add(Map.entry(name, value));
-        return new Reply(status, more, body, delay, failure);
+        return new Reply(status, more, body, delay, failure, hold, midBodyPause);
     }
 
     public Reply withBody(String text) {
@@ -64,15 +76,36 @@ public final class Reply {
     }
 
     public Reply withBody(byte[] bytes) {
-        return new Reply(status, headers, bytes.clone(), delay, failure);
+        return new Reply(status, headers, bytes.clone(), delay, failure, hold, midBodyPause);
     }
 
     public Reply withDelay(Duration newDelay) {
-        return new Reply(status, headers, body, newDelay, failure);
+        return new Reply(status, headers, body, newDelay, failure, hold, midBodyPause);
     }
 
     public Reply withFailure(Failure newFailure) {
-        return new Reply(status, headers, body, delay, newFailure);
+        return new Reply(status, headers, body, delay, newFailure, hold, midBodyPause);
+    }
+
+    /** Answers only once {@code release} completes (and after the delay): a test decides when the origin replies. */
+    public Reply heldUntil(CompletionStage<?> release) {
+        return new Reply(status, headers, body, delay, failure, release, midBodyPause);
+    }
+
+    /**
+     * Sends the headers (with {@code Content-Length}) and the first half of the body, then waits for
+     * {@code resume} before sending the rest: a test can act while a response is half-way through.
+     */
+    public Reply pausedMidBodyUntil(CompletionStage<?> resume) {
+        return new Reply(status, headers, body, delay, failure, hold, resume);
+    }
+
+    CompletionStage<?> hold() {
+        return hold;
+    }
+
+    @Nullable CompletionStage<?> midBodyPause() {
+        return midBodyPause;
     }
 
     public int status() {

@@ -101,6 +101,7 @@ public final class TestCluster implements AutoCloseable {
         private UnaryOperator<ProxyConfig> edgeCustomizer = UnaryOperator.identity();
         private UnaryOperator<ProxyConfig> shieldCustomizer = UnaryOperator.identity();
         private Clock clock = Clock.systemUTC();
+        private boolean originFallback;
 
         private Builder(URI origin) {
             this.origin = requireNonNull(origin, "origin is null");
@@ -115,6 +116,12 @@ public final class TestCluster implements AutoCloseable {
         /** Shield POPs (default iad); none to point edges at the origin directly. */
         public Builder shields(String... pops) {
             this.shieldPops = List.of(pops);
+            return this;
+        }
+
+        /** Edges go to the origin directly when every shield is down. */
+        public Builder originFallback() {
+            this.originFallback = true;
             return this;
         }
 
@@ -161,11 +168,14 @@ public final class TestCluster implements AutoCloseable {
                     started.add(shield);
                     shields.add(shield);
                 }
-                URI edgeUpstream = shields.isEmpty() ? origin : shields.get(0).uri();
+                // edges hash keys over every shield (the ring), falling back to the origin if asked to
+                UpstreamConfig edgeUpstream = shields.isEmpty() ? UpstreamConfig.of(origin)
+                        : UpstreamConfig.of(shields.stream().map(ProxyNode::uri).toList(),
+                                originFallback ? Optional.of(origin) : Optional.empty());
                 List<ProxyNode> edges = new ArrayList<>();
                 for (String pop : edgePops) {
                     ProxyNode edge = EdgeNode.start(edgeCustomizer.apply(ProxyConfig.of(
-                            NodeIdentity.of(Role.EDGE, pop), ServerConfig.ephemeral(), UpstreamConfig.of(edgeUpstream))), clock);
+                            NodeIdentity.of(Role.EDGE, pop), ServerConfig.ephemeral(), edgeUpstream)), clock);
                     started.add(edge);
                     edges.add(edge);
                 }

@@ -182,7 +182,7 @@ public final class TestOrigin implements AutoCloseable {
                 Reply reply = script == null
                         ? Reply.status(404).withBody("not scripted: " + recorded.path())
                         : script.apply(recorded);
-                Runnable answer = () -> answer(request, response, callback, reply);
+                Runnable answer = () -> reply.hold().whenComplete((ignored, error) -> answer(request, response, callback, reply));
                 if (reply.delay().isZero()) {
                     answer.run();
                 } else {
@@ -262,6 +262,13 @@ public final class TestOrigin implements AutoCloseable {
         }
         if (noBody) {
             callback.succeeded();
+        } else if (reply.midBodyPause() != null) {
+            response.getHeaders().put("Content-Length", Integer.toString(body.length));
+            int half = body.length / 2;
+            response.write(false, ByteBuffer.wrap(body, 0, half), Callback.from(
+                    () -> reply.midBodyPause().whenComplete((ignored, error) ->
+                            response.write(true, ByteBuffer.wrap(body, half, body.length - half), callback)),
+                    callback::failed));
         } else {
             response.write(true, ByteBuffer.wrap(body), callback);
         }

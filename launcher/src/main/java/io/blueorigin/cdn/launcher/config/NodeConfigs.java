@@ -52,13 +52,20 @@ public final class NodeConfigs {
 
     public static ProxyConfig proxy(ConfigValues v) {
         return build(v, () -> {
-            URI upstream = v.required("upstream.url", URI.class, v.role() == Role.EDGE
-                    ? "the shield or origin to fetch from, e.g. --upstream http://127.0.0.1:8082"
+            @SuppressWarnings("unchecked")
+            List<URI> upstreams = v.required("upstream.url", List.class, v.role() == Role.EDGE
+                    ? "the shield(s) or origin to fetch from, e.g. --upstream http://127.0.0.1:8082"
                     : "the origin to fetch from, e.g. --upstream http://127.0.0.1:9001");
-            UpstreamConfig upstreamConfig = new UpstreamConfig(upstream,
+            UpstreamConfig upstreamConfig = new UpstreamConfig(upstreams,
+                    v.get("upstream.fallback-url", URI.class),
                     v.value("upstream.connect-timeout", Duration.class),
                     v.value("upstream.read-timeout", Duration.class),
-                    v.value("upstream.max-connections", Integer.class));
+                    v.value("upstream.max-connections", Integer.class),
+                    v.value("upstream.down-time", Duration.class),
+                    v.value("upstream.max-concurrent", Integer.class),
+                    v.value("upstream.max-queued", Integer.class),
+                    v.value("upstream.breaker.failures", Integer.class),
+                    v.value("upstream.breaker.open-time", Duration.class));
             return new ProxyConfig(identity(v), server(v), upstreamConfig, cache(v));
         });
     }
@@ -85,7 +92,8 @@ public final class NodeConfigs {
                             CachePolicyConfig.RequestNoCache.class),
                     choice(v.value("cache.set-cookie", String.class), "cache.set-cookie", CachePolicyConfig.SetCookie.class),
                     targeted);
-            return new CacheConfig(v.value("cache.site", String.class), policy, storage(v));
+            return new CacheConfig(v.value("cache.site", String.class), policy, storage(v),
+                    v.value("cache.collapse-timeout", Duration.class), v.value("cache.hit-for-miss-ttl", Duration.class));
         });
     }
 

@@ -20,6 +20,7 @@ public enum ValueType {
     DURATION("a duration such as 500ms, 30s, 5m, 1h or 1d"),
     SIZE("a size such as 4096, 256KB, 512MB or 2GB (powers of 1024)"),
     URL("an http:// or https:// URL"),
+    URL_LIST("one or more http:// or https:// URLs, separated by commas"),
     JDBC_URL("a JDBC URL, jdbc:postgresql://host:5432/database"),
     PATH("a file system path");
 
@@ -62,6 +63,7 @@ public enum ValueType {
             case DURATION -> parseDuration(s);
             case SIZE -> DataSize.parse(s).orElse(null);
             case URL -> parseUrl(s);
+            case URL_LIST -> parseUrls(s);
             case JDBC_URL -> s.startsWith("jdbc:postgresql:") ? s : null;
             case PATH -> s.isEmpty() || s.indexOf('\0') >= 0 ? null : Path.of(s);
         };
@@ -92,6 +94,18 @@ public enum ValueType {
             case "h" -> Duration.ofHours(n);
             default -> Duration.ofDays(n);
         };
+    }
+
+    private static java.util.List<URI> parseUrls(String s) {
+        java.util.List<URI> out = new java.util.ArrayList<>();
+        for (String part : s.split(",")) {
+            URI uri = parseUrl(part.trim());
+            if (uri == null) {
+                return null;
+            }
+            out.add(uri);
+        }
+        return out.isEmpty() ? null : java.util.List.copyOf(out);
     }
 
     private static URI parseUrl(String s) {

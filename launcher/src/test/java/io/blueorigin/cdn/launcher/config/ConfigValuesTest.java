@@ -105,7 +105,18 @@ class ConfigValuesTest {
                 .hasMessageContaining("upstream.read-timeout : '30' (expected: a duration such as 500ms, 30s");
         Path url = yaml("u.yaml", "upstream.url: shield:8082\n");
         assertThatThrownBy(() -> load(Role.SHIELD, url))
-                .hasMessageContaining("upstream.url : 'shield:8082' (expected: an http:// or https:// URL)");
+                .hasMessageContaining("upstream.url : 'shield:8082' (expected: one or more http:// or https:// URLs");
+        Path list = yaml("l.yaml", "upstream.url: http://a:1, ,http://b:2\n");
+        assertThatThrownBy(() -> load(Role.EDGE, list))
+                .hasMessageContaining("upstream.url : 'http://a:1, ,http://b:2'");
+    }
+
+    @Test
+    void aUrlListKeepsItsOrder() throws IOException {
+        Path file = yaml("edge.yaml", "upstream.url: http://b:2, http://a:1\n");
+        assertThat(NodeConfigs.proxy(load(Role.EDGE, file)).upstream().urls())
+                .extracting(Object::toString)
+                .containsExactly("http://b:2", "http://a:1");
     }
 
     @Test

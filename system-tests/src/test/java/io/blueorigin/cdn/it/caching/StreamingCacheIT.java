@@ -25,8 +25,7 @@ class StreamingCacheIT {
     }
 
     private static CacheConfig small(CacheConfig cache) {
-        return new CacheConfig(cache.site(), cache.policy(),
-                new StorageConfig(16 << 20, 64 * 1024, java.util.Optional.empty(), 0, 64 * 1024, 16 * 1024));
+        return cache.withStorage(new StorageConfig(16 << 20, 64 * 1024, java.util.Optional.empty(), 0, 64 * 1024, 16 * 1024));
     }
 
     @AfterAll

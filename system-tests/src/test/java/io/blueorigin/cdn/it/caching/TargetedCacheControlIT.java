@@ -24,9 +24,9 @@ class TargetedCacheControlIT {
 
     private static CacheConfig withTargeted(CacheConfig cache) {
         CachePolicyConfig p = cache.policy();
-        return new CacheConfig(cache.site(), new CachePolicyConfig(p.ttlCapMillis(), p.heuristicFraction(), p.heuristicMaxMillis(),
+        return cache.withPolicy(new CachePolicyConfig(p.ttlCapMillis(), p.heuristicFraction(), p.heuristicMaxMillis(),
                 p.negativeTtlMillis(), p.errorTtlMillis(), p.maxStaleOnErrorMillis(), p.requestNoCache(), p.setCookie(),
-                List.of("Acme-Cache-Control", "CDN-Cache-Control")), cache.storage());
+                List.of("Acme-Cache-Control", "CDN-Cache-Control")));
     }
 
     @AfterAll

@@ -1,0 +1,92 @@
+package io.blueorigin.cdn.proxy.upstream;
+
+import io.blueorigin.cdn.proxy.UpstreamConfig;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The upstreams of one node and which one serves a key: with several (a shield tier), the consistent-hash
+ * ring's first member for the key that is neither marked down nor behind an open breaker; with every one
+ * unusable, the fallback (the origin) if configured, else the key's own ring member, which then fails
+ * fast or is probed. One upstream: always it. Thread-safe.
+ */
+public final class Upstreams {
+    private static final Logger LOG = LoggerFactory.getLogger(Upstreams.class);
+
+    private final HashRing<Upstream> ring;
+    private final @Nullable Upstream fallback;
+    private final long downMillis;
+    private final LongSupplier clock;
+
+    public Upstreams(UpstreamConfig config, LongSupplier clock) {
+        this.clock = clock;
+        this.downMillis = config.downTime().toMillis();
+        List<Upstream> members = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        for (URI url : config.urls()) {
+            members.add(create(config, url, false));
+            names.add(url.toString());
+        }
+        this.ring = new HashRing<>(members, names, HashRing.DEFAULT_VIRTUAL_NODES);
+        this.fallback = config.fallback().map(url -> create(config, url, true)).orElse(null);
+    }
+
+    private Upstream create(UpstreamConfig config, URI url, boolean isFallback) {
+        return new Upstream(url, new CircuitBreaker(config.breakerFailures(), config.breakerOpenTime().toMillis(), clock),
+                new ConcurrencyGate(config.maxConcurrent(), config.maxQueued()), isFallback);
+    }
+
+    /** The upstream for {@code key} now. */
+    public Upstream select(String key) {
+        List<Upstream> members = ring.members();
+        if (members.size() == 1 && fallback == null) {
+            return members.get(0);
+        }
+        long now = clock.getAsLong();
+        Upstream usable = ring.first(key, u -> !u.isDown(now) && u.breaker().state() != CircuitBreaker.State.OPEN);
+        if (usable != null) {
+            return usable;
+        }
+        return fallback != null ? fallback : ring.owner(key);
+    }
+
+    /** The next choice for {@code key} after {@code failed} (for a retry of a request that never reached it). */
+    public Optional<Upstream> next(String key, Upstream failed) {
+        long now = clock.getAsLong();
+        Upstream other = ring.first(key, u -> u != failed && !u.isDown(now) && u.breaker().state() != CircuitBreaker.State.OPEN);
+        if (other != null) {
+            return Optional.of(other);
+        }
+        return fallback != null && failed != fallback ? Optional.of(fallback) : Optional.empty();
+    }
+
+    /** Skips {@code upstream} for {@code upstream.down-time}; its keys go to the next ring member meanwhile. */
+    public void markDown(Upstream upstream, String why) {
+        if (downMillis <= 0 || upstream.isFallback() || ring.members().size() == 1) {
+            return;
+        }
+        if (!upstream.isDown(clock.getAsLong())) {
+            LOG.warn("upstream {} marked down for {} ms: {}", upstream, downMillis, why);
+        }
+        upstream.markDown(clock.getAsLong() + downMillis);
+    }
+
+    /** Every upstream (ring members, then the fallback), for health and metrics. */
+    public List<Upstream> all() {
+        List<Upstream> out = new ArrayList<>(ring.members());
+        if (fallback != null) {
+            out.add(fallback);
+        }
+        return out;
+    }
+
+    public boolean isDown(Upstream upstream) {
+        return upstream.isDown(clock.getAsLong());
+    }
+}

@@ -1,0 +1,107 @@
+package io.blueorigin.cdn.proxy.upstream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.blueorigin.cdn.proxy.UpstreamConfig;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class UpstreamsTest {
+    private static final URI A = URI.create("http://127.0.0.1:8082");
+    private static final URI B = URI.create("http://127.0.0.1:8083");
+    private static final URI ORIGIN = URI.create("http://127.0.0.1:9001");
+    private final AtomicLong now = new AtomicLong(5_000_000);
+
+    private Upstreams tier(Optional<URI> fallback) {
+        UpstreamConfig config = UpstreamConfig.of(List.of(A, B), fallback).withDownTime(Duration.ofSeconds(10));
+        return new Upstreams(config, now::get);
+    }
+
+    @Test
+    void keysSpreadOverTheRingAndStayPut() {
+        Upstreams u = tier(Optional.empty());
+        int onA = 0;
+        for (int k = 0; k < 1000; k++) {
+            Upstream chosen = u.select("key" + k);
+            assertThat(u.select("key" + k)).isSameAs(chosen);
+            onA += chosen.url().equals(A) ? 1 : 0;
+        }
+        assertThat(onA).isBetween(300, 700);
+    }
+
+    @Test
+    void aMarkedDownShieldsKeysGoToTheNextUntilItsTimeIsUp() {
+        Upstreams u = tier(Optional.empty());
+        String key = keyOwnedBy(u, A);
+        Upstream a = u.select(key);
+        u.markDown(a, "test");
+        assertThat(u.select(key).url()).isEqualTo(B);
+        assertThat(u.select(keyOwnedBy(u, B)).url()).as("other keys stay").isEqualTo(B);
+        now.addAndGet(9_999);
+        assertThat(u.select(key).url()).isEqualTo(B);
+        now.addAndGet(1);
+        assertThat(u.select(key)).isSameAs(a);
+    }
+
+    @Test
+    void withEveryShieldDownEdgesGoToTheFallback() {
+        Upstreams u = tier(Optional.of(ORIGIN));
+        String key = keyOwnedBy(u, A);
+        Upstream a = u.select(key);
+        Upstream b = u.next(key, a).orElseThrow();
+        assertThat(b.url()).isEqualTo(B);
+        u.markDown(a, "test");
+        u.markDown(b, "test");
+        Upstream chosen = u.select(key);
+        assertThat(chosen.url()).isEqualTo(ORIGIN);
+        assertThat(chosen.isFallback()).isTrue();
+        assertThat(u.next(key, chosen)).as("nothing after the fallback").isEmpty();
+        u.markDown(chosen, "test");
+        assertThat(u.isDown(chosen)).as("the fallback is never marked down").isFalse();
+    }
+
+    @Test
+    void withoutAFallbackEveryShieldDownMeansTheKeysOwnShield() {
+        Upstreams u = tier(Optional.empty());
+        String key = keyOwnedBy(u, A);
+        Upstream a = u.select(key);
+        u.markDown(a, "test");
+        u.markDown(u.select(key), "test");
+        assertThat(u.select(key)).isSameAs(a);
+        assertThat(u.next(key, a)).isEmpty();
+    }
+
+    @Test
+    void aShieldWithAnOpenBreakerIsSkipped() {
+        Upstreams u = tier(Optional.empty());
+        String key = keyOwnedBy(u, A);
+        Upstream a = u.select(key);
+        for (int i = 0; i < 20; i++) {
+            a.breaker().onFailure();
+        }
+        assertThat(u.select(key).url()).isEqualTo(B);
+    }
+
+    @Test
+    void aSingleUpstreamIsAlwaysChosenAndNeverMarkedDown() {
+        Upstreams u = new Upstreams(UpstreamConfig.of(ORIGIN), now::get);
+        Upstream only = u.select("k");
+        u.markDown(only, "test");
+        assertThat(u.isDown(only)).isFalse();
+        assertThat(u.select("k")).isSameAs(only);
+        assertThat(u.all()).containsExactly(only);
+    }
+
+    private static String keyOwnedBy(Upstreams u, URI owner) {
+        for (int k = 0; k < 10_000; k++) {
+            if (u.select("key" + k).url().equals(owner)) {
+                return "key" + k;
+            }
+        }
+        throw new AssertionError("no key of 10,000 maps to " + owner);
+    }
+}
