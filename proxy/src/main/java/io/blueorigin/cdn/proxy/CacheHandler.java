@@ -323,6 +323,7 @@ final class CacheHandler extends Handler.Wrapper {
             Delivery.sendText(response, callback, 503, "503 Service Unavailable: " + nodeName + " is protecting its upstream: "
                     + cause.getMessage() + "; request id " + requestId, XCache.MISS.field(),
                     new HttpField(HttpHeader.RETRY_AFTER, "1"),
+                    new HttpField(Fetcher.ERROR_HEADER, cause instanceof Fetcher.Overloaded ? "upstream-overloaded" : "circuit-open"),
                     new HttpField(PreparedResponse.CACHE_STATUS, member.detail(cause instanceof Fetcher.Overloaded
                             ? "upstream-overloaded" : "circuit-open").toString()),
                     idField(requestId));
@@ -333,8 +334,8 @@ final class CacheHandler extends Handler.Wrapper {
         Delivery.sendText(response, callback, status, status + (status == 504 ? " Gateway Timeout: " : " Bad Gateway: ")
                 + nodeName + " could not get a response from its upstream " + upstream + " (" + describe(cause)
                 + "); request id " + requestId,
-                XCache.MISS.field(), new HttpField(Fetcher.ERROR_HEADER, Fetcher.UNREACHABLE),
-                new HttpField(PreparedResponse.CACHE_STATUS, member.detail("upstream-unreachable").toString()),
+                XCache.MISS.field(), new HttpField(Fetcher.ERROR_HEADER, Fetcher.errorValue(cause)),
+                new HttpField(PreparedResponse.CACHE_STATUS, member.detail(Fetcher.errorValue(cause)).toString()),
                 idField(requestId));
     }
 

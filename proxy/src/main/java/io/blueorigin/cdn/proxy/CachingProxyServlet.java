@@ -240,9 +240,8 @@ public class CachingProxyServlet extends AsyncProxyServlet {
             clientResponse.setHeader(HttpHeader.CONTENT_TYPE.asString(), "text/plain; charset=utf-8");
             clientResponse.setHeader(HttpHeader.CACHE_CONTROL.asString(), "no-store");
             clientResponse.setHeader(RequestIds.HEADER, requestId);
-            if (status != HttpStatus.SERVICE_UNAVAILABLE_503) {
-                clientResponse.setHeader(Fetcher.ERROR_HEADER, Fetcher.UNREACHABLE);
-            }
+            clientResponse.setHeader(Fetcher.ERROR_HEADER, status == HttpStatus.SERVICE_UNAVAILABLE_503 && upstream != null
+                    ? "upstream-overloaded" : Fetcher.errorValue(failure));
             byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
             clientResponse.setContentLength(bytes.length);
             clientResponse.getOutputStream().write(bytes);

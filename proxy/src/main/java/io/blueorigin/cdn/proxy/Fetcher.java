@@ -11,6 +11,7 @@ import io.blueorigin.cdn.httpcache.internal.HttpDates;
 import io.blueorigin.cdn.proxy.upstream.CircuitBreaker;
 import io.blueorigin.cdn.proxy.upstream.Upstream;
 import io.blueorigin.cdn.proxy.upstream.Upstreams;
+import io.blueorigin.cdn.runtime.NodeServer;
 import io.blueorigin.cdn.storage.GrowingBody;
 import io.blueorigin.cdn.storage.ObjectWriter;
 import io.blueorigin.cdn.storage.StoredObject;
@@ -49,8 +50,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Upstream protection, in order: the key's upstream ({@link Upstreams}: ring, mark-down, fallback);
  * its concurrency gate (queue full: {@link Overloaded}); its circuit breaker (open: {@link CircuitOpen}).
- * A connect failure (the request never reached the upstream) marks it down and is retried once on the
- * next upstream for the key; nothing else is retried.
+ * A connect failure (the request never reached the upstream) or a stopping upstream's refusal marks it
+ * down and moves on to the key's next usable upstream, until each has been tried; a request that got no
+ * response for another reason but a timeout is retried once; nothing else is retried (with one upstream
+ * and no fallback there is nowhere to retry).
  */
 final class Fetcher {
     private static final Logger LOG = LoggerFactory.getLogger(Fetcher.class);
@@ -58,8 +61,13 @@ final class Fetcher {
     private static final Set<String> NOT_FORWARDED = Set.of("host", "if-match", "if-none-match", "if-modified-since",
             "if-unmodified-since", "if-range", "range", "accept-encoding", "x-request-id", "via", "expect",
             "content-length", "content-type", "forwarded", "x-forwarded-for");
-    /** Marks a 5xx this CDN generated because its own upstream was unreachable (an edge then skips that shield). */
-    static final String ERROR_HEADER = "Blue-Origin-Error";
+    /**
+     * Marks a 5xx a node of this CDN generated itself: {@code upstream-unreachable} (it could not connect to
+     * its upstream; an edge then skips that shield for a while), {@code upstream-timeout} or
+     * {@code upstream-failed} (no or a broken response), {@code upstream-overloaded} or {@code circuit-open}
+     * (it is protecting its upstream), {@code shutting-down}. A 5xx without it was relayed from the origin.
+     */
+    static final String ERROR_HEADER = NodeServer.ERROR_FIELD;
     static final String UNREACHABLE = "upstream-unreachable";
 
     /** The upstream's queue was full. */
@@ -180,6 +188,18 @@ final class Fetcher {
         return cache.config().isClientFacing() ? "S" : "O";
     }
 
+    /**
+     * The {@link #ERROR_HEADER} value for a failure to get a response: {@code upstream-unreachable} when the
+     * connection could not be made (an edge skips that shield), else {@code upstream-timeout} or
+     * {@code upstream-failed} (the origin's trouble, not the shield's).
+     */
+    static String errorValue(@Nullable Throwable failure) {
+        if (failure != null && neverReachedUpstream(failure)) {
+            return UNREACHABLE;
+        }
+        return failure != null && isTimeout(failure) ? "upstream-timeout" : "upstream-failed";
+    }
+
     /** Whether a failure happened before the request reached the upstream (safe to send elsewhere). */
     static boolean neverReachedUpstream(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
@@ -191,6 +211,12 @@ final class Fetcher {
             }
         }
         return false;
+    }
+
+    /** A failure in one short line for logs (Jetty's exception messages embed whole connection dumps). */
+    static String brief(Throwable failure) {
+        String message = String.valueOf(failure.getMessage());
+        return failure.getClass().getSimpleName() + ": " + (message.length() > 100 ? message.substring(0, 100) + "..." : message);
     }
 
     static boolean isTimeout(Throwable t) {
@@ -220,6 +246,12 @@ final class Fetcher {
         private @Nullable GrowingBody body;
         private @Nullable CachedResponse response;
         private int status;
+        /** The response is the upstream's own failure (see {@link #onComplete}). */
+        private boolean upstreamFault;
+        /** The upstream is stopping and refused the request without acting on it. */
+        private boolean refused;
+        /** Upstreams that failed to answer this fetch. */
+        private final Set<Upstream> tried = new java.util.HashSet<>(4);
 
         Exchange(Fetch fetch, @Nullable String flightKey, String key, RequestFacts facts, @Nullable StoredObject stored,
                 String pathQuery, HttpFields headers, String requestId) {
@@ -235,7 +267,14 @@ final class Fetcher {
 
         /** Sends to {@code target} through its gate and breaker. */
         void attempt(Upstream target, int number) {
+            // a retry starts clean: nothing of the failed attempt was published
             upstream = target;
+            status = 0;
+            upstreamFault = false;
+            refused = false;
+            writer = null;
+            body = null;
+            response = null;
             boolean admitted = target.gate().enter(() -> {
                 if (!target.breaker().tryAcquire()) {
                     target.gate().release();
@@ -279,9 +318,15 @@ final class Fetcher {
             long responseTime = cache.now();
             status = upstreamResponse.getStatus();
             FieldList fields = JettyFields.toFieldList(upstreamResponse.getHeaders());
-            if (status >= 500 && UNREACHABLE.equals(fields.first(ERROR_HEADER)) && upstream != null) {
+            if (status == 503 && NodeServer.SHUTTING_DOWN.equals(fields.first(ERROR_HEADER))) {
+                refused = true; // a stopping shield did not act on it: onComplete sends it to the next one
+                return;
+            }
+            boolean unreachable = status >= 500 && UNREACHABLE.equals(fields.first(ERROR_HEADER));
+            if (unreachable && upstream != null) {
                 upstreams.markDown(upstream, "it could not reach its own upstream");
             }
+            upstreamFault = unreachable || (!cache.config().isClientFacing() && (status == 502 || status == 503 || status == 504));
             if (status == 304 && stored != null) {
                 Optional<CachedResponse> freshened = cache.policy().freshen(stored.response(), facts, fields,
                         requestTimeMillis, responseTime);
@@ -355,10 +400,21 @@ final class Fetcher {
             }
         }
 
+        /**
+         * What the circuit breaker counts as a failure of {@code target}: no response or a broken one, a
+         * timeout, and a 5xx that is the target's own failure. A shield's upstream is the origin, so its
+         * 502/503/504 count. An edge's upstream is a shield, which relays the origin's 5xx: those are not the
+         * shield's failures (counting them would open every shield's breaker and send edges around the
+         * tier, straight to a failing origin); only a 5xx a shield marks as its own
+         * ({@code Blue-Origin-Error: upstream-unreachable}) counts.
+         */
         void onComplete(Result result, Upstream target, int number) {
             target.gate().release();
             Throwable failure = result.isFailed() ? result.getFailure() : null;
-            boolean failed = failure != null || status == 502 || status == 503 || status == 504;
+            if (failure == null && refused) {
+                failure = new ConnectException(target + " is shutting down");
+            }
+            boolean failed = failure != null || upstreamFault;
             CircuitBreaker breaker = target.breaker();
             if (failed && !(failure instanceof CancellationException)) {
                 breaker.onFailure();
@@ -376,13 +432,18 @@ final class Fetcher {
                 }
                 if (!fetch.isPublished()) {
                     if (neverReachedUpstream(failure)) {
-                        upstreams.markDown(target, failure.toString());
-                        Optional<Upstream> next = number == 1 ? upstreams.next(key, target) : Optional.empty();
-                        if (next.isPresent()) {
-                            LOG.info("{} {} unreachable, retrying on {}", requestId, target, next.get());
-                            attempt(next.get(), number + 1);
-                            return;
-                        }
+                        upstreams.markDown(target, brief(failure));
+                    }
+                    // A GET that got no response may be sent again (RFC 9110 §9.2.2): one that never reached its
+                    // upstream to each usable upstream in turn (cheap, and harmless); one that was reset or closed
+                    // once more; a slow upstream never (that would double its load).
+                    tried.add(target);
+                    boolean retry = neverReachedUpstream(failure) || (number == 1 && !isTimeout(failure));
+                    Optional<Upstream> next = retry ? upstreams.next(key, tried) : Optional.empty();
+                    if (next.isPresent()) {
+                        LOG.info("{} no response from {} ({}), retrying on {}", requestId, target, brief(failure), next.get());
+                        attempt(next.get(), number + 1);
+                        return;
                     }
                     fetch.publish(new FetchOutcome.Failed(failure));
                 } else if (writer != null) {

@@ -60,12 +60,23 @@ public final class ProxyNode implements Node {
     private final NodeServer server;
     private final ProxyConfig config;
     private final ProxyCache cache;
+    private final Collapser collapser;
 
-    private ProxyNode(NodeServer server, ProxyConfig config, ProxyCache cache) {
+    private ProxyNode(NodeServer server, ProxyConfig config, ProxyCache cache, Collapser collapser) {
         this.server = server;
         this.config = config;
         this.cache = cache;
+        this.collapser = collapser;
     }
+
+    /**
+     * Request collapsing now.
+     *
+     * @param inFlight fetches other requests may still join (at rest: 0)
+     * @param waiting requests waiting for another request's response headers
+     * @param collapsed requests that joined another's fetch since start
+     */
+    public record CollapsingStats(int inFlight, int waiting, long collapsed) {}
 
     /** Starts a node with the system clock. */
     public static ProxyNode start(ProxyConfig config, ServletFactory servlets) {
@@ -116,6 +127,8 @@ public final class ProxyNode implements Node {
         HealthRegistry health = new HealthRegistry(config.identity());
         health.register("upstream", () -> upstreamReadiness(cache.upstreams()));
         health.register("store", () -> storeReadiness(store));
+        health.register("collapsing", () -> ReadinessCheck.Result.ready(Map.of("inFlight", collapser.inFlight(),
+                "waiting", collapser.waiting().get(), "collapsed", collapser.collapsed())));
         NodeServer server = NodeServer.builder(health, config.server())
                 .traffic(cacheHandler)
                 .uriCompliance(PROXY_URI_COMPLIANCE)
@@ -128,10 +141,14 @@ public final class ProxyNode implements Node {
             store.close();
             throw e;
         }
-        return new ProxyNode(server, config, cache);
+        return new ProxyNode(server, config, cache, collapser);
     }
 
-    /** Ready while any upstream is usable; details give each one's breaker state and whether it is marked down. */
+    /**
+     * Always ready (a node with no usable upstream still serves what it has cached, and stale on error);
+     * details give each upstream's breaker state, mark-down, requests in flight and queued, and
+     * {@code degraded} when none is usable.
+     */
     private static ReadinessCheck.Result upstreamReadiness(Upstreams upstreams) {
         Map<String, Object> details = new java.util.LinkedHashMap<>();
         boolean anyUp = false;
@@ -141,7 +158,10 @@ public final class ProxyNode implements Node {
             details.put(u.url().toString(), Map.of("breaker", u.breaker().state().name().toLowerCase(java.util.Locale.ROOT),
                     "markedDown", down, "inFlight", u.gate().inFlight(), "queued", u.gate().queued()));
         }
-        return new ReadinessCheck.Result(anyUp, details);
+        if (!anyUp) {
+            details.put("degraded", "no upstream is usable (every one marked down or its circuit breaker open)");
+        }
+        return ReadinessCheck.Result.ready(details);
     }
 
     /**
@@ -191,6 +211,10 @@ public final class ProxyNode implements Node {
     /** This node's cache (store, policy, keys), for tests and the management endpoints. */
     public ProxyCache cache() {
         return cache;
+    }
+
+    public CollapsingStats collapsing() {
+        return new CollapsingStats(collapser.inFlight(), collapser.waiting().get(), collapser.collapsed());
     }
 
     @Override

@@ -52,7 +52,7 @@ public final class NodeServer implements Node {
         trafficPool.setName(identity.name());
         this.traffic = new Server(trafficPool);
         this.trafficConnector = connector(traffic, config.host(), config.port(), config, builder.uriCompliance);
-        GracefulHandler graceful = new GracefulHandler(requireNonNull(builder.trafficHandler, "traffic handler not set"));
+        GracefulHandler graceful = new MarkedGracefulHandler(requireNonNull(builder.trafficHandler, "traffic handler not set"));
         traffic.setHandler(graceful);
         traffic.setStopTimeout(config.stopTimeout().toMillis());
         traffic.setStopAtShutdown(false);
@@ -69,6 +69,32 @@ public final class NodeServer implements Node {
                 UriCompliance.DEFAULT);
         management.setHandler(new ManagementHandler(builder.health, builder.managementRoutes));
         management.setStopAtShutdown(false);
+    }
+
+    /** Response field on a 503 a stopping node gives new requests; a downstream node retries elsewhere. */
+    public static final String ERROR_FIELD = "Blue-Origin-Error";
+    /** {@link #ERROR_FIELD} value of a stopping node's 503: the request was not acted on, safe to send elsewhere. */
+    public static final String SHUTTING_DOWN = "shutting-down";
+
+    /**
+     * Jetty's graceful stop answers requests that arrive on open connections while in-flight ones finish with
+     * a 503; this marks that 503 as the node's own refusal and closes the connection, so an edge sends the
+     * request to the next shield instead of relaying the 503 to its client.
+     */
+    private static final class MarkedGracefulHandler extends GracefulHandler {
+        MarkedGracefulHandler(org.eclipse.jetty.server.Handler handler) {
+            super(handler);
+        }
+
+        @Override
+        public boolean handle(org.eclipse.jetty.server.Request request, org.eclipse.jetty.server.Response response,
+                org.eclipse.jetty.util.Callback callback) throws Exception {
+            if (isShutdown()) {
+                response.getHeaders().put(ERROR_FIELD, SHUTTING_DOWN);
+                response.getHeaders().put(org.eclipse.jetty.http.HttpHeader.CONNECTION, "close");
+            }
+            return super.handle(request, response, callback);
+        }
     }
 
     private static ServerConnector connector(Server server, String host, int port, ServerConfig config,

@@ -44,7 +44,7 @@ public final class TestCluster implements AutoCloseable {
         this.admin = admin;
         this.shields = List.copyOf(shields);
         this.edges = List.copyOf(edges);
-        this.started = List.copyOf(started);
+        this.started = new ArrayList<>(started);
     }
 
     public static Builder builder(URI origin) {
@@ -73,8 +73,18 @@ public final class TestCluster implements AutoCloseable {
                 .orElseThrow(() -> new IllegalArgumentException("no edge in POP " + pop));
     }
 
+    /**
+     * Stops one node now, as a crash or a maintenance stop would (its port refuses connections afterwards);
+     * the others keep running.
+     */
+    public synchronized void stop(ProxyNode node) {
+        if (started.remove(node)) {
+            node.close();
+        }
+    }
+
     @Override
-    public void close() {
+    public synchronized void close() {
         List<AutoCloseable> reverse = new ArrayList<>(started);
         Collections.reverse(reverse);
         RuntimeException failure = null;

@@ -67,7 +67,7 @@ public final class Settings {
                     "Most requests waiting beyond max-concurrent; more get stale or a fast 503 with Retry-After.",
                     EDGE, SHIELD),
             Setting.of("upstream.breaker.failures", ValueType.INT, "20",
-                    "Consecutive failures (connect, timeout, 502/503/504) that open an upstream's circuit breaker.",
+                    "Consecutive failures that open an upstream's circuit breaker: no response, a timeout, or a 502/503/504 (at an edge only a shield's own, not the origin's it relays).",
                     EDGE, SHIELD),
             Setting.of("upstream.breaker.open-time", ValueType.DURATION, "5s",
                     "How long an open breaker fails fast (or serves stale) before one probe is let through.",

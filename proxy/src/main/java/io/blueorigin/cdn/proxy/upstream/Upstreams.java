@@ -5,6 +5,7 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -56,14 +57,17 @@ public final class Upstreams {
         return fallback != null ? fallback : ring.owner(key);
     }
 
-    /** The next choice for {@code key} after {@code failed} (for a retry of a request that never reached it). */
-    public Optional<Upstream> next(String key, Upstream failed) {
+    /**
+     * The next choice for {@code key} after the upstreams in {@code tried} failed to answer (for a retry): the
+     * next usable ring member not tried yet, else the fallback if not tried yet, else none.
+     */
+    public Optional<Upstream> next(String key, Set<Upstream> tried) {
         long now = clock.getAsLong();
-        Upstream other = ring.first(key, u -> u != failed && !u.isDown(now) && u.breaker().state() != CircuitBreaker.State.OPEN);
+        Upstream other = ring.first(key, u -> !tried.contains(u) && !u.isDown(now) && u.breaker().state() != CircuitBreaker.State.OPEN);
         if (other != null) {
             return Optional.of(other);
         }
-        return fallback != null && failed != fallback ? Optional.of(fallback) : Optional.empty();
+        return fallback != null && !tried.contains(fallback) ? Optional.of(fallback) : Optional.empty();
     }
 
     /** Skips {@code upstream} for {@code upstream.down-time}; its keys go to the next ring member meanwhile. */

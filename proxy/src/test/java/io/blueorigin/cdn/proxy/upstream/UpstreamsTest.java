@@ -7,6 +7,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -52,14 +53,15 @@ class UpstreamsTest {
         Upstreams u = tier(Optional.of(ORIGIN));
         String key = keyOwnedBy(u, A);
         Upstream a = u.select(key);
-        Upstream b = u.next(key, a).orElseThrow();
+        Upstream b = u.next(key, Set.of(a)).orElseThrow();
         assertThat(b.url()).isEqualTo(B);
         u.markDown(a, "test");
         u.markDown(b, "test");
         Upstream chosen = u.select(key);
         assertThat(chosen.url()).isEqualTo(ORIGIN);
         assertThat(chosen.isFallback()).isTrue();
-        assertThat(u.next(key, chosen)).as("nothing after the fallback").isEmpty();
+        assertThat(u.next(key, Set.of(a, b, chosen))).as("nothing after the fallback").isEmpty();
+        assertThat(u.next(key, Set.of(a))).as("b is marked down: the fallback").contains(chosen);
         u.markDown(chosen, "test");
         assertThat(u.isDown(chosen)).as("the fallback is never marked down").isFalse();
     }
@@ -72,7 +74,7 @@ class UpstreamsTest {
         u.markDown(a, "test");
         u.markDown(u.select(key), "test");
         assertThat(u.select(key)).isSameAs(a);
-        assertThat(u.next(key, a)).isEmpty();
+        assertThat(u.next(key, Set.of(a))).isEmpty();
     }
 
     @Test
