@@ -123,6 +123,11 @@ def timed_gets(base, paths):
 
 
 def hop(direct, edge_a, edge_b, n, tag):
+    # untimed warm-up on other fresh keys: every path below runs JIT-compiled code, as in production
+    for base in (direct, edge_a, edge_b):
+        warm = ["/obj/1k/hop-%s-warm-%s-%d" % (tag, urllib.parse.urlsplit(base).port, i) for i in range(2000)]
+        timed_gets(base, warm)
+        timed_gets(base, warm[:500])
     keys_direct = ["/obj/1k/hop-%s-d%d" % (tag, i) for i in range(n)]
     keys_tier = ["/obj/1k/hop-%s-t%d" % (tag, i) for i in range(n)]
     rows = [

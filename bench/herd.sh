@@ -42,9 +42,5 @@ for port in 29082 29083 29080 29081 29090; do
     curl -s -o /dev/null "http://127.0.0.1:$port/healthz" || { echo "node on management port $port did not start; logs in $STATE_DIR"; trap - EXIT; exit 1; }
 done
 curl -s -o /dev/null http://127.0.0.1:19001/__origin_stats || { echo "origin did not start"; exit 1; }
-# warm the JIT of every node on a few keys before measuring
-for port in 19080 19081 19090; do
-    for i in $(seq 1 300); do echo "url = \"http://127.0.0.1:$port/obj/1k/warm-$((i % 50))\""; done | curl -s -o /dev/null -K -
-done
 python3 "$HERE/herd.py" --edges http://127.0.0.1:19080,http://127.0.0.1:19081 --direct http://127.0.0.1:19090 \
     --origin http://127.0.0.1:19001 "$@"
