@@ -138,9 +138,21 @@ final class Delivery {
             callback.succeeded();
         }
 
+        /**
+         * Before the first byte went out the client can still get a proper answer: a 502 saying why, not
+         * Jetty's generic 500 page. After it, the connection is aborted (the callback fails), so a
+         * truncated body is never mistaken for a whole one.
+         */
         @Override
         protected void onCompleteFailure(Throwable cause) {
             reader.close();
+            if (!response.isCommitted()) {
+                response.reset();
+                Throwable root = cause.getCause() == null ? cause : cause.getCause();
+                sendText(response, callback, 502, "502 Bad Gateway: the upstream response failed before any of its body "
+                        + "arrived (" + root + ")", new HttpField(Fetcher.ERROR_HEADER, "upstream-failed"));
+                return;
+            }
             callback.failed(cause);
         }
 

@@ -55,6 +55,16 @@ class StreamingCacheIT {
     }
 
     @Test
+    void aBodyThatFailsBeforeItsFirstByteGetsAClear502() {
+        h.origin.on("/stream/empty-cut", Reply.ok("").withBody(bytes(1)).withHeader("Cache-Control", "max-age=60")
+                .withFailure(Reply.Failure.ABORT_MID_BODY));
+        ContentResponse r = h.get("/stream/empty-cut");
+        assertThat(r.getStatus()).isEqualTo(502);
+        assertThat(r.getContentAsString()).contains("upstream response failed before any of its body arrived");
+        assertThat(r.getHeaders().get("Blue-Origin-Error")).isEqualTo("upstream-failed");
+    }
+
+    @Test
     void aMultiChunkObjectIsStoredAndServedByteForByte() {
         byte[] body = bytes(50 * 1024 + 7);
         h.origin.on("/stream/chunks", Reply.ok("").withBody(body).withHeader("Cache-Control", "max-age=60"));

@@ -10,6 +10,7 @@ import io.blueorigin.cdn.testkit.Reply;
 import io.blueorigin.cdn.testkit.TestClient;
 import io.blueorigin.cdn.testkit.TestCluster;
 import io.blueorigin.cdn.testkit.TestOrigin;
+import io.blueorigin.cdn.testkit.TestStack;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,16 +34,13 @@ import org.junit.jupiter.api.io.TempDir;
 class CollapsingIT {
     @TempDir
     static Path data;
-    private static TestOrigin origin;
-    private static TestCluster cdn;
-    private static TestClient client;
+
+    private static TestStack stack;
 
     @BeforeAll
     static void start() {
-        origin = TestOrigin.start();
-        cdn = TestCluster.builder(origin.uri()).edges("nyc", "lhr").shields("iad", "ord")
-                .edgeConfig(CollapsingIT::withDisk).shieldConfig(CollapsingIT::withDisk).start();
-        client = new TestClient();
+        stack = TestStack.start(c -> c.edges("nyc", "lhr").shields("iad", "ord")
+                .edgeConfig(CollapsingIT::withDisk).shieldConfig(CollapsingIT::withDisk));
     }
 
     private static ProxyConfig withDisk(ProxyConfig c) {
@@ -57,16 +55,14 @@ class CollapsingIT {
 
     @AfterAll
     static void stop() {
-        client.close();
-        cdn.close();
-        origin.close();
+        stack.close();
     }
 
     /** No fetch outlives its requests: every node's in-flight map drains and nobody is left waiting. */
     @AfterEach
     void nothingLeftInFlight() {
-        List<ProxyNode> nodes = new ArrayList<>(cdn.edges());
-        nodes.addAll(cdn.shields());
+        List<ProxyNode> nodes = new ArrayList<>(stack.cdn.edges());
+        nodes.addAll(stack.cdn.shields());
         for (ProxyNode node : nodes) {
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
                 assertThat(node.collapsing().inFlight()).as(node.identity().name() + " in flight").isZero();
@@ -76,26 +72,26 @@ class CollapsingIT {
     }
 
     private static URI at(String pop, String path) {
-        return URI.create(cdn.edge(pop).uri() + path);
+        return URI.create(stack.cdn.edge(pop).uri() + path);
     }
 
     @Test
     void twoHundredConcurrentFirstRequestsOverTwoEdgesReachTheOriginOnce() {
         for (String key : List.of("a", "b", "c", "d")) {
             String path = "/herd/" + key;
-            origin.on(path, Reply.ok("object " + key).withHeader("Cache-Control", "max-age=60")
+            stack.origin.on(path, Reply.ok("object " + key).withHeader("Cache-Control", "max-age=60")
                     .withDelay(Duration.ofMillis(300)));
             List<URI> uris = new ArrayList<>();
             for (int i = 0; i < 200; i++) {
                 uris.add(at(i % 2 == 0 ? "nyc" : "lhr", path));
             }
-            List<ContentResponse> responses = Concurrent.getAll(client, uris);
+            List<ContentResponse> responses = Concurrent.getAll(stack.client, uris);
 
             assertThat(responses).allSatisfy(r -> {
                 assertThat(r.getStatus()).isEqualTo(200);
                 assertThat(r.getContentAsString()).isEqualTo("object " + key);
             });
-            assertThat(origin.count(path)).as("origin requests for " + path + " from 200 clients").isEqualTo(1);
+            assertThat(stack.origin.count(path)).as("origin requests for " + path + " from 200 clients").isEqualTo(1);
             assertThat(responses).as("followers say so in Cache-Status")
                     .anySatisfy(r -> assertThat(r.getHeaders().get("Cache-Status")).contains("collapsed"));
         }
@@ -106,33 +102,33 @@ class CollapsingIT {
         byte[] big = new byte[100 << 20];
         new Random(5).nextBytes(big);
         String expected = Concurrent.sha256(big);
-        origin.on("/big/100m", Reply.ok("").withBody(big).withHeader("Cache-Control", "max-age=600")
+        stack.origin.on("/big/100m", Reply.ok("").withBody(big).withHeader("Cache-Control", "max-age=600")
                 .withHeader("Content-Type", "application/octet-stream"));
         big = null; // the origin holds its own copy
 
         List<StreamedGet> gets = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
-            gets.add(new StreamedGet(client, at(i % 2 == 0 ? "nyc" : "lhr", "/big/100m")));
+            gets.add(new StreamedGet(stack.client, at(i % 2 == 0 ? "nyc" : "lhr", "/big/100m")));
         }
         for (StreamedGet get : gets) {
             assertThat(get.status.join()).isEqualTo(200);
             assertThat(get.sha256.join()).isEqualTo(expected);
             assertThat(get.received.get()).isEqualTo(100L << 20);
         }
-        assertThat(origin.count("/big/100m")).isEqualTo(1);
+        assertThat(stack.origin.count("/big/100m")).isEqualTo(1);
     }
 
     @Test
     void followersReadTheBodyAsItStreamsInNotAfterTheDownload() {
         CompletableFuture<Void> rest = new CompletableFuture<>();
         byte[] body = pattern(2 << 20);
-        origin.on("/rww", Reply.ok("").withBody(body).withHeader("Cache-Control", "max-age=60").pausedMidBodyUntil(rest));
-        StreamedGet leader = new StreamedGet(client, at("nyc", "/rww"));
+        stack.origin.on("/rww", Reply.ok("").withBody(body).withHeader("Cache-Control", "max-age=60").pausedMidBodyUntil(rest));
+        StreamedGet leader = new StreamedGet(stack.client, at("nyc", "/rww"));
         await().atMost(Duration.ofSeconds(10)).until(() -> leader.received.get() > 0);
 
         List<StreamedGet> followers = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
-            followers.add(new StreamedGet(client, at(i % 2 == 0 ? "nyc" : "lhr", "/rww")));
+            followers.add(new StreamedGet(stack.client, at(i % 2 == 0 ? "nyc" : "lhr", "/rww")));
         }
         // the origin has sent half and waits: whatever the followers hold now was streamed to them mid-download
         for (StreamedGet f : followers) {
@@ -145,19 +141,19 @@ class CollapsingIT {
         for (StreamedGet f : followers) {
             assertThat(f.sha256.join()).isEqualTo(expected);
         }
-        assertThat(origin.count("/rww")).isEqualTo(1);
+        assertThat(stack.origin.count("/rww")).isEqualTo(1);
     }
 
     @Test
     void aLeaderThatDisconnectsDoesNotCancelTheFetchForItsFollowers() {
         CompletableFuture<Void> rest = new CompletableFuture<>();
         byte[] body = pattern(1 << 20);
-        origin.on("/leader-leaves", Reply.ok("").withBody(body).withHeader("Cache-Control", "max-age=60")
+        stack.origin.on("/leader-leaves", Reply.ok("").withBody(body).withHeader("Cache-Control", "max-age=60")
                 .pausedMidBodyUntil(rest));
-        StreamedGet leader = new StreamedGet(client, at("nyc", "/leader-leaves"));
+        StreamedGet leader = new StreamedGet(stack.client, at("nyc", "/leader-leaves"));
         await().atMost(Duration.ofSeconds(10)).until(() -> leader.received.get() > 0);
-        List<StreamedGet> followers = List.of(new StreamedGet(client, at("nyc", "/leader-leaves")),
-                new StreamedGet(client, at("nyc", "/leader-leaves")));
+        List<StreamedGet> followers = List.of(new StreamedGet(stack.client, at("nyc", "/leader-leaves")),
+                new StreamedGet(stack.client, at("nyc", "/leader-leaves")));
         for (StreamedGet f : followers) {
             await().atMost(Duration.ofSeconds(10)).until(() -> f.received.get() > 0);
         }
@@ -170,63 +166,63 @@ class CollapsingIT {
         for (StreamedGet f : followers) {
             assertThat(f.sha256.join()).isEqualTo(expected);
         }
-        ContentResponse after = client.get(at("nyc", "/leader-leaves"));
+        ContentResponse after = stack.client.get(at("nyc", "/leader-leaves"));
         assertThat(after.getHeaders().get("X-Cache")).isEqualTo("HIT");
         assertThat(after.getContent()).isEqualTo(body);
-        assertThat(origin.count("/leader-leaves")).isEqualTo(1);
+        assertThat(stack.origin.count("/leader-leaves")).isEqualTo(1);
     }
 
     @Test
     void aLeaderAloneThatDisconnectsStillCompletesTheEntryWholeNeverHalfWritten() {
         CompletableFuture<Void> rest = new CompletableFuture<>();
         byte[] body = pattern(1 << 20);
-        origin.on("/alone", Reply.ok("").withBody(body).withHeader("Cache-Control", "max-age=60").pausedMidBodyUntil(rest));
-        StreamedGet leader = new StreamedGet(client, at("lhr", "/alone"));
+        stack.origin.on("/alone", Reply.ok("").withBody(body).withHeader("Cache-Control", "max-age=60").pausedMidBodyUntil(rest));
+        StreamedGet leader = new StreamedGet(stack.client, at("lhr", "/alone"));
         await().atMost(Duration.ofSeconds(10)).until(() -> leader.received.get() > 0);
         leader.disconnect();
         assertThat(leader.sha256).failsWithin(Duration.ofSeconds(10));
 
         rest.complete(null);
-        ContentResponse next = client.get(at("lhr", "/alone"));
+        ContentResponse next = stack.client.get(at("lhr", "/alone"));
         assertThat(next.getStatus()).isEqualTo(200);
         assertThat(next.getContent()).as("whole, whether it joined the fetch or hit the entry").isEqualTo(body);
-        assertThat(client.get(at("lhr", "/alone")).getHeaders().get("X-Cache")).isEqualTo("HIT");
-        assertThat(origin.count("/alone")).isEqualTo(1);
+        assertThat(stack.client.get(at("lhr", "/alone")).getHeaders().get("X-Cache")).isEqualTo("HIT");
+        assertThat(stack.origin.count("/alone")).isEqualTo(1);
     }
 
     @Test
     void anUncacheableAnswerReleasesTheWaitersToGoUpstreamThemselves() {
-        origin.on("/no-store", Reply.ok("yours").withHeader("Cache-Control", "no-store").withDelay(Duration.ofMillis(300)));
+        stack.origin.on("/no-store", Reply.ok("yours").withHeader("Cache-Control", "no-store").withDelay(Duration.ofMillis(300)));
         List<URI> uris = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             uris.add(at("nyc", "/no-store"));
         }
-        List<ContentResponse> responses = Concurrent.getAll(client, uris);
+        List<ContentResponse> responses = Concurrent.getAll(stack.client, uris);
         assertThat(responses).allSatisfy(r -> {
             assertThat(r.getStatus()).isEqualTo(200);
             assertThat(r.getContentAsString()).isEqualTo("yours");
         });
-        assertThat(origin.count("/no-store")).as("every client got its own answer").isEqualTo(5);
+        assertThat(stack.origin.count("/no-store")).as("every client got its own answer").isEqualTo(5);
     }
 
     @Test
     void aKeyRememberedAsHitForMissFetchesAtOnceInsteadOfQueueing() {
         AtomicInteger arrivals = new AtomicInteger();
         CompletableFuture<Void> allArrived = new CompletableFuture<>();
-        origin.on("/mine", request -> {
+        stack.origin.on("/mine", request -> {
             Reply reply = Reply.ok("private to you").withHeader("Cache-Control", "private, max-age=60");
             // the first answer is immediate; later ones wait until every one of them has reached the origin
             return arrivals.incrementAndGet() == 1 ? reply : reply.heldUntil(allArrived);
         });
-        assertThat(client.get(at("nyc", "/mine")).getStatus()).isEqualTo(200);
+        assertThat(stack.client.get(at("nyc", "/mine")).getStatus()).isEqualTo(200);
 
         List<CompletableFuture<ContentResponse>> pending = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
-            pending.add(new org.eclipse.jetty.client.CompletableResponseListener(client.request(at("nyc", "/mine")))
+            pending.add(new org.eclipse.jetty.client.CompletableResponseListener(stack.client.request(at("nyc", "/mine")))
                     .send());
         }
         try {
-            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(origin.count("/mine"))
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(stack.origin.count("/mine"))
                     .as("all 10 reach the origin together: nobody queues behind a fetch it could not share")
                     .isEqualTo(11));
         } finally {

@@ -11,6 +11,7 @@ import io.blueorigin.cdn.testkit.TestClient;
 import io.blueorigin.cdn.testkit.TestClock;
 import io.blueorigin.cdn.testkit.TestCluster;
 import io.blueorigin.cdn.testkit.TestOrigin;
+import io.blueorigin.cdn.testkit.TestStack;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,27 +31,22 @@ import org.junit.jupiter.api.Test;
  */
 class OriginProtectionIT {
     private static final TestClock clock = new TestClock();
-    private static TestOrigin origin;
-    private static TestCluster cdn;
-    private static TestClient client;
+
+    private static TestStack stack;
 
     @BeforeAll
     static void start() {
-        origin = TestOrigin.start(clock);
-        cdn = TestCluster.builder(origin.uri()).edges("nyc").shields("iad").clock(clock)
-                .shieldConfig(c -> c.withUpstream(c.upstream().withProtection(2, 3, 3, Duration.ofSeconds(10)))).start();
-        client = new TestClient();
+        stack = TestStack.start(clock, c -> c.edges("nyc").shields("iad")
+                .shieldConfig(s -> s.withUpstream(s.upstream().withProtection(2, 3, 3, Duration.ofSeconds(10)))));
     }
 
     @AfterAll
     static void stop() {
-        client.close();
-        cdn.close();
-        origin.close();
+        stack.close();
     }
 
     private static ProxyNode shield() {
-        return cdn.shield();
+        return stack.cdn.shield();
     }
 
     private static URI atShield(String path) {
@@ -64,21 +60,21 @@ class OriginProtectionIT {
     @Test
     void beyondTheConcurrencyLimitAndQueueRequestsGetAFast503AndStateStaysBounded() {
         CompletableFuture<Void> release = new CompletableFuture<>();
-        origin.on("/q", Reply.ok("queued answer").withHeader("Cache-Control", "max-age=60").heldUntil(release));
-        origin.on("/q-stale", Reply.ok("stale but fine").withHeader("Cache-Control", "max-age=1"));
-        assertThat(client.get(atShield("/q-stale")).getStatus()).isEqualTo(200);
+        stack.origin.on("/q", Reply.ok("queued answer").withHeader("Cache-Control", "max-age=60").heldUntil(release));
+        stack.origin.on("/q-stale", Reply.ok("stale but fine").withHeader("Cache-Control", "max-age=1"));
+        assertThat(stack.client.get(atShield("/q-stale")).getStatus()).isEqualTo(200);
         clock.advance(Duration.ofSeconds(5));
 
         List<CompletableFuture<ContentResponse>> admitted = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            admitted.add(new CompletableResponseListener(client.request(atShield("/q?i=" + i))).send());
+            admitted.add(new CompletableResponseListener(stack.client.request(atShield("/q?i=" + i))).send());
         }
         try {
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
                 assertThat(originOfShield().gate().inFlight()).isEqualTo(2);
                 assertThat(originOfShield().gate().queued()).isEqualTo(3);
             });
-            assertThat(origin.count("/q")).isEqualTo(2);
+            assertThat(stack.origin.count("/q")).isEqualTo(2);
 
             // a flood of distinct keys: each refused at once, nothing more held
             for (int round = 0; round < 10; round++) {
@@ -86,7 +82,7 @@ class OriginProtectionIT {
                 for (int i = 0; i < 100; i++) {
                     flood.add(atShield("/q?flood=" + round + "-" + i));
                 }
-                for (ContentResponse r : Concurrent.getAll(client, flood)) {
+                for (ContentResponse r : Concurrent.getAll(stack.client, flood)) {
                     assertThat(r.getStatus()).isEqualTo(503);
                     assertThat(r.getHeaders().get("Retry-After")).isEqualTo("1");
                     assertThat(r.getHeaders().get("Blue-Origin-Error")).isEqualTo("upstream-overloaded");
@@ -99,7 +95,7 @@ class OriginProtectionIT {
             }
             assertThat(originOfShield().gate().rejected()).isGreaterThanOrEqualTo(1000);
 
-            ContentResponse stale = client.get(atShield("/q-stale"));
+            ContentResponse stale = stack.client.get(atShield("/q-stale"));
             assertThat(stale.getStatus()).as("a stale copy stands in for the refused fetch").isEqualTo(200);
             assertThat(stale.getContentAsString()).isEqualTo("stale but fine");
             assertThat(stale.getHeaders().get("X-Cache")).isEqualTo("STALE");
@@ -109,7 +105,7 @@ class OriginProtectionIT {
         for (CompletableFuture<ContentResponse> r : admitted) {
             assertThat(r.join().getContentAsString()).isEqualTo("queued answer");
         }
-        assertThat(origin.count("/q")).isEqualTo(5);
+        assertThat(stack.origin.count("/q")).isEqualTo(5);
         await().atMost(Duration.ofSeconds(10)).until(() -> originOfShield().gate().inFlight() == 0);
         assertThat(shield().collapsing().inFlight()).isZero();
     }
@@ -117,49 +113,49 @@ class OriginProtectionIT {
     @Test
     void theBreakerOpensAfterTheThresholdFailsFastAndClosesAfterAProbeSucceeds() {
         AtomicBoolean failing = new AtomicBoolean(true);
-        origin.on("/b", r -> failing.get() ? Reply.status(503).withBody("origin is down")
+        stack.origin.on("/b", r -> failing.get() ? Reply.status(503).withBody("origin is down")
                 : Reply.ok("origin is back").withHeader("Cache-Control", "max-age=60"));
-        origin.on("/b-stale", Reply.ok("cached before the outage").withHeader("Cache-Control", "max-age=1"));
-        assertThat(client.get(atShield("/b-stale")).getStatus()).isEqualTo(200);
+        stack.origin.on("/b-stale", Reply.ok("cached before the outage").withHeader("Cache-Control", "max-age=1"));
+        assertThat(stack.client.get(atShield("/b-stale")).getStatus()).isEqualTo(200);
 
         for (int i = 1; i <= 3; i++) {
-            ContentResponse r = client.get(atShield("/b?i=" + i));
+            ContentResponse r = stack.client.get(atShield("/b?i=" + i));
             assertThat(r.getStatus()).isEqualTo(503);
             assertThat(r.getContentAsString()).as("the origin's own 503, relayed").isEqualTo("origin is down");
         }
         assertThat(originOfShield().breaker().state()).isEqualTo(CircuitBreaker.State.OPEN);
 
-        ContentResponse fast = client.get(atShield("/b?i=4"));
+        ContentResponse fast = stack.client.get(atShield("/b?i=4"));
         assertThat(fast.getStatus()).isEqualTo(503);
         assertThat(fast.getHeaders().get("Blue-Origin-Error")).isEqualTo("circuit-open");
         assertThat(fast.getHeaders().get("Retry-After")).isEqualTo("1");
         assertThat(fast.getHeaders().get("Cache-Status")).contains("detail=circuit-open");
-        assertThat(origin.count("/b")).as("an open breaker sends nothing upstream").isEqualTo(3);
+        assertThat(stack.origin.count("/b")).as("an open breaker sends nothing upstream").isEqualTo(3);
 
         clock.advance(Duration.ofSeconds(2));
-        ContentResponse stale = client.get(atShield("/b-stale"));
+        ContentResponse stale = stack.client.get(atShield("/b-stale"));
         assertThat(stale.getContentAsString()).isEqualTo("cached before the outage");
         assertThat(stale.getHeaders().get("X-Cache")).isEqualTo("STALE");
-        assertThat(origin.count("/b-stale")).isEqualTo(1);
+        assertThat(stack.origin.count("/b-stale")).isEqualTo(1);
 
         // through the edge: the shield's fast failures are relayed, and are not held against the shield
         for (int i = 0; i < 30; i++) {
-            assertThat(client.get(URI.create(cdn.edge("nyc").uri() + "/b?edge=" + i)).getStatus()).isEqualTo(503);
+            assertThat(stack.client.get(URI.create(stack.cdn.edge("nyc").uri() + "/b?edge=" + i)).getStatus()).isEqualTo(503);
         }
-        Upstream shieldOfEdge = cdn.edge("nyc").cache().upstreams().all().get(0);
+        Upstream shieldOfEdge = stack.cdn.edge("nyc").cache().upstreams().all().get(0);
         assertThat(shieldOfEdge.breaker().state()).isEqualTo(CircuitBreaker.State.CLOSED);
 
         // half-open: one probe; it fails, so the breaker opens for another period
         clock.advance(Duration.ofSeconds(10));
-        assertThat(client.get(atShield("/b?i=5")).getContentAsString()).isEqualTo("origin is down");
+        assertThat(stack.client.get(atShield("/b?i=5")).getContentAsString()).isEqualTo("origin is down");
         assertThat(originOfShield().breaker().state()).isEqualTo(CircuitBreaker.State.OPEN);
-        assertThat(client.get(atShield("/b?i=6")).getHeaders().get("Blue-Origin-Error")).isEqualTo("circuit-open");
+        assertThat(stack.client.get(atShield("/b?i=6")).getHeaders().get("Blue-Origin-Error")).isEqualTo("circuit-open");
 
         failing.set(false);
         clock.advance(Duration.ofSeconds(10));
-        assertThat(client.get(atShield("/b?i=7")).getContentAsString()).as("the probe").isEqualTo("origin is back");
+        assertThat(stack.client.get(atShield("/b?i=7")).getContentAsString()).as("the probe").isEqualTo("origin is back");
         assertThat(originOfShield().breaker().state()).isEqualTo(CircuitBreaker.State.CLOSED);
-        assertThat(client.get(atShield("/b?i=8")).getStatus()).isEqualTo(200);
-        assertThat(origin.count("/b")).isEqualTo(6);
+        assertThat(stack.client.get(atShield("/b?i=8")).getStatus()).isEqualTo(200);
+        assertThat(stack.origin.count("/b")).isEqualTo(6);
     }
 }

@@ -7,6 +7,7 @@ import io.blueorigin.cdn.testkit.Reply;
 import io.blueorigin.cdn.testkit.TestClient;
 import io.blueorigin.cdn.testkit.TestCluster;
 import io.blueorigin.cdn.testkit.TestOrigin;
+import io.blueorigin.cdn.testkit.TestStack;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -29,12 +30,10 @@ class ShieldTierIT {
 
     @Test
     void cacheStatusShowsThePathEdgeMissShieldMissThenShieldHitThenEdgeHit() {
-        try (TestOrigin origin = TestOrigin.start();
-                TestCluster cdn = TestCluster.builder(origin.uri()).edges("nyc", "lhr").shields("iad", "ord").start();
-                TestClient client = new TestClient()) {
-            origin.on("/item/1", Reply.ok("item 1").withHeader("Cache-Control", "max-age=60"));
+        try (TestStack s = TestStack.start(c -> c.edges("nyc", "lhr").shields("iad", "ord"))) {
+            s.origin.on("/item/1", Reply.ok("item 1").withHeader("Cache-Control", "max-age=60"));
 
-            ContentResponse first = client.get(URI.create(cdn.edge("nyc").uri() + "/item/1"));
+            ContentResponse first = s.client.get(URI.create(s.cdn.edge("nyc").uri() + "/item/1"));
             String status = first.getHeaders().get("Cache-Status");
             Matcher shield = SHIELD_MEMBER.matcher(status);
             assertThat(shield.find()).as(status).isTrue();
@@ -43,36 +42,34 @@ class ShieldTierIT {
             assertThat(status).contains("edge-nyc; fwd=uri-miss");
             assertThat(first.getHeaders().get("X-Cache")).isEqualTo("MISS");
 
-            ContentResponse second = client.get(URI.create(cdn.edge("lhr").uri() + "/item/1"));
+            ContentResponse second = s.client.get(URI.create(s.cdn.edge("lhr").uri() + "/item/1"));
             assertThat(second.getHeaders().get("Cache-Status")).as("same shield, now a hit; edge lhr misses")
                     .startsWith(shieldName + "; hit").contains("edge-lhr; fwd=uri-miss");
             assertThat(second.getHeaders().get("X-Cache")).isEqualTo("MISS");
 
-            ContentResponse third = client.get(URI.create(cdn.edge("lhr").uri() + "/item/1"));
+            ContentResponse third = s.client.get(URI.create(s.cdn.edge("lhr").uri() + "/item/1"));
             assertThat(third.getHeaders().get("X-Cache")).isEqualTo("HIT");
             assertThat(third.getHeaders().get("Cache-Status")).contains("edge-lhr; hit");
             assertThat(third.getContentAsString()).isEqualTo("item 1");
-            assertThat(origin.count("/item/1")).isEqualTo(1);
+            assertThat(s.origin.count("/item/1")).isEqualTo(1);
         }
     }
 
     @Test
     void everyEdgeSendsAKeyToTheSameShieldAndKeysSpreadOverBoth() {
-        try (TestOrigin origin = TestOrigin.start();
-                TestCluster cdn = TestCluster.builder(origin.uri()).edges("nyc", "lhr").shields("iad", "ord").start();
-                TestClient client = new TestClient()) {
+        try (TestStack s = TestStack.start(c -> c.edges("nyc", "lhr").shields("iad", "ord"))) {
             Map<String, Integer> perShield = new HashMap<>();
             for (int k = 0; k < 60; k++) {
-                origin.on("/spread/" + k, Reply.ok("k" + k).withHeader("Cache-Control", "max-age=60"));
-                Matcher nyc = SHIELD_MEMBER.matcher(client.get(URI.create(cdn.edge("nyc").uri() + "/spread/" + k))
+                s.origin.on("/spread/" + k, Reply.ok("k" + k).withHeader("Cache-Control", "max-age=60"));
+                Matcher nyc = SHIELD_MEMBER.matcher(s.client.get(URI.create(s.cdn.edge("nyc").uri() + "/spread/" + k))
                         .getHeaders().get("Cache-Status"));
-                Matcher lhr = SHIELD_MEMBER.matcher(client.get(URI.create(cdn.edge("lhr").uri() + "/spread/" + k))
+                Matcher lhr = SHIELD_MEMBER.matcher(s.client.get(URI.create(s.cdn.edge("lhr").uri() + "/spread/" + k))
                         .getHeaders().get("Cache-Status"));
                 assertThat(nyc.find() && lhr.find()).isTrue();
                 assertThat(lhr.group(1)).isEqualTo(nyc.group(1));
                 assertThat(lhr.group(3)).startsWith("hit");
                 perShield.merge(nyc.group(1), 1, Integer::sum);
-                assertThat(origin.count("/spread/" + k)).isEqualTo(1);
+                assertThat(s.origin.count("/spread/" + k)).isEqualTo(1);
             }
             assertThat(perShield).containsOnlyKeys("shield-iad", "shield-ord");
             assertThat(perShield.values()).allSatisfy(n -> assertThat(n).isBetween(12, 48));
@@ -81,21 +78,19 @@ class ShieldTierIT {
 
     @Test
     void killingOneShieldMidLoadFailsNoRequestCachedKeysStayHitsTheRestGoToTheOtherShield() {
-        try (TestOrigin origin = TestOrigin.start();
-                TestCluster cdn = TestCluster.builder(origin.uri()).edges("nyc", "lhr").shields("iad", "ord").start();
-                TestClient client = new TestClient()) {
-            List<String> edges = List.of(cdn.edge("nyc").uri().toString(), cdn.edge("lhr").uri().toString());
+        try (TestStack s = TestStack.start(c -> c.edges("nyc", "lhr").shields("iad", "ord"))) {
+            List<String> edges = List.of(s.cdn.edge("nyc").uri().toString(), s.cdn.edge("lhr").uri().toString());
             for (int k = 0; k < 40; k++) {
-                origin.on("/warm/" + k, Reply.ok("warm " + k).withHeader("Cache-Control", "max-age=600"));
+                s.origin.on("/warm/" + k, Reply.ok("warm " + k).withHeader("Cache-Control", "max-age=600"));
                 for (String edge : edges) {
-                    assertThat(client.get(URI.create(edge + "/warm/" + k)).getStatus()).isEqualTo(200);
+                    assertThat(s.client.get(URI.create(edge + "/warm/" + k)).getStatus()).isEqualTo(200);
                 }
             }
             for (int k = 0; k < 400; k++) {
-                origin.on("/cold/" + k, Reply.ok("cold " + k).withHeader("Cache-Control", "max-age=600"));
+                s.origin.on("/cold/" + k, Reply.ok("cold " + k).withHeader("Cache-Control", "max-age=600"));
             }
-            ProxyNode victim = cdn.shield();
-            ProxyNode survivor = cdn.shields().get(1);
+            ProxyNode victim = s.cdn.shield();
+            ProxyNode survivor = s.cdn.shields().get(1);
 
             List<String> failures = new ArrayList<>();
             int cold = 0;
@@ -103,15 +98,15 @@ class ShieldTierIT {
                 List<CompletableFuture<ContentResponse>> pending = new ArrayList<>();
                 List<String> expected = new ArrayList<>();
                 for (int k = 0; k < 40; k++) {
-                    pending.add(send(client, edges.get(k % 2) + "/warm/" + k));
+                    pending.add(send(s.client, edges.get(k % 2) + "/warm/" + k));
                     expected.add("warm " + k);
                 }
                 for (int i = 0; i < 40; i++, cold++) {
-                    pending.add(send(client, edges.get(i % 2) + "/cold/" + cold));
+                    pending.add(send(s.client, edges.get(i % 2) + "/cold/" + cold));
                     expected.add("cold " + cold);
                 }
                 if (round == 3) {
-                    cdn.stop(victim); // mid-load: this round's requests are in flight
+                    s.cdn.stop(victim); // mid-load: this round's requests are in flight
                 }
                 for (int i = 0; i < pending.size(); i++) {
                     try {
@@ -126,13 +121,13 @@ class ShieldTierIT {
             }
             assertThat(failures).isEmpty();
             for (int k = 0; k < 40; k++) {
-                assertThat(origin.count("/warm/" + k)).as("cached keys never went back to the origin").isEqualTo(1);
+                assertThat(s.origin.count("/warm/" + k)).as("cached keys never went back to the origin").isEqualTo(1);
             }
             for (int k = 0; k < cold; k++) {
-                assertThat(origin.count("/cold/" + k)).isEqualTo(1);
+                assertThat(s.origin.count("/cold/" + k)).isEqualTo(1);
             }
             // after the stop, every cold key went through the survivor
-            ContentResponse late = client.get(URI.create(edges.get(0) + "/cold/399"));
+            ContentResponse late = s.client.get(URI.create(edges.get(0) + "/cold/399"));
             assertThat(late.getHeaders().get("Cache-Status")).contains(survivor.identity().name());
         }
     }
