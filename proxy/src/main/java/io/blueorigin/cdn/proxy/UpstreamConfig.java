@@ -115,10 +115,4 @@ public record UpstreamConfig(List<URI> urls, Optional<URI> fallback, Duration co
         return new UpstreamConfig(urls, fallback, connectTimeout, readTimeout, maxConnections, newDownTime, maxConcurrent,
                 maxQueued, breakerFailures, breakerOpenTime);
     }
-
-    /** A URL without a trailing slash, to which a request's raw path and query are appended. */
-    static String base(URI url) {
-        String s = url.toString();
-        return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
-    }
 }
