@@ -88,6 +88,21 @@ public record CachedResponse(
         return FieldLookup.of(fields);
     }
 
+    /**
+     * A copy that is stale from {@code nowMillis} on (a soft purge): its freshness lifetime ends at its
+     * current age, so {@code stale-while-revalidate} and {@code stale-if-error} windows start now. A
+     * response already stale is returned unchanged.
+     */
+    public CachedResponse markedStale(long nowMillis) {
+        long age = Math.max(0, currentAgeMillis(nowMillis));
+        if (freshnessLifetimeMillis <= age) {
+            return this;
+        }
+        return new CachedResponse(status, fields, requestTimeMillis, responseTimeMillis, correctedInitialAgeMillis,
+                age, staleWhileRevalidateMillis, staleIfErrorMillis, mustRevalidate, sharedMaxAge, noCache, etag,
+                lastModifiedMillis, dateMillis, varyFields, varyKey, surrogateKeys, contentLength);
+    }
+
     /** A copy whose body length is now known (set when the body is complete). */
     public CachedResponse withBodyLength(long length) {
         return new CachedResponse(status, fields, requestTimeMillis, responseTimeMillis, correctedInitialAgeMillis,

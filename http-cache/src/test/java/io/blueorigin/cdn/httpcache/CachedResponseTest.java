@@ -72,6 +72,18 @@ class CachedResponseTest {
                 -1, -1, List.of(), VaryKey.NONE, List.of(), -1)).isInstanceOf(NullPointerException.class).hasMessage("etag is null");
     }
 
+    @Test
+    void aSoftPurgeMakesItStaleNowAndNoEarlier() {
+        CachedResponse r = response(60_000, 5_000, -1, -1);
+        CachedResponse purged = r.markedStale(T + 10_000);
+        assertThat(purged.isFresh(T + 10_000)).isFalse();
+        assertThat(purged.ttlMillis(T + 10_000)).isZero();
+        assertThat(purged.ttlMillis(T + 12_000)).as("stale windows count from the purge").isEqualTo(-2_000);
+        assertThat(purged.freshnessLifetimeMillis()).isEqualTo(15_000);
+        CachedResponse already = response(1_000, 0, -1, -1);
+        assertThat(already.markedStale(T + 5_000)).as("already stale: unchanged").isSameAs(already);
+    }
+
     static CachedResponse response(long lifetime, long initialAge, long lastModified, long date) {
         return new CachedResponse(200, List.of(), T, T, initialAge, lifetime, 0, 0, false, false, false, Optional.empty(),
                 lastModified, date, List.of(), VaryKey.NONE, List.of(), -1);

@@ -50,6 +50,34 @@ public interface CacheStore extends AutoCloseable {
     /** Removes every object tagged {@code tag} ({@code Surrogate-Key}); returns how many objects were removed. */
     int removeTagged(String tag);
 
+    /**
+     * Marks every variant of {@code primaryKey} stale as of {@code nowMillis} (a soft purge): kept for
+     * revalidation and for {@code stale-while-revalidate} / {@code stale-if-error}. Blocking (may read and
+     * write the disk). Returns how many objects were marked (already stale ones count too).
+     */
+    int markStale(String primaryKey, long nowMillis);
+
+    /** {@link #markStale} for every object tagged {@code tag}; blocking. */
+    int markTaggedStale(String tag, long nowMillis);
+
+    /** Removes every object from every tier; blocking. Returns how many were removed. */
+    int clear();
+
+    /** A snapshot of the primary keys held in any tier (for sweeps such as bans); blocking. */
+    List<String> primaryKeys();
+
+    /**
+     * A durable number kept with the cached objects (for example the last invalidation applied to them), or
+     * {@code absent} if never written. A heap-only store forgets it at restart, together with its objects.
+     */
+    long marker(String name, long absent);
+
+    /**
+     * Writes a marker. On disk it is ordered after every mutation made before it: after a crash, a
+     * recovered marker never claims more than the recovered objects reflect.
+     */
+    void putMarker(String name, long value);
+
     /** The largest body this store accepts; larger ones are passed through unstored. */
     long maxObjectBytes();
 

@@ -64,6 +64,47 @@ abstract class CacheStoreContract {
     }
 
     @Test
+    void aSoftPurgeMarksEveryVariantStaleAndKeepsTheBodies() {
+        store(store, "s /soft", "accept-language=en\u001f", bytes(10, 1), List.of("t"), 4096);
+        store(store, "s /soft", "accept-language=fr\u001f", bytes(3000, 2), List.of("t"), 4096);
+        store(store, "s /other", "", bytes(10, 3), List.of("t"), 4096);
+        long now = 2_000;
+        assertThat(store.lookup("s /soft").all()).allSatisfy(o -> assertThat(o.response().isFresh(now)).isTrue());
+
+        assertThat(store.markStale("s /soft", now)).isEqualTo(2);
+        assertThat(store.lookup("s /soft").all()).hasSize(2).allSatisfy(o -> {
+            assertThat(o.response().isFresh(now)).isFalse();
+            assertThat(read(o.body())).hasSizeGreaterThan(0);
+        });
+        assertThat(store.lookup("s /other").all().get(0).response().isFresh(now)).isTrue();
+        assertThat(store.markStale("s /missing", now)).isZero();
+
+        assertThat(store.markTaggedStale("t", now)).isEqualTo(3);
+        assertThat(store.lookup("s /other").all().get(0).response().isFresh(now)).isFalse();
+    }
+
+    @Test
+    void clearRemovesEverythingAndPrimaryKeysListsWhatIsHeld() {
+        store(store, "s /1", bytes(10, 1));
+        store(store, "s /2", "", bytes(3000, 2), List.of("x"), 8192);
+        assertThat(store.primaryKeys()).containsExactlyInAnyOrder("s /1", "s /2");
+        assertThat(store.clear()).isEqualTo(2);
+        assertThat(store.primaryKeys()).isEmpty();
+        assertThat(store.lookup("s /1").isEmpty()).isTrue();
+        assertThat(store.lookup("s /2").isEmpty()).isTrue();
+        assertThat(store.removeTagged("x")).isZero();
+    }
+
+    @Test
+    void markersAreReadBackAndAbsentUntilWritten() {
+        assertThat(store.marker("invalidation", -1)).isEqualTo(-1);
+        store.putMarker("invalidation", 42);
+        store.putMarker("invalidation", 43);
+        assertThat(store.marker("invalidation", -1)).isEqualTo(43);
+        assertThat(store.marker("other", 7)).isEqualTo(7);
+    }
+
+    @Test
     void variantsAreKeptPerSecondaryKeyReplacedAndRemovedTogether() {
         store(store, "s /v", "accept-language=en\u001f", bytes(10, 1), List.of(), 4096);
         store(store, "s /v", "accept-language=fr\u001f", bytes(20, 2), List.of(), 4096);

@@ -62,6 +62,26 @@ class TieredStoreTest extends CacheStoreContract {
     }
 
     @Test
+    void softPurgesMarkersAndClearReachTheDiskAndSurviveARestart() {
+        byte[] large = bytes((int) HEAP_OBJECT * 2, 4);
+        store(store, "s /large", "", large, List.of("t"), 10_000);
+        store(store, "s /small", bytes(100, 5));
+        assertThat(store.markTaggedStale("t", 2_000)).isEqualTo(1);
+        store.putMarker("invalidation", 99);
+        reopen();
+        StoredObject purged = store.lookup("s /large").all().get(0);
+        assertThat(purged.response().isFresh(2_000)).as("the soft purge was written to disk").isFalse();
+        assertThat(read(purged.body())).isEqualTo(large);
+        assertThat(store.marker("invalidation", -1)).isEqualTo(99);
+        assertThat(store.primaryKeys()).containsExactlyInAnyOrder("s /large", "s /small");
+
+        assertThat(store.clear()).isEqualTo(2);
+        reopen();
+        assertThat(store.primaryKeys()).isEmpty();
+        assertThat(store.marker("invalidation", -1)).as("markers are not objects").isEqualTo(99);
+    }
+
+    @Test
     void aLargeBodySpillsToDiskAsItArrivesAndEarlyReadersStillGetEveryByte() {
         byte[] body = bytes((int) HEAP_OBJECT * 4, 3);
         ObjectWriter writer = store.begin("s /spill", response("", List.of()), -1);

@@ -154,8 +154,20 @@ public final class HeapTier {
                 evictions.sum(), removals.sum(), promotions.sum(), 0, 0, 0, "");
     }
 
-    public void clear() {
+    /** Removes everything; returns how many objects were held. */
+    public int clear() {
+        int n = 0;
+        for (Variants v : cache.asMap().values()) {
+            n += v.size();
+        }
         cache.invalidateAll();
         tags.clear();
+        removals.add(n);
+        return n;
+    }
+
+    /** A snapshot of the primary keys held. */
+    public List<String> primaryKeys() {
+        return List.copyOf(cache.asMap().keySet());
     }
 }

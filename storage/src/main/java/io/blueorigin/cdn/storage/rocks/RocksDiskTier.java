@@ -421,6 +421,47 @@ public final class RocksDiskTier implements AutoCloseable {
         return removed[0];
     }
 
+    /** A snapshot of the primary keys on disk (from the in-memory index). */
+    public List<String> primaryKeys() {
+        return List.copyOf(index.asMap().keySet());
+    }
+
+    /** Removes every object (record by record, each atomically with the index); returns how many. */
+    public int clear() {
+        int n = 0;
+        for (String key : primaryKeys()) {
+            n += remove(key);
+        }
+        return n;
+    }
+
+    /** The marker {@code name}, or {@code absent}. */
+    public long marker(String name, long absent) {
+        try {
+            byte[] value = db.get(handles.get(0), readOptions, markerKey(name));
+            return value == null || value.length != Long.BYTES ? absent : ByteBuffer.wrap(value).getLong();
+        } catch (RocksDBException e) {
+            LOG.warn("disk tier {}: cannot read marker {}: {}", path, name, e.getMessage());
+            return absent;
+        }
+    }
+
+    /**
+     * Writes a marker through the same write-ahead log as the objects, so it is recovered only with every
+     * mutation written before it.
+     */
+    public void putMarker(String name, long value) {
+        try {
+            db.put(handles.get(0), writeOptions, markerKey(name), ByteBuffer.allocate(Long.BYTES).putLong(value).array());
+        } catch (RocksDBException e) {
+            writeFailed(e);
+        }
+    }
+
+    private static byte[] markerKey(String name) {
+        return ("marker/" + name).getBytes(StandardCharsets.UTF_8);
+    }
+
     /** The primary keys of the objects tagged {@code tag} (blocking: a prefix scan of the tag index). */
     public List<String> primaryKeysTagged(String tag) {
         List<String> out = new ArrayList<>();

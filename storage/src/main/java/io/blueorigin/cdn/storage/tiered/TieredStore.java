@@ -54,6 +54,8 @@ public final class TieredStore implements CacheStore {
     private final @Nullable RocksDiskTier disk;
     private final ExecutorService io;
     private final @Nullable ScheduledExecutorService probe;
+    /** Markers of a heap-only store (a disk tier keeps them in RocksDB). */
+    private final java.util.concurrent.ConcurrentHashMap<String, Long> markers = new java.util.concurrent.ConcurrentHashMap<>();
 
     private TieredStore(StorageConfig config, HeapTier heap, @Nullable RocksDiskTier disk, ExecutorService io,
             @Nullable ScheduledExecutorService probe) {
@@ -198,15 +200,74 @@ public final class TieredStore implements CacheStore {
 
     @Override
     public int removeTagged(String tag) {
+        int removed = 0;
+        for (String key : taggedKeys(tag)) {
+            removed += remove(key);
+        }
+        return removed;
+    }
+
+    private Set<String> taggedKeys(String tag) {
         Set<String> keys = new LinkedHashSet<>(heap.taggedPrimaryKeys(tag));
         if (disk != null) {
             keys.addAll(disk.primaryKeysTagged(tag));
         }
-        int removed = 0;
-        for (String key : keys) {
-            removed += remove(key);
+        return keys;
+    }
+
+    @Override
+    public int markStale(String primaryKey, long nowMillis) {
+        Variants variants = lookup(primaryKey);
+        for (StoredObject o : variants.all()) {
+            CachedResponse stale = o.response().markedStale(nowMillis);
+            if (stale != o.response()) {
+                freshen(primaryKey, o, stale);
+            }
         }
-        return removed;
+        return variants.size();
+    }
+
+    @Override
+    public int markTaggedStale(String tag, long nowMillis) {
+        int marked = 0;
+        for (String key : taggedKeys(tag)) {
+            marked += markStale(key, nowMillis);
+        }
+        return marked;
+    }
+
+    @Override
+    public int clear() {
+        int inHeap = heap.clear();
+        return disk == null ? inHeap : Math.max(inHeap, disk.clear());
+    }
+
+    @Override
+    public List<String> primaryKeys() {
+        if (disk == null) {
+            return heap.primaryKeys();
+        }
+        Set<String> keys = new LinkedHashSet<>(disk.primaryKeys());
+        keys.addAll(heap.primaryKeys());
+        return List.copyOf(keys);
+    }
+
+    @Override
+    public long marker(String name, long absent) {
+        if (disk != null) {
+            return disk.marker(name, absent);
+        }
+        Long value = markers.get(name);
+        return value == null ? absent : value;
+    }
+
+    @Override
+    public void putMarker(String name, long value) {
+        if (disk != null) {
+            disk.putMarker(name, value);
+        } else {
+            markers.put(name, value);
+        }
     }
 
     @Override
