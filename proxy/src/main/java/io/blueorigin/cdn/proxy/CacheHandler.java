@@ -8,20 +8,22 @@ import io.blueorigin.cdn.httpcache.CacheStatus;
 import io.blueorigin.cdn.httpcache.CachedResponse;
 import io.blueorigin.cdn.httpcache.Conditionals;
 import io.blueorigin.cdn.httpcache.RequestFacts;
+import io.blueorigin.cdn.httpcache.VaryKey;
+import io.blueorigin.cdn.proxy.control.ControlPlane;
+import io.blueorigin.cdn.proxy.control.LocalInvalidations;
 import io.blueorigin.cdn.storage.StoredObject;
 import io.blueorigin.cdn.storage.Variants;
-import io.blueorigin.cdn.httpcache.VaryKey;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.util.thread.Scheduler;
 import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpURI;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.Scheduler;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,12 +63,23 @@ final class CacheHandler extends Handler.Wrapper {
     private final CachePolicy policy;
     private final String nodeName;
     private final long collapseTimeoutMillis;
+    private final ControlPlane control;
+    private final LocalInvalidations invalidations;
+    /** A shield following admin holds edge fetches until it has applied what the edge has (ordering). */
+    private final boolean waitsForEdges;
+    private final long orderingWaitMillis;
+    private final long startupWaitMillis;
 
-    CacheHandler(ProxyCache cache, Fetcher fetcher, Collapser collapser, Handler passHandler) {
+    CacheHandler(ProxyCache cache, Fetcher fetcher, Collapser collapser, ControlPlane control, Handler passHandler) {
         super(passHandler);
         this.cache = requireNonNull(cache, "cache is null");
         this.fetcher = requireNonNull(fetcher, "fetcher is null");
         this.collapser = requireNonNull(collapser, "collapser is null");
+        this.control = requireNonNull(control, "control is null");
+        this.invalidations = control.local();
+        this.waitsForEdges = !cache.config().isClientFacing() && control.enabled();
+        this.orderingWaitMillis = control.config().orderingWait().toMillis();
+        this.startupWaitMillis = control.config().startupWait().toMillis();
         this.collapseTimeoutMillis = cache.config().cache().collapseTimeout().toMillis();
         this.policy = cache.policy();
         this.nodeName = cache.config().identity().name();
@@ -77,12 +90,79 @@ final class CacheHandler extends Handler.Wrapper {
         String method = request.getMethod();
         boolean head = "HEAD".equals(method);
         if (!head && !"GET".equals(method)) {
+            if ("PURGE".equals(method)) {
+                return purge(request, response, callback);
+            }
             return pass(request, response, callback); // the servlet forwards and invalidates
         }
+        if (!invalidations.replayOver()) {
+            // just started: look up only once what the store missed while down is applied (bounded)
+            invalidations.whenReplayOver(startupWaitMillis).thenAccept(done -> cache.store().ioExecutor().execute(() -> {
+                try {
+                    lookUp(request, response, callback, head, false);
+                } catch (Throwable failure) {
+                    Response.writeError(request, response, callback, failure);
+                }
+            }));
+            return true;
+        }
+        if (waitsForEdges) {
+            long needed = orderingId(request);
+            if (needed > invalidations.lastApplied()) {
+                // an edge has applied an invalidation this shield has not: look up only once it has (bounded)
+                invalidations.whenApplied(needed, orderingWaitMillis).thenAccept(caughtUp ->
+                        cache.store().ioExecutor().execute(() -> {
+                            try {
+                                lookUp(request, response, callback, head, !caughtUp);
+                            } catch (Throwable failure) {
+                                Response.writeError(request, response, callback, failure);
+                            }
+                        }));
+                return true;
+            }
+        }
+        return lookUp(request, response, callback, head, false);
+    }
+
+    /** The last invalidation an edge applied, from its fetch (0 when absent or malformed). */
+    private static long orderingId(Request request) {
+        String value = request.getHeaders().get(LocalInvalidations.ORDERING_FIELD);
+        if (value == null || value.isEmpty() || value.length() > 19) {
+            return 0;
+        }
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    /** {@code PURGE}: through the control plane (admin checks the token and logs it), else refused. */
+    private boolean purge(Request request, Response response, Callback callback) {
+        if (control.purges().isPresent()) {
+            control.purges().get().handle(request, response, callback);
+        } else {
+            response.getHeaders().put(HttpHeader.ALLOW, "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS");
+            Delivery.sendText(response, callback, 405, "405 Method Not Allowed: PURGE needs the control plane; " + nodeName
+                    + " has no control.admin-url (purge through the admin API instead)", XCache.PASS.field());
+        }
+        return true;
+    }
+
+    /**
+     * Steps 1-2: the key, the stored variants (from memory here, from disk on the I/O executor).
+     *
+     * @param bypassStored ignore what is stored (a shield that could not catch up with an edge's invalidations)
+     */
+    private boolean lookUp(Request request, Response response, Callback callback, boolean head, boolean bypassStored)
+            throws Exception {
         JettyFields fields = new JettyFields(request.getHeaders());
-        RequestFacts facts = RequestFacts.of(method, fields);
+        RequestFacts facts = RequestFacts.of(request.getMethod(), fields);
         HttpURI uri = request.getHttpURI();
         String key = cache.keyOf(uri.getPath(), uri.getQuery());
+        if (bypassStored) {
+            return decide(request, response, callback, facts, key, Variants.EMPTY, null, head);
+        }
         Variants inMemory = cache.store().lookupInMemory(key);
         StoredObject stored = inMemory.isEmpty() ? null : inMemory.select(fields);
         if (stored == null && cache.store().mayHaveOnDisk(key)) {
@@ -104,6 +184,15 @@ final class CacheHandler extends Handler.Wrapper {
     private boolean decide(Request request, Response response, Callback callback, RequestFacts facts, String key,
             Variants variants, @Nullable StoredObject stored, boolean head) throws Exception {
         long now = cache.now();
+        if (stored != null) {
+            StoredObject screened = invalidations.screen(key, stored, now);
+            if (screened == null) {
+                // a ban covers it: gone for this request and, soon, from the store
+                cache.store().ioExecutor().execute(() -> cache.store().remove(key));
+                variants = Variants.EMPTY;
+            }
+            stored = screened;
+        }
         String method = facts.method();
         HttpURI uri = request.getHttpURI();
         CacheDecision decision = policy.onRequest(facts, stored == null ? null : stored.response(),

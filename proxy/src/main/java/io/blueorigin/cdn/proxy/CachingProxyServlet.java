@@ -142,7 +142,9 @@ public class CachingProxyServlet extends AsyncProxyServlet {
     protected void copyRequestHeaders(HttpServletRequest clientRequest, Request upstreamRequest) {
         super.copyRequestHeaders(clientRequest, upstreamRequest);
         String requestId = (String) clientRequest.getAttribute(REQUEST_ID_ATTRIBUTE);
-        upstreamRequest.headers(headers -> headers.put(RequestIds.HEADER, requestId));
+        // a client's claim about invalidations would make a shield hold the request: only edges set it, on cache fetches
+        upstreamRequest.headers(headers -> headers.put(RequestIds.HEADER, requestId)
+                .remove(io.blueorigin.cdn.proxy.control.LocalInvalidations.ORDERING_FIELD));
     }
 
     @Override

@@ -8,6 +8,7 @@ import io.blueorigin.cdn.httpcache.RequestFacts;
 import io.blueorigin.cdn.httpcache.StoreDecision;
 import io.blueorigin.cdn.httpcache.VaryKey;
 import io.blueorigin.cdn.httpcache.internal.HttpDates;
+import io.blueorigin.cdn.proxy.control.LocalInvalidations;
 import io.blueorigin.cdn.proxy.upstream.CircuitBreaker;
 import io.blueorigin.cdn.proxy.upstream.Upstream;
 import io.blueorigin.cdn.proxy.upstream.Upstreams;
@@ -60,7 +61,7 @@ final class Fetcher {
     /** Request fields not forwarded on a cache fetch (besides hop-by-hop ones and Host). */
     private static final Set<String> NOT_FORWARDED = Set.of("host", "if-match", "if-none-match", "if-modified-since",
             "if-unmodified-since", "if-range", "range", "accept-encoding", "x-request-id", "via", "expect",
-            "content-length", "content-type", "forwarded", "x-forwarded-for");
+            "content-length", "content-type", "forwarded", "x-forwarded-for", "blue-origin-invalidation");
     /**
      * Marks a 5xx a node of this CDN generated itself: {@code upstream-unreachable} (it could not connect to
      * its upstream; an edge then skips that shield for a while), {@code upstream-timeout} or
@@ -93,13 +94,18 @@ final class Fetcher {
     private final HttpClient client;
     private final Upstreams upstreams;
     private final Collapser collapser;
+    private final LocalInvalidations invalidations;
+    /** An edge following admin tells its shield which invalidations it has applied (see {@link LocalInvalidations#ORDERING_FIELD}). */
+    private final boolean sendsOrdering;
     private final long readTimeoutMillis;
 
-    Fetcher(ProxyCache cache, HttpClient client, Upstreams upstreams, Collapser collapser) {
+    Fetcher(ProxyCache cache, HttpClient client, Upstreams upstreams, Collapser collapser, LocalInvalidations invalidations) {
         this.cache = requireNonNull(cache, "cache is null");
         this.client = requireNonNull(client, "client is null");
         this.upstreams = requireNonNull(upstreams, "upstreams is null");
         this.collapser = requireNonNull(collapser, "collapser is null");
+        this.invalidations = requireNonNull(invalidations, "invalidations is null");
+        this.sendsOrdering = cache.config().isClientFacing() && cache.config().control().enabled();
         this.readTimeoutMillis = cache.config().upstream().readTimeout().toMillis();
     }
 
@@ -167,6 +173,9 @@ final class Fetcher {
                 + ";proto=" + clientRequest.getHttpURI().getScheme();
         out.put(HttpHeader.FORWARDED, forwarded == null ? element : forwarded + ", " + element);
         out.put(RequestIds.HEADER, requestId);
+        if (sendsOrdering) {
+            out.put(LocalInvalidations.ORDERING_FIELD, Long.toString(invalidations.lastApplied()));
+        }
         if (stored != null) {
             CachedResponse r = stored.response();
             r.etag().ifPresent(tag -> out.put(HttpHeader.IF_NONE_MATCH, tag.toString()));

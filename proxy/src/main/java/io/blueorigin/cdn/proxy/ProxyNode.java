@@ -2,14 +2,17 @@ package io.blueorigin.cdn.proxy;
 
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.blueorigin.cdn.proxy.control.ControlPlane;
+import io.blueorigin.cdn.proxy.upstream.CircuitBreaker;
+import io.blueorigin.cdn.proxy.upstream.Upstream;
+import io.blueorigin.cdn.proxy.upstream.Upstreams;
 import io.blueorigin.cdn.runtime.HealthRegistry;
+import io.blueorigin.cdn.runtime.Json;
 import io.blueorigin.cdn.runtime.Node;
 import io.blueorigin.cdn.runtime.NodeIdentity;
 import io.blueorigin.cdn.runtime.NodeServer;
 import io.blueorigin.cdn.runtime.ReadinessCheck;
-import io.blueorigin.cdn.proxy.upstream.CircuitBreaker;
-import io.blueorigin.cdn.proxy.upstream.Upstream;
-import io.blueorigin.cdn.proxy.upstream.Upstreams;
 import io.blueorigin.cdn.runtime.StartupException;
 import io.blueorigin.cdn.storage.CacheStore;
 import io.blueorigin.cdn.storage.StoreOpenException;
@@ -18,6 +21,7 @@ import io.blueorigin.cdn.storage.tiered.TieredStore;
 import java.net.URI;
 import java.time.Clock;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
@@ -61,12 +65,14 @@ public final class ProxyNode implements Node {
     private final ProxyConfig config;
     private final ProxyCache cache;
     private final Collapser collapser;
+    private final ControlPlane control;
 
-    private ProxyNode(NodeServer server, ProxyConfig config, ProxyCache cache, Collapser collapser) {
+    private ProxyNode(NodeServer server, ProxyConfig config, ProxyCache cache, Collapser collapser, ControlPlane control) {
         this.server = server;
         this.config = config;
         this.cache = cache;
         this.collapser = collapser;
+        this.control = control;
     }
 
     /**
@@ -121,14 +127,18 @@ public final class ProxyNode implements Node {
 
         HttpClient client = upstreamClient(config);
         Collapser collapser = new Collapser(10_000, config.cache().hitForMissTtl());
-        CacheHandler cacheHandler = new CacheHandler(cache, new Fetcher(cache, client, cache.upstreams(), collapser),
-                collapser, context);
+        AtomicReference<NodeServer> started = new AtomicReference<>();
+        ControlPlane control = ControlPlane.create(config.control(), config.identity(), store, config.cache().site(), clock,
+                () -> started.get().uri(), () -> started.get().managementUri(), () -> stats(store, collapser));
+        CacheHandler cacheHandler = new CacheHandler(cache, new Fetcher(cache, client, cache.upstreams(), collapser, control.local()),
+                collapser, control, context);
 
         HealthRegistry health = new HealthRegistry(config.identity());
         health.register("upstream", () -> upstreamReadiness(cache.upstreams()));
         health.register("store", () -> storeReadiness(store));
         health.register("collapsing", () -> ReadinessCheck.Result.ready(Map.of("inFlight", collapser.inFlight(),
                 "waiting", collapser.waiting().get(), "collapsed", collapser.collapsed())));
+        health.register("invalidations", control::readiness);
         NodeServer server = NodeServer.builder(health, config.server())
                 .traffic(cacheHandler)
                 .uriCompliance(PROXY_URI_COMPLIANCE)
@@ -138,10 +148,13 @@ public final class ProxyNode implements Node {
         try {
             server.start();
         } catch (RuntimeException e) {
+            control.close();
             store.close();
             throw e;
         }
-        return new ProxyNode(server, config, cache, collapser);
+        started.set(server);
+        control.startAgent();
+        return new ProxyNode(server, config, cache, collapser, control);
     }
 
     /**
@@ -232,8 +245,25 @@ public final class ProxyNode implements Node {
         return server.managementUri();
     }
 
+    /** This node's link to the control plane (invalidations applied, lag). */
+    public ControlPlane control() {
+        return control;
+    }
+
+    /** What the heartbeat reports to admin: store tiers, collapsing, invalidation lag. */
+    private static JsonNode stats(CacheStore store, Collapser collapser) {
+        Map<String, Object> stats = new java.util.LinkedHashMap<>();
+        for (TierStats tier : store.stats()) {
+            stats.put(tier.tier(), Map.of("entries", tier.entries(), "bytes", tier.bytes(), "maxBytes", tier.maxBytes(),
+                    "hits", tier.hits(), "misses", tier.misses()));
+        }
+        stats.put("collapsed", collapser.collapsed());
+        return Json.MAPPER.valueToTree(stats);
+    }
+
     @Override
     public void close() {
+        control.close();
         server.close();
         cache.store().close();
     }

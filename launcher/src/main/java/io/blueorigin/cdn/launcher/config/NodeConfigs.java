@@ -7,6 +7,7 @@ import io.blueorigin.cdn.httpcache.CachePolicyConfig;
 import io.blueorigin.cdn.httpcache.DataSize;
 import io.blueorigin.cdn.proxy.CacheConfig;
 import io.blueorigin.cdn.proxy.ProxyConfig;
+import io.blueorigin.cdn.proxy.control.ControlConfig;
 import io.blueorigin.cdn.storage.StorageConfig;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,8 +67,15 @@ public final class NodeConfigs {
                     v.value("upstream.max-queued", Integer.class),
                     v.value("upstream.breaker.failures", Integer.class),
                     v.value("upstream.breaker.open-time", Duration.class));
-            return new ProxyConfig(identity(v), server(v), upstreamConfig, cache(v));
+            return new ProxyConfig(identity(v), server(v), upstreamConfig, cache(v), control(v));
         });
+    }
+
+    /** The {@code control.*} keys of an edge or shield. */
+    public static ControlConfig control(ConfigValues v) {
+        return build(v, () -> new ControlConfig(v.get("control.admin-url", URI.class), v.get("control.token", String.class),
+                v.value("control.heartbeat-interval", Duration.class), v.value("control.poll-wait", Duration.class),
+                v.value("control.ordering-wait", Duration.class), v.value("control.startup-wait", Duration.class)));
     }
 
     public static CacheConfig cache(ConfigValues v) {

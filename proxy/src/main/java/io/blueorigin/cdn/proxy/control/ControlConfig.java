@@ -1,0 +1,74 @@
+package io.blueorigin.cdn.proxy.control;
+
+import static java.util.Objects.requireNonNull;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * How a proxy node talks to the control plane ({@code control.*} keys of an edge or shield).
+ *
+ * @param adminUrl the admin node's traffic URL; empty: a standalone node (no invalidation log, no PURGE)
+ * @param token a bearer token with scope {@code purge} the node's agent authenticates with
+ * @param heartbeatInterval how often the agent reports its progress and stats
+ * @param pollWait how long one long-poll waits for new invalidations (at most 30 s, admin's limit)
+ * @param orderingWait how long a shield holds a request from an edge that has applied an invalidation
+ *     the shield has not yet; after it, the shield fetches from the origin instead of trusting its copy
+ * @param startupWait how long a restarted node stays not-ready while it cannot reach admin to replay
+ *     what it missed; after it, it serves and reports the lag
+ */
+public record ControlConfig(Optional<URI> adminUrl, Optional<String> token, Duration heartbeatInterval, Duration pollWait,
+        Duration orderingWait, Duration startupWait) {
+
+    public ControlConfig {
+        requireNonNull(adminUrl, "adminUrl is null");
+        requireNonNull(token, "token is null");
+        requireNonNull(heartbeatInterval, "heartbeatInterval is null");
+        requireNonNull(pollWait, "pollWait is null");
+        requireNonNull(orderingWait, "orderingWait is null");
+        requireNonNull(startupWait, "startupWait is null");
+        adminUrl.ifPresent(url -> {
+            if (!"http".equals(url.getScheme()) && !"https".equals(url.getScheme()) || url.getHost() == null) {
+                throw new IllegalArgumentException("control.admin-url : " + url + " (expected: an http:// or https:// URL)");
+            }
+        });
+        if (adminUrl.isPresent() && token.isEmpty()) {
+            throw new IllegalArgumentException("control.token is required with control.admin-url (a token with scope purge; "
+                    + "set it in the CDN_CONTROL_TOKEN environment variable rather than in a file)");
+        }
+        if (heartbeatInterval.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new IllegalArgumentException("control.heartbeat-interval : " + heartbeatInterval + " (expected: >= 1s)");
+        }
+        if (pollWait.isNegative() || pollWait.compareTo(Duration.ofSeconds(30)) > 0) {
+            throw new IllegalArgumentException("control.poll-wait : " + pollWait + " (expected: 0s..30s)");
+        }
+        if (orderingWait.isNegative() || startupWait.isNegative()) {
+            throw new IllegalArgumentException("control.ordering-wait / control.startup-wait : expected >= 0");
+        }
+    }
+
+    /** No control plane: a standalone node. */
+    public static ControlConfig none() {
+        return new ControlConfig(Optional.empty(), Optional.empty(), Duration.ofSeconds(10), Duration.ofSeconds(25),
+                Duration.ofSeconds(2), Duration.ofSeconds(30));
+    }
+
+    /** The admin at {@code url} with {@code token}, other settings at their defaults. */
+    public static ControlConfig of(URI url, String token) {
+        return new ControlConfig(Optional.of(url), Optional.of(token), Duration.ofSeconds(10), Duration.ofSeconds(25),
+                Duration.ofSeconds(2), Duration.ofSeconds(30));
+    }
+
+    public boolean enabled() {
+        return adminUrl.isPresent();
+    }
+
+    public ControlConfig withHeartbeatInterval(Duration interval) {
+        return new ControlConfig(adminUrl, token, interval, pollWait, orderingWait, startupWait);
+    }
+
+    public ControlConfig withWaits(Duration newPollWait, Duration newOrderingWait, Duration newStartupWait) {
+        return new ControlConfig(adminUrl, token, heartbeatInterval, newPollWait, newOrderingWait, newStartupWait);
+    }
+}

@@ -1,0 +1,131 @@
+package io.blueorigin.cdn.proxy.control;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.blueorigin.cdn.runtime.NodeIdentity;
+import io.blueorigin.cdn.runtime.ReadinessCheck;
+import io.blueorigin.cdn.storage.CacheStore;
+import java.net.URI;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
+import org.eclipse.jetty.io.ClientConnector;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A proxy node's link to the control plane: the local invalidation state the request path screens
+ * with, and, when {@code control.admin-url} is set, the agent that follows admin's log and the handler of
+ * {@code PURGE}. One per node, created and closed by {@code ProxyNode}.
+ */
+public final class ControlPlane implements AutoCloseable {
+    private final LocalInvalidations local;
+    private final ControlConfig config;
+    private final @Nullable HttpClient client;
+    private final @Nullable InvalidationAgent agent;
+    private final @Nullable PurgeRequests purges;
+
+    private ControlPlane(ControlConfig config, LocalInvalidations local, @Nullable HttpClient client,
+            @Nullable InvalidationAgent agent, @Nullable PurgeRequests purges) {
+        this.config = config;
+        this.local = local;
+        this.client = client;
+        this.agent = agent;
+        this.purges = purges;
+    }
+
+    /**
+     * Creates the node's control-plane link; {@link #startAgent()} starts following admin once the node's
+     * servers listen ({@code trafficUrl} and {@code managementUrl} are read at registration).
+     */
+    public static ControlPlane create(ControlConfig config, NodeIdentity identity, CacheStore store, String site, Clock clock,
+            Supplier<URI> trafficUrl, Supplier<URI> managementUrl, Supplier<JsonNode> stats) {
+        requireNonNull(config, "config is null");
+        if (!config.enabled()) {
+            LocalInvalidations standalone = new LocalInvalidations();
+            standalone.replayOver(true);
+            return new ControlPlane(config, standalone, null, null, null);
+        }
+        ClientConnector connector = new ClientConnector();
+        connector.setSelectors(1);
+        connector.setConnectTimeout(java.time.Duration.ofSeconds(2));
+        HttpClient client = new HttpClient(new HttpClientTransportOverHTTP(connector));
+        client.setName(identity.name() + "-admin");
+        client.setFollowRedirects(false);
+        try {
+            client.start();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot start the admin client", e);
+        }
+        ControlPlane plane = null;
+        try {
+            AdminClient admin = new AdminClient(client, config.adminUrl().orElseThrow(), config.token().orElseThrow());
+            LocalInvalidations local = new LocalInvalidations();
+            Invalidator invalidator = new Invalidator(store, site, clock, local);
+            InvalidationAgent agent = new InvalidationAgent(config, identity, admin, store, local, invalidator, clock, trafficUrl,
+                    managementUrl, stats);
+            PurgeRequests purges = new PurgeRequests(admin, invalidator, store.ioExecutor(), identity.name());
+            plane = new ControlPlane(config, local, client, agent, purges);
+            return plane;
+        } finally {
+            if (plane == null) {
+                stopQuietly(client);
+            }
+        }
+    }
+
+    /** Starts the agent (if admin is configured): register, replay what the store missed, follow the log. */
+    public void startAgent() {
+        if (agent != null) {
+            agent.start();
+        }
+    }
+
+    /** What the request path screens stored objects with. */
+    public LocalInvalidations local() {
+        return local;
+    }
+
+    public boolean enabled() {
+        return agent != null;
+    }
+
+    public Optional<PurgeRequests> purges() {
+        return Optional.ofNullable(purges);
+    }
+
+    public ControlConfig config() {
+        return config;
+    }
+
+    /** The readiness check {@code invalidations} (always ready for a standalone node). */
+    public ReadinessCheck.Result readiness() {
+        return agent == null ? ReadinessCheck.Result.ready(java.util.Map.of("admin", "none (standalone)"))
+                : agent.readiness();
+    }
+
+    /** Entries of admin's log not applied here, as far as this node knows (0 for a standalone node). */
+    public long lagEntries() {
+        return agent == null ? 0 : agent.lagEntries();
+    }
+
+    @Override
+    public void close() {
+        if (agent != null) {
+            agent.close();
+        }
+        if (client != null) {
+            stopQuietly(client);
+        }
+    }
+
+    private static void stopQuietly(HttpClient client) {
+        try {
+            client.stop();
+        } catch (Exception ignored) {
+            // stopping: nothing left to do with it
+        }
+    }
+}

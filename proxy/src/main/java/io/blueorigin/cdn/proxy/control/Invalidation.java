@@ -1,0 +1,105 @@
+package io.blueorigin.cdn.proxy.control;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One entry of admin's invalidation log, as a node applies it (docs/control-plane.md, "entry").
+ *
+ * @param id log position; entries are applied in id order
+ * @param kind what it invalidates
+ * @param soft mark stale instead of removing (purge, tags, purge-all)
+ * @param urls for {@link Kind#PURGE}: the URLs, every variant of each
+ * @param tags for {@link Kind#PURGE_TAGS}: surrogate keys
+ * @param ban for {@link Kind#BAN}: the pattern
+ */
+public record Invalidation(long id, Kind kind, boolean soft, List<Url> urls, List<String> tags, Optional<BanSpec> ban) {
+
+    /** The kinds of invalidation. */
+    public enum Kind {
+        PURGE,
+        PURGE_TAGS,
+        BAN,
+        PURGE_ALL
+    }
+
+    /**
+     * A URL to purge.
+     *
+     * @param site the host of an absolute URL (lower case), or null for a path (the default site)
+     * @param path the raw path
+     * @param query the raw query, or null
+     */
+    public record Url(@Nullable String site, String path, @Nullable String query) {
+        public Url {
+            requireNonNull(path, "path is null");
+        }
+    }
+
+    /**
+     * A ban's pattern.
+     *
+     * @param kind {@code prefix} (path prefix), {@code host} (site) or {@code regex} (RE2 over path and query)
+     * @param pattern the pattern
+     * @param expiresAt when admin stops handing it out (objects stored before it have expired by then)
+     */
+    public record BanSpec(String kind, String pattern, Instant expiresAt) {}
+
+    public Invalidation {
+        requireNonNull(kind, "kind is null");
+        urls = List.copyOf(urls);
+        tags = List.copyOf(tags);
+        requireNonNull(ban, "ban is null");
+    }
+
+    /**
+     * Reads an entry of admin's JSON. Unknown fields are ignored (a newer admin may add some).
+     *
+     * @throws IllegalArgumentException naming the field when the entry is not one this node understands
+     */
+    public static Invalidation fromJson(JsonNode node) {
+        long id = node.path("id").asLong(-1);
+        if (id <= 0) {
+            throw new IllegalArgumentException("invalidation without a positive id: " + node);
+        }
+        Kind kind;
+        try {
+            kind = Kind.valueOf(node.path("kind").asText("").toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("invalidation " + id + ": unknown kind '" + node.path("kind").asText() + "'", e);
+        }
+        List<Url> urls = new ArrayList<>();
+        for (JsonNode u : node.path("urls")) {
+            String path = text(u.get("path"));
+            if (path == null || !path.startsWith("/")) {
+                throw new IllegalArgumentException("invalidation " + id + ": a URL without a /-rooted path: " + u);
+            }
+            urls.add(new Url(text(u.get("site")), path, text(u.get("query"))));
+        }
+        List<String> tags = new ArrayList<>();
+        for (JsonNode t : node.path("tags")) {
+            tags.add(t.asText());
+        }
+        Optional<BanSpec> ban = Optional.empty();
+        JsonNode b = node.get("ban");
+        if (b != null && !b.isNull()) {
+            ban = Optional.of(new BanSpec(b.path("kind").asText(), b.path("pattern").asText(),
+                    Instant.parse(b.path("expiresAt").asText())));
+        }
+        if (kind == Kind.BAN && ban.isEmpty()) {
+            throw new IllegalArgumentException("invalidation " + id + ": a ban without its pattern");
+        }
+        return new Invalidation(id, kind, node.path("soft").asBoolean(false), urls, tags, ban);
+    }
+
+    private static @Nullable String text(@Nullable JsonNode n) {
+        return n == null || n.isNull() ? null : n.asText();
+    }
+}

@@ -1,0 +1,138 @@
+package io.blueorigin.cdn.proxy.control;
+
+import io.blueorigin.cdn.storage.StoredObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What the request path must know of the invalidations this node applied: the active bans, the time of
+ * the last soft purge-all, and the id of the last entry applied (with futures waiting for a later one).
+ * The agent is the only writer; the request path reads. Thread-safe: the hit path reads two volatile
+ * fields and does nothing more while no ban is active.
+ */
+public final class LocalInvalidations {
+    /**
+     * Request field an edge puts on its fetches: the id of the last invalidation it applied. A shield that
+     * has not applied that id yet holds the request until it has (bounded by {@code control.ordering-wait}),
+     * so an edge never refills from a shield copy the edge's own purge has already removed.
+     */
+    public static final String ORDERING_FIELD = "Blue-Origin-Invalidation";
+
+    /** Copy-on-write; replaced by the agent only. */
+    private volatile Ban[] bans = new Ban[0];
+    /** Objects whose response arrived at or before this are stale (a soft purge-all); 0: none. */
+    private volatile long softPurgeAllAtMillis;
+    private volatile long lastApplied;
+    /**
+     * Completes when this node may serve from its store after a start: true once it has replayed what it
+     * missed, false when admin could not be reached (it then serves, and reports the lag). Completed at
+     * once for a standalone node.
+     */
+    private final CompletableFuture<Boolean> replayed = new CompletableFuture<>();
+    /** Guarded by itself: futures waiting for an id, by id. */
+    private final TreeMap<Long, List<CompletableFuture<Boolean>>> waiters = new TreeMap<>();
+
+    /**
+     * What a lookup may use of {@code stored} under {@code primaryKey}: null if a ban invalidates it, a
+     * stale copy if a soft purge-all came after it, else {@code stored} itself.
+     */
+    public @Nullable StoredObject screen(String primaryKey, StoredObject stored, long nowMillis) {
+        long responseTime = stored.response().responseTimeMillis();
+        for (Ban ban : bans) {
+            if (ban.bans(primaryKey, responseTime)) {
+                return null;
+            }
+        }
+        if (responseTime <= softPurgeAllAtMillis) {
+            return stored.withResponse(stored.response().markedStale(nowMillis));
+        }
+        return stored;
+    }
+
+    /** Whether a ban covers {@code primaryKey} now (for removing what it invalidated). */
+    public boolean anyBanMatches(String primaryKey, long responseTimeMillis) {
+        for (Ban ban : bans) {
+            if (ban.bans(primaryKey, responseTimeMillis)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    public long lastApplied() {
+        return lastApplied;
+    }
+
+    /**
+     * Completes with true once entry {@code id} is applied (at once if it is), or with false when
+     * {@code timeoutMillis} pass first.
+     */
+    public CompletableFuture<Boolean> whenApplied(long id, long timeoutMillis) {
+        CompletableFuture<Boolean> f = new CompletableFuture<>();
+        synchronized (waiters) {
+            if (lastApplied >= id) {
+                return CompletableFuture.completedFuture(Boolean.TRUE);
+            }
+            waiters.computeIfAbsent(id, k -> new ArrayList<>(1)).add(f);
+        }
+        return f.completeOnTimeout(Boolean.FALSE, timeoutMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    /** Whether the start-up replay is over (done, or given up because admin was unreachable). */
+    public boolean replayOver() {
+        return replayed.isDone();
+    }
+
+    /** {@link #replayOver()} as a future, giving up with false after {@code timeoutMillis}. */
+    public CompletableFuture<Boolean> whenReplayOver(long timeoutMillis) {
+        return replayed.copy().completeOnTimeout(Boolean.FALSE, timeoutMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    void replayOver(boolean caughtUp) {
+        replayed.complete(caughtUp);
+    }
+
+    List<Ban> bans() {
+        return List.of(bans);
+    }
+
+    // --- written by the agent only ---
+
+    void applied(long id) {
+        List<CompletableFuture<Boolean>> ready = new ArrayList<>();
+        synchronized (waiters) {
+            lastApplied = id;
+            Map<Long, List<CompletableFuture<Boolean>>> head = waiters.headMap(id, true);
+            head.values().forEach(ready::addAll);
+            head.clear();
+        }
+        ready.forEach(f -> f.complete(Boolean.TRUE));
+    }
+
+    void addBan(Ban ban) {
+        List<Ban> next = new ArrayList<>(List.of(bans));
+        next.removeIf(b -> b.id() == ban.id());
+        next.add(ban);
+        bans = next.toArray(new Ban[0]);
+    }
+
+    /** Drops the bans that may no longer invalidate anything: expired, or retired after their sweep. */
+    void retireBans(java.util.function.Predicate<Ban> retire) {
+        List<Ban> next = new ArrayList<>(List.of(bans));
+        if (next.removeIf(retire)) {
+            bans = next.toArray(new Ban[0]);
+        }
+    }
+
+    void softPurgeAll(long atMillis) {
+        softPurgeAllAtMillis = Math.max(softPurgeAllAtMillis, atMillis);
+    }
+
+    long softPurgeAllAtMillis() {
+        return softPurgeAllAtMillis;
+    }
+}

@@ -1,0 +1,127 @@
+package io.blueorigin.cdn.proxy.control;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.blueorigin.cdn.runtime.Json;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import org.eclipse.jetty.client.BufferingResponseListener;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpURI;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code PURGE <url>} on an edge's traffic port (SPEC §5): the request is forwarded to admin's
+ * {@code POST /api/v1/purge} with the client's own {@code Authorization}, so admin checks the token (scope
+ * {@code purge}) and logs the purge for every node; once admin has accepted it, this node applies it at
+ * once, before answering. Without a valid token nothing is purged (admin's 401/403 is relayed); if admin
+ * cannot be reached, nothing is purged either (503): a purge nobody logged would be lost on other nodes.
+ * {@code Soft-Purge: 1} marks the object stale instead of removing it.
+ */
+public final class PurgeRequests {
+    private static final Logger LOG = LoggerFactory.getLogger(PurgeRequests.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final AdminClient admin;
+    private final Invalidator invalidator;
+    private final Executor io;
+    private final String nodeName;
+
+    PurgeRequests(AdminClient admin, Invalidator invalidator, Executor io, String nodeName) {
+        this.admin = requireNonNull(admin, "admin is null");
+        this.invalidator = requireNonNull(invalidator, "invalidator is null");
+        this.io = requireNonNull(io, "io is null");
+        this.nodeName = requireNonNull(nodeName, "nodeName is null");
+    }
+
+    public void handle(Request request, Response response, Callback callback) {
+        String authorization = request.getHeaders().get(HttpHeader.AUTHORIZATION);
+        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer");
+            Json.respond(response, 401, error("unauthorized", "PURGE needs 'Authorization: Bearer <token>' with scope purge; "
+                    + "nothing was purged"), callback);
+            return;
+        }
+        HttpURI uri = request.getHttpURI();
+        String path = uri.getPath() == null || uri.getPath().isEmpty() ? "/" : uri.getPath();
+        String query = uri.getQuery();
+        boolean soft = "1".equals(request.getHeaders().get("Soft-Purge"));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("urls", List.of(query == null ? path : path + "?" + query));
+        body.put("soft", soft);
+        admin.forward("/purge", authorization, Json.write(body)).send(new BufferingResponseListener(64 * 1024) {
+            @Override
+            public void onComplete(org.eclipse.jetty.client.Result result) {
+                if (result.isFailed()) {
+                    LOG.warn("{}: PURGE {}: admin unreachable: {}", nodeName, path, result.getFailure().toString());
+                    response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
+                    Json.respond(response, 503, error("admin_unavailable", "the control plane could not be reached ("
+                            + result.getFailure().getMessage() + "); nothing was purged, retry"), callback);
+                    return;
+                }
+                int status = result.getResponse().getStatus();
+                String text = getContentAsString();
+                if (status / 100 != 2) {
+                    relay(response, callback, status == 503 ? 503 : status, text);
+                    return;
+                }
+                long id = idOf(text);
+                Invalidation entry = new Invalidation(id, Invalidation.Kind.PURGE, soft,
+                        List.of(new Invalidation.Url(null, path, query)), List.of(), java.util.Optional.empty());
+                io.execute(() -> {
+                    int affected;
+                    try {
+                        affected = invalidator.apply(entry);
+                    } catch (RuntimeException e) {
+                        Json.respond(response, 500, error("internal", "logged as invalidation " + id
+                                + " but applying it here failed: " + e.getMessage()), callback);
+                        return;
+                    }
+                    Map<String, Object> answer = new LinkedHashMap<>();
+                    answer.put("id", id);
+                    answer.put("node", nodeName);
+                    answer.put("objectsAffected", affected);
+                    answer.put("status", "/api/v1/invalidations/" + id);
+                    Json.respond(response, 200, answer, callback);
+                });
+            }
+        });
+    }
+
+    private static void relay(Response response, Callback callback, int status, String adminBody) {
+        Object body;
+        try {
+            body = JSON.readTree(adminBody);
+        } catch (java.io.IOException e) {
+            body = error("admin_error", adminBody.strip());
+        }
+        if (status == 401) {
+            response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer");
+        }
+        Json.respond(response, status, body, callback);
+    }
+
+    private static long idOf(String adminBody) {
+        try {
+            JsonNode node = JSON.readTree(adminBody);
+            return node.path("id").asLong(0);
+        } catch (java.io.IOException e) {
+            return 0;
+        }
+    }
+
+    private static Map<String, String> error(String code, String message) {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("error", code);
+        m.put("message", message);
+        return m;
+    }
+}

@@ -1,0 +1,144 @@
+package io.blueorigin.cdn.proxy.control;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.blueorigin.cdn.httpcache.CacheKey;
+import io.blueorigin.cdn.httpcache.CachedResponse;
+import io.blueorigin.cdn.httpcache.VaryKey;
+import io.blueorigin.cdn.storage.CacheStore;
+import io.blueorigin.cdn.storage.ObjectWriter;
+import io.blueorigin.cdn.storage.StorageConfig;
+import io.blueorigin.cdn.storage.tiered.TieredStore;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Every kind of invalidation against a real store, heap-only and heap over disk. */
+class InvalidatorTest {
+    private static final long NOW = 1_000_000;
+    @TempDir
+    Path dir;
+    private CacheStore store;
+    private final LocalInvalidations local = new LocalInvalidations();
+    private Invalidator invalidator;
+
+    void open(boolean disk) {
+        StorageConfig config = new StorageConfig(8L << 20, 1L << 20, Optional.empty(), 0, 4L << 20, 16 * 1024);
+        store = TieredStore.open(disk ? config.withDisk(dir, 64L << 20) : config, "test");
+        invalidator = new Invalidator(store, "default", Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC), local);
+    }
+
+    @AfterEach
+    void close() {
+        store.close();
+    }
+
+    private void put(String pathAndQuery, String... tags) {
+        int q = pathAndQuery.indexOf('?');
+        String key = q < 0 ? CacheKey.of("default", pathAndQuery, null).asString()
+                : CacheKey.of("default", pathAndQuery.substring(0, q), pathAndQuery.substring(q + 1)).asString();
+        CachedResponse r = new CachedResponse(200, List.of(), NOW - 10, NOW - 10, 0, 60_000, 0, 0, false, false, false,
+                Optional.empty(), -1, -1, List.of(), VaryKey.NONE, List.of(tags), 3);
+        ObjectWriter w = store.begin(key, r, 3);
+        w.write(ByteBuffer.wrap(new byte[] {1, 2, 3}));
+        w.commit(r);
+    }
+
+    private boolean fresh(String path) {
+        var v = store.lookup(CacheKey.of("default", path, null).asString());
+        return !v.isEmpty() && v.all().get(0).response().isFresh(NOW);
+    }
+
+    private boolean held(String path) {
+        return !store.lookup(CacheKey.of("default", path, null).asString()).isEmpty();
+    }
+
+    private static Invalidation entry(Invalidation.Kind kind, boolean soft, List<Invalidation.Url> urls, List<String> tags,
+            Optional<Invalidation.BanSpec> ban) {
+        return new Invalidation(7, kind, soft, urls, tags, ban);
+    }
+
+    @ParameterizedTest(name = "disk tier: {0}")
+    @ValueSource(booleans = {false, true})
+    void purgeRemovesTheUrlAndSoftPurgeMarksItStale(boolean disk) {
+        open(disk);
+        put("/a");
+        put("/b");
+        put("/c%7e");
+        assertThat(invalidator.apply(entry(Invalidation.Kind.PURGE, false,
+                List.of(new Invalidation.Url(null, "/a", null), new Invalidation.Url(null, "/c~", null)), List.of(),
+                Optional.empty()))).as("keys are normalized like requests").isEqualTo(2);
+        assertThat(held("/a")).isFalse();
+        assertThat(held("/c~")).isFalse();
+        assertThat(invalidator.apply(entry(Invalidation.Kind.PURGE, true, List.of(new Invalidation.Url(null, "/b", null)),
+                List.of(), Optional.empty()))).isEqualTo(1);
+        assertThat(held("/b")).isTrue();
+        assertThat(fresh("/b")).isFalse();
+    }
+
+    @ParameterizedTest(name = "disk tier: {0}")
+    @ValueSource(booleans = {false, true})
+    void tagPurgesHardAndSoft(boolean disk) {
+        open(disk);
+        put("/1", "item-1", "items");
+        put("/2", "item-2", "items");
+        put("/3", "other");
+        assertThat(invalidator.apply(entry(Invalidation.Kind.PURGE_TAGS, true, List.of(), List.of("items"), Optional.empty())))
+                .isEqualTo(2);
+        assertThat(fresh("/1") || fresh("/2")).isFalse();
+        assertThat(invalidator.apply(entry(Invalidation.Kind.PURGE_TAGS, false, List.of(), List.of("item-1", "nothing"),
+                Optional.empty()))).isEqualTo(1);
+        assertThat(held("/1")).isFalse();
+        assertThat(held("/2")).isTrue();
+        assertThat(fresh("/3")).isTrue();
+    }
+
+    @ParameterizedTest(name = "disk tier: {0}")
+    @ValueSource(booleans = {false, true})
+    void aBanSweepsWhatItCoversAndStaysForLookups(boolean disk) {
+        open(disk);
+        put("/static/a.css");
+        put("/static/b.js?v=1");
+        put("/page");
+        Invalidation ban = entry(Invalidation.Kind.BAN, false, List.of(), List.of(),
+                Optional.of(new Invalidation.BanSpec("regex", "^/static/.*\\.(css|js)", Instant.ofEpochMilli(NOW + 86_400_000))));
+        assertThat(invalidator.apply(ban)).isEqualTo(2);
+        assertThat(held("/static/a.css")).isFalse();
+        assertThat(held("/page")).isTrue();
+        assertThat(local.bans()).hasSize(1);
+    }
+
+    @ParameterizedTest(name = "disk tier: {0}")
+    @ValueSource(booleans = {false, true})
+    void purgeAllHardClearsSoftMarksAndIsRemembered(boolean disk) {
+        open(disk);
+        put("/1");
+        put("/2");
+        assertThat(invalidator.apply(entry(Invalidation.Kind.PURGE_ALL, true, List.of(), List.of(), Optional.empty()))).isEqualTo(2);
+        assertThat(local.softPurgeAllAtMillis()).isEqualTo(NOW);
+        assertThat(store.marker(Invalidator.SOFT_PURGE_ALL_MARKER, 0)).isEqualTo(NOW);
+        assertThat(invalidator.apply(entry(Invalidation.Kind.PURGE_ALL, false, List.of(), List.of(), Optional.empty()))).isEqualTo(2);
+        assertThat(store.primaryKeys()).isEmpty();
+    }
+
+    @ParameterizedTest(name = "disk tier: {0}")
+    @ValueSource(booleans = {false, true})
+    void anAbsoluteUrlOfAnotherSiteAppliesToADefaultSiteNodeOnly(boolean disk) {
+        open(disk);
+        put("/x");
+        Invalidation other = entry(Invalidation.Kind.PURGE, false, List.of(new Invalidation.Url("www.example.com", "/x", null)),
+                List.of(), Optional.empty());
+        assertThat(invalidator.apply(other)).as("a default-site node serves every host").isEqualTo(1);
+        Invalidator named = new Invalidator(store, "shop.example.com", Clock.systemUTC(), local);
+        assertThat(named.apply(other)).as("nothing of www.example.com is held by site shop.example.com").isZero();
+    }
+}
