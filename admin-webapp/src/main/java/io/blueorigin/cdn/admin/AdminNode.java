@@ -2,8 +2,11 @@ package io.blueorigin.cdn.admin;
 
 import static java.util.Objects.requireNonNull;
 
+import io.blueorigin.cdn.admin.api.Api;
 import io.blueorigin.cdn.admin.db.ApiTokens;
 import io.blueorigin.cdn.admin.db.Database;
+import io.blueorigin.cdn.admin.db.NotificationListener;
+import io.blueorigin.cdn.admin.db.Retention;
 import io.blueorigin.cdn.runtime.HealthRegistry;
 import io.blueorigin.cdn.runtime.Node;
 import io.blueorigin.cdn.runtime.NodeIdentity;
@@ -17,8 +20,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.handler.ErrorHandler;
@@ -26,42 +33,101 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A started admin node. Start-up order: database (connect, migrate), bootstrap token, then the HTTP
- * servers; a failure at any step closes what was opened and names what to fix.
+ * A started admin node. Start-up order: database (connect, migrate), bootstrap token, the background parts
+ * (scheduler, {@code LISTEN} connection), then the HTTP servers; a failure at any step closes what was
+ * opened and names what to fix. Stop order is the reverse, except that waiting long-polls are answered
+ * first, so the graceful stop of the traffic server is not held up by them.
+ *
+ * <p>Background work runs on one daemon scheduler thread: long-poll deadlines, the fallback re-query of
+ * waiting long-polls every {@link #FALLBACK_POLL} while the {@code LISTEN} connection is down, and
+ * retention every {@link #RETENTION_PERIOD}.
  */
 public final class AdminNode implements Node {
     private static final Logger LOG = LoggerFactory.getLogger(AdminNode.class);
+    /** While notifications may be missed, waiting long-polls re-read the log this often. */
+    static final Duration FALLBACK_POLL = Duration.ofSeconds(1);
+    /** How often retention runs (first one {@link #RETENTION_DELAY} after start). */
+    static final Duration RETENTION_PERIOD = Duration.ofMinutes(10);
+    static final Duration RETENTION_DELAY = Duration.ofMinutes(1);
 
     private final NodeServer server;
     private final Database database;
+    private final Api api;
+    private final NotificationListener listener;
+    private final ScheduledExecutorService scheduler;
     private final Optional<String> bootstrapToken;
 
-    private AdminNode(NodeServer server, Database database, Optional<String> bootstrapToken) {
+    private AdminNode(NodeServer server, Database database, Api api, NotificationListener listener,
+            ScheduledExecutorService scheduler, Optional<String> bootstrapToken) {
         this.server = server;
         this.database = database;
+        this.api = api;
+        this.listener = listener;
+        this.scheduler = scheduler;
         this.bootstrapToken = bootstrapToken;
     }
 
     public static AdminNode start(AdminConfig config) {
         requireNonNull(config, "config is null");
-        Database database = Database.open(config.database(), config.identity().name() + "-db");
+        String name = config.identity().name();
+        Database database = Database.open(config.database(), name + "-db");
+        ScheduledExecutorService scheduler = null;
+        NotificationListener listener = null;
         try {
-            Optional<String> token = bootstrap(database, config);
-            NodeServer server = NodeServer.builder(health(config.identity(), database), config.server())
-                    .traffic(context(config))
+            ApiTokens tokens = new ApiTokens(database.dataSource());
+            Optional<String> token = bootstrap(tokens, config);
+            scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
+                Thread thread = new Thread(runnable, name + "-scheduler");
+                thread.setDaemon(true);
+                return thread;
+            });
+            Api api = Api.create(database, tokens, config.nodeDownAfter(), scheduler);
+            listener = NotificationListener.start(config.database(), name + "-listener", api.notifications());
+            schedule(scheduler, listener, api, new Retention(database, config.invalidationRetention()));
+            NodeServer server = NodeServer.builder(health(config.identity(), database, listener), config.server())
+                    .traffic(context(config, api))
                     .build()
                     .start();
-            return new AdminNode(server, database, token);
+            return new AdminNode(server, database, api, listener, scheduler, token);
         } catch (RuntimeException e) {
+            if (listener != null) {
+                listener.close();
+            }
+            if (scheduler != null) {
+                scheduler.shutdownNow();
+            }
             database.close();
             throw e;
         }
     }
 
-    private static Optional<String> bootstrap(Database database, AdminConfig config) {
+    private static void schedule(ScheduledExecutorService scheduler, NotificationListener listener, Api api,
+            Retention retention) {
+        scheduler.scheduleWithFixedDelay(() -> {
+            if (!listener.isListening()) {
+                api.resynchronize();
+            }
+        }, FALLBACK_POLL.toMillis(), FALLBACK_POLL.toMillis(), TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(() -> runRetention(retention), RETENTION_DELAY.toMillis(),
+                RETENTION_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private static void runRetention(Retention retention) {
+        try {
+            Retention.Result result = retention.run();
+            if (result.entriesDeleted() > 0 || result.statsDeleted() > 0) {
+                LOG.info("retention deleted {} invalidation(s) and {} node stats row(s); the log is complete from id {}",
+                        result.entriesDeleted(), result.statsDeleted(), result.oldestRetained());
+            }
+        } catch (SQLException | RuntimeException e) {
+            LOG.warn("retention did not run ({}); it runs again in {} minutes", e.toString(), RETENTION_PERIOD.toMinutes());
+        }
+    }
+
+    private static Optional<String> bootstrap(ApiTokens tokens, AdminConfig config) {
         Optional<String> token;
         try {
-            token = new ApiTokens(database.dataSource()).createBootstrapTokenIfNone();
+            token = tokens.createBootstrapTokenIfNone();
         } catch (SQLException e) {
             throw new StartupException("cannot create the bootstrap admin token in " + config.database().url() + ": "
                     + e.getMessage(), e);
@@ -91,21 +157,23 @@ public final class AdminNode implements Node {
         }
     }
 
-    private static HealthRegistry health(NodeIdentity identity, Database database) {
+    private static HealthRegistry health(NodeIdentity identity, Database database, NotificationListener listener) {
         HealthRegistry health = new HealthRegistry(identity);
         health.register("database", () -> database.isReachable(1)
-                ? ReadinessCheck.Result.ready(Map.of())
+                ? ReadinessCheck.Result.ready(Map.of("notifications", listener.isListening() ? "listening"
+                        : "reconnecting (long-polls re-query every second)"))
                 : ReadinessCheck.Result.notReady(Map.of("error", "PostgreSQL does not answer")));
         return health;
     }
 
-    private static ServletContextHandler context(AdminConfig config) {
+    private static ServletContextHandler context(AdminConfig config, Api api) {
         ServletContextHandler context = new ServletContextHandler(ServletContextHandler.NO_SESSIONS);
         context.setContextPath("/");
         ErrorHandler errors = new ErrorHandler();
         errors.setShowStacks(false);
         context.setErrorHandler(errors);
         context.addServlet(new ServletHolder("index", new IndexServlet(config.identity())), "/");
+        api.mount(context);
         return context;
     }
 
@@ -116,6 +184,16 @@ public final class AdminNode implements Node {
 
     public Database database() {
         return database;
+    }
+
+    /** Whether the {@code LISTEN} connection is up (else waiting long-polls re-query every second). */
+    public boolean isListening() {
+        return listener.isListening();
+    }
+
+    /** How many long-polls are waiting on this admin now. */
+    public int waitingLongPolls() {
+        return api.waitingLongPolls();
     }
 
     @Override
@@ -135,7 +213,10 @@ public final class AdminNode implements Node {
 
     @Override
     public void close() {
+        api.close();
         server.close();
+        listener.close();
+        scheduler.shutdownNow();
         database.close();
     }
 }

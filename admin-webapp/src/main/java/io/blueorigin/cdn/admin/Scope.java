@@ -1,6 +1,7 @@
 package io.blueorigin.cdn.admin;
 
 import java.util.Locale;
+import java.util.Optional;
 
 /** What an API token may do. {@code ADMIN} implies the others; {@code PURGE} implies {@code READ}. */
 public enum Scope {
@@ -11,6 +12,16 @@ public enum Scope {
     /** The name stored in {@code api_tokens.scopes} and used in the API ({@code read}). */
     public String label() {
         return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** The scope called {@code label} ({@code read}, {@code purge}, {@code admin}), if there is one. */
+    public static Optional<Scope> fromLabel(String label) {
+        for (Scope scope : values()) {
+            if (scope.label().equals(label)) {
+                return Optional.of(scope);
+            }
+        }
+        return Optional.empty();
     }
 
     /** Whether a token holding this scope may do what {@code required} allows. */

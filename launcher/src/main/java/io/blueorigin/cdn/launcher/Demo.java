@@ -4,11 +4,14 @@ import static java.util.Objects.requireNonNull;
 
 import io.blueorigin.cdn.admin.AdminConfig;
 import io.blueorigin.cdn.admin.AdminNode;
+import io.blueorigin.cdn.admin.Scope;
+import io.blueorigin.cdn.admin.db.ApiTokens;
 import io.blueorigin.cdn.admin.db.DatabaseConfig;
 import io.blueorigin.cdn.edge.EdgeNode;
 import io.blueorigin.cdn.origin.DemoOrigin;
 import io.blueorigin.cdn.origin.OriginConfig;
 import io.blueorigin.cdn.proxy.ProxyConfig;
+import io.blueorigin.cdn.proxy.control.ControlConfig;
 import io.blueorigin.cdn.storage.StorageConfig;
 import io.blueorigin.cdn.proxy.ProxyNode;
 import io.blueorigin.cdn.proxy.UpstreamConfig;
@@ -100,11 +103,14 @@ public final class Demo implements AutoCloseable {
                     server(spec, 9001, dataDir, null), Duration.ofMillis(50), Duration.ofSeconds(60), Duration.ofDays(1)));
             started.add(origin);
 
+            // every proxy node follows admin's invalidation log, with a purge-scoped token made for this run
+            ControlConfig control = ControlConfig.of(admin.uri(), nodeToken(admin));
             List<ProxyNode> shields = new ArrayList<>();
             int shieldPort = 8082;
             for (String pop : List.of("iad", "ord")) {
                 ProxyNode shield = ShieldNode.start(withStore(ProxyConfig.of(NodeIdentity.of(Role.SHIELD, pop),
-                        server(spec, shieldPort++, dataDir, "shield-" + pop), UpstreamConfig.of(origin.uri())), dataDir));
+                        server(spec, shieldPort++, dataDir, "shield-" + pop), UpstreamConfig.of(origin.uri()))
+                        .withControl(control), dataDir));
                 started.add(shield);
                 shields.add(shield);
             }
@@ -116,7 +122,7 @@ public final class Demo implements AutoCloseable {
             int port = 8080;
             for (String pop : List.of("nyc", "lhr")) {
                 ProxyNode edge = EdgeNode.start(withStore(ProxyConfig.of(NodeIdentity.of(Role.EDGE, pop),
-                        server(spec, port++, dataDir, "edge-" + pop), edgeUpstream), dataDir));
+                        server(spec, port++, dataDir, "edge-" + pop), edgeUpstream).withControl(control), dataDir));
                 started.add(edge);
                 edges.add(edge);
             }
@@ -128,6 +134,15 @@ public final class Demo implements AutoCloseable {
         } catch (RuntimeException e) {
             stop(started);
             throw e;
+        }
+    }
+
+    /** A token with scope purge for the demo's nodes (a new one each run: the database may be new too). */
+    private static String nodeToken(AdminNode admin) {
+        try {
+            return new ApiTokens(admin.database().dataSource()).create("demo-nodes", List.of(Scope.PURGE));
+        } catch (java.sql.SQLException e) {
+            throw new io.blueorigin.cdn.runtime.StartupException("cannot create the demo nodes' API token: " + e.getMessage(), e);
         }
     }
 

@@ -197,7 +197,7 @@ public final class Main implements Callable<Integer> {
 
     @Command(name = "demo", mixinStandardHelpOptions = true,
             description = "Run the whole topology on this machine: embedded PostgreSQL, admin :9000, origin :9001, "
-                    + "shield :8082, edges nyc :8080 and lhr :8081 (management ports +10000).")
+                    + "shields iad :8082 and ord :8083, edges nyc :8080 and lhr :8081 (management ports +10000).")
     static final class DemoCommand implements Callable<Integer> {
         @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "./var/demo",
                 description = "Where the demo keeps PostgreSQL, the admin token and logs (default: ${DEFAULT-VALUE}).")

@@ -49,6 +49,10 @@ public record ProxyConfig(NodeIdentity identity, ServerConfig server, UpstreamCo
         return new ProxyConfig(identity, server, newUpstream, cache, control);
     }
 
+    public ProxyConfig withServer(ServerConfig newServer) {
+        return new ProxyConfig(identity, newServer, upstream, cache, control);
+    }
+
     public ProxyConfig withControl(ControlConfig newControl) {
         return new ProxyConfig(identity, server, upstream, cache, newControl);
     }

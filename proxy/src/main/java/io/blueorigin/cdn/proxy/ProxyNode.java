@@ -66,9 +66,13 @@ public final class ProxyNode implements Node {
     private final ProxyCache cache;
     private final Collapser collapser;
     private final ControlPlane control;
+    private final URI uri;
+    private final URI managementUri;
 
     private ProxyNode(NodeServer server, ProxyConfig config, ProxyCache cache, Collapser collapser, ControlPlane control) {
         this.server = server;
+        this.uri = server.uri();
+        this.managementUri = server.managementUri();
         this.config = config;
         this.cache = cache;
         this.collapser = collapser;
@@ -236,13 +240,14 @@ public final class ProxyNode implements Node {
     }
 
     @Override
+    /** The traffic URL it was started on (kept after a stop, so a restart can reuse the port). */
     public URI uri() {
-        return server.uri();
+        return uri;
     }
 
     @Override
     public URI managementUri() {
-        return server.managementUri();
+        return managementUri;
     }
 
     /** This node's link to the control plane (invalidations applied, lag). */

@@ -4,11 +4,14 @@ import static java.util.Objects.requireNonNull;
 
 import io.blueorigin.cdn.admin.AdminConfig;
 import io.blueorigin.cdn.admin.AdminNode;
+import io.blueorigin.cdn.admin.Scope;
+import io.blueorigin.cdn.admin.db.ApiTokens;
 import io.blueorigin.cdn.admin.db.DatabaseConfig;
 import io.blueorigin.cdn.edge.EdgeNode;
 import io.blueorigin.cdn.proxy.ProxyConfig;
 import io.blueorigin.cdn.proxy.ProxyNode;
 import io.blueorigin.cdn.proxy.UpstreamConfig;
+import io.blueorigin.cdn.proxy.control.ControlConfig;
 import io.blueorigin.cdn.runtime.NodeIdentity;
 import io.blueorigin.cdn.runtime.Role;
 import io.blueorigin.cdn.runtime.ServerConfig;
@@ -36,15 +39,20 @@ import java.util.function.UnaryOperator;
  */
 public final class TestCluster implements AutoCloseable {
     private final Optional<AdminNode> admin;
+    /** Guarded by this (a restarted node replaces its predecessor). */
     private final List<ProxyNode> shields;
+    /** Guarded by this. */
     private final List<ProxyNode> edges;
     private final List<AutoCloseable> started;
+    private final Clock clock;
 
-    private TestCluster(Optional<AdminNode> admin, List<ProxyNode> shields, List<ProxyNode> edges, List<AutoCloseable> started) {
+    private TestCluster(Optional<AdminNode> admin, List<ProxyNode> shields, List<ProxyNode> edges, List<AutoCloseable> started,
+            Clock clock) {
         this.admin = admin;
-        this.shields = List.copyOf(shields);
-        this.edges = List.copyOf(edges);
+        this.shields = new ArrayList<>(shields);
+        this.edges = new ArrayList<>(edges);
         this.started = new ArrayList<>(started);
+        this.clock = clock;
     }
 
     public static Builder builder(URI origin) {
@@ -55,22 +63,39 @@ public final class TestCluster implements AutoCloseable {
         return admin.orElseThrow(() -> new IllegalStateException("this cluster was built without an admin (withAdmin())"));
     }
 
-    public List<ProxyNode> shields() {
-        return shields;
+    public synchronized List<ProxyNode> shields() {
+        return List.copyOf(shields);
     }
 
-    public ProxyNode shield() {
+    public synchronized ProxyNode shield() {
         return shields.get(0);
     }
 
-    public List<ProxyNode> edges() {
-        return edges;
+    public synchronized List<ProxyNode> edges() {
+        return List.copyOf(edges);
     }
 
     /** The edge of point of presence {@code pop}. */
-    public ProxyNode edge(String pop) {
+    public synchronized ProxyNode edge(String pop) {
         return edges.stream().filter(e -> e.identity().pop().equals(pop)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no edge in POP " + pop));
+    }
+
+    /**
+     * Starts {@code node} again (stopping it first if it runs) with the same configuration, ports and store
+     * directory, as an operator's restart would; the new node takes its place in this cluster.
+     */
+    public synchronized ProxyNode restart(ProxyNode node) {
+        stop(node);
+        ProxyConfig old = node.config();
+        ServerConfig s = old.server();
+        ProxyConfig config = old.withServer(new ServerConfig(s.host(), node.uri().getPort(), s.managementHost(),
+                node.managementUri().getPort(), s.maxThreads(), s.idleTimeout(), s.stopTimeout(), s.accessLog()));
+        ProxyNode fresh = old.identity().role() == Role.EDGE ? EdgeNode.start(config, clock) : ShieldNode.start(config, clock);
+        started.add(fresh);
+        List<ProxyNode> list = old.identity().role() == Role.EDGE ? edges : shields;
+        list.set(list.indexOf(node), fresh);
+        return fresh;
     }
 
     /**
@@ -108,6 +133,7 @@ public final class TestCluster implements AutoCloseable {
         private List<String> edgePops = List.of("nyc", "lhr");
         private List<String> shieldPops = List.of("iad");
         private boolean withAdmin;
+        private @org.jspecify.annotations.Nullable String adminDatabase;
         private UnaryOperator<ProxyConfig> edgeCustomizer = UnaryOperator.identity();
         private UnaryOperator<ProxyConfig> shieldCustomizer = UnaryOperator.identity();
         private Clock clock = Clock.systemUTC();
@@ -135,7 +161,13 @@ public final class TestCluster implements AutoCloseable {
             return this;
         }
 
-        /** Adds an admin node on a fresh embedded PostgreSQL database. */
+        /** Adds an admin node on the database at {@code jdbcUrl} (user postgres, no password). */
+        public Builder withAdmin(String jdbcUrl) {
+            this.adminDatabase = requireNonNull(jdbcUrl, "jdbcUrl is null");
+            return withAdmin();
+        }
+
+        /** Adds an admin node on a fresh embedded PostgreSQL database; every proxy node then follows it. */
         public Builder withAdmin() {
             this.withAdmin = true;
             return this;
@@ -166,15 +198,23 @@ public final class TestCluster implements AutoCloseable {
                 if (withAdmin) {
                     AdminNode node = AdminNode.start(new AdminConfig(new NodeIdentity(Role.ADMIN, "admin-test", "local"),
                             ServerConfig.ephemeral(),
-                            new DatabaseConfig(TestDatabase.fresh(), "postgres", "", 4, Duration.ofSeconds(5), true),
+                            new DatabaseConfig(adminDatabase != null ? adminDatabase : TestDatabase.fresh(), "postgres", "", 4,
+                                    Duration.ofSeconds(2), true),
                             Optional.empty()));
                     started.add(node);
                     admin = Optional.of(node);
                 }
+                // with an admin, every node follows its invalidation log with a purge-scoped token of its own
+                ControlConfig control = ControlConfig.none();
+                if (admin.isPresent()) {
+                    String nodeToken = new ApiTokens(admin.get().database().dataSource()).create("test-nodes", List.of(Scope.PURGE));
+                    control = ControlConfig.of(admin.get().uri(), nodeToken).withHeartbeatInterval(Duration.ofSeconds(1));
+                }
                 List<ProxyNode> shields = new ArrayList<>();
                 for (String pop : shieldPops) {
                     ProxyNode shield = ShieldNode.start(shieldCustomizer.apply(ProxyConfig.of(
-                            NodeIdentity.of(Role.SHIELD, pop), ServerConfig.ephemeral(), UpstreamConfig.of(origin))), clock);
+                            NodeIdentity.of(Role.SHIELD, pop), ServerConfig.ephemeral(), UpstreamConfig.of(origin))
+                            .withControl(control)), clock);
                     started.add(shield);
                     shields.add(shield);
                 }
@@ -185,14 +225,14 @@ public final class TestCluster implements AutoCloseable {
                 List<ProxyNode> edges = new ArrayList<>();
                 for (String pop : edgePops) {
                     ProxyNode edge = EdgeNode.start(edgeCustomizer.apply(ProxyConfig.of(
-                            NodeIdentity.of(Role.EDGE, pop), ServerConfig.ephemeral(), edgeUpstream)), clock);
+                            NodeIdentity.of(Role.EDGE, pop), ServerConfig.ephemeral(), edgeUpstream).withControl(control)), clock);
                     started.add(edge);
                     edges.add(edge);
                 }
-                return new TestCluster(admin, shields, edges, started);
-            } catch (RuntimeException e) {
-                new TestCluster(Optional.empty(), List.of(), List.of(), started).close();
-                throw e;
+                return new TestCluster(admin, shields, edges, started, clock);
+            } catch (RuntimeException | java.sql.SQLException e) {
+                new TestCluster(Optional.empty(), List.of(), List.of(), started, clock).close();
+                throw e instanceof RuntimeException r ? r : new IllegalStateException("cannot create the nodes' token", e);
             }
         }
     }

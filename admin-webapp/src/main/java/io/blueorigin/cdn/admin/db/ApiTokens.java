@@ -7,25 +7,43 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
 
 /**
  * The {@code api_tokens} table. A token's secret is {@code bo_} followed by 32 random bytes in base64url;
- * only its SHA-256 is stored.
+ * only its SHA-256 is stored. Tokens are revoked, never deleted (the invalidation log references them).
+ *
+ * <p>No cache sits in front of {@link #authenticate}: every request reads the row, so a revoked token is
+ * refused from the next request on, by every admin replica. {@code last_used_at} is written at most once a
+ * minute per token ({@link #LAST_USED_RESOLUTION}), so authentication is a read in the common case.
  */
 public final class ApiTokens {
     /** Prefix of every secret, so a leaked one is recognisable in logs and by secret scanners. */
     public static final String SECRET_PREFIX = "bo_";
+    /** Longest token name (the column's CHECK). */
+    public static final int MAX_NAME_LENGTH = 200;
+    /** Length of a secret: the prefix and 43 base64url characters. */
+    static final int SECRET_LENGTH = SECRET_PREFIX.length() + 43;
+    /** {@code last_used_at} is only updated when older than this. */
+    static final String LAST_USED_RESOLUTION = "1 minute";
     /** Advisory lock key serialising bootstrap between admin replicas starting at once. */
     private static final long BOOTSTRAP_LOCK = 0x626f6f7473747261L;
+    /** Advisory lock key serialising revocations, so two cannot each revoke "the other" last admin token. */
+    private static final long REVOKE_LOCK = 0x7265766f6b65L;
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final String COLUMNS = "id, name, token_prefix, scopes, created_at, last_used_at, revoked_at";
 
     private final DataSource dataSource;
 
@@ -56,7 +74,7 @@ public final class ApiTokens {
                     connection.rollback();
                     return Optional.empty();
                 }
-                String secret = insert(connection, "bootstrap", List.of(Scope.READ, Scope.PURGE, Scope.ADMIN));
+                String secret = insert(connection, "bootstrap", List.of(Scope.READ, Scope.PURGE, Scope.ADMIN)).secret();
                 connection.commit();
                 return Optional.of(secret);
             } catch (SQLException | RuntimeException e) {
@@ -66,17 +84,180 @@ public final class ApiTokens {
         }
     }
 
-    private static String insert(Connection connection, String name, List<Scope> scopes) throws SQLException {
+    /**
+     * Creates a token, e.g. the purge token node agents use: {@code create("nodes", List.of(Scope.PURGE))}.
+     *
+     * @return its secret, to hand to the client (it is not stored)
+     * @throws IllegalArgumentException when the name is empty, longer than {@value #MAX_NAME_LENGTH} characters
+     *     or holds control characters, or {@code scopes} is empty
+     */
+    public String create(String name, List<Scope> scopes) throws SQLException {
+        return issue(name, scopes).secret();
+    }
+
+    /** Like {@link #create}, returning the new token's id and name with the secret. */
+    public NewToken issue(String name, List<Scope> scopes) throws SQLException {
+        requireNonNull(name, "name is null");
+        requireNonNull(scopes, "scopes is null");
+        checkName(name).ifPresent(problem -> {
+            throw new IllegalArgumentException("token name " + problem);
+        });
+        if (scopes.isEmpty()) {
+            throw new IllegalArgumentException("a token needs at least one scope (read, purge, admin)");
+        }
+        try (Connection connection = dataSource.getConnection()) {
+            return insert(connection, name, List.copyOf(new LinkedHashSet<>(scopes)));
+        }
+    }
+
+    /** What is wrong with {@code name} as a token name, if anything ("must not be empty", ...). */
+    public static Optional<String> checkName(String name) {
+        if (name.isEmpty()) {
+            return Optional.of("must not be empty");
+        }
+        if (name.length() > MAX_NAME_LENGTH) {
+            return Optional.of("is longer than " + MAX_NAME_LENGTH + " characters (" + name.length() + ")");
+        }
+        // codePoints() joins surrogate pairs, so a surrogate left over is an unpaired one
+        if (name.codePoints().anyMatch(c -> Character.isISOControl(c) || (c >= Character.MIN_SURROGATE && c <= Character.MAX_SURROGATE))) {
+            return Optional.of("must not contain control characters or unpaired surrogates");
+        }
+        return Optional.empty();
+    }
+
+    private static NewToken insert(Connection connection, String name, List<Scope> scopes) throws SQLException {
         String secret = newSecret();
         try (PreparedStatement insert = connection.prepareStatement(
-                "INSERT INTO api_tokens (name, token_hash, token_prefix, scopes) VALUES (?, ?, ?, ?)")) {
+                "INSERT INTO api_tokens (name, token_hash, token_prefix, scopes) VALUES (?, ?, ?, ?) RETURNING id")) {
             insert.setString(1, name);
             insert.setBytes(2, hash(secret));
             insert.setString(3, secret.substring(0, SECRET_PREFIX.length() + 6));
             insert.setArray(4, connection.createArrayOf("text", scopes.stream().map(Scope::label).toArray()));
-            insert.executeUpdate();
+            try (ResultSet rs = insert.executeQuery()) {
+                rs.next();
+                return new NewToken(rs.getLong(1), name, scopes, secret);
+            }
         }
-        return secret;
+    }
+
+    /**
+     * The active (not revoked) token whose secret this is. Records the use in {@code last_used_at} when the
+     * previous record is older than a minute.
+     */
+    public Optional<ApiToken> authenticate(String secret) throws SQLException {
+        requireNonNull(secret, "secret is null");
+        if (!secret.startsWith(SECRET_PREFIX) || secret.length() != SECRET_LENGTH) {
+            return Optional.empty(); // not one of ours: no need to ask the database
+        }
+        try (Connection connection = dataSource.getConnection()) {
+            ApiToken token;
+            boolean recordUse;
+            try (PreparedStatement select = connection.prepareStatement("SELECT " + COLUMNS
+                    + ", last_used_at IS NULL OR last_used_at < now() - interval '" + LAST_USED_RESOLUTION + "'"
+                    + " FROM api_tokens WHERE token_hash = ? AND revoked_at IS NULL")) {
+                select.setBytes(1, hash(secret));
+                try (ResultSet rs = select.executeQuery()) {
+                    if (!rs.next()) {
+                        return Optional.empty();
+                    }
+                    token = row(rs);
+                    recordUse = rs.getBoolean(8);
+                }
+            }
+            if (recordUse) {
+                // The same condition again: another replica may have recorded a use meanwhile.
+                try (PreparedStatement update = connection.prepareStatement("UPDATE api_tokens SET last_used_at = now()"
+                        + " WHERE id = ? AND (last_used_at IS NULL OR last_used_at < now() - interval '"
+                        + LAST_USED_RESOLUTION + "')")) {
+                    update.setLong(1, token.id());
+                    update.executeUpdate();
+                }
+            }
+            return Optional.of(token);
+        }
+    }
+
+    /** Every token, revoked ones included, by id. */
+    public List<ApiToken> list() throws SQLException {
+        List<ApiToken> tokens = new ArrayList<>();
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement select = connection.prepareStatement("SELECT " + COLUMNS + " FROM api_tokens ORDER BY id");
+                ResultSet rs = select.executeQuery()) {
+            while (rs.next()) {
+                tokens.add(row(rs));
+            }
+        }
+        return tokens;
+    }
+
+    /** What {@link #revoke} did. */
+    public enum Revocation {
+        /** The token is revoked from now on. */
+        REVOKED,
+        /** It was revoked before; nothing changed. */
+        ALREADY_REVOKED,
+        /** No token has that id. */
+        NOT_FOUND,
+        /** Refused: it is the last active token with the admin scope, and revoking it would lock everyone out. */
+        LAST_ADMIN
+    }
+
+    /** Revokes token {@code id}, unless it is the last active admin token. */
+    public Revocation revoke(long id) throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                Revocation result = revoke(connection, id);
+                connection.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            }
+        }
+    }
+
+    private static Revocation revoke(Connection connection, long id) throws SQLException {
+        try (PreparedStatement lock = connection.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
+            lock.setLong(1, REVOKE_LOCK);
+            lock.execute();
+        }
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT revoked_at IS NOT NULL, 'admin' = ANY(scopes),"
+                        + " (SELECT count(*) FROM api_tokens o WHERE o.id <> t.id AND o.revoked_at IS NULL"
+                        + " AND 'admin' = ANY(o.scopes)) FROM api_tokens t WHERE id = ?")) {
+            select.setLong(1, id);
+            try (ResultSet rs = select.executeQuery()) {
+                if (!rs.next()) {
+                    return Revocation.NOT_FOUND;
+                }
+                if (rs.getBoolean(1)) {
+                    return Revocation.ALREADY_REVOKED;
+                }
+                if (rs.getBoolean(2) && rs.getLong(3) == 0) {
+                    return Revocation.LAST_ADMIN;
+                }
+            }
+        }
+        try (PreparedStatement update = connection.prepareStatement("UPDATE api_tokens SET revoked_at = now() WHERE id = ?")) {
+            update.setLong(1, id);
+            update.executeUpdate();
+        }
+        return Revocation.REVOKED;
+    }
+
+    private static ApiToken row(ResultSet rs) throws SQLException {
+        List<Scope> scopes = new ArrayList<>();
+        Array array = rs.getArray(4);
+        for (Object label : (Object[]) array.getArray()) {
+            Scope.fromLabel((String) label).ifPresent(scopes::add);
+        }
+        return new ApiToken(rs.getLong(1), rs.getString(2), rs.getString(3), scopes,
+                rs.getObject(5, OffsetDateTime.class).toInstant(), instant(rs, 6), instant(rs, 7));
+    }
+
+    private static Optional<Instant> instant(ResultSet rs, int column) throws SQLException {
+        return Optional.ofNullable(rs.getObject(column, OffsetDateTime.class)).map(OffsetDateTime::toInstant);
     }
 
     static String newSecret() {

@@ -8,7 +8,10 @@ import com.zaxxer.hikari.pool.HikariPool;
 import io.blueorigin.cdn.runtime.StartupException;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import java.time.Duration;
 import java.util.Arrays;
+import java.util.Set;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
@@ -20,16 +23,36 @@ import org.slf4j.LoggerFactory;
 /**
  * The admin's connection pool and schema. {@link #open} connects, then migrates (or refuses to run on a
  * schema with pending migrations when {@code db.migrate-on-start=false}). Closing it closes the pool.
+ *
+ * <p>Bounded waits: a request waits at most {@code db.connect-timeout} for a pooled connection (HikariCP),
+ * and a pooled connection's socket read gives up after {@link #SOCKET_TIMEOUT}, so a database that vanished
+ * without closing its connections (a network partition) cannot hold a request forever. The API turns these
+ * failures into 503 {@code database_unavailable} ({@link #isUnavailable}). HikariCP replaces broken
+ * connections by itself, so the admin recovers when PostgreSQL is back.
  */
 public final class Database implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
     /** Where Flyway finds the {@code db-migrations} module's SQL. */
     public static final String MIGRATIONS = "classpath:db/migration";
+    /**
+     * Longest a pooled connection waits for one answer from PostgreSQL. Every statement the API runs is
+     * short (retention deletes in batches); migrations run on their own connection without this limit.
+     */
+    static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(30);
+    /**
+     * SQLSTATEs meaning "the database is not answering or not accepting work now", as opposed to a bug or
+     * bad data: admin_shutdown, crash_shutdown, cannot_connect_now, too_many_connections,
+     * lock_not_available (a lock_timeout), query_canceled (a timeout). Class 08 (connection exceptions) is
+     * checked separately.
+     */
+    private static final Set<String> UNAVAILABLE_STATES = Set.of("57P01", "57P02", "57P03", "53300", "55P03", "57014");
 
     private final HikariDataSource pool;
+    private final DatabaseConfig config;
 
-    private Database(HikariDataSource pool) {
+    private Database(HikariDataSource pool, DatabaseConfig config) {
         this.pool = pool;
+        this.config = config;
     }
 
     /**
@@ -48,6 +71,9 @@ public final class Database implements AutoCloseable {
         hikari.setConnectionTimeout(config.connectTimeout().toMillis());
         hikari.setValidationTimeout(Math.max(250, config.connectTimeout().toMillis() / 2));
         hikari.setPoolName(poolName);
+        hikari.addDataSourceProperty("socketTimeout", String.valueOf(SOCKET_TIMEOUT.toSeconds()));
+        hikari.addDataSourceProperty("connectTimeout", String.valueOf(connectTimeoutSeconds(config)));
+        hikari.addDataSourceProperty("ApplicationName", poolName);
         // Start even when the database is down for a moment: requests then fail with 503 until it is back.
         hikari.setInitializationFailTimeout(-1);
         HikariDataSource pool = new HikariDataSource(hikari);
@@ -57,21 +83,27 @@ public final class Database implements AutoCloseable {
             pool.close();
             throw e;
         }
-        return new Database(pool);
+        return new Database(pool, config);
     }
 
-    private static void migrate(DataSource dataSource, DatabaseConfig config) {
-        Flyway flyway = Flyway.configure()
-                .dataSource(dataSource)
-                .locations(MIGRATIONS)
-                .connectRetries(0)
-                .load();
-        try (Connection probe = dataSource.getConnection()) {
+    /** pgjdbc's {@code connectTimeout} (whole seconds, at least 1) for a new physical connection. */
+    static int connectTimeoutSeconds(DatabaseConfig config) {
+        return (int) Math.max(1, (config.connectTimeout().toMillis() + 999) / 1000);
+    }
+
+    private static void migrate(DataSource pool, DatabaseConfig config) {
+        try (Connection probe = pool.getConnection()) {
             LOG.debug("connected to {}", probe.getMetaData().getURL());
         } catch (SQLException | HikariPool.PoolInitializationException e) {
             throw new StartupException("cannot connect to PostgreSQL at " + config.url() + " (db.url, db.user, db.password): "
                     + e.getMessage(), e);
         }
+        // Migrations get their own connection: a long one (an index on a big table) must not hit SOCKET_TIMEOUT.
+        Flyway flyway = Flyway.configure()
+                .dataSource(config.url(), config.user(), config.password())
+                .locations(MIGRATIONS)
+                .connectRetries(0)
+                .load();
         if (config.migrateOnStart()) {
             MigrateResult result = flyway.migrate();
             if (result.migrationsExecuted > 0) {
@@ -90,6 +122,80 @@ public final class Database implements AutoCloseable {
 
     public DataSource dataSource() {
         return pool;
+    }
+
+    /** The settings this pool was opened with (the notification listener opens its own connection with them). */
+    public DatabaseConfig config() {
+        return config;
+    }
+
+    /** Work done with one connection; may throw {@link SQLException}. */
+    @FunctionalInterface
+    public interface Work<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
+    /**
+     * Runs {@code work} in one transaction: committed when it returns, rolled back when it throws. A mutating
+     * API call is one such transaction, so a failure changes nothing.
+     */
+    public <T> T inTransaction(Work<T> work) throws SQLException {
+        try (Connection connection = pool.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                T result = work.run(connection);
+                connection.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                rollbackQuietly(connection, e);
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * Runs read-only {@code work} on one snapshot (REPEATABLE READ), so several queries see the same state:
+     * e.g. the log's bounds and its entries.
+     */
+    public <T> T inSnapshot(Work<T> work) throws SQLException {
+        try (Connection connection = pool.getConnection()) {
+            connection.setAutoCommit(false);
+            connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            connection.setReadOnly(true);
+            try {
+                T result = work.run(connection);
+                connection.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                rollbackQuietly(connection, e);
+                throw e;
+            }
+        }
+    }
+
+    private static void rollbackQuietly(Connection connection, Exception cause) {
+        try {
+            connection.rollback();
+        } catch (SQLException e) {
+            cause.addSuppressed(e);
+        }
+    }
+
+    /**
+     * Whether {@code e} means PostgreSQL is unreachable, restarting, overloaded or timed out (the API answers
+     * 503 and the caller may retry), rather than a bug or refused data.
+     */
+    public static boolean isUnavailable(SQLException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLTransientConnectionException) {
+                return true;
+            }
+            if (t instanceof SQLException sql && sql.getSQLState() != null
+                    && (sql.getSQLState().startsWith("08") || UNAVAILABLE_STATES.contains(sql.getSQLState()))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether a connection can be had and answers within {@code timeoutSeconds}. */

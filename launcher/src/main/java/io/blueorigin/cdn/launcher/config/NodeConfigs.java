@@ -140,7 +140,8 @@ public final class NodeConfigs {
     }
 
     public static AdminConfig admin(ConfigValues v) {
-        return build(v, () -> new AdminConfig(identity(v), server(v), database(v), v.get("admin.bootstrap-token-file", Path.class)));
+        return build(v, () -> new AdminConfig(identity(v), server(v), database(v), v.get("admin.bootstrap-token-file", Path.class),
+                v.value("admin.heartbeat-interval", Duration.class), v.value("admin.invalidation-retention", Duration.class)));
     }
 
     public static DatabaseConfig database(ConfigValues v) {

@@ -142,6 +142,12 @@ public final class Settings {
                     "How long a request waits for a database connection before answering 503.", ADMIN),
             Setting.of("db.migrate-on-start", ValueType.BOOLEAN, "true",
                     "Apply pending schema migrations at start; when false, pending migrations stop the process.", ADMIN),
+            Setting.of("admin.heartbeat-interval", ValueType.DURATION, "10s",
+                    "Heartbeat interval nodes use (control.heartbeat-interval); a node silent for 3 intervals shows as down.",
+                    ADMIN),
+            Setting.of("admin.invalidation-retention", ValueType.DURATION, "7d",
+                    "How long the invalidation log is kept; a node down longer than this drops its whole cache on restart.",
+                    ADMIN),
             Setting.derived("admin.bootstrap-token-file", ValueType.PATH, "none (printed only)",
                     "Where to write the bootstrap admin token when the first start creates it (mode 0600).", ADMIN),
             // demo origin

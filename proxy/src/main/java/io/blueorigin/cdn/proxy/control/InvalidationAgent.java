@@ -38,6 +38,9 @@ public final class InvalidationAgent implements AutoCloseable {
     static final String APPLIED_MARKER = "invalidation.applied";
     /** A ban stays screened this long after its sweep, for objects whose fetch was in flight during it. */
     private static final long BAN_GRACE_MILLIS = 60_000;
+    /** Acks per request (admin takes up to 10,000). */
+    private static final int ACK_CHUNK = 1_000;
+    private static final int MAX_PENDING_ACKS = 100_000;
 
     private final ControlConfig config;
     private final NodeIdentity identity;
@@ -156,6 +159,11 @@ public final class InvalidationAgent implements AutoCloseable {
                         + "dropped them", identity.name(), dropped);
             }
             resumeAfter = r.latest();
+        } else if (marker > r.latest()) {
+            int dropped = store.clear();
+            LOG.warn("{}: the store applied invalidations up to {} but admin's log ends at {} (a new database?); dropped "
+                    + "the cache ({} object(s))", identity.name(), marker, r.latest(), dropped);
+            resumeAfter = r.latest();
         } else if (marker < r.oldestRetained() - 1) {
             int dropped = store.clear();
             LOG.warn("{}: missed invalidations {}..{} that admin no longer retains; dropped the cache ({} object(s))",
@@ -194,9 +202,15 @@ public final class InvalidationAgent implements AutoCloseable {
                 retireAt.put(entry.id(), System.currentTimeMillis() + BAN_GRACE_MILLIS);
             }
         }
-        if (!pendingAcks.isEmpty()) {
-            admin.ack(identity.name(), List.copyOf(pendingAcks));
-            pendingAcks.clear();
+        // acks go in chunks admin accepts; a backlog (admin was unreachable) is bounded, oldest dropped first:
+        // they feed the status view only, the heartbeat's lastApplied says how far this node got anyway
+        while (pendingAcks.size() > MAX_PENDING_ACKS) {
+            pendingAcks.remove(0);
+        }
+        while (!pendingAcks.isEmpty()) {
+            List<AdminClient.Ack> chunk = pendingAcks.subList(0, Math.min(ACK_CHUNK, pendingAcks.size()));
+            admin.ack(identity.name(), List.copyOf(chunk));
+            chunk.clear();
         }
         if (local.lastApplied() >= poll.latest() && !caughtUp) {
             caughtUp = true;

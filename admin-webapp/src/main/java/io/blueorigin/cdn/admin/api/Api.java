@@ -1,0 +1,107 @@
+package io.blueorigin.cdn.admin.api;
+
+import static java.util.Objects.requireNonNull;
+
+import io.blueorigin.cdn.admin.Scope;
+import io.blueorigin.cdn.admin.db.Acks;
+import io.blueorigin.cdn.admin.db.ApiTokens;
+import io.blueorigin.cdn.admin.db.Database;
+import io.blueorigin.cdn.admin.db.InvalidationLog;
+import io.blueorigin.cdn.admin.db.NodeStats;
+import io.blueorigin.cdn.admin.db.Nodes;
+import io.blueorigin.cdn.admin.db.NotificationListener;
+import jakarta.servlet.DispatcherType;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+
+/**
+ * The JSON API of one admin process: the route table (every endpoint, the scope it needs, its handler, as
+ * in docs/control-plane.md), mounted under {@code /api/*} behind {@link AuthFilter}. It owns the registry
+ * of waiting long-polls; the admin node feeds it commit notifications ({@link #notifications()}) and
+ * closes it first when stopping, so waiting polls answer at once instead of holding up the shutdown.
+ */
+public final class Api implements AutoCloseable {
+    private final ApiTokens tokens;
+    private final LongPolls polls;
+    private final Router router;
+
+    private Api(ApiTokens tokens, LongPolls polls, Router router) {
+        this.tokens = tokens;
+        this.polls = polls;
+        this.router = router;
+    }
+
+    /**
+     * @param nodeDownAfter no heartbeat for this long: a node is down (three heartbeat intervals)
+     * @param scheduler runs long-poll deadlines (must outlive the API's requests)
+     */
+    public static Api create(Database database, ApiTokens tokens, Duration nodeDownAfter,
+            ScheduledExecutorService scheduler) {
+        requireNonNull(database, "database is null");
+        requireNonNull(tokens, "tokens is null");
+        requireNonNull(nodeDownAfter, "nodeDownAfter is null");
+        requireNonNull(scheduler, "scheduler is null");
+        // An append waits for the log lock at most as long as a request waits for a connection.
+        InvalidationLog log = new InvalidationLog(database.config().connectTimeout());
+        Nodes nodes = new Nodes();
+        Acks acks = new Acks();
+        LongPolls polls = new LongPolls();
+        InvalidationsApi invalidations = new InvalidationsApi(database, log, nodes, acks, nodeDownAfter);
+        NodesApi agents = new NodesApi(database, nodes, new NodeStats(), acks, log, nodeDownAfter);
+        LongPollApi longPoll = new LongPollApi(database, log, polls, scheduler);
+        TokensApi tokensApi = new TokensApi(tokens);
+        Router router = new Router(List.of(
+                new Route("POST", "/api/v1/purge", Scope.PURGE, invalidations::purge),
+                new Route("POST", "/api/v1/purge/tags", Scope.PURGE, invalidations::purgeTags),
+                new Route("POST", "/api/v1/bans", Scope.PURGE, invalidations::ban),
+                new Route("POST", "/api/v1/purge-all", Scope.PURGE, invalidations::purgeAll),
+                new Route("GET", "/api/v1/invalidations/{id}", Scope.READ, invalidations::status),
+                new Route("GET", "/api/v1/invalidations/recent", Scope.READ, invalidations::recent),
+                new Route("GET", "/api/v1/invalidations", Scope.PURGE, longPoll::poll),
+                new Route("POST", "/api/v1/nodes/register", Scope.PURGE, agents::register),
+                new Route("POST", "/api/v1/nodes/{name}/heartbeat", Scope.PURGE, agents::heartbeat),
+                new Route("POST", "/api/v1/nodes/{name}/acks", Scope.PURGE, agents::acks),
+                new Route("GET", "/api/v1/nodes", Scope.READ, agents::list),
+                new Route("POST", "/api/v1/tokens", Scope.ADMIN, tokensApi::create),
+                new Route("GET", "/api/v1/tokens", Scope.ADMIN, tokensApi::list),
+                new Route("DELETE", "/api/v1/tokens/{id}", Scope.ADMIN, tokensApi::revoke)));
+        return new Api(tokens, polls, router);
+    }
+
+    /** Adds the filter and servlet answering {@code /api/*} to {@code context}. */
+    public void mount(ServletContextHandler context) {
+        FilterHolder auth = new FilterHolder(new AuthFilter(tokens));
+        auth.setName("api-auth");
+        auth.setAsyncSupported(true);
+        context.addFilter(auth, "/api/*", EnumSet.of(DispatcherType.REQUEST));
+        ServletHolder api = new ServletHolder("api", new ApiServlet(router));
+        api.setAsyncSupported(true);
+        context.addServlet(api, "/api/*");
+    }
+
+    /** What the notification listener reports to: wakes the long-polls of this process. */
+    public NotificationListener.Events notifications() {
+        return polls;
+    }
+
+    /** Makes every waiting long-poll re-read the log (the fallback while notifications may be missed). */
+    public void resynchronize() {
+        polls.wakeAll();
+    }
+
+    /** How many long-polls are waiting now (for metrics and tests). */
+    public int waitingLongPolls() {
+        return polls.parkedCount();
+    }
+
+    /** Answers every waiting long-poll now, and later ones at once. Call before stopping the server. */
+    @Override
+    public void close() {
+        polls.close();
+    }
+}

@@ -1,0 +1,162 @@
+package io.blueorigin.cdn.admin.api;
+
+import static java.util.Objects.requireNonNull;
+
+import io.blueorigin.cdn.admin.db.ApiToken;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One API request as a handler sees it: the authenticated token, path parameters, the body (size-limited,
+ * {@code application/json}, strictly parsed), the query (only known parameters), and ways to answer.
+ * Confined to the request's thread until a handler starts async processing.
+ */
+final class ApiCall {
+    /** Largest request body: 1 MiB. */
+    static final int MAX_BODY_BYTES = 1 << 20;
+
+    private final HttpServletRequest request;
+    private final HttpServletResponse response;
+    private final ApiToken token;
+    private final Map<String, String> parameters;
+
+    ApiCall(HttpServletRequest request, HttpServletResponse response, ApiToken token, Map<String, String> parameters) {
+        this.request = requireNonNull(request, "request is null");
+        this.response = requireNonNull(response, "response is null");
+        this.token = requireNonNull(token, "token is null");
+        this.parameters = Map.copyOf(parameters);
+    }
+
+    /** The authenticated token (its id is {@code created_by} of what this request appends). */
+    ApiToken token() {
+        return token;
+    }
+
+    /** The path parameter {@code name} of the matched route ({@code {name}} in its pattern). */
+    String parameter(String name) {
+        String value = parameters.get(name);
+        if (value == null) {
+            throw new IllegalStateException("the route has no parameter " + name);
+        }
+        return value;
+    }
+
+    /**
+     * The body as {@code type}: 415 unless {@code Content-Type: application/json} (UTF-8), 413 above
+     * {@value #MAX_BODY_BYTES} bytes, 400 for anything but the documented shape ({@link ApiJson#read}).
+     */
+    <T> T body(Class<T> type) throws ApiException, IOException {
+        checkContentType(request.getContentType());
+        long declared = request.getContentLengthLong();
+        if (declared > MAX_BODY_BYTES) {
+            throw tooLarge(declared);
+        }
+        byte[] body;
+        try (InputStream in = request.getInputStream()) {
+            body = in.readNBytes(MAX_BODY_BYTES + 1);
+        }
+        if (body.length > MAX_BODY_BYTES) {
+            throw tooLarge(-1);
+        }
+        return ApiJson.read(body, type);
+    }
+
+    private static ApiException tooLarge(long declared) {
+        return ApiException.payloadTooLarge("body: at most " + MAX_BODY_BYTES + " bytes (1 MiB)"
+                + (declared >= 0 ? " (got " + declared + ")" : "") + "; split the request");
+    }
+
+    private static void checkContentType(String contentType) throws ApiException {
+        String expected = "Content-Type: expected application/json";
+        if (contentType == null) {
+            throw ApiException.unsupportedMediaType(expected + " (none was sent)");
+        }
+        String[] parts = contentType.split(";");
+        if (!parts[0].trim().toLowerCase(Locale.ROOT).equals("application/json")) {
+            throw ApiException.unsupportedMediaType(expected + " (got '" + contentType + "')");
+        }
+        for (String parameter : Arrays.asList(parts).subList(1, parts.length)) {
+            String[] nameValue = parameter.trim().split("=", 2);
+            if (nameValue[0].trim().equalsIgnoreCase("charset") && (nameValue.length < 2
+                    || !nameValue[1].trim().replace("\"", "").equalsIgnoreCase("utf-8"))) {
+                throw ApiException.unsupportedMediaType(expected + " in UTF-8 (got '" + contentType + "')");
+            }
+        }
+    }
+
+    /** The query, refusing parameters other than {@code allowed} and repeated ones. */
+    Query query(String... allowed) throws ApiException {
+        Map<String, String[]> map;
+        try {
+            map = request.getParameterMap();
+        } catch (RuntimeException e) {
+            throw ApiException.badRequest("query: malformed (" + e.getMessage() + ")");
+        }
+        Set<String> known = Set.of(allowed);
+        for (Map.Entry<String, String[]> entry : map.entrySet()) {
+            if (!known.contains(entry.getKey())) {
+                throw ApiException.badRequest(entry.getKey() + ": unknown query parameter (expected: "
+                        + String.join(", ", new TreeSet<>(known)) + ")");
+            }
+            if (entry.getValue().length > 1) {
+                throw ApiException.badRequest(entry.getKey() + ": given " + entry.getValue().length + " times (expected once)");
+            }
+        }
+        return new Query(map);
+    }
+
+    void respond(int status, Object body) throws IOException {
+        ApiResponses.json(response, status, body);
+    }
+
+    void noContent() {
+        ApiResponses.noContent(response);
+    }
+
+    HttpServletRequest request() {
+        return request;
+    }
+
+    HttpServletResponse response() {
+        return response;
+    }
+
+    /** Validated query parameters. */
+    static final class Query {
+        private final Map<String, String[]> parameters;
+
+        private Query(Map<String, String[]> parameters) {
+            this.parameters = parameters;
+        }
+
+        /** An integer in {@code min..max}; {@code fallback} when absent, 400 when absent and fallback is null. */
+        long integer(String name, long min, long max, @Nullable Long fallback) throws ApiException {
+            String[] values = parameters.get(name);
+            String range = min + ".." + max;
+            if (values == null) {
+                if (fallback == null) {
+                    throw ApiException.badRequest(name + ": required query parameter (an integer " + range + ")");
+                }
+                return fallback;
+            }
+            long value;
+            try {
+                value = Long.parseLong(values[0]);
+            } catch (NumberFormatException e) {
+                throw ApiException.badRequest(name + ": '" + values[0] + "' is not an integer (expected " + range + ")");
+            }
+            if (value < min || value > max) {
+                throw ApiException.badRequest(name + ": " + value + " is out of range (expected " + range + ")");
+            }
+            return value;
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package io.blueorigin.cdn.admin.api;
+
+import static java.util.Objects.requireNonNull;
+
+import io.blueorigin.cdn.admin.db.ApiToken;
+import io.blueorigin.cdn.admin.db.ApiTokens;
+import io.blueorigin.cdn.admin.db.Database;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpFilter;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.sql.SQLException;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Authenticates every {@code /api/*} request by its bearer token before anything else (so an unknown path
+ * answers 401, not 404, to strangers). Missing, malformed, unknown or revoked token: 401 with
+ * {@code WWW-Authenticate: Bearer}. The token is then the request attribute {@link #TOKEN}; the scope check
+ * (403) is the route's, in {@link ApiServlet}.
+ */
+final class AuthFilter extends HttpFilter {
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(AuthFilter.class);
+    /** Request attribute holding the authenticated {@link ApiToken}. */
+    static final String TOKEN = AuthFilter.class.getName() + ".token";
+    private static final String HOW = "send 'Authorization: Bearer <secret>' with a token from POST /api/v1/tokens"
+            + " or the bootstrap token";
+
+    private final transient ApiTokens tokens;
+
+    AuthFilter(ApiTokens tokens) {
+        this.tokens = requireNonNull(tokens, "tokens is null");
+    }
+
+    @Override
+    protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        Optional<ApiToken> token;
+        try {
+            token = tokens.authenticate(bearer(request));
+        } catch (ApiException e) {
+            ApiResponses.error(response, e);
+            return;
+        } catch (SQLException e) {
+            if (Database.isUnavailable(e)) {
+                LOG.debug("cannot authenticate {} {}: database unavailable", request.getMethod(), request.getRequestURI(), e);
+                ApiResponses.databaseUnavailable(response);
+            } else {
+                String reference = UUID.randomUUID().toString();
+                LOG.error("internal error {} authenticating {} {}", reference, request.getMethod(), request.getRequestURI(), e);
+                ApiResponses.internal(response, reference);
+            }
+            return;
+        }
+        if (token.isEmpty()) {
+            ApiResponses.error(response, ApiException.unauthorized("unknown or revoked token: " + HOW));
+            return;
+        }
+        request.setAttribute(TOKEN, token.get());
+        chain.doFilter(request, response);
+    }
+
+    private static String bearer(HttpServletRequest request) throws ApiException {
+        String authorization = request.getHeader("Authorization");
+        if (authorization == null || authorization.isBlank()) {
+            throw ApiException.unauthorized("missing token: " + HOW);
+        }
+        int space = authorization.indexOf(' ');
+        if (space < 0 || !authorization.substring(0, space).toLowerCase(Locale.ROOT).equals("bearer")) {
+            throw ApiException.unauthorized("unsupported authorization scheme: " + HOW);
+        }
+        String secret = authorization.substring(space + 1).trim();
+        if (secret.isEmpty()) {
+            throw ApiException.unauthorized("missing token: " + HOW);
+        }
+        return secret;
+    }
+}

@@ -1,0 +1,42 @@
+package io.blueorigin.cdn.admin.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The request bodies of the API, exactly as docs/control-plane.md shows them. {@link ApiJson} binds them
+ * strictly (unknown fields and wrong types are a 400); components are nullable because absence is reported
+ * by each handler's validation, with the field's name.
+ */
+final class Bodies {
+    private Bodies() {}
+
+    /** {@code POST /api/v1/purge}. */
+    record Purge(@Nullable List<@Nullable String> urls, @Nullable Boolean soft) {}
+
+    /** {@code POST /api/v1/purge/tags}. */
+    record PurgeTags(@Nullable List<@Nullable String> tags, @Nullable Boolean soft) {}
+
+    /** {@code POST /api/v1/bans}. */
+    record Ban(@Nullable String kind, @Nullable String pattern, @Nullable Long ttlSeconds) {}
+
+    /** {@code POST /api/v1/purge-all}. */
+    record PurgeAll(@Nullable Boolean soft) {}
+
+    /** {@code POST /api/v1/nodes/register}. */
+    record Register(@Nullable String name, @Nullable String role, @Nullable String pop, @Nullable String trafficUrl,
+            @Nullable String managementUrl, @Nullable Long lastApplied) {}
+
+    /** {@code POST /api/v1/nodes/{name}/heartbeat}. */
+    record Heartbeat(@Nullable Long lastApplied, @Nullable JsonNode stats) {}
+
+    /** {@code POST /api/v1/nodes/{name}/acks}. */
+    record Acks(@Nullable List<@Nullable Ack> acks) {}
+
+    /** One element of {@link Acks}. */
+    record Ack(@Nullable Long id, @Nullable Long objectsAffected, @Nullable String appliedAt) {}
+
+    /** {@code POST /api/v1/tokens}. */
+    record Token(@Nullable String name, @Nullable List<@Nullable String> scopes) {}
+}

@@ -1,0 +1,141 @@
+package io.blueorigin.cdn.admin.api;
+
+import static java.util.Objects.requireNonNull;
+
+import io.blueorigin.cdn.admin.db.Ack;
+import io.blueorigin.cdn.admin.db.Acks;
+import io.blueorigin.cdn.admin.db.BanRule;
+import io.blueorigin.cdn.admin.db.Database;
+import io.blueorigin.cdn.admin.db.Invalidation;
+import io.blueorigin.cdn.admin.db.InvalidationLog;
+import io.blueorigin.cdn.admin.db.NewInvalidation;
+import io.blueorigin.cdn.admin.db.Node;
+import io.blueorigin.cdn.admin.db.Nodes;
+import io.blueorigin.cdn.admin.db.PurgeUrl;
+import java.io.IOException;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The invalidation endpoints for operators: purge, tag purge, ban, purge-all (scope {@code purge}; each one
+ * transaction, answered 202 once committed), an entry's per-node status and the recent history (scope
+ * {@code read}).
+ */
+final class InvalidationsApi {
+    private static final Logger LOG = LoggerFactory.getLogger(InvalidationsApi.class);
+    /** Most URLs or tags in one request. */
+    static final int MAX_ITEMS = 1000;
+    /** Default and largest {@code limit} of the recent history. */
+    static final int DEFAULT_RECENT = 50;
+    static final int MAX_RECENT = 1000;
+
+    private final Database database;
+    private final InvalidationLog log;
+    private final Nodes nodes;
+    private final Acks acks;
+    private final Duration nodeDownAfter;
+
+    InvalidationsApi(Database database, InvalidationLog log, Nodes nodes, Acks acks, Duration nodeDownAfter) {
+        this.database = requireNonNull(database, "database is null");
+        this.log = requireNonNull(log, "log is null");
+        this.nodes = requireNonNull(nodes, "nodes is null");
+        this.acks = requireNonNull(acks, "acks is null");
+        this.nodeDownAfter = requireNonNull(nodeDownAfter, "nodeDownAfter is null");
+    }
+
+    /** {@code POST /api/v1/purge}. */
+    void purge(ApiCall call) throws ApiException, SQLException, IOException {
+        Bodies.Purge body = call.body(Bodies.Purge.class);
+        List<String> urls = Fields.list("urls", body.urls(), MAX_ITEMS, "URLs (paths such as /item/1 or http(s) URLs)");
+        List<PurgeUrl> parsed = new ArrayList<>(urls.size());
+        for (int i = 0; i < urls.size(); i++) {
+            parsed.add(PurgeUrls.parse("urls[" + i + "]", urls.get(i)));
+        }
+        append(call, NewInvalidation.purge(parsed, soft(body.soft())));
+    }
+
+    /** {@code POST /api/v1/purge/tags}. */
+    void purgeTags(ApiCall call) throws ApiException, SQLException, IOException {
+        Bodies.PurgeTags body = call.body(Bodies.PurgeTags.class);
+        List<String> tags = Fields.list("tags", body.tags(), MAX_ITEMS, "surrogate keys");
+        for (int i = 0; i < tags.size(); i++) {
+            Tags.check("tags[" + i + "]", tags.get(i));
+        }
+        append(call, NewInvalidation.purgeTags(tags, soft(body.soft())));
+    }
+
+    /** {@code POST /api/v1/bans}. */
+    void ban(ApiCall call) throws ApiException, SQLException, IOException {
+        Bodies.Ban body = call.body(Bodies.Ban.class);
+        String kind = Fields.required("kind", body.kind(), "prefix, host or regex");
+        String pattern = Fields.required("pattern", body.pattern(), "what the ban matches");
+        long ttlSeconds = Fields.required("ttlSeconds", body.ttlSeconds(), "how long the ban applies, 1.."
+                + BanRules.MAX_TTL_SECONDS + " seconds");
+        BanRule rule = BanRules.check(kind, pattern, ttlSeconds);
+        append(call, NewInvalidation.ban(rule));
+    }
+
+    /** {@code POST /api/v1/purge-all}. */
+    void purgeAll(ApiCall call) throws ApiException, SQLException, IOException {
+        Bodies.PurgeAll body = call.body(Bodies.PurgeAll.class);
+        append(call, NewInvalidation.purgeAll(soft(body.soft())));
+    }
+
+    private static boolean soft(@Nullable Boolean soft) {
+        return soft != null && soft;
+    }
+
+    private void append(ApiCall call, NewInvalidation entry) throws SQLException, IOException {
+        long id = database.inTransaction(connection -> log.append(connection, entry, call.token().id()));
+        LOG.info("invalidation {} committed: {}{} ({} urls, {} tags{}) by token {} '{}'", id, entry.kind().label(),
+                entry.soft() ? " soft" : "", entry.urls().size(), entry.tags().size(),
+                entry.ban().map(b -> ", " + b.kind().label() + " ban for " + b.ttl().toSeconds() + "s").orElse(""),
+                call.token().id(), call.token().name());
+        call.response().setHeader("Location", Views.statusPath(id));
+        call.respond(202, Views.accepted(id, entry.kind()));
+    }
+
+    /** {@code GET /api/v1/invalidations/{id}}. */
+    void status(ApiCall call) throws ApiException, SQLException, IOException {
+        long id = Ids.parse("invalidation", call.parameter("id"));
+        call.query();
+        Optional<Map<String, ?>> view = database.inSnapshot(connection -> {
+            Optional<Invalidation> entry = log.get(connection, id);
+            if (entry.isEmpty()) {
+                return Optional.empty();
+            }
+            List<Node> all = nodes.list(connection);
+            Map<Long, Ack> byNode = acks.of(connection, List.of(id)).getOrDefault(id, Map.of());
+            Instant now = Nodes.now(connection);
+            return Optional.of(Views.status(entry.get(), NodeStatus.rows(id, all, byNode, now, nodeDownAfter)));
+        });
+        call.respond(200, view.orElseThrow(() -> ApiException.notFound("no invalidation " + id
+                + " (never created, or deleted by retention)")));
+    }
+
+    /** {@code GET /api/v1/invalidations/recent?limit=50}. */
+    void recent(ApiCall call) throws ApiException, SQLException, IOException {
+        int limit = (int) call.query("limit").integer("limit", 1, MAX_RECENT, (long) DEFAULT_RECENT);
+        List<Map<String, ?>> views = database.inSnapshot(connection -> {
+            List<Invalidation> entries = log.recent(connection, limit);
+            List<Node> all = nodes.list(connection);
+            Map<Long, Map<Long, Ack>> byEntry = acks.of(connection, entries.stream().map(Invalidation::id).toList());
+            Instant now = Nodes.now(connection);
+            List<Map<String, ?>> lines = new ArrayList<>();
+            for (Invalidation entry : entries) {
+                lines.add(Views.summary(entry, NodeStatus.rows(entry.id(), all,
+                        byEntry.getOrDefault(entry.id(), Map.of()), now, nodeDownAfter)));
+            }
+            return lines;
+        });
+        call.respond(200, Map.of("invalidations", views));
+    }
+}

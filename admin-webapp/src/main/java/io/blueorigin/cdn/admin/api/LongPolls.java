@@ -1,0 +1,117 @@
+package io.blueorigin.cdn.admin.api;
+
+import static java.util.Objects.requireNonNull;
+
+import io.blueorigin.cdn.admin.db.NotificationListener;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The long-polls of this admin process that are waiting for the log to grow, and what wakes them: a commit
+ * notification ({@link #committed}), a resynchronisation ({@link #wakeAll}), a poll's deadline
+ * ({@link #wake}), or shutdown ({@link #close}). No thread waits: a parked poll is an entry in a set, and
+ * waking it dispatches it to the container's pool ({@link Waiter#resume()}), where it re-reads the log.
+ *
+ * <p>Invariants:
+ * <ul>
+ *   <li>Exactly one party resumes a parked poll: whoever removes it from {@code parked} ({@code remove}
+ *       returns true once per {@code add}). So a poll never runs twice at once.
+ *   <li>No lost wake-up: a poll reads {@link #generation()} before it reads the log, and {@link #park}
+ *       re-checks the generation after adding it; every wake increments the generation before it scans the
+ *       set. A notification that lands between the poll's read and its parking is therefore either seen by
+ *       the scan or by the re-check.
+ * </ul>
+ * Thread-safe: a concurrent set, an atomic counter and a volatile flag.
+ */
+final class LongPolls implements NotificationListener.Events {
+
+    /** A parked long-poll. */
+    interface Waiter {
+        /** The id the poll waits to see exceeded. */
+        long after();
+
+        /** Whether its wait is over (it must answer when it next runs). */
+        boolean expired();
+
+        /** Runs the poll again (on another thread); called only by whoever unparked it. */
+        void resume();
+    }
+
+    private final Set<Waiter> parked = ConcurrentHashMap.newKeySet();
+    private final AtomicLong generation = new AtomicLong();
+    private volatile boolean closed;
+
+    /** Read before reading the log; pass to {@link #park}. */
+    long generation() {
+        return generation.get();
+    }
+
+    /**
+     * Parks {@code waiter}, which found nothing new after reading the log at {@code seenGeneration}; resumes
+     * it at once if something happened since, if it expired, or if this registry is closed.
+     */
+    void park(Waiter waiter, long seenGeneration) {
+        requireNonNull(waiter, "waiter is null");
+        parked.add(waiter);
+        if (generation.get() != seenGeneration || waiter.expired() || closed) {
+            unpark(waiter);
+        }
+    }
+
+    /** Entries up to {@code id} were committed: resumes the polls waiting for an id below it. */
+    @Override
+    public void committed(long id) {
+        generation.incrementAndGet();
+        for (Waiter waiter : parked) {
+            if (waiter.after() < id) {
+                unpark(waiter);
+            }
+        }
+    }
+
+    /** Something may have been missed (listener reconnected, or it is down and this is the fallback tick). */
+    @Override
+    public void resynchronize() {
+        wakeAll();
+    }
+
+    /** Resumes every parked poll. */
+    void wakeAll() {
+        generation.incrementAndGet();
+        for (Waiter waiter : parked) {
+            unpark(waiter);
+        }
+    }
+
+    /** Resumes {@code waiter} if it is parked (its deadline passed). */
+    void wake(Waiter waiter) {
+        unpark(waiter);
+    }
+
+    /** Forgets {@code waiter} without resuming it (its request ended otherwise). */
+    void forget(Waiter waiter) {
+        parked.remove(waiter);
+    }
+
+    /** From now on polls answer at once; the parked ones are resumed to answer now. */
+    void close() {
+        closed = true;
+        wakeAll();
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    /** How many polls are parked now (for tests and metrics). */
+    int parkedCount() {
+        return parked.size();
+    }
+
+    private void unpark(Waiter waiter) {
+        if (parked.remove(waiter)) {
+            waiter.resume();
+        }
+    }
+}

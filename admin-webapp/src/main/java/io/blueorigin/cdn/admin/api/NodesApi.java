@@ -1,0 +1,239 @@
+package io.blueorigin.cdn.admin.api;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.blueorigin.cdn.admin.db.Ack;
+import io.blueorigin.cdn.admin.db.Acks;
+import io.blueorigin.cdn.admin.db.Database;
+import io.blueorigin.cdn.admin.db.InvalidationLog;
+import io.blueorigin.cdn.admin.db.LogBounds;
+import io.blueorigin.cdn.admin.db.Node;
+import io.blueorigin.cdn.admin.db.NodeRegistration;
+import io.blueorigin.cdn.admin.db.NodeStats;
+import io.blueorigin.cdn.admin.db.Nodes;
+import io.blueorigin.cdn.runtime.Role;
+import java.io.IOException;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node agent endpoints (scope {@code purge}): register, heartbeat, acks; and the node list (scope
+ * {@code read}). Each mutating call is one transaction.
+ */
+final class NodesApi {
+    private static final Logger LOG = LoggerFactory.getLogger(NodesApi.class);
+    /** node.name and node.pop: the same rule as {@code NodeIdentity}. */
+    private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
+    static final int MAX_URL_LENGTH = 2048;
+    /** Most acks in one request (an agent that could not ack for a while sends its backlog at once). */
+    static final int MAX_ACKS = 10_000;
+    /** Deepest nesting accepted in heartbeat stats. */
+    static final int MAX_STATS_DEPTH = 32;
+    /** Acks' appliedAt must fall in these years (what PostgreSQL and charts can hold sensibly). */
+    private static final Instant EARLIEST = Instant.parse("1970-01-01T00:00:00Z");
+    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
+
+    private final Database database;
+    private final Nodes nodes;
+    private final NodeStats stats;
+    private final Acks acks;
+    private final InvalidationLog log;
+    private final Duration nodeDownAfter;
+
+    NodesApi(Database database, Nodes nodes, NodeStats stats, Acks acks, InvalidationLog log, Duration nodeDownAfter) {
+        this.database = requireNonNull(database, "database is null");
+        this.nodes = requireNonNull(nodes, "nodes is null");
+        this.stats = requireNonNull(stats, "stats is null");
+        this.acks = requireNonNull(acks, "acks is null");
+        this.log = requireNonNull(log, "log is null");
+        this.nodeDownAfter = requireNonNull(nodeDownAfter, "nodeDownAfter is null");
+    }
+
+    /** {@code POST /api/v1/nodes/register}: upsert by name; answers the log's bounds and the active bans. */
+    void register(ApiCall call) throws ApiException, SQLException, IOException {
+        Bodies.Register body = call.body(Bodies.Register.class);
+        String name = token("name", Fields.required("name", body.name(), "the node's node.name, e.g. edge-nyc"));
+        String roleLabel = Fields.required("role", body.role(), "edge or shield");
+        Role role = switch (roleLabel) {
+            case "edge" -> Role.EDGE;
+            case "shield" -> Role.SHIELD;
+            default -> throw ApiException.badRequest("role: " + Text.quote(roleLabel) + " (expected: edge or shield)");
+        };
+        String pop = token("pop", Fields.required("pop", body.pop(), "the node's node.pop, e.g. nyc"));
+        String trafficUrl = url("trafficUrl", Fields.required("trafficUrl", body.trafficUrl(), "an http(s) URL"));
+        String managementUrl = url("managementUrl",
+                Fields.required("managementUrl", body.managementUrl(), "an http(s) URL"));
+        long lastApplied = Fields.range("lastApplied", Fields.required("lastApplied", body.lastApplied(),
+                "the last invalidation id the node applied, 0 for none"), 0, Long.MAX_VALUE);
+        NodeRegistration registration = new NodeRegistration(name, role, pop, trafficUrl, managementUrl, lastApplied);
+        Map<String, Object> answer = database.inTransaction(connection -> {
+            nodes.register(connection, registration);
+            LogBounds bounds = log.bounds(connection);
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("latest", bounds.latest());
+            json.put("oldestRetained", bounds.oldestRetained());
+            json.put("activeBans", log.activeBans(connection).stream().map(Views::entry).toList());
+            return json;
+        });
+        LOG.info("node {} ({} in {}) registered at {}, lastApplied {}", name, role.label(), pop, trafficUrl, lastApplied);
+        call.respond(200, answer);
+    }
+
+    /** {@code POST /api/v1/nodes/{name}/heartbeat}: liveness, log position and one stats row. */
+    void heartbeat(ApiCall call) throws ApiException, SQLException, IOException {
+        String name = pathName(call);
+        Bodies.Heartbeat body = call.body(Bodies.Heartbeat.class);
+        long lastApplied = Fields.range("lastApplied", Fields.required("lastApplied", body.lastApplied(),
+                "the last invalidation id the node applied"), 0, Long.MAX_VALUE);
+        JsonNode statsBody = body.stats();
+        if (statsBody != null && !statsBody.isObject()) {
+            throw ApiException.badRequest("stats: expected a JSON object");
+        }
+        if (statsBody != null) {
+            checkStorable("stats", statsBody, 0);
+        }
+        String statsJson = statsBody == null ? "{}" : ApiJson.writeString(statsBody);
+        Optional<Long> latest = database.inTransaction(connection -> {
+            Optional<Long> id = nodes.heartbeat(connection, name, lastApplied);
+            if (id.isEmpty()) {
+                return Optional.empty();
+            }
+            stats.insert(connection, id.get(), statsJson);
+            return Optional.of(log.bounds(connection).latest());
+        });
+        call.respond(200, Map.of("latest", latest.orElseThrow(() -> notRegistered(name))));
+    }
+
+    /** {@code POST /api/v1/nodes/{name}/acks}: idempotent per (entry, node). */
+    void acks(ApiCall call) throws ApiException, SQLException, IOException {
+        String name = pathName(call);
+        Bodies.Acks body = call.body(Bodies.Acks.class);
+        List<Bodies.Ack> items = Fields.list("acks", body.acks(), 0, MAX_ACKS,
+                "{\"id\", \"objectsAffected\", \"appliedAt\"} objects");
+        List<Ack> parsed = new ArrayList<>(items.size());
+        for (int i = 0; i < items.size(); i++) {
+            parsed.add(ack("acks[" + i + "]", items.get(i)));
+        }
+        Optional<Integer> acked = database.inTransaction(connection -> {
+            Optional<Node> node = nodes.find(connection, name);
+            if (node.isEmpty()) {
+                return Optional.empty();
+            }
+            return Optional.of(acks.record(connection, node.get().id(), parsed));
+        });
+        call.respond(200, Map.of("acked", acked.orElseThrow(() -> notRegistered(name))));
+    }
+
+    /** {@code GET /api/v1/nodes}. */
+    void list(ApiCall call) throws ApiException, SQLException, IOException {
+        call.query();
+        List<Map<String, ?>> views = database.inSnapshot(connection -> {
+            long latest = log.bounds(connection).latest();
+            Instant now = Nodes.now(connection);
+            return nodes.list(connection).stream()
+                    .<Map<String, ?>>map(node -> Views.node(node, latest, NodeStatus.alive(node, now, nodeDownAfter)))
+                    .toList();
+        });
+        call.respond(200, Map.of("nodes", views));
+    }
+
+    private static Ack ack(String field, Bodies.Ack ack) throws ApiException {
+        long id = Fields.range(field + ".id", Fields.required(field + ".id", ack.id(), "the invalidation id applied"),
+                1, Long.MAX_VALUE);
+        long objects = Fields.range(field + ".objectsAffected", Fields.required(field + ".objectsAffected",
+                ack.objectsAffected(), "how many objects the entry removed or marked stale"), 0, Long.MAX_VALUE);
+        String appliedAtText = Fields.required(field + ".appliedAt", ack.appliedAt(),
+                "when the node applied it, e.g. 2026-11-25T03:20:01.127Z");
+        Instant appliedAt;
+        try {
+            appliedAt = Instant.parse(appliedAtText);
+        } catch (DateTimeParseException e) {
+            throw ApiException.badRequest(field + ".appliedAt: " + Text.quote(appliedAtText)
+                    + " is not an ISO-8601 UTC instant such as 2026-11-25T03:20:01.127Z");
+        }
+        if (appliedAt.isBefore(EARLIEST) || appliedAt.isAfter(LATEST)) {
+            throw ApiException.badRequest(field + ".appliedAt: " + appliedAtText + " (expected between 1970 and 9999)");
+        }
+        return new Ack(id, appliedAt, objects);
+    }
+
+    private static String pathName(ApiCall call) throws ApiException {
+        String name = call.parameter("name");
+        if (!TOKEN.matcher(name).matches()) {
+            throw notRegistered(name);
+        }
+        return name;
+    }
+
+    private static ApiException notRegistered(String name) {
+        return ApiException.notFound("node " + Text.quote(name) + " is not registered: POST /api/v1/nodes/register first");
+    }
+
+    private static String token(String field, String value) throws ApiException {
+        if (!TOKEN.matcher(value).matches()) {
+            throw ApiException.badRequest(field + ": " + Text.quote(value)
+                    + " (expected: 1-63 letters, digits, '.', '_' or '-', starting with a letter or digit)");
+        }
+        return value;
+    }
+
+    private static String url(String field, String value) throws ApiException {
+        String lower = value.toLowerCase(Locale.ROOT);
+        if (value.length() > MAX_URL_LENGTH || Text.problem(value).isPresent()
+                || !(lower.startsWith("http://") || lower.startsWith("https://")) || value.length() <= "http://".length()
+                || value.indexOf(' ') >= 0) {
+            throw ApiException.badRequest(field + ": " + Text.quote(value)
+                    + " (expected an http:// or https:// URL of at most " + MAX_URL_LENGTH + " characters)");
+        }
+        return value;
+    }
+
+    /**
+     * Rejects what PostgreSQL's jsonb cannot store (NUL in a string, {@code \u0000}; a number that
+     * overflowed to infinity) and pathological nesting, so the insert cannot fail on the node's data.
+     */
+    private static void checkStorable(String path, JsonNode node, int depth) throws ApiException {
+        if (depth > MAX_STATS_DEPTH) {
+            throw ApiException.badRequest(path + ": nested deeper than " + MAX_STATS_DEPTH + " levels");
+        }
+        if (node.isTextual()) {
+            checkText(path, node.textValue());
+        } else if (node.isFloatingPointNumber() && !Double.isFinite(node.doubleValue())) {
+            throw ApiException.badRequest(path + ": number out of range");
+        } else if (node.isObject()) {
+            for (Map.Entry<String, JsonNode> field : node.properties()) {
+                checkText(path + "." + field.getKey(), field.getKey());
+                checkStorable(path + "." + field.getKey(), field.getValue(), depth + 1);
+            }
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                checkStorable(path + "[" + i + "]", node.get(i), depth + 1);
+            }
+        }
+    }
+
+    private static void checkText(String path, String text) throws ApiException {
+        for (int i = 0; i < text.length(); ) {
+            int c = text.codePointAt(i);
+            if (c == 0) {
+                throw ApiException.badRequest(path + ": contains \\u0000, which PostgreSQL cannot store");
+            }
+            if (c >= Character.MIN_SURROGATE && c <= Character.MAX_SURROGATE) {
+                throw ApiException.badRequest(path + ": unpaired surrogate (invalid Unicode) at position " + i);
+            }
+            i += Character.charCount(c);
+        }
+    }
+}

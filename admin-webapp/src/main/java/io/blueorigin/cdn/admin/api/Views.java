@@ -1,0 +1,173 @@
+package io.blueorigin.cdn.admin.api;
+
+import io.blueorigin.cdn.admin.Scope;
+import io.blueorigin.cdn.admin.db.ApiToken;
+import io.blueorigin.cdn.admin.db.Ban;
+import io.blueorigin.cdn.admin.db.Invalidation;
+import io.blueorigin.cdn.admin.db.InvalidationKind;
+import io.blueorigin.cdn.admin.db.LogBatch;
+import io.blueorigin.cdn.admin.db.NewToken;
+import io.blueorigin.cdn.admin.db.Node;
+import io.blueorigin.cdn.admin.db.PurgeUrl;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The JSON shapes of the API's answers, field by field as docs/control-plane.md shows them (maps keep
+ * the documented order). Times are UTC, ISO-8601 with milliseconds: {@code 2026-11-25T03:20:01.123Z}.
+ */
+final class Views {
+    private static final DateTimeFormatter TIME =
+            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+
+    private Views() {}
+
+    static String time(Instant instant) {
+        return TIME.format(instant);
+    }
+
+    private static @Nullable String time(Optional<Instant> instant) {
+        return instant.map(Views::time).orElse(null);
+    }
+
+    /** An {@code <entry>} of the node agent endpoints. */
+    static Map<String, @Nullable Object> entry(Invalidation entry) {
+        Map<String, @Nullable Object> json = new LinkedHashMap<>();
+        json.put("id", entry.id());
+        json.put("kind", entry.kind().label());
+        json.put("soft", entry.soft());
+        json.put("urls", entry.urls().stream().map(Views::target).toList());
+        json.put("tags", entry.tags());
+        json.put("ban", entry.ban().map(Views::ban).orElse(null));
+        json.put("createdAt", time(entry.createdAt()));
+        return json;
+    }
+
+    private static Map<String, @Nullable Object> target(PurgeUrl url) {
+        Map<String, @Nullable Object> json = new LinkedHashMap<>();
+        json.put("site", url.site().orElse(null));
+        json.put("path", url.path());
+        json.put("query", url.query().orElse(null));
+        return json;
+    }
+
+    private static Map<String, @Nullable Object> ban(Ban ban) {
+        Map<String, @Nullable Object> json = new LinkedHashMap<>();
+        json.put("kind", ban.kind().label());
+        json.put("pattern", ban.pattern());
+        json.put("expiresAt", time(ban.expiresAt()));
+        return json;
+    }
+
+    /** The answer of {@code GET /api/v1/invalidations?after=N}. */
+    static Map<String, @Nullable Object> batch(LogBatch batch) {
+        Map<String, @Nullable Object> json = new LinkedHashMap<>();
+        json.put("entries", batch.entries().stream().map(Views::entry).toList());
+        json.put("latest", batch.bounds().latest());
+        json.put("oldestRetained", batch.bounds().oldestRetained());
+        return json;
+    }
+
+    /** The 202 answer of the invalidation endpoints. */
+    static Map<String, @Nullable Object> accepted(long id, InvalidationKind kind) {
+        Map<String, @Nullable Object> json = new LinkedHashMap<>();
+        json.put("id", id);
+        json.put("kind", kind.label());
+        json.put("status", statusPath(id));
+        return json;
+    }
+
+    static String statusPath(long id) {
+        return "/api/v1/invalidations/" + id;
+    }
+
+    /** An entry as the history shows it: URLs as submitted, who submitted it. */
+    private static Map<String, @Nullable Object> history(Invalidation entry) {
+        Map<String, @Nullable Object> json = new LinkedHashMap<>();
+        json.put("id", entry.id());
+        json.put("kind", entry.kind().label());
+        json.put("soft", entry.soft());
+        json.put("urls", entry.urls().stream().map(PurgeUrl::url).toList());
+        json.put("tags", entry.tags());
+        json.put("ban", entry.ban().map(Views::ban).orElse(null));
+        json.put("createdAt", time(entry.createdAt()));
+        json.put("createdBy", entry.createdBy());
+        return json;
+    }
+
+    /** {@code GET /api/v1/invalidations/{id}}. */
+    static Map<String, @Nullable Object> status(Invalidation entry, List<NodeStatus.Row> rows) {
+        Map<String, @Nullable Object> json = history(entry);
+        json.put("nodes", rows.stream().map(row -> nodeStatus(entry, row)).toList());
+        json.put("applied", NodeStatus.count(rows, NodeStatus.State.APPLIED));
+        json.put("pending", NodeStatus.count(rows, NodeStatus.State.PENDING));
+        return json;
+    }
+
+    private static Map<String, @Nullable Object> nodeStatus(Invalidation entry, NodeStatus.Row row) {
+        Map<String, @Nullable Object> json = new LinkedHashMap<>();
+        json.put("name", row.node().name());
+        json.put("role", row.node().role().label());
+        json.put("pop", row.node().pop());
+        json.put("status", row.state().label());
+        json.put("appliedAt", row.ack().map(ack -> time(ack.appliedAt())).orElse(null));
+        json.put("objectsAffected", row.ack().map(ack -> (Object) ack.objectsAffected()).orElse(null));
+        json.put("lagMs", row.ack().map(ack -> (Object) Duration.between(entry.createdAt(), ack.appliedAt()).toMillis())
+                .orElse(null));
+        return json;
+    }
+
+    /** One line of {@code GET /api/v1/invalidations/recent}. */
+    static Map<String, @Nullable Object> summary(Invalidation entry, List<NodeStatus.Row> rows) {
+        Map<String, @Nullable Object> json = history(entry);
+        json.put("applied", NodeStatus.count(rows, NodeStatus.State.APPLIED));
+        json.put("pending", NodeStatus.count(rows, NodeStatus.State.PENDING));
+        return json;
+    }
+
+    /** One node of {@code GET /api/v1/nodes}. */
+    static Map<String, @Nullable Object> node(Node node, long latest, boolean alive) {
+        Map<String, @Nullable Object> json = new LinkedHashMap<>();
+        json.put("name", node.name());
+        json.put("role", node.role().label());
+        json.put("pop", node.pop());
+        json.put("trafficUrl", node.trafficUrl());
+        json.put("managementUrl", node.managementUrl());
+        json.put("registeredAt", time(node.registeredAt()));
+        json.put("lastHeartbeatAt", time(node.lastHeartbeatAt()));
+        json.put("lastApplied", node.lastApplied());
+        json.put("lag", Math.max(0, latest - node.lastApplied()));
+        json.put("alive", alive);
+        return json;
+    }
+
+    /** One token of {@code GET /api/v1/tokens} (never the secret). */
+    static Map<String, @Nullable Object> token(ApiToken token) {
+        Map<String, @Nullable Object> json = new LinkedHashMap<>();
+        json.put("id", token.id());
+        json.put("name", token.name());
+        json.put("prefix", token.prefix());
+        json.put("scopes", token.scopes().stream().map(Scope::label).toList());
+        json.put("createdAt", time(token.createdAt()));
+        json.put("lastUsedAt", time(token.lastUsedAt()));
+        json.put("revokedAt", time(token.revokedAt()));
+        return json;
+    }
+
+    /** The 201 answer of {@code POST /api/v1/tokens}: the only time the secret is shown. */
+    static Map<String, @Nullable Object> newToken(NewToken token) {
+        Map<String, @Nullable Object> json = new LinkedHashMap<>();
+        json.put("id", token.id());
+        json.put("name", token.name());
+        json.put("scopes", token.scopes().stream().map(Scope::label).toList());
+        json.put("secret", token.secret());
+        return json;
+    }
+}

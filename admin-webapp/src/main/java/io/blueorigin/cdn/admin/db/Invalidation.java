@@ -1,0 +1,32 @@
+package io.blueorigin.cdn.admin.db;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One entry of the invalidation log.
+ *
+ * @param id position in the log (apply order)
+ * @param kind what it does
+ * @param soft mark stale instead of removing
+ * @param urls the URLs of a purge, else empty
+ * @param tags the surrogate keys of a tag purge, else empty
+ * @param ban the ban of a ban, else empty
+ * @param createdAt when it was committed (milliseconds)
+ * @param createdBy name of the API token that submitted it
+ */
+public record Invalidation(long id, InvalidationKind kind, boolean soft, List<PurgeUrl> urls, List<String> tags,
+        Optional<Ban> ban, Instant createdAt, String createdBy) {
+
+    public Invalidation {
+        requireNonNull(kind, "kind is null");
+        urls = List.copyOf(urls);
+        tags = List.copyOf(tags);
+        requireNonNull(ban, "ban is null");
+        requireNonNull(createdAt, "createdAt is null");
+        requireNonNull(createdBy, "createdBy is null");
+    }
+}

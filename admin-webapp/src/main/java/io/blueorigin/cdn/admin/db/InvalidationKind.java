@@ -1,0 +1,24 @@
+package io.blueorigin.cdn.admin.db;
+
+import java.util.Locale;
+
+/** What an invalidation log entry does; stored in {@code invalidations.kind} and sent to nodes by label. */
+public enum InvalidationKind {
+    /** Every variant of each URL. */
+    PURGE,
+    /** Every object carrying one of the surrogate keys. */
+    PURGE_TAGS,
+    /** Objects stored before the ban whose URL matches its pattern, until the ban expires. */
+    BAN,
+    /** Everything. */
+    PURGE_ALL;
+
+    /** {@code purge}, {@code purge_tags}, {@code ban}, {@code purge_all}. */
+    public String label() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    static InvalidationKind fromLabel(String label) {
+        return valueOf(label.toUpperCase(Locale.ROOT));
+    }
+}

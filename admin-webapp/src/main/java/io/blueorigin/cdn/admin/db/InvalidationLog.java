@@ -1,0 +1,172 @@
+package io.blueorigin.cdn.admin.db;
+
+import static java.util.Objects.requireNonNull;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The {@code invalidations} table (and the {@code surrogate_key_audit} rows of tag purges): append and read
+ * the log. Methods take the caller's {@link Connection}, so the API decides the transaction.
+ *
+ * <p>Ordering invariant: {@link #append} takes the transaction-level advisory lock {@link #APPEND_LOCK}
+ * before the identity draws the id, and holds it until commit. Ids are therefore committed in increasing
+ * order across every admin replica, and a reader asking for "ids after N" can never later see a smaller id
+ * appear (which would make a node skip it). The same transaction sends {@code NOTIFY} on
+ * {@link NotificationListener#CHANNEL} with the id; PostgreSQL delivers it only if and when it commits.
+ */
+public final class InvalidationLog {
+    /** Advisory lock key serialising appends ("invalog" in ASCII). */
+    static final long APPEND_LOCK = 0x696e76616c6f67L;
+    /** Most entries a read returns. */
+    public static final int MAX_BATCH = 1000;
+
+    private static final String SELECT = "SELECT i.id, i.kind, i.soft, i.payload::text, i.created_at, i.ban_expires_at,"
+            + " t.name FROM invalidations i JOIN api_tokens t ON t.id = i.created_by ";
+
+    private final Duration lockTimeout;
+
+    /** @param lockTimeout longest an append waits for the log lock before failing (then the API answers 503) */
+    public InvalidationLog(Duration lockTimeout) {
+        this.lockTimeout = requireNonNull(lockTimeout, "lockTimeout is null");
+    }
+
+    /**
+     * Appends {@code entry} in the caller's transaction and queues its notification.
+     *
+     * @param createdBy id of the API token submitting it
+     * @return the new entry's id (visible to others when the transaction commits)
+     */
+    public long append(Connection connection, NewInvalidation entry, long createdBy) throws SQLException {
+        try (PreparedStatement timeout = connection.prepareStatement("SELECT set_config('lock_timeout', ?, true)")) {
+            timeout.setString(1, lockTimeout.toMillis() + "ms");
+            timeout.execute();
+        }
+        try (PreparedStatement lock = connection.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
+            lock.setLong(1, APPEND_LOCK);
+            lock.execute();
+        }
+        long id;
+        OffsetDateTime createdAt;
+        try (PreparedStatement insert = connection.prepareStatement(
+                "WITH now AS (SELECT date_trunc('milliseconds', clock_timestamp()) AS t)"
+                        + " INSERT INTO invalidations (kind, soft, payload, ban_expires_at, created_at, created_by)"
+                        + " SELECT ?, ?, ?::jsonb, now.t + ?::bigint * interval '1 second', now.t, ? FROM now"
+                        + " RETURNING id, created_at")) {
+            insert.setString(1, entry.kind().label());
+            insert.setBoolean(2, entry.soft());
+            insert.setString(3, PayloadCodec.encode(entry));
+            if (entry.ban().isPresent()) {
+                insert.setLong(4, entry.ban().get().ttl().toSeconds());
+            } else {
+                insert.setNull(4, Types.BIGINT);
+            }
+            insert.setLong(5, createdBy);
+            try (ResultSet rs = insert.executeQuery()) {
+                rs.next();
+                id = rs.getLong(1);
+                createdAt = rs.getObject(2, OffsetDateTime.class);
+            }
+        }
+        if (!entry.tags().isEmpty()) {
+            try (PreparedStatement audit = connection.prepareStatement(
+                    "INSERT INTO surrogate_key_audit (invalidation_id, tag, created_at)"
+                            + " SELECT ?, tag, ? FROM unnest(?::text[]) AS tag ON CONFLICT DO NOTHING")) {
+                audit.setLong(1, id);
+                audit.setObject(2, createdAt);
+                audit.setArray(3, connection.createArrayOf("text", entry.tags().toArray()));
+                audit.executeUpdate();
+            }
+        }
+        try (PreparedStatement notify = connection.prepareStatement("SELECT pg_notify(?, ?)")) {
+            notify.setString(1, NotificationListener.CHANNEL);
+            notify.setString(2, Long.toString(id));
+            notify.execute();
+        }
+        return id;
+    }
+
+    /**
+     * Up to {@code limit} entries with an id above {@code after}, in id order, and the bounds. Call it inside
+     * {@link Database#inSnapshot} so both are read on one snapshot.
+     */
+    public LogBatch after(Connection connection, long after, int limit) throws SQLException {
+        LogBounds bounds = bounds(connection);
+        List<Invalidation> entries = new ArrayList<>();
+        try (PreparedStatement select = connection.prepareStatement(SELECT + "WHERE i.id > ? ORDER BY i.id LIMIT ?")) {
+            select.setLong(1, after);
+            select.setInt(2, limit);
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    entries.add(row(rs));
+                }
+            }
+        }
+        return new LogBatch(entries, bounds);
+    }
+
+    /** The log's latest id and the id from which it is complete (see {@link LogBounds}). */
+    public LogBounds bounds(Connection connection) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT r.deleted_through, (SELECT max(id) FROM invalidations) FROM invalidation_retention r");
+                ResultSet rs = select.executeQuery()) {
+            if (!rs.next()) {
+                throw new SQLException("invalidation_retention has no row: was migration V0003 edited?");
+            }
+            long deletedThrough = rs.getLong(1);
+            long maxId = rs.getLong(2);
+            return new LogBounds(Math.max(maxId, deletedThrough), deletedThrough + 1);
+        }
+    }
+
+    public Optional<Invalidation> get(Connection connection, long id) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(SELECT + "WHERE i.id = ?")) {
+            select.setLong(1, id);
+            try (ResultSet rs = select.executeQuery()) {
+                return rs.next() ? Optional.of(row(rs)) : Optional.empty();
+            }
+        }
+    }
+
+    /** The newest {@code limit} entries, newest first. */
+    public List<Invalidation> recent(Connection connection, int limit) throws SQLException {
+        return list(connection, SELECT + "ORDER BY i.id DESC LIMIT ?", limit);
+    }
+
+    /** Bans that still apply, in id order. */
+    public List<Invalidation> activeBans(Connection connection) throws SQLException {
+        return list(connection, SELECT + "WHERE i.kind = 'ban' AND i.ban_expires_at > now() ORDER BY i.id LIMIT ?",
+                Integer.MAX_VALUE);
+    }
+
+    private static List<Invalidation> list(Connection connection, String sql, int limit) throws SQLException {
+        List<Invalidation> entries = new ArrayList<>();
+        try (PreparedStatement select = connection.prepareStatement(sql)) {
+            select.setInt(1, limit);
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    entries.add(row(rs));
+                }
+            }
+        }
+        return entries;
+    }
+
+    private static Invalidation row(ResultSet rs) throws SQLException {
+        InvalidationKind kind = InvalidationKind.fromLabel(rs.getString(2));
+        Optional<Instant> banExpiresAt = Optional.ofNullable(rs.getObject(6, OffsetDateTime.class))
+                .map(OffsetDateTime::toInstant);
+        PayloadCodec.Parts parts = PayloadCodec.decode(kind, rs.getString(4), banExpiresAt);
+        return new Invalidation(rs.getLong(1), kind, rs.getBoolean(3), parts.urls(), parts.tags(), parts.ban(),
+                rs.getObject(5, OffsetDateTime.class).toInstant(), rs.getString(7));
+    }
+}

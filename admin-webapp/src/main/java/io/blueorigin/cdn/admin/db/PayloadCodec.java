@@ -1,0 +1,97 @@
+package io.blueorigin.cdn.admin.db;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The {@code invalidations.payload} jsonb, by kind (also what an analyst queries with SQL):
+ *
+ * <pre>
+ *   purge       {"urls": [{"url": "/a?b=1", "site": null, "path": "/a", "query": "b=1"}, ...]}
+ *   purge_tags  {"tags": ["item-3", ...]}
+ *   ban         {"ban": {"kind": "prefix", "pattern": "/static/", "ttlSeconds": 86400}}
+ *   purge_all   {}
+ * </pre>
+ *
+ * A ban's expiry lives in the {@code ban_expires_at} column (indexed), not in the payload.
+ */
+final class PayloadCodec {
+    /** Thread-safe once configured; never reconfigured. */
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private PayloadCodec() {}
+
+    static String encode(NewInvalidation entry) {
+        ObjectNode payload = MAPPER.createObjectNode();
+        switch (entry.kind()) {
+            case PURGE -> {
+                ArrayNode urls = payload.putArray("urls");
+                for (PurgeUrl url : entry.urls()) {
+                    ObjectNode u = urls.addObject();
+                    u.put("url", url.url());
+                    u.put("site", url.site().orElse(null));
+                    u.put("path", url.path());
+                    u.put("query", url.query().orElse(null));
+                }
+            }
+            case PURGE_TAGS -> {
+                ArrayNode tags = payload.putArray("tags");
+                entry.tags().forEach(tags::add);
+            }
+            case BAN -> {
+                BanRule rule = entry.ban().orElseThrow();
+                ObjectNode ban = payload.putObject("ban");
+                ban.put("kind", rule.kind().label());
+                ban.put("pattern", rule.pattern());
+                ban.put("ttlSeconds", rule.ttl().toSeconds());
+            }
+            case PURGE_ALL -> {
+                // nothing but the kind
+            }
+        }
+        return payload.toString();
+    }
+
+    /** The parts of a stored entry; {@code banExpiresAt} is the column, present for bans. */
+    record Parts(List<PurgeUrl> urls, List<String> tags, Optional<Ban> ban) {}
+
+    static Parts decode(InvalidationKind kind, String json, Optional<Instant> banExpiresAt) throws SQLException {
+        JsonNode payload;
+        try {
+            payload = MAPPER.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new SQLException("invalidations.payload is not JSON: " + e.getOriginalMessage(), e);
+        }
+        List<PurgeUrl> urls = new ArrayList<>();
+        List<String> tags = new ArrayList<>();
+        Optional<Ban> ban = Optional.empty();
+        switch (kind) {
+            case PURGE -> payload.path("urls").forEach(u -> urls.add(new PurgeUrl(u.path("url").asText(),
+                    text(u.path("site")), u.path("path").asText(), text(u.path("query")))));
+            case PURGE_TAGS -> payload.path("tags").forEach(t -> tags.add(t.asText()));
+            case BAN -> {
+                JsonNode b = payload.path("ban");
+                ban = Optional.of(new Ban(BanKind.fromLabel(b.path("kind").asText())
+                        .orElseThrow(() -> new SQLException("invalidations.payload has an unknown ban kind: " + json)),
+                        b.path("pattern").asText(),
+                        banExpiresAt.orElseThrow(() -> new SQLException("a ban without ban_expires_at"))));
+            }
+            case PURGE_ALL -> {
+                // nothing but the kind
+            }
+        }
+        return new Parts(urls, tags, ban);
+    }
+
+    private static Optional<String> text(JsonNode node) {
+        return node.isTextual() ? Optional.of(node.asText()) : Optional.empty();
+    }
+}

@@ -1,0 +1,188 @@
+package io.blueorigin.cdn.admin;
+
+import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code GET /api/v1/invalidations?after=N&wait=S}: immediate answers, waking on commit (also across two
+ * admin replicas over one database, through LISTEN/NOTIFY), timeouts, batching, and no thread held while
+ * waiting.
+ */
+class LongPollIT {
+    private static String url;
+    private static TestAdmin a;
+    private static TestAdmin b;
+    private static ApiClient agentOnA;
+    private static ApiClient agentOnB;
+
+    @BeforeAll
+    static void start() {
+        url = TestPostgres.freshDatabase();
+        a = TestAdmin.start(url, Duration.ofSeconds(5));
+        b = TestAdmin.start(url, Duration.ofSeconds(5));
+        String token = a.token("nodes", Scope.PURGE);
+        agentOnA = a.as(token);
+        agentOnB = b.as(token);
+        await().atMost(Duration.ofSeconds(10)).until(() -> a.node.isListening() && b.node.isListening());
+    }
+
+    @AfterAll
+    static void stop() {
+        b.close();
+        a.close();
+    }
+
+    private static long latest() {
+        return agentOnA.get("/api/v1/invalidations?after=0").json().path("latest").asLong();
+    }
+
+    private static long purge(TestAdmin admin, String path) {
+        ApiClient.Reply reply = admin.admin().post("/api/v1/purge", "{\"urls\": [\"" + path + "\"]}");
+        assertThat(reply.status()).isEqualTo(202);
+        return reply.json().path("id").asLong();
+    }
+
+    @Test
+    void answersAtOnceWhenEntriesExist() throws Exception {
+        long before = latest();
+        long id = purge(a, "/now");
+        JsonNode answer = agentOnA.getAsync("/api/v1/invalidations?after=" + before + "&wait=25").get(10, SECONDS).json();
+        assertThat(answer.path("entries").path(0).path("id").asLong()).isEqualTo(id);
+        assertThat(answer.path("latest").asLong()).isGreaterThanOrEqualTo(id);
+        assertThat(answer.path("oldestRetained").asLong()).isEqualTo(1);
+    }
+
+    @Test
+    void aWaitingPollIsAnsweredWhenAPurgeCommits() throws Exception {
+        long before = latest();
+        CompletableFuture<ApiClient.Reply> poll = agentOnA.getAsync("/api/v1/invalidations?after=" + before + "&wait=25");
+        await().atMost(Duration.ofSeconds(10)).until(() -> a.node.waitingLongPolls() == 1);
+        assertThat(poll).isNotDone();
+
+        long id = purge(a, "/wake");
+
+        ApiClient.Reply reply = poll.get(10, SECONDS);
+        assertThat(reply.status()).isEqualTo(200);
+        assertThat(reply.json().path("entries").path(0).path("id").asLong()).isEqualTo(id);
+        assertThat(reply.json().path("entries").path(0).path("urls").path(0).path("path").asText()).isEqualTo("/wake");
+    }
+
+    @Test
+    void aPollWaitingOnOneReplicaIsAnsweredWhenAnotherCommits() throws Exception {
+        long before = latest();
+        CompletableFuture<ApiClient.Reply> poll = agentOnB.getAsync("/api/v1/invalidations?after=" + before + "&wait=25");
+        await().atMost(Duration.ofSeconds(10)).until(() -> b.node.waitingLongPolls() == 1);
+
+        long id = purge(a, "/replica");
+
+        // well before the 25 s wait: B heard A's commit through NOTIFY (B's fallback re-query is off while it listens)
+        ApiClient.Reply reply = poll.get(10, SECONDS);
+        assertThat(reply.json().path("entries").path(0).path("id").asLong()).isEqualTo(id);
+        assertThat(b.node.isListening()).isTrue();
+    }
+
+    @Test
+    void theListenerReconnectsWhenItsConnectionIsKilledAndWakesPollsAgain() throws Exception {
+        String listener = "'" + a.name() + "-listener'";
+        long killed = a.count("SELECT pid FROM pg_stat_activity WHERE application_name = " + listener);
+        assertThat(a.count("SELECT count(*) FROM (SELECT pg_terminate_backend(" + killed + ")) t")).isEqualTo(1);
+
+        // a new backend for the listener: it reconnected by itself
+        await().atMost(Duration.ofSeconds(10)).until(() -> a.count("SELECT count(*) FROM pg_stat_activity"
+                + " WHERE application_name = " + listener + " AND pid <> " + killed) == 1);
+        await().atMost(Duration.ofSeconds(10)).until(a.node::isListening);
+
+        long before = latest();
+        CompletableFuture<ApiClient.Reply> poll = agentOnA.getAsync("/api/v1/invalidations?after=" + before + "&wait=25");
+        await().atMost(Duration.ofSeconds(10)).until(() -> a.node.waitingLongPolls() == 1);
+        long id = purge(b, "/reconnected");
+        assertThat(poll.get(10, SECONDS).json().path("entries").path(0).path("id").asLong()).isEqualTo(id);
+    }
+
+    @Test
+    void aPollWithNothingNewAnswersEmptyAfterItsWait() throws Exception {
+        long before = latest();
+        ApiClient.Reply reply = agentOnA.getAsync("/api/v1/invalidations?after=" + before + "&wait=1").get(10, SECONDS);
+        assertThat(reply.status()).isEqualTo(200);
+        assertThat(reply.json().path("entries").isArray()).isTrue();
+        assertThat(reply.json().path("entries").isEmpty()).isTrue();
+        assertThat(reply.json().path("latest").asLong()).isEqualTo(before);
+        assertThat(reply.json().path("oldestRetained").asLong()).isEqualTo(1);
+        assertThat(a.node.waitingLongPolls()).isZero();
+
+        ApiClient.Reply immediate = agentOnA.get("/api/v1/invalidations?after=" + before);
+        assertThat(immediate.json().path("entries").isEmpty()).isTrue();
+    }
+
+    @Test
+    void waitingPollsHoldNoThreads() throws Exception {
+        long before = latest();
+        // more polls than the traffic pool has threads (64 in ServerConfig.ephemeral())
+        List<CompletableFuture<ApiClient.Reply>> polls = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            polls.add(agentOnA.getAsync("/api/v1/invalidations?after=" + before + "&wait=25"));
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> a.node.waitingLongPolls() == 100);
+        assertThat(a.admin().getAsync("/api/v1/nodes").get(10, SECONDS).status()).isEqualTo(200);
+
+        long id = purge(a, "/many");
+
+        for (CompletableFuture<ApiClient.Reply> poll : polls) {
+            assertThat(poll.get(10, SECONDS).json().path("entries").path(0).path("id").asLong()).isEqualTo(id);
+        }
+    }
+
+    @Test
+    void answersAtMost1000EntriesInIdOrder() {
+        long before = latest();
+        long token = a.count("SELECT min(id) FROM api_tokens");
+        a.sql("SELECT pg_advisory_xact_lock(" + 0x696e76616c6f67L + "); INSERT INTO invalidations (kind, payload, created_by)"
+                + " SELECT 'purge_all', '{}', " + token + " FROM generate_series(1, 1001)");
+        JsonNode first = agentOnA.get("/api/v1/invalidations?after=" + before).json();
+        assertThat(first.path("entries").size()).isEqualTo(1000);
+        assertThat(first.path("entries").path(0).path("id").asLong()).isEqualTo(before + 1);
+        assertThat(first.path("entries").path(999).path("id").asLong()).isEqualTo(before + 1000);
+        assertThat(first.path("latest").asLong()).isEqualTo(before + 1001);
+        JsonNode rest = agentOnA.get("/api/v1/invalidations?after=" + (before + 1000)).json();
+        assertThat(rest.path("entries").size()).isEqualTo(1);
+        assertThat(rest.path("entries").path(0).path("kind").asText()).isEqualTo("purge_all");
+    }
+
+    @Test
+    void queryParametersAreValidated() {
+        assertThat(agentOnA.get("/api/v1/invalidations").message())
+                .isEqualTo("after: required query parameter (an integer 0..9223372036854775807)");
+        assertThat(agentOnA.get("/api/v1/invalidations?after=-1").message()).startsWith("after: -1 is out of range");
+        assertThat(agentOnA.get("/api/v1/invalidations?after=x").message()).startsWith("after: 'x' is not an integer");
+        assertThat(agentOnA.get("/api/v1/invalidations?after=0&wait=31").message())
+                .isEqualTo("wait: 31 is out of range (expected 0..30)");
+        assertThat(agentOnA.get("/api/v1/invalidations?after=0&after=1").message()).isEqualTo("after: given 2 times (expected once)");
+        assertThat(agentOnA.get("/api/v1/invalidations?after=0&timeout=5").status()).isEqualTo(400);
+    }
+
+    @Test
+    void stoppingAnAdminAnswersItsWaitingPollsAtOnce() throws Exception {
+        TestAdmin c = TestAdmin.start(url, Duration.ofSeconds(5));
+        try {
+            long before = latest();
+            CompletableFuture<ApiClient.Reply> poll = c.as(c.adminToken).getAsync("/api/v1/invalidations?after=" + before + "&wait=25");
+            await().atMost(Duration.ofSeconds(10)).until(() -> c.node.waitingLongPolls() == 1);
+            c.close();
+            ApiClient.Reply reply = poll.get(10, SECONDS);
+            assertThat(reply.status()).isEqualTo(200);
+            assertThat(reply.json().path("entries").isEmpty()).isTrue();
+        } finally {
+            c.close();
+        }
+    }
+}
