@@ -3,10 +3,14 @@
 numbers for a closing note; bench/purge-propagation.sh starts the demo and runs this.
 
 For each of --purges rounds: one URL is made a hit on every node (edges nyc :8080 and lhr :8081, shields
-iad :8082 and ord :8083), then purged through the admin API (POST /api/v1/purge). One poller per node
-sends GETs back to back over a keep-alive connection; a node has applied the purge when it answers a GET
-other than HIT, and the figure is the send time of that GET minus the time the API's 2xx arrived (so
-the refill is not counted). Per purge: the slowest node. Prints p50 / p90 / p99 / max over all purges.
+iad :8082 and ord :8083), then purged through the admin API (POST /api/v1/purge).
+
+Edges: one poller per edge sends GETs back to back over a keep-alive connection; an edge has applied the
+purge when it answers a GET other than HIT, and the figure is the send time of that GET minus the time
+the API's 2xx arrived (so the refill is not counted). Shields cannot be polled that way (an edge's refill
+goes through its shield and stores the new copy there first), so for them the figure is the time the
+shield reports in its acknowledgement (GET /api/v1/invalidations/{id}, same machine, same clock) minus
+the time of the 2xx. Per purge: the slowest node. Prints p50 / p90 / p99 / max over all purges.
 """
 
 import argparse
@@ -36,19 +40,28 @@ class Poller:
         return r.getheader("X-Cache", "")
 
 
-def purge(token, path):
-    req = urllib.request.Request("http://127.0.0.1:9000/api/v1/purge", method="POST",
-                                 data=json.dumps({"urls": [path]}).encode(),
+def api(token, method, path, body=None):
+    req = urllib.request.Request("http://127.0.0.1:9000/api/v1" + path, method=method,
+                                 data=None if body is None else json.dumps(body).encode(),
                                  headers={"Content-Type": "application/json", "Authorization": "Bearer " + token})
     with urllib.request.urlopen(req, timeout=10) as r:
         if r.status // 100 != 2:
-            raise SystemExit("purge answered %d" % r.status)
+            raise SystemExit("%s %s answered %d" % (method, path, r.status))
+        return json.load(r)
+
+
+def epoch_ms(iso):
+    """2026-11-25T03:20:01.123Z -> epoch milliseconds."""
+    from datetime import datetime
+    return datetime.strptime(iso.replace("Z", "+0000"), "%Y-%m-%dT%H:%M:%S.%f%z").timestamp() * 1000
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--token", required=True, help="admin token (purge scope)")
     ap.add_argument("--purges", type=int, default=100)
+    ap.add_argument("--acks-only", action="store_true",
+                    help="time every node by its acknowledgement, without pollers loading the machine")
     a = ap.parse_args()
     if not 1 <= a.purges <= 2000:
         raise SystemExit("bounded: --purges 1..2000")
@@ -62,8 +75,9 @@ def main():
             p.x_cache(path)
             if p.x_cache(path) != "HIT":
                 raise SystemExit("%s: %s not a hit before the purge" % (name, path))
-        purge(a.token, path)
+        answer = api(a.token, "POST", "/purge", {"urls": [path]})
         t0 = time.perf_counter()
+        t0_wall_ms = time.time() * 1000
         seen = {}
 
         def poll(name):
@@ -74,17 +88,29 @@ def main():
                     seen[name] = (sent - t0) * 1000
                     return
 
-        threads = [threading.Thread(target=poll, args=(n,)) for n in NODES]
+        edges = [] if a.acks_only else [n for n in NODES if n.startswith("edge-")]
+        threads = [threading.Thread(target=poll, args=(n,)) for n in edges]
         for t in threads:
             t.start()
         for t in threads:
             t.join()
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            status = api(a.token, "GET", "/invalidations/%d" % answer["id"])
+            acked = {n["name"]: n for n in status["nodes"] if n["status"] == "applied"}
+            if all(n in acked for n in NODES if n not in edges):
+                for n in NODES:
+                    if n not in edges:
+                        seen[n] = max(0.0, epoch_ms(acked[n]["appliedAt"]) - t0_wall_ms)
+                break
+            time.sleep(0.005)
         if len(seen) < len(NODES):
             raise SystemExit("purge of %s not seen on %s within 5 s" % (path, sorted(set(NODES) - set(seen))))
         for name, ms in seen.items():
             per_node[name].append(ms)
         worst.append(max(seen.values()))
-    print("purge propagation over %d purges (ms from the API's 2xx to the first non-HIT answer; every node):" % a.purges)
+    print("purge propagation over %d purges, ms from the API's 2xx (edges: first non-HIT answer; shields: ack time):"
+          % a.purges)
     print("%-12s %8s %8s %8s %8s" % ("node", "p50", "p90", "p99", "max"))
     for name, v in per_node.items():
         print("%-12s %8.2f %8.2f %8.2f %8.2f" % (name, percentile(v, 50), percentile(v, 90), percentile(v, 99), max(v)))

@@ -14,6 +14,7 @@ pid=$!
 cleanup() {
     kill "$pid" 2>/dev/null || true
     wait "$pid" 2>/dev/null || true
+    cp "$DATA/demo.log" /tmp/cdn-bench-purge-demo.log 2>/dev/null || true
     rm -rf "$DATA"
 }
 trap cleanup EXIT

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.blueorigin.cdn.admin.AdminConfig;
 import io.blueorigin.cdn.origin.OriginConfig;
 import io.blueorigin.cdn.proxy.ProxyConfig;
+import io.blueorigin.cdn.proxy.control.ControlConfig;
 import io.blueorigin.cdn.runtime.Role;
 import io.blueorigin.cdn.runtime.ServerConfig;
 import java.io.IOException;
@@ -163,6 +164,29 @@ class ConfigValuesTest {
         assertThat(admin.database().password()).isEqualTo("from-env");
         assertThat(admin.database().toString()).doesNotContain("from-env");
         assertThat(v.source("server.port")).isEqualTo("--port");
+    }
+
+    @Test
+    void aNodeFollowsAdminWithTheTokenFromTheEnvironmentNeverShownInItsConfig() throws IOException {
+        Path file = yaml("edge.yaml", "upstream.url: http://s:1\ncontrol:\n  admin-url: http://admin:9000\n"
+                + "  heartbeat-interval: 5s\n");
+        ConfigValues v = ConfigValues.load(Role.EDGE, Optional.of(file), Map.of(), Map.of(), Map.of("CDN_CONTROL_TOKEN", "bo_secret"));
+        ControlConfig control = NodeConfigs.proxy(v).control();
+        assertThat(control.adminUrl()).contains(java.net.URI.create("http://admin:9000"));
+        assertThat(control.token()).contains("bo_secret");
+        assertThat(control.heartbeatInterval()).hasSeconds(5);
+        assertThat(control.toString()).doesNotContain("bo_secret");
+        assertThat(NodeConfigs.proxy(v).toString()).doesNotContain("bo_secret");
+
+        ConfigValues noToken = ConfigValues.load(Role.EDGE, Optional.of(file), Map.of(), Map.of(), Map.of());
+        assertThatThrownBy(() -> NodeConfigs.proxy(noToken)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("control.token is required with control.admin-url")
+                .hasMessageContaining("CDN_CONTROL_TOKEN");
+        Path badWait = yaml("wait.yaml", "upstream.url: http://s:1\ncontrol.poll-wait: 60s\n");
+        assertThatThrownBy(() -> NodeConfigs.proxy(load(Role.EDGE, badWait)))
+                .hasMessageContaining("control.poll-wait : PT1M (expected: 0s..30s)");
+        assertThat(NodeConfigs.proxy(load(Role.EDGE, yaml("alone.yaml", "upstream.url: http://s:1\n"))).control().enabled())
+                .as("no admin-url: a standalone cache").isFalse();
     }
 
     @Test

@@ -48,6 +48,14 @@ public record ControlConfig(Optional<URI> adminUrl, Optional<String> token, Dura
         }
     }
 
+    /** Never shows the token (configs end up in logs). */
+    @Override
+    public String toString() {
+        return "ControlConfig[adminUrl=" + adminUrl.map(URI::toString).orElse("none") + ", token="
+                + token.map(t -> "(set)").orElse("none") + ", heartbeatInterval=" + heartbeatInterval + ", pollWait=" + pollWait
+                + ", orderingWait=" + orderingWait + ", startupWait=" + startupWait + "]";
+    }
+
     /** No control plane: a standalone node. */
     public static ControlConfig none() {
         return new ControlConfig(Optional.empty(), Optional.empty(), Duration.ofSeconds(10), Duration.ofSeconds(25),

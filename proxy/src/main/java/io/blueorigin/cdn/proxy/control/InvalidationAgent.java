@@ -185,9 +185,10 @@ public final class InvalidationAgent implements AutoCloseable {
     private void pollOnce() throws IOException {
         heartbeatIfDue();
         boolean behind = local.lastApplied() < latestKnown;
-        // wait no longer than the next heartbeat is due, so a quiet log does not delay it
+        // wait about until the next heartbeat is due (whole seconds, rounded up: a quiet log must not turn
+        // into a loop of zero-second polls), so a quiet log does not delay it
         long untilHeartbeat = Math.max(0, nextHeartbeatMillis - System.currentTimeMillis());
-        int wait = behind ? 0 : (int) (Math.min(config.pollWait().toMillis(), untilHeartbeat) / 1000);
+        int wait = behind ? 0 : (int) ((Math.min(config.pollWait().toMillis(), untilHeartbeat) + 999) / 1000);
         AdminClient.Poll poll = admin.poll(local.lastApplied(), wait);
         contact(poll.latest());
         for (Invalidation entry : poll.entries()) {

@@ -289,19 +289,27 @@ public final class RocksDiskTier implements AutoCloseable {
         return io;
     }
 
-    /** Drops an object found corrupt (counted) if it is still the stored version. */
+    /**
+     * Drops an object whose records could not be read back whole, if it is still the stored version: then
+     * it is corrupt (counted, logged). If it is not, it was removed or replaced while it was being read (a
+     * purge, an eviction): its records are gone on purpose and the reader just misses.
+     */
     void dropCorrupt(String primaryKey, DiskEntry entry) {
-        corrupt.increment();
-        LOG.warn("disk tier {}: dropped a corrupt object of {} (generation {})", path, primaryKey, entry.generation());
+        boolean[] dropped = {false};
         index.asMap().computeIfPresent(primaryKey, (k, v) -> {
             DiskEntry current = v.get(entry.varyKey());
             if (current == null || current.generation() != entry.generation()) {
                 return v;
             }
             deleteRecords(k, List.of(entry));
+            dropped[0] = true;
             return v.without(entry.varyKey());
         });
-        onEvicted.accept(primaryKey);
+        if (dropped[0]) {
+            corrupt.increment();
+            LOG.warn("disk tier {}: dropped a corrupt object of {} (generation {})", path, primaryKey, entry.generation());
+            onEvicted.accept(primaryKey);
+        }
     }
 
     /**

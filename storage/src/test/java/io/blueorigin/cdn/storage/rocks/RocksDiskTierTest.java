@@ -81,6 +81,22 @@ class RocksDiskTierTest {
     }
 
     @Test
+    void anObjectRemovedWhileBeingReadIsAMissNotCorruption() throws Exception {
+        try (RocksDiskTier tier = open()) {
+            tier.storeWhole("s /gone", response(List.of()), body(3), 1);
+            DiskEntry entry = tier.entries("s /gone").get(0); // a reader has found it...
+            assertThat(tier.remove("s /gone")).isEqualTo(1); // ...and a purge removes it before the reader reads
+            assertThat(tier.readChunks("s /gone", entry)).isEmpty();
+            assertThat(tier.body("s /gone", entry)).isNotNull();
+            assertThat(tier.stats().corrupt()).isZero();
+            tier.storeWhole("s /gone", response(List.of()), body(2), 2); // a newer version is not dropped either
+            assertThat(tier.readChunks("s /gone", entry)).isEmpty();
+            assertThat(tier.contains("s /gone")).isTrue();
+            assertThat(tier.stats().corrupt()).isZero();
+        }
+    }
+
+    @Test
     void aCorruptChunkIsDetectedOnReadNeverServedAndTheObjectDropped() throws Exception {
         try (RocksDiskTier tier = open()) {
             tier.storeWhole("s /c", response(List.of()), body(3), 1);
