@@ -180,6 +180,9 @@ public final class InvalidationAgent implements AutoCloseable {
         store.putMarker(APPLIED_MARKER, resumeAfter);
         local.applied(resumeAfter);
         LOG.info("{}: following admin's invalidation log from {} (latest {})", identity.name(), resumeAfter, r.latest());
+        if (resumeAfter >= r.latest()) {
+            caughtUp(); // nothing to replay: ready now, not after the first long-poll's wait
+        }
     }
 
     private void pollOnce() throws IOException {
@@ -213,12 +216,18 @@ public final class InvalidationAgent implements AutoCloseable {
             admin.ack(identity.name(), List.copyOf(chunk));
             chunk.clear();
         }
-        if (local.lastApplied() >= poll.latest() && !caughtUp) {
+        if (local.lastApplied() >= poll.latest()) {
+            caughtUp();
+        }
+        retireBans();
+    }
+
+    private void caughtUp() {
+        if (!caughtUp) {
             caughtUp = true;
             local.replayOver(true);
             LOG.info("{}: caught up with admin's invalidation log at {}", identity.name(), local.lastApplied());
         }
-        retireBans();
     }
 
     private void heartbeatIfDue() throws IOException {
