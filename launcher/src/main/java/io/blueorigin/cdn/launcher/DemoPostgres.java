@@ -42,6 +42,8 @@ final class DemoPostgres implements AutoCloseable {
                     .setDataDirectory(dataDir)
                     .setCleanDataDirectory(false)
                     .setPGStartupWait(Duration.ofSeconds(60))
+                    // the demo stops it last, after admin; zonky's own hook would stop it under admin's feet
+                    .setRegisterShutdownHook(false)
                     .start());
         } catch (IOException | RuntimeException e) {
             throw new StartupException("cannot start the demo's embedded PostgreSQL in " + dataDir + ": " + e.getMessage()
