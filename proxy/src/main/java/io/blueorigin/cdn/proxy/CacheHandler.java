@@ -23,6 +23,7 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.NanoTime;
 import org.eclipse.jetty.util.thread.Scheduler;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -278,19 +279,31 @@ final class CacheHandler extends Handler.Wrapper {
             CacheDecision decision, @Nullable StoredObject stored, String requestId) {
         StoredObject base = decision.action() == CacheDecision.Action.REVALIDATE ? stored : null;
         Fetch fetch = new Fetch();
+        long waitStart = NanoTime.now();
         if (collapser.isHitForMiss(key)) {
-            fetch.subscribe(outcome -> onOutcome(outcome, facts, response, callback, stored, decision, requestId, false));
+            fetch.subscribe(outcome -> {
+                upstreamTime(request, waitStart);
+                onOutcome(outcome, facts, response, callback, stored, decision, requestId, false);
+            });
             fetcher.send(fetch, null, key, facts, request, base, requestId);
             return;
         }
         String flightKey = base == null ? key : key + '\u0000' + base.response().varyKey() + "\u0000revalidate";
         Collapser.Registration registration = collapser.register(flightKey, fetch);
         if (registration.leader()) {
-            fetch.subscribe(outcome -> onOutcome(outcome, facts, response, callback, stored, decision, requestId, false));
+            fetch.subscribe(outcome -> {
+                upstreamTime(request, waitStart);
+                onOutcome(outcome, facts, response, callback, stored, decision, requestId, false);
+            });
             fetcher.send(fetch, flightKey, key, facts, request, base, requestId);
             return;
         }
-        follow(registration.fetch(), request, response, callback, facts, key, decision, stored, requestId);
+        follow(registration.fetch(), request, response, callback, facts, key, decision, stored, requestId, waitStart);
+    }
+
+    /** Records how long {@code request} waited for an upstream outcome, for the access log. */
+    private static void upstreamTime(Request request, long waitStartNanos) {
+        request.setAttribute(ProxyMetrics.UPSTREAM_MILLIS_ATTRIBUTE, NanoTime.millisSince(waitStartNanos));
     }
 
     /**
@@ -298,12 +311,14 @@ final class CacheHandler extends Handler.Wrapper {
      * variant) sends it upstream on its own.
      */
     private void follow(Fetch leaders, Request request, Response response, Callback callback, RequestFacts facts, String key,
-            CacheDecision decision, @Nullable StoredObject stored, String requestId) {
+            CacheDecision decision, @Nullable StoredObject stored, String requestId, long waitStart) {
         AtomicBoolean claimed = new AtomicBoolean();
         collapser.waiting().incrementAndGet();
         Scheduler.Task timeout = request.getComponents().getScheduler().schedule(() -> {
             if (claimed.compareAndSet(false, true)) {
                 collapser.waiting().decrementAndGet();
+                upstreamTime(request, waitStart);
+                cache.metrics().rejected("collapse-timeout");
                 onOutcome(new FetchOutcome.Failed(new TimeoutException("waited " + collapseTimeoutMillis
                         + " ms for the response to a collapsed request (cache.collapse-timeout)")), facts, response, callback,
                         stored, decision, requestId, true);
@@ -312,7 +327,10 @@ final class CacheHandler extends Handler.Wrapper {
         // snapshot what a follower needs to go upstream itself, while its request is valid
         Runnable alone = () -> {
             Fetch own = new Fetch();
-            own.subscribe(outcome -> onOutcome(outcome, facts, response, callback, stored, decision, requestId, false));
+            own.subscribe(outcome -> {
+                upstreamTime(request, waitStart);
+                onOutcome(outcome, facts, response, callback, stored, decision, requestId, false);
+            });
             fetcher.send(own, null, key, facts, request, decision.action() == CacheDecision.Action.REVALIDATE ? stored : null,
                     requestId);
         };
@@ -326,6 +344,7 @@ final class CacheHandler extends Handler.Wrapper {
                 alone.run();
                 return;
             }
+            upstreamTime(request, waitStart);
             onOutcome(outcome, facts, response, callback, stored, decision, requestId, true);
         });
     }
@@ -409,6 +428,7 @@ final class CacheHandler extends Handler.Wrapper {
             member.collapsed();
         }
         if (cause instanceof Fetcher.Overloaded || cause instanceof Fetcher.CircuitOpen) {
+            cache.metrics().rejected(cause instanceof Fetcher.Overloaded ? "overloaded" : "circuit-open");
             Delivery.sendText(response, callback, 503, "503 Service Unavailable: " + nodeName + " is protecting its upstream: "
                     + cause.getMessage() + "; request id " + requestId, XCache.MISS.field(),
                     new HttpField(HttpHeader.RETRY_AFTER, "1"),

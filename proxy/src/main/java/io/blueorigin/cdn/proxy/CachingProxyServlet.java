@@ -24,6 +24,8 @@ import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.io.ClientConnector;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.NanoTime;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,6 +60,7 @@ public class CachingProxyServlet extends AsyncProxyServlet {
     private static final String REQUEST_ID_ATTRIBUTE = CachingProxyServlet.class.getName() + ".requestId";
     private static final String FAILURE_ATTRIBUTE = CachingProxyServlet.class.getName() + ".failure";
     private static final String UPSTREAM_ATTRIBUTE = CachingProxyServlet.class.getName() + ".upstream";
+    private static final String SENT_ATTRIBUTE = CachingProxyServlet.class.getName() + ".sent";
 
     /** Immutable after construction; servlets are shared by all request threads. */
     private final transient ProxyConfig config;
@@ -110,6 +113,7 @@ public class CachingProxyServlet extends AsyncProxyServlet {
      */
     @Override
     protected void sendProxyRequest(HttpServletRequest clientRequest, HttpServletResponse clientResponse, Request upstreamRequest) {
+        clientRequest.setAttribute(SENT_ATTRIBUTE, NanoTime.now()); // includes a wait for the gate: time spent on upstream
         Upstream upstream = (Upstream) clientRequest.getAttribute(UPSTREAM_ATTRIBUTE);
         if (upstream == null) {
             super.sendProxyRequest(clientRequest, clientResponse, upstreamRequest);
@@ -151,6 +155,13 @@ public class CachingProxyServlet extends AsyncProxyServlet {
     protected void onServerResponseHeaders(HttpServletRequest clientRequest, HttpServletResponse clientResponse,
             Response upstreamResponse) {
         super.onServerResponseHeaders(clientRequest, clientResponse, upstreamResponse);
+        if (clientRequest.getAttribute(SENT_ATTRIBUTE) instanceof Long sent) {
+            long nanos = NanoTime.since(sent);
+            clientRequest.setAttribute(ProxyMetrics.UPSTREAM_MILLIS_ATTRIBUTE, TimeUnit.NANOSECONDS.toMillis(nanos));
+            if (clientRequest.getAttribute(UPSTREAM_ATTRIBUTE) instanceof Upstream upstream) {
+                cache.metrics().upstreamResponse(ProxyMetrics.label(upstream), upstreamResponse.getStatus(), nanos);
+            }
+        }
         String via = clientResponse.getHeader(HttpHeader.VIA.asString());
         clientResponse.setHeader(HttpHeader.VIA.asString(), via == null || via.isBlank() ? viaValue : via + ", " + viaValue);
         String requestId = (String) clientRequest.getAttribute(REQUEST_ID_ATTRIBUTE);
@@ -201,9 +212,19 @@ public class CachingProxyServlet extends AsyncProxyServlet {
     }
 
     @Override
+    protected void onResponseContent(HttpServletRequest clientRequest, HttpServletResponse clientResponse, Response upstreamResponse,
+            byte[] buffer, int offset, int length, Callback callback) {
+        cache.metrics().upstreamBytes(length);
+        super.onResponseContent(clientRequest, clientResponse, upstreamResponse, buffer, offset, length, callback);
+    }
+
+    @Override
     protected void onProxyResponseFailure(HttpServletRequest clientRequest, HttpServletResponse clientResponse,
             @Nullable Response upstreamResponse, Throwable failure) {
         clientRequest.setAttribute(FAILURE_ATTRIBUTE, failure);
+        if (upstreamResponse == null && clientRequest.getAttribute(UPSTREAM_ATTRIBUTE) instanceof Upstream upstream) {
+            cache.metrics().upstreamError(ProxyMetrics.label(upstream));
+        }
         super.onProxyResponseFailure(clientRequest, clientResponse, upstreamResponse, failure);
     }
 

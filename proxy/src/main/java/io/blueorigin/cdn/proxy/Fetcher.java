@@ -32,6 +32,7 @@ import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.util.NanoTime;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -248,6 +249,8 @@ final class Fetcher {
         private final HttpFields headers;
         private final String requestId;
         private long requestTimeMillis;
+        /** When the current attempt was sent ({@link NanoTime}), for the upstream latency metric. */
+        private long sentNanos;
         private @Nullable Upstream upstream;
         private boolean settled;
         /** Set in onHeaders; read by later callbacks of the same exchange (Jetty orders them). */
@@ -292,6 +295,7 @@ final class Fetcher {
                 }
                 String url = target.base() + pathQuery;
                 requestTimeMillis = cache.now();
+                sentNanos = NanoTime.now();
                 if (LOG.isDebugEnabled()) {
                     LOG.debug("{} {}2{} GET {}{}", requestId, tag(), upstreamTag(), url, stored == null ? "" : " (revalidate)");
                 }
@@ -326,6 +330,9 @@ final class Fetcher {
         void onHeaders(org.eclipse.jetty.client.Response upstreamResponse) {
             long responseTime = cache.now();
             status = upstreamResponse.getStatus();
+            if (upstream != null) {
+                cache.metrics().upstreamResponse(ProxyMetrics.label(upstream), status, NanoTime.since(sentNanos));
+            }
             FieldList fields = JettyFields.toFieldList(upstreamResponse.getHeaders());
             if (status == 503 && NodeServer.SHUTTING_DOWN.equals(fields.first(ERROR_HEADER))) {
                 refused = true; // a stopping shield did not act on it: onComplete sends it to the next one
@@ -388,6 +395,7 @@ final class Fetcher {
                 return;
             }
             ByteBuffer data = chunk.getByteBuffer();
+            cache.metrics().upstreamBytes(data.remaining());
             if (writer != null) {
                 writer.write(data);
                 if (growing.committed() > cache.store().maxObjectBytes()) {
@@ -422,6 +430,9 @@ final class Fetcher {
             Throwable failure = result.isFailed() ? result.getFailure() : null;
             if (failure == null && refused) {
                 failure = new ConnectException(target + " is shutting down");
+            }
+            if (failure != null && status == 0) {
+                cache.metrics().upstreamError(ProxyMetrics.label(target)); // no response at all
             }
             boolean failed = failure != null || upstreamFault;
             CircuitBreaker breaker = target.breaker();

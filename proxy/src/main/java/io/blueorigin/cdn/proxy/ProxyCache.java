@@ -24,8 +24,10 @@ public final class ProxyCache {
     private final String viaSelf;
     private final Set<String> droppedFields;
     private final Upstreams upstreams;
+    private final ProxyMetrics metrics;
 
-    ProxyCache(ProxyConfig config, CacheStore store, Clock clock) {
+    ProxyCache(ProxyConfig config, CacheStore store, Clock clock, ProxyMetrics metrics) {
+        this.metrics = requireNonNull(metrics, "metrics is null");
         this.upstreams = new Upstreams(config.upstream(), clock::millis);
         this.config = requireNonNull(config, "config is null");
         this.store = requireNonNull(store, "store is null");
@@ -44,6 +46,11 @@ public final class ProxyCache {
     /** The node's upstreams (ring, breakers, gates). */
     public Upstreams upstreams() {
         return upstreams;
+    }
+
+    /** The node's traffic, upstream and store metrics. */
+    public ProxyMetrics metrics() {
+        return metrics;
     }
 
     public CacheStore store() {

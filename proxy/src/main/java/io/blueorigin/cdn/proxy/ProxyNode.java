@@ -14,12 +14,15 @@ import io.blueorigin.cdn.runtime.NodeIdentity;
 import io.blueorigin.cdn.runtime.NodeServer;
 import io.blueorigin.cdn.runtime.ReadinessCheck;
 import io.blueorigin.cdn.runtime.StartupException;
+import io.blueorigin.cdn.runtime.metrics.NodeMetrics;
+import io.blueorigin.cdn.runtime.metrics.PrometheusEndpoint;
 import io.blueorigin.cdn.storage.CacheStore;
 import io.blueorigin.cdn.storage.StoreOpenException;
 import io.blueorigin.cdn.storage.TierStats;
 import io.blueorigin.cdn.storage.tiered.TieredStore;
 import java.net.URI;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.jetty.client.HttpClient;
@@ -37,7 +40,8 @@ import org.eclipse.jetty.util.component.LifeCycle;
  *
  * <pre>
  *   GracefulHandler
- *    └ CacheHandler            GET/HEAD: lookup, decide, serve from store or fetch via Fetcher
+ *    └ TrafficMeter            counts each request once (docs/metrics.md)
+ *     └ CacheHandler           GET/HEAD: lookup, decide, serve from store or fetch via Fetcher
  *       └ ServletContextHandler
  *          └ role servlet /*   (a CachingProxyServlet) everything else: forward, invalidate
  * </pre>
@@ -108,7 +112,9 @@ public final class ProxyNode implements Node {
         } catch (StoreOpenException e) {
             throw new StartupException(config.identity().name() + ": " + e.getMessage(), e);
         }
-        ProxyCache cache = new ProxyCache(config, store, clock);
+        NodeMetrics nodeMetrics = new NodeMetrics(config.identity());
+        ProxyMetrics metrics = new ProxyMetrics(nodeMetrics);
+        ProxyCache cache = new ProxyCache(config, store, clock, metrics);
 
         ServletContextHandler context = new ServletContextHandler(ServletContextHandler.NO_SESSIONS);
         context.setContextPath("/");
@@ -132,8 +138,9 @@ public final class ProxyNode implements Node {
         HttpClient client = upstreamClient(config);
         Collapser collapser = new Collapser(10_000, config.cache().hitForMissTtl());
         AtomicReference<NodeServer> started = new AtomicReference<>();
+        Instant startedAt = Instant.now();
         ControlPlane control = ControlPlane.create(config.control(), config.identity(), store, config.cache().site(), clock,
-                () -> started.get().uri(), () -> started.get().managementUri(), () -> stats(store, collapser));
+                () -> started.get().uri(), () -> started.get().managementUri(), () -> stats(store, collapser, metrics, startedAt));
         CacheHandler cacheHandler = new CacheHandler(cache, new Fetcher(cache, client, cache.upstreams(), collapser, control.local()),
                 collapser, control, context);
 
@@ -143,8 +150,10 @@ public final class ProxyNode implements Node {
         health.register("collapsing", () -> ReadinessCheck.Result.ready(Map.of("inFlight", collapser.inFlight(),
                 "waiting", collapser.waiting().get(), "collapsed", collapser.collapsed())));
         health.register("invalidations", control::readiness);
+        metrics.watch(store, collapser, cache.upstreams(), control);
         NodeServer server = NodeServer.builder(health, config.server())
-                .traffic(cacheHandler)
+                .traffic(new TrafficMeter(metrics, cacheHandler))
+                .managementRoute("/metrics", new PrometheusEndpoint(nodeMetrics))
                 .uriCompliance(PROXY_URI_COMPLIANCE)
                 .build();
         client.setExecutor(server.trafficServer().getThreadPool());
@@ -255,14 +264,29 @@ public final class ProxyNode implements Node {
         return control;
     }
 
-    /** What the heartbeat reports to admin: store tiers, collapsing, invalidation lag. */
-    private static JsonNode stats(CacheStore store, Collapser collapser) {
+    /** This node's metrics (what {@code /metrics} exports). */
+    public ProxyMetrics metrics() {
+        return cache.metrics();
+    }
+
+    /**
+     * What the heartbeat reports to admin: store tiers, collapsing, and {@code traffic}, counters cumulative
+     * since {@code startedAt} (docs/control-plane.md, "Node stats").
+     */
+    private static JsonNode stats(CacheStore store, Collapser collapser, ProxyMetrics metrics, Instant startedAt) {
         Map<String, Object> stats = new java.util.LinkedHashMap<>();
         for (TierStats tier : store.stats()) {
             stats.put(tier.tier(), Map.of("entries", tier.entries(), "bytes", tier.bytes(), "maxBytes", tier.maxBytes(),
                     "hits", tier.hits(), "misses", tier.misses()));
         }
         stats.put("collapsed", collapser.collapsed());
+        Map<String, Object> traffic = new java.util.LinkedHashMap<>();
+        traffic.put("startedAt", startedAt.toString());
+        traffic.put("requests", metrics.requestsByStatus());
+        traffic.put("bytesServed", metrics.bytesServed());
+        traffic.put("bytesUpstream", metrics.bytesUpstream());
+        traffic.put("upstreamRequests", metrics.upstreamRequests());
+        stats.put("traffic", traffic);
         return Json.MAPPER.valueToTree(stats);
     }
 

@@ -111,6 +111,21 @@ public final class ControlPlane implements AutoCloseable {
         return agent == null ? 0 : agent.lagEntries();
     }
 
+    /** Entries of {@code kind} applied since start (0 for a standalone node). */
+    public long applied(Invalidation.Kind kind) {
+        return agent == null ? 0 : agent.applied(kind);
+    }
+
+    /** Objects the entries applied since start removed or marked stale. */
+    public long objectsAffected() {
+        return agent == null ? 0 : agent.objectsAffected();
+    }
+
+    /** Milliseconds since admin last answered; -1 if it never has or there is no admin. */
+    public long contactAgeMillis() {
+        return agent == null ? -1 : agent.contactAgeMillis();
+    }
+
     @Override
     public void close() {
         if (agent != null) {

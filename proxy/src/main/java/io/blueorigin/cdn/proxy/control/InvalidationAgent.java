@@ -14,6 +14,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,6 +66,9 @@ public final class InvalidationAgent implements AutoCloseable {
     /** Bans swept, with the time they may be retired (agent thread only). */
     private final Map<Long, Long> retireAt = new LinkedHashMap<>();
     private final List<AdminClient.Ack> pendingAcks = new ArrayList<>();
+    /** Entries applied since start, by {@link Invalidation.Kind} ordinal; objects they affected (for metrics). */
+    private final AtomicLongArray appliedByKind = new AtomicLongArray(Invalidation.Kind.values().length);
+    private final AtomicLong objectsAffected = new AtomicLong();
 
     InvalidationAgent(ControlConfig config, NodeIdentity identity, AdminClient admin, CacheStore store, LocalInvalidations local,
             Invalidator invalidator, Clock clock, Supplier<URI> trafficUrl, Supplier<URI> managementUrl, Supplier<JsonNode> stats) {
@@ -107,6 +112,22 @@ public final class InvalidationAgent implements AutoCloseable {
             return ReadinessCheck.Result.ready(details);
         }
         return ReadinessCheck.Result.notReady(details);
+    }
+
+    /** Entries of {@code kind} applied since this node started. */
+    public long applied(Invalidation.Kind kind) {
+        return appliedByKind.get(kind.ordinal());
+    }
+
+    /** Objects removed or marked stale by the entries applied since start. */
+    public long objectsAffected() {
+        return objectsAffected.get();
+    }
+
+    /** Milliseconds since admin last answered, or -1 if it never has. */
+    public long contactAgeMillis() {
+        long last = lastContactMillis;
+        return last == 0 ? -1 : System.currentTimeMillis() - last;
     }
 
     /** Entries admin holds that this node has not applied, as far as it knows. */
@@ -201,6 +222,8 @@ public final class InvalidationAgent implements AutoCloseable {
             int affected = invalidator.apply(entry);
             store.putMarker(APPLIED_MARKER, entry.id()); // after the entry's effects, in the same write-ahead log
             local.applied(entry.id());
+            appliedByKind.incrementAndGet(entry.kind().ordinal());
+            objectsAffected.addAndGet(affected);
             pendingAcks.add(new AdminClient.Ack(entry.id(), affected, Instant.ofEpochMilli(clock.millis())));
             if (entry.kind() == Invalidation.Kind.BAN) {
                 retireAt.put(entry.id(), System.currentTimeMillis() + BAN_GRACE_MILLIS);

@@ -1,0 +1,320 @@
+package io.blueorigin.cdn.proxy;
+
+import static java.util.Objects.requireNonNull;
+
+import com.codahale.metrics.Counter;
+import com.codahale.metrics.Timer;
+import io.blueorigin.cdn.proxy.control.ControlPlane;
+import io.blueorigin.cdn.proxy.control.Invalidation;
+import io.blueorigin.cdn.proxy.upstream.CircuitBreaker;
+import io.blueorigin.cdn.proxy.upstream.Upstream;
+import io.blueorigin.cdn.proxy.upstream.Upstreams;
+import io.blueorigin.cdn.runtime.metrics.NodeMetrics;
+import io.blueorigin.cdn.storage.CacheStore;
+import io.blueorigin.cdn.storage.TierStats;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.ToLongFunction;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * An edge's or shield's metrics (catalogue: docs/metrics.md), the one place their names and labels are
+ * written. Request counters are bumped by {@link TrafficMeter} (once per client request, before the
+ * response is sent), upstream ones by {@link Fetcher} and {@link CachingProxyServlet}; store, collapsing,
+ * breaker and invalidation figures are gauges read from their owners at scrape time.
+ *
+ * <p>Hot-path objects are created once per label combination and kept in arrays or maps, so a request
+ * costs array reads and {@code LongAdder} increments. Thread-safe.
+ */
+public final class ProxyMetrics {
+    /** {@code cache_status} values: the {@code X-Cache} values in lower case, and {@code error}. */
+    enum Status {
+        HIT, STALE, REVALIDATED, MISS, PASS, ERROR;
+
+        final String label = name().toLowerCase(Locale.ROOT);
+
+        /** From a response's {@code X-Cache} value; a response without one is the node's own error answer. */
+        static Status of(@Nullable String xCache) {
+            if (xCache == null) {
+                return ERROR;
+            }
+            return switch (xCache) {
+                case "HIT" -> HIT;
+                case "STALE" -> STALE;
+                case "REVALIDATED" -> REVALIDATED;
+                case "MISS" -> MISS;
+                case "PASS" -> PASS;
+                default -> ERROR;
+            };
+        }
+    }
+
+    /** {@code content_class} values, from the response's {@code Content-Type}. */
+    enum ContentClass {
+        HTML("html"), CSS_JS("css-js"), IMAGE("image"), VIDEO("video"), OTHER("other");
+
+        final String label;
+
+        ContentClass(String label) {
+            this.label = label;
+        }
+
+        static ContentClass of(@Nullable String contentType) {
+            if (contentType == null) {
+                return OTHER;
+            }
+            String type = contentType.toLowerCase(Locale.ROOT);
+            int semicolon = type.indexOf(';');
+            if (semicolon >= 0) {
+                type = type.substring(0, semicolon);
+            }
+            type = type.strip();
+            if (type.equals("text/html") || type.equals("application/xhtml+xml")) {
+                return HTML;
+            }
+            if (type.equals("text/css") || type.endsWith("javascript") || type.equals("application/ecmascript")
+                    || type.equals("text/ecmascript")) {
+                return CSS_JS;
+            }
+            if (type.startsWith("image/")) {
+                return IMAGE;
+            }
+            if (type.startsWith("video/") || type.equals("application/vnd.apple.mpegurl") || type.equals("application/x-mpegurl")
+                    || type.equals("application/dash+xml")) {
+                return VIDEO;
+            }
+            return OTHER;
+        }
+    }
+
+    /**
+     * Request attribute: milliseconds a request waited for its upstream outcome (a {@code Long}), for the
+     * access log; absent when it was answered from cache.
+     */
+    public static final String UPSTREAM_MILLIS_ATTRIBUTE = "io.blueorigin.cdn.upstream-ms";
+
+    private static final String[] CODES = {"1xx", "2xx", "3xx", "4xx", "5xx"};
+    /** {@code reason} values of {@code cdn_rejected_requests_total}. */
+    private static final List<String> REJECTION_REASONS = List.of("overloaded", "circuit-open", "collapse-timeout", "unauthorized");
+    private static final int STATUSES = Status.values().length;
+    private static final int CLASSES = ContentClass.values().length;
+
+    private final NodeMetrics metrics;
+    private final AtomicReferenceArray<Counter> requests = new AtomicReferenceArray<>(STATUSES * CLASSES * CODES.length);
+    private final AtomicReferenceArray<Counter> responseBytes = new AtomicReferenceArray<>(STATUSES * CLASSES);
+    private final AtomicReferenceArray<Timer> durations = new AtomicReferenceArray<>(STATUSES);
+    private final Counter upstreamBytes;
+    private final Map<String, UpstreamMeters> upstreams = new ConcurrentHashMap<>();
+    private final Map<String, Counter> rejected = new ConcurrentHashMap<>();
+
+    ProxyMetrics(NodeMetrics metrics) {
+        this.metrics = requireNonNull(metrics, "metrics is null");
+        this.upstreamBytes = metrics.counter("cdn_upstream_bytes_total", "Body bytes received from upstreams.");
+        for (String reason : REJECTION_REASONS) {
+            rejected(reason, 0); // present from the start, so rate() and alerts see a 0 rather than no series
+        }
+    }
+
+    /** The node's registry (shared with the runtime's exporter). */
+    public NodeMetrics registry() {
+        return metrics;
+    }
+
+    /** Counts one client request answered with {@code code}; called once per request, before the response goes out. */
+    void request(Status status, ContentClass type, int code) {
+        int c = Math.min(4, Math.max(0, code / 100 - 1));
+        int i = (status.ordinal() * CLASSES + type.ordinal()) * CODES.length + c;
+        Counter counter = requests.get(i);
+        if (counter == null) {
+            counter = metrics.counter("cdn_requests_total", "Client requests answered, by what the cache did.",
+                    "cache_status", status.label, "content_class", type.label, "code", CODES[c]);
+            requests.set(i, counter);
+        }
+        counter.inc();
+    }
+
+    /** Records a finished request's body bytes and duration. */
+    void completed(Status status, ContentClass type, long bytes, long nanos) {
+        int i = status.ordinal() * CLASSES + type.ordinal();
+        Counter counter = responseBytes.get(i);
+        if (counter == null) {
+            counter = metrics.counter("cdn_response_bytes_total", "Body bytes sent to clients.", "cache_status", status.label,
+                    "content_class", type.label);
+            responseBytes.set(i, counter);
+        }
+        counter.inc(bytes);
+        Timer timer = durations.get(status.ordinal());
+        if (timer == null) {
+            timer = metrics.timer("cdn_request_duration_seconds", "Time from a request's arrival to its last byte.",
+                    "cache_status", status.label);
+            durations.set(status.ordinal(), timer);
+        }
+        timer.update(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** An upstream answered {@code code} after {@code nanos} (request sent to response headers). */
+    void upstreamResponse(String upstream, int code, long nanos) {
+        UpstreamMeters m = upstream(upstream);
+        m.codes[Math.min(4, Math.max(0, code / 100 - 1))].inc();
+        m.latency.update(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** An upstream request got no response (refused, reset, timed out). */
+    void upstreamError(String upstream) {
+        upstream(upstream).error.inc();
+    }
+
+    /** Body bytes received from an upstream. */
+    void upstreamBytes(long bytes) {
+        upstreamBytes.inc(bytes);
+    }
+
+    /** A request refused or cut short by origin protection, collapsing or authorisation. */
+    void rejected(String reason) {
+        rejected(reason, 1);
+    }
+
+    private void rejected(String reason, long n) {
+        rejected.computeIfAbsent(reason, r -> metrics.counter("cdn_rejected_requests_total",
+                "Requests refused or cut short by protection.", "reason", r)).inc(n);
+    }
+
+    /** Totals for the heartbeat's {@code traffic} object (docs/control-plane.md). */
+    Map<String, Long> requestsByStatus() {
+        Map<String, Long> out = new java.util.LinkedHashMap<>();
+        for (Status s : Status.values()) {
+            long n = 0;
+            for (int t = 0; t < CLASSES; t++) {
+                for (int c = 0; c < CODES.length; c++) {
+                    Counter counter = requests.get((s.ordinal() * CLASSES + t) * CODES.length + c);
+                    n += counter == null ? 0 : counter.getCount();
+                }
+            }
+            out.put(s.label, n);
+        }
+        return out;
+    }
+
+    long bytesServed() {
+        long n = 0;
+        for (int i = 0; i < responseBytes.length(); i++) {
+            Counter c = responseBytes.get(i);
+            n += c == null ? 0 : c.getCount();
+        }
+        return n;
+    }
+
+    long bytesUpstream() {
+        return upstreamBytes.getCount();
+    }
+
+    long upstreamRequests() {
+        long n = 0;
+        for (UpstreamMeters m : upstreams.values()) {
+            for (Counter c : m.codes) {
+                n += c.getCount();
+            }
+            n += m.error.getCount();
+        }
+        return n;
+    }
+
+    private UpstreamMeters upstream(String upstream) {
+        return upstreams.computeIfAbsent(upstream, u -> new UpstreamMeters(metrics, u));
+    }
+
+    /** One upstream's counters and latency timer. */
+    private static final class UpstreamMeters {
+        final Counter[] codes = new Counter[CODES.length];
+        final Counter error;
+        final Timer latency;
+
+        UpstreamMeters(NodeMetrics metrics, String upstream) {
+            String help = "Requests sent upstream, by status class (error: no response).";
+            for (int i = 0; i < CODES.length; i++) {
+                codes[i] = metrics.counter("cdn_upstream_requests_total", help, "upstream", upstream, "code", CODES[i]);
+            }
+            error = metrics.counter("cdn_upstream_requests_total", help, "upstream", upstream, "code", "error");
+            latency = metrics.timer("cdn_upstream_latency_seconds", "Time from sending an upstream request to its response headers.",
+                    "upstream", upstream);
+        }
+    }
+
+    /** The {@code upstream} label of an upstream: its {@code host:port}. */
+    static String label(Upstream upstream) {
+        return upstream.url().getAuthority();
+    }
+
+    /** Gauges over the node's store, collapser, upstreams and control plane (read at scrape time). */
+    void watch(CacheStore store, Collapser collapser, Upstreams ups, ControlPlane control) {
+        for (TierStats tier : store.stats()) {
+            String name = tier.tier();
+            tierGauge(store, name, "cdn_store_entries", "Objects held.", TierStats::entries);
+            tierGauge(store, name, "cdn_store_bytes", "Bytes held.", TierStats::bytes);
+            tierGauge(store, name, "cdn_store_max_bytes", "The tier's budget in bytes.", TierStats::maxBytes);
+            tierGauge(store, name, "cdn_store_hits_total", "Lookups answered by the tier.", TierStats::hits);
+            tierGauge(store, name, "cdn_store_misses_total", "Lookups the tier could not answer.", TierStats::misses);
+            tierGauge(store, name, "cdn_store_evictions_total", "Objects evicted to stay within budget.", TierStats::evictions);
+            tierGauge(store, name, "cdn_store_promotions_total", "Disk hits copied into the heap tier.", TierStats::promotions);
+            tierGauge(store, name, "cdn_store_corrupt_total", "Corrupt or torn records found and dropped.", TierStats::corrupt);
+            tierGauge(store, name, "cdn_store_write_errors_total", "Writes that failed.", TierStats::writeErrors);
+            tierGauge(store, name, "cdn_store_degraded", "1 while the tier is not accepting writes.",
+                    t -> t.degraded().isEmpty() ? 0 : 1);
+        }
+        metrics.gauge("cdn_collapsed_waiters", "Requests waiting now for another request's upstream fetch.",
+                () -> collapser.waiting().get());
+        metrics.gauge("cdn_collapsed_requests_total", "Requests that joined another's fetch instead of going upstream.",
+                collapser::collapsed);
+        metrics.gauge("cdn_inflight_fetches", "Upstream fetches other requests may join.", collapser::inFlight);
+        for (Upstream u : ups.all()) {
+            String label = label(u);
+            metrics.gauge("cdn_circuit_state", "Circuit breaker: 0 closed, 1 half-open, 2 open.",
+                    () -> breakerValue(u.breaker().state()), "upstream", label);
+            metrics.gauge("cdn_upstream_marked_down", "1 while the upstream is marked down.", () -> ups.isDown(u) ? 1 : 0,
+                    "upstream", label);
+            metrics.gauge("cdn_upstream_inflight", "Requests in flight to the upstream.", () -> u.gate().inFlight(),
+                    "upstream", label);
+            metrics.gauge("cdn_upstream_queued", "Requests queued for a concurrency slot.", () -> u.gate().queued(),
+                    "upstream", label);
+        }
+        for (Invalidation.Kind kind : Invalidation.Kind.values()) {
+            metrics.gauge("cdn_invalidations_applied_total", "Invalidations from admin's log applied to this node's store.",
+                    () -> control.applied(kind), "kind", kind.name().toLowerCase(Locale.ROOT).replace("purge_tags", "tags")
+                            .replace('_', '-'));
+        }
+        metrics.gauge("cdn_invalidation_objects_total", "Objects invalidations removed or marked stale.",
+                control::objectsAffected);
+        metrics.gauge("cdn_invalidation_lag_entries", "Entries admin holds that this node has not applied.", control::lagEntries);
+        metrics.gauge("cdn_invalidation_last_applied", "Id of the last invalidation applied.", () -> control.local().lastApplied());
+        metrics.gauge("cdn_invalidation_contact_age_seconds", "Seconds since admin last answered (-1: never).", () -> {
+            long age = control.contactAgeMillis();
+            return age < 0 ? -1 : age / 1000.0;
+        });
+    }
+
+    private void tierGauge(CacheStore store, String tier, String name, String help, ToLongFunction<TierStats> value) {
+        metrics.gauge(name, help, () -> find(store, tier).map(value::applyAsLong).orElse(0L), "tier", tier);
+    }
+
+    private static Optional<TierStats> find(CacheStore store, String tier) {
+        for (TierStats t : store.stats()) {
+            if (t.tier().equals(tier)) {
+                return Optional.of(t);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static int breakerValue(CircuitBreaker.State state) {
+        return switch (state) {
+            case CLOSED -> 0;
+            case HALF_OPEN -> 1;
+            case OPEN -> 2;
+        };
+    }
+}

@@ -1,0 +1,97 @@
+package io.blueorigin.cdn.proxy;
+
+import static java.util.Objects.requireNonNull;
+
+import java.nio.ByteBuffer;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.NanoTime;
+
+/**
+ * Counts every client request of the traffic port, exactly once, in {@link ProxyMetrics}: by cache status
+ * (the response's {@code X-Cache}), content class and status code.
+ *
+ * <p>When: at the response's first write, or when the handler completes the callback without writing (a
+ * 304, a HEAD), whichever comes first. Both happen before any byte of the response leaves, so a client
+ * that has its answer and then scrapes {@code /metrics} always finds its request counted. Bytes and
+ * duration are recorded when the callback completes.
+ */
+final class TrafficMeter extends Handler.Wrapper {
+    private final ProxyMetrics metrics;
+
+    TrafficMeter(ProxyMetrics metrics, Handler handler) {
+        super(handler);
+        this.metrics = requireNonNull(metrics, "metrics is null");
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) throws Exception {
+        Metered metered = new Metered(request, response, NanoTime.now());
+        boolean handled = super.handle(request, metered, metered.callback(callback));
+        if (!handled) {
+            metrics.request(ProxyMetrics.Status.ERROR, ProxyMetrics.ContentClass.OTHER, 404); // Jetty answers 404
+        }
+        return handled;
+    }
+
+    /** One request's response, counted once. */
+    private final class Metered extends Response.Wrapper {
+        private final AtomicBoolean counted = new AtomicBoolean();
+        private final long startNanos;
+        private final boolean purge;
+        private long bytes;
+        private ProxyMetrics.Status status = ProxyMetrics.Status.ERROR;
+        private ProxyMetrics.ContentClass type = ProxyMetrics.ContentClass.OTHER;
+
+        Metered(Request request, Response wrapped, long startNanos) {
+            super(request, wrapped);
+            this.startNanos = startNanos;
+            this.purge = "PURGE".equals(request.getMethod());
+        }
+
+        @Override
+        public void write(boolean last, ByteBuffer content, Callback callback) {
+            count(getStatus());
+            if (content != null) {
+                bytes += content.remaining(); // writes of one response are serialised by Jetty
+            }
+            super.write(last, content, callback);
+        }
+
+        /** Counts the request with the status and fields it is about to be sent with (first call only). */
+        private void count(int code) {
+            if (!counted.compareAndSet(false, true)) {
+                return;
+            }
+            status = ProxyMetrics.Status.of(getHeaders().get(XCache.HEADER));
+            // by name: stored fields are replayed as plain HttpFields, which Jetty does not match by enum
+            type = ProxyMetrics.ContentClass.of(getHeaders().get(HttpHeader.CONTENT_TYPE.asString()));
+            metrics.request(status, type, code);
+            if (purge && (code == 401 || code == 403)) {
+                metrics.rejected("unauthorized");
+            }
+        }
+
+        Callback callback(Callback callback) {
+            return new Callback.Nested(callback) {
+                @Override
+                public void succeeded() {
+                    count(getStatus());
+                    metrics.completed(status, type, bytes, NanoTime.since(startNanos));
+                    super.succeeded();
+                }
+
+                @Override
+                public void failed(Throwable x) {
+                    count(isCommitted() ? getStatus() : 500); // Jetty answers an uncommitted failure with an error page
+                    metrics.completed(status, type, bytes, NanoTime.since(startNanos));
+                    super.failed(x);
+                }
+            };
+        }
+    }
+}
