@@ -13,6 +13,8 @@ import io.blueorigin.cdn.runtime.NodeIdentity;
 import io.blueorigin.cdn.runtime.NodeServer;
 import io.blueorigin.cdn.runtime.ReadinessCheck;
 import io.blueorigin.cdn.runtime.StartupException;
+import io.blueorigin.cdn.runtime.metrics.NodeMetrics;
+import io.blueorigin.cdn.runtime.metrics.PrometheusEndpoint;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -84,8 +86,11 @@ public final class AdminNode implements Node {
             Api api = Api.create(database, tokens, config.nodeDownAfter(), scheduler);
             listener = NotificationListener.start(config.database(), name + "-listener", api.notifications());
             schedule(scheduler, listener, api, new Retention(database, config.invalidationRetention()));
+            NodeMetrics metrics = new NodeMetrics(config.identity());
+            NotificationListener listening = listener;
             NodeServer server = NodeServer.builder(health(config.identity(), database, listener), config.server())
-                    .traffic(context(config, api))
+                    .traffic(new AdminMetrics(metrics, api::waitingLongPolls, listening::isListening, context(config, api)))
+                    .managementRoute("/metrics", new PrometheusEndpoint(metrics))
                     .build()
                     .start();
             return new AdminNode(server, database, api, listener, scheduler, token);
