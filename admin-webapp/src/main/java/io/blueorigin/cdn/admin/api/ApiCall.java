@@ -22,6 +22,8 @@ import org.jspecify.annotations.Nullable;
 final class ApiCall {
     /** Largest request body: 1 MiB. */
     static final int MAX_BODY_BYTES = 1 << 20;
+    /** How much of an oversized chunked body is read and dropped so the 413 reaches the client. */
+    static final long DRAIN_LIMIT_BYTES = 4L << 20;
 
     private final HttpServletRequest request;
     private final HttpServletResponse response;
@@ -62,11 +64,26 @@ final class ApiCall {
         byte[] body;
         try (InputStream in = request.getInputStream()) {
             body = in.readNBytes(MAX_BODY_BYTES + 1);
-        }
-        if (body.length > MAX_BODY_BYTES) {
-            throw tooLarge(-1);
+            if (body.length > MAX_BODY_BYTES) {
+                drain(in);
+                throw tooLarge(-1);
+            }
         }
         return ApiJson.read(body, type);
+    }
+
+    /**
+     * Reads and drops what is left of an oversized chunked body, up to {@link #DRAIN_LIMIT_BYTES}: closing a
+     * connection with unread bytes makes TCP reset it, and the client would lose the 413. A larger body
+     * is cut off (the connection closes) rather than read.
+     */
+    private static void drain(InputStream in) throws IOException {
+        byte[] scratch = new byte[64 * 1024];
+        long left = DRAIN_LIMIT_BYTES;
+        int n;
+        while (left > 0 && (n = in.read(scratch, 0, (int) Math.min(scratch.length, left))) > 0) {
+            left -= n;
+        }
     }
 
     private static ApiException tooLarge(long declared) {
