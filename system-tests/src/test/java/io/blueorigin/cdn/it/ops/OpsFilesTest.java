@@ -270,7 +270,8 @@ class OpsFilesTest {
                 boolean rated = RATE_FUNCTIONS.contains(function);
                 String where = query.where + ": " + token.text + " ";
                 if ("counter".equals(type) && !rated) {
-                    problems.add(where + "is a counter: read it through rate() or increase(), not " + function + " in " + query.expr);
+                    problems.add(where + "is a counter: read it through rate() or increase(), not "
+                            + (function.isEmpty() ? "bare" : function + "()") + ", in " + query.expr);
                 } else if (("gauge".equals(type) || "summary".equals(type)) && rated) {
                     problems.add(where + "is a " + type + ": " + function + "() of it means nothing, in " + query.expr);
                 }
@@ -630,7 +631,11 @@ class OpsFilesTest {
                         catalogue.problems.add("docs/metrics.md:" + (n + 1) + ": table header is not " + HEADER);
                     }
                     inTable = true;
-                    n++; // the |---| line
+                    if (n + 1 < lines.length && lines[n + 1].strip().matches("\\|[-:| ]+\\|")) {
+                        n++; // the |---| line
+                    } else {
+                        catalogue.problems.add("docs/metrics.md:" + (n + 2) + ": no |---| line under the table header");
+                    }
                     continue;
                 }
                 if (!line.startsWith("|")) {
