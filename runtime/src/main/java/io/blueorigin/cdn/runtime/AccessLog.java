@@ -189,7 +189,7 @@ public final class AccessLog extends ContainerLifeCycle implements RequestLog {
     }
 
     /** The request-target as received: path and query, or the whole URI for the forms without a path. */
-    private static @Nullable String target(HttpURI uri) {
+    private static String target(HttpURI uri) {
         String pathQuery = uri.getPathQuery();
         return pathQuery == null || pathQuery.isEmpty() ? uri.toString() : pathQuery;
     }
