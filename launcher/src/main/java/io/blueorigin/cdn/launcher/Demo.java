@@ -38,11 +38,18 @@ import java.util.Optional;
  * </pre>
  *
  * Every node also listens on its management port (traffic port + 10000); edges and shields keep their
- * disk tier under {@code <data-dir>/cache/<node>}, so a restarted demo serves its cached objects at once. Nodes start dependencies first
+ * disk tier under {@code <data-dir>/cache/<node>}, so a restarted demo serves its cached objects at once.
+ * Edges, shields and admin write their access log ({@link io.blueorigin.cdn.runtime.AccessLog}) to
+ * {@code <data-dir>/logs/<node>.access.log}, appended across restarts. Nodes start dependencies first
  * (database, admin, origin, shield, edges) and stop in reverse. With {@link Ports#EPHEMERAL} every port is
  * picked free, for tests that run beside a real demo.
  */
 public final class Demo implements AutoCloseable {
+    /** Directory under the data directory that holds the access logs. */
+    static final String LOGS = "logs";
+    /** A node's access log is {@code <data-dir>/logs/<node name>} followed by this. */
+    static final String ACCESS_LOG_SUFFIX = ".access.log";
+
     /** Which ports the demo binds. */
     public enum Ports {
         /** admin 9000, origin 9001, shield 8082, edges 8080 and 8081; management +10000. */
@@ -89,18 +96,18 @@ public final class Demo implements AutoCloseable {
         List<AutoCloseable> started = new ArrayList<>();
         try {
             Path dataDir = spec.dataDir().toAbsolutePath().normalize();
-            Files.createDirectories(dataDir.resolve("logs"));
+            Path logs = Files.createDirectories(dataDir.resolve(LOGS));
             DemoPostgres postgres = DemoPostgres.start(dataDir.resolve("postgres"));
             started.add(postgres);
 
-            AdminNode admin = AdminNode.start(new AdminConfig(new NodeIdentity(Role.ADMIN, "admin", "local"),
-                    server(spec, 9000, dataDir, "admin"),
+            NodeIdentity adminId = new NodeIdentity(Role.ADMIN, "admin", "local");
+            AdminNode admin = AdminNode.start(new AdminConfig(adminId, server(spec, 9000, accessLog(logs, adminId)),
                     new DatabaseConfig(postgres.jdbcUrl(), "postgres", "", 10, Duration.ofSeconds(5), true),
                     Optional.of(dataDir.resolve("admin.token"))));
             started.add(admin);
 
             DemoOrigin origin = DemoOrigin.start(new OriginConfig(new NodeIdentity(Role.ORIGIN, "origin", "local"),
-                    server(spec, 9001, dataDir, null), Duration.ofMillis(50), Duration.ofSeconds(60), Duration.ofDays(1)));
+                    server(spec, 9001, Optional.empty()), Duration.ofMillis(50), Duration.ofSeconds(60), Duration.ofDays(1)));
             started.add(origin);
 
             // every proxy node follows admin's invalidation log, with a purge-scoped token made for this run
@@ -108,8 +115,9 @@ public final class Demo implements AutoCloseable {
             List<ProxyNode> shields = new ArrayList<>();
             int shieldPort = 8082;
             for (String pop : List.of("iad", "ord")) {
-                ProxyNode shield = ShieldNode.start(withStore(ProxyConfig.of(NodeIdentity.of(Role.SHIELD, pop),
-                        server(spec, shieldPort++, dataDir, "shield-" + pop), UpstreamConfig.of(origin.uri()))
+                NodeIdentity id = NodeIdentity.of(Role.SHIELD, pop);
+                ProxyNode shield = ShieldNode.start(withStore(ProxyConfig.of(id,
+                        server(spec, shieldPort++, accessLog(logs, id)), UpstreamConfig.of(origin.uri()))
                         .withControl(control), dataDir));
                 started.add(shield);
                 shields.add(shield);
@@ -121,8 +129,9 @@ public final class Demo implements AutoCloseable {
             List<ProxyNode> edges = new ArrayList<>();
             int port = 8080;
             for (String pop : List.of("nyc", "lhr")) {
-                ProxyNode edge = EdgeNode.start(withStore(ProxyConfig.of(NodeIdentity.of(Role.EDGE, pop),
-                        server(spec, port++, dataDir, "edge-" + pop), edgeUpstream).withControl(control), dataDir));
+                NodeIdentity id = NodeIdentity.of(Role.EDGE, pop);
+                ProxyNode edge = EdgeNode.start(withStore(ProxyConfig.of(id,
+                        server(spec, port++, accessLog(logs, id)), edgeUpstream).withControl(control), dataDir));
                 started.add(edge);
                 edges.add(edge);
             }
@@ -158,11 +167,15 @@ public final class Demo implements AutoCloseable {
         return config.withCache(config.cache().withStorage(storage));
     }
 
-    private static ServerConfig server(Spec spec, int standardPort, Path dataDir, String accessLogName) {
+    private static ServerConfig server(Spec spec, int standardPort, Optional<Path> accessLog) {
         int port = spec.ports() == Ports.STANDARD ? standardPort : 0;
         return new ServerConfig(spec.host(), port, spec.host(), ServerConfig.defaultManagementPort(port), 200,
-                Duration.ofSeconds(30), Duration.ofSeconds(2),
-                Optional.ofNullable(accessLogName).map(n -> dataDir.resolve("logs").resolve(n + "-access.log")));
+                Duration.ofSeconds(30), Duration.ofSeconds(2), accessLog);
+    }
+
+    /** {@code <logs>/<node>.access.log}. */
+    private static Optional<Path> accessLog(Path logs, NodeIdentity node) {
+        return Optional.of(logs.resolve(node.name() + ACCESS_LOG_SUFFIX));
     }
 
     private static void stop(List<AutoCloseable> started) {
@@ -203,6 +216,8 @@ public final class Demo implements AutoCloseable {
                     node.uri(), node.managementUri() + "/healthz"));
         }
         out.append(String.format("  %-11s %-7s %s%n", "postgres", "db", postgres.jdbcUrl() + " (user postgres)"));
+        out.append(String.format("  %-11s %-7s %s%n", "logs", "dir", spec.dataDir().resolve(LOGS)
+                + "/<node>" + ACCESS_LOG_SUFFIX + " (edges, shields, admin; docs/access-log.md)"));
         out.append('\n');
         Path tokenFile = spec.dataDir().resolve("admin.token");
         out.append(admin.bootstrapToken()

@@ -29,7 +29,7 @@ final class NodeOptions {
     @Option(names = "--pop", paramLabel = "POP", description = "node.pop: point of presence, e.g. nyc.")
     @Nullable String pop;
 
-    @Option(names = "--access-log", paramLabel = "FILE", description = "access-log.path: NCSA access log file.")
+    @Option(names = "--access-log", paramLabel = "FILE", description = "access-log.path: access log file (NCSA combined, then cache status, upstream ms, request id, total ms).")
     @Nullable String accessLog;
 
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Any setting, e.g. --set upstream.read-timeout=10s "

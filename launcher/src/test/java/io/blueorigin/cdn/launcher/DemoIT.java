@@ -1,12 +1,16 @@
 package io.blueorigin.cdn.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.blueorigin.cdn.proxy.ProxyNode;
 import io.blueorigin.cdn.testkit.TestClient;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import org.eclipse.jetty.client.ContentResponse;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,6 +41,34 @@ class DemoIT {
             assertThat(stats).containsPattern("1\\.1 edge-nyc, 1\\.1 shield-(iad|ord)")
                     .containsPattern("1\\.1 edge-lhr, 1\\.1 shield-(iad|ord)");
             assertThat(client.get(URI.create(demo.admin().managementUri() + "/readyz")).getStatus()).isEqualTo(200);
+
+            // every edge and shield logs to <data-dir>/logs/<node>.access.log; one request id follows a
+            // request through both tiers
+            assertThat(demo.describe()).contains(dataDir.resolve("logs") + "/<node>.access.log");
+            String edgeLine = logLine(dataDir.resolve("logs/edge-nyc.access.log"), "\"GET /item/3 HTTP/1.1\" 200 ");
+            assertThat(edgeLine).contains(" MISS ");
+            String[] fields = edgeLine.split(" ");
+            String requestId = fields[fields.length - 2];
+            assertThat(requestId).matches("[0-9a-f]{16}");
+            await().atMost(Duration.ofSeconds(10)).until(() -> List.of("iad", "ord").stream()
+                    .map(pop -> dataDir.resolve("logs/shield-" + pop + ".access.log"))
+                    .anyMatch(log -> read(log).contains("\"GET /item/3 HTTP/1.1\" 200 ")
+                            && read(log).contains(" " + requestId + " ")));
+        }
+    }
+
+    /** Waits for the (asynchronously written) line of {@code log} that contains {@code fragment}. */
+    private static String logLine(Path log, String fragment) {
+        return await().atMost(Duration.ofSeconds(10))
+                .until(() -> read(log).lines().filter(l -> l.contains(fragment)).findFirst(), Optional::isPresent)
+                .orElseThrow();
+    }
+
+    private static String read(Path log) {
+        try {
+            return Files.exists(log) ? Files.readString(log) : "";
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 

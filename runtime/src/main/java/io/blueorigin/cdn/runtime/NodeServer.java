@@ -9,8 +9,6 @@ import java.nio.channels.UnresolvedAddressException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.eclipse.jetty.http.UriCompliance;
-import org.eclipse.jetty.server.AsyncRequestLogWriter;
-import org.eclipse.jetty.server.CustomRequestLog;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -29,6 +27,9 @@ import org.slf4j.LoggerFactory;
  * <p>Two servers rather than two connectors on one: the management pool is small and separate, so probes
  * and scrapes still answer when every traffic thread is busy, and the traffic handler tree holds nothing
  * but what serves customers.
+ *
+ * <p>With {@code access-log.path} set, the traffic server writes an {@link AccessLog} line per request;
+ * the management server logs nothing (probes and scrapes would drown the traffic).
  *
  * <p>Lifecycle: {@link #start()} binds management first, then traffic; if either fails, whatever started
  * is stopped and a {@link StartupException} names the address and the key to change. {@link #close()}
@@ -56,11 +57,7 @@ public final class NodeServer implements Node {
         traffic.setHandler(graceful);
         traffic.setStopTimeout(config.stopTimeout().toMillis());
         traffic.setStopAtShutdown(false);
-        config.accessLog().ifPresent(path -> {
-            AsyncRequestLogWriter writer = new AsyncRequestLogWriter(path.toString());
-            writer.setAppend(true);
-            traffic.setRequestLog(new CustomRequestLog(writer, CustomRequestLog.EXTENDED_NCSA_FORMAT));
-        });
+        config.accessLog().ifPresent(path -> traffic.setRequestLog(AccessLog.toFile(path)));
 
         QueuedThreadPool managementPool = new QueuedThreadPool(16, 2);
         managementPool.setName(identity.name() + "-mgmt");

@@ -17,7 +17,8 @@ import java.util.Optional;
  * @param maxThreads upper bound of the traffic thread pool
  * @param idleTimeout a client connection with no traffic for this long is closed
  * @param stopTimeout how long a graceful stop waits for in-flight requests
- * @param accessLog file for the NCSA access log, or empty for none
+ * @param accessLog file for the access log ({@link AccessLog}: NCSA combined plus cache status, upstream time,
+ *     request id and total time; daily rotation when it contains {@code yyyy_mm_dd}), or empty for none
  */
 public record ServerConfig(
         String host,
