@@ -46,10 +46,14 @@ class DemoIT {
             // request through both tiers
             assertThat(demo.describe()).contains(dataDir.resolve("logs") + "/<node>.access.log");
             String edgeLine = logLine(dataDir.resolve("logs/edge-nyc.access.log"), "\"GET /item/3 HTTP/1.1\" 200 ");
-            assertThat(edgeLine).contains(" MISS ");
             String[] fields = edgeLine.split(" ");
+            assertThat(fields[fields.length - 4]).isEqualTo("MISS");
+            assertThat(fields[fields.length - 3]).as("upstream ms of a miss").matches("[0-9]+");
             String requestId = fields[fields.length - 2];
             assertThat(requestId).matches("[0-9a-f]{16}");
+            client.get(URI.create(demo.edges().get(0).uri() + "/item/3"));
+            String[] hit = logLine(dataDir.resolve("logs/edge-nyc.access.log"), " HIT ").split(" ");
+            assertThat(hit[hit.length - 3]).as("a hit did not wait for upstream").isEqualTo("-");
             await().atMost(Duration.ofSeconds(10)).until(() -> List.of("iad", "ord").stream()
                     .map(pop -> dataDir.resolve("logs/shield-" + pop + ".access.log"))
                     .anyMatch(log -> read(log).contains("\"GET /item/3 HTTP/1.1\" 200 ")

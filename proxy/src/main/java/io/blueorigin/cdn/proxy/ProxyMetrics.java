@@ -96,7 +96,7 @@ public final class ProxyMetrics {
      * Request attribute: milliseconds a request waited for its upstream outcome (a {@code Long}), for the
      * access log; absent when it was answered from cache.
      */
-    public static final String UPSTREAM_MILLIS_ATTRIBUTE = "io.blueorigin.cdn.upstream-ms";
+    public static final String UPSTREAM_MILLIS_ATTRIBUTE = io.blueorigin.cdn.runtime.AccessLog.UPSTREAM_MILLIS;
 
     private static final String[] CODES = {"1xx", "2xx", "3xx", "4xx", "5xx"};
     /** {@code reason} values of {@code cdn_rejected_requests_total}. */
