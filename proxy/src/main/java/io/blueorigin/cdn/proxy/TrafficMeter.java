@@ -3,7 +3,7 @@ package io.blueorigin.cdn.proxy;
 import static java.util.Objects.requireNonNull;
 
 import java.nio.ByteBuffer;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -30,41 +30,49 @@ final class TrafficMeter extends Handler.Wrapper {
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
-        Metered metered = new Metered(request, response, NanoTime.now());
-        boolean handled = super.handle(request, metered, metered.callback(callback));
+        Metered metered = new Metered(request, response, callback, NanoTime.now());
+        boolean handled = super.handle(request, metered, metered);
         if (!handled) {
             metrics.request(ProxyMetrics.Status.ERROR, ProxyMetrics.ContentClass.OTHER, 404); // Jetty answers 404
         }
         return handled;
     }
 
-    /** One request's response, counted once. */
-    private final class Metered extends Response.Wrapper {
-        private final AtomicBoolean counted = new AtomicBoolean();
+    /**
+     * One request's response and its completion callback in one object (one allocation per request on
+     * the hit path), counted once.
+     */
+    private final class Metered extends Response.Wrapper implements Callback {
+        private static final AtomicIntegerFieldUpdater<Metered> COUNTED =
+                AtomicIntegerFieldUpdater.newUpdater(Metered.class, "counted");
+
+        private final Callback callback;
         private final long startNanos;
         private final boolean purge;
+        private volatile int counted;
         private long bytes;
         private ProxyMetrics.Status status = ProxyMetrics.Status.ERROR;
         private ProxyMetrics.ContentClass type = ProxyMetrics.ContentClass.OTHER;
 
-        Metered(Request request, Response wrapped, long startNanos) {
+        Metered(Request request, Response wrapped, Callback callback, long startNanos) {
             super(request, wrapped);
+            this.callback = callback;
             this.startNanos = startNanos;
             this.purge = "PURGE".equals(request.getMethod());
         }
 
         @Override
-        public void write(boolean last, ByteBuffer content, Callback callback) {
+        public void write(boolean last, ByteBuffer content, Callback writeCallback) {
             count(getStatus());
             if (content != null) {
                 bytes += content.remaining(); // writes of one response are serialised by Jetty
             }
-            super.write(last, content, callback);
+            super.write(last, content, writeCallback);
         }
 
         /** Counts the request with the status and fields it is about to be sent with (first call only). */
         private void count(int code) {
-            if (!counted.compareAndSet(false, true)) {
+            if (!COUNTED.compareAndSet(this, 0, 1)) {
                 return;
             }
             status = ProxyMetrics.Status.of(getHeaders().get(XCache.HEADER));
@@ -76,22 +84,23 @@ final class TrafficMeter extends Handler.Wrapper {
             }
         }
 
-        Callback callback(Callback callback) {
-            return new Callback.Nested(callback) {
-                @Override
-                public void succeeded() {
-                    count(getStatus());
-                    metrics.completed(status, type, bytes, NanoTime.since(startNanos));
-                    super.succeeded();
-                }
+        @Override
+        public void succeeded() {
+            count(getStatus());
+            metrics.completed(status, type, bytes, NanoTime.since(startNanos));
+            callback.succeeded();
+        }
 
-                @Override
-                public void failed(Throwable x) {
-                    count(isCommitted() ? getStatus() : 500); // Jetty answers an uncommitted failure with an error page
-                    metrics.completed(status, type, bytes, NanoTime.since(startNanos));
-                    super.failed(x);
-                }
-            };
+        @Override
+        public void failed(Throwable x) {
+            count(isCommitted() ? getStatus() : 500); // Jetty answers an uncommitted failure with an error page
+            metrics.completed(status, type, bytes, NanoTime.since(startNanos));
+            callback.failed(x);
+        }
+
+        @Override
+        public InvocationType getInvocationType() {
+            return callback.getInvocationType();
         }
     }
 }
