@@ -49,11 +49,13 @@ public final class Api implements AutoCloseable {
         // An append waits for the log lock at most as long as a request waits for a connection.
         InvalidationLog log = new InvalidationLog(database.config().connectTimeout());
         Nodes nodes = new Nodes();
+        NodeStats nodeStats = new NodeStats();
         Acks acks = new Acks();
         LongPolls polls = new LongPolls();
         InvalidationsApi invalidations = new InvalidationsApi(database, log, nodes, acks, nodeDownAfter);
-        NodesApi agents = new NodesApi(database, nodes, new NodeStats(), acks, log, nodeDownAfter);
+        NodesApi agents = new NodesApi(database, nodes, nodeStats, acks, log, nodeDownAfter);
         LongPollApi longPoll = new LongPollApi(database, log, polls, scheduler);
+        StatsApi stats = new StatsApi(database, nodes, nodeStats);
         TokensApi tokensApi = new TokensApi(tokens);
         Router router = new Router(List.of(
                 new Route("POST", "/api/v1/purge", Scope.PURGE, invalidations::purge),
@@ -67,6 +69,7 @@ public final class Api implements AutoCloseable {
                 new Route("POST", "/api/v1/nodes/{name}/heartbeat", Scope.PURGE, agents::heartbeat),
                 new Route("POST", "/api/v1/nodes/{name}/acks", Scope.PURGE, agents::acks),
                 new Route("GET", "/api/v1/nodes", Scope.READ, agents::list),
+                new Route("GET", "/api/v1/stats", Scope.READ, stats::stats),
                 new Route("POST", "/api/v1/tokens", Scope.ADMIN, tokensApi::create),
                 new Route("GET", "/api/v1/tokens", Scope.ADMIN, tokensApi::list),
                 new Route("DELETE", "/api/v1/tokens/{id}", Scope.ADMIN, tokensApi::revoke)));

@@ -10,6 +10,7 @@ import java.io.InputStream;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
@@ -152,6 +153,12 @@ final class ApiCall {
 
         private Query(Map<String, String[]> parameters) {
             this.parameters = parameters;
+        }
+
+        /** The value of {@code name}, if given (possibly empty). */
+        Optional<String> text(String name) {
+            String[] values = parameters.get(name);
+            return values == null ? Optional.empty() : Optional.of(values[0]);
         }
 
         /** An integer in {@code min..max}; {@code fallback} when absent, 400 when absent and fallback is null. */

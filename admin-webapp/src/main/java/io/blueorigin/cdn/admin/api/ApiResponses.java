@@ -27,6 +27,9 @@ final class ApiResponses {
         if (e.status() == 401) {
             response.setHeader("WWW-Authenticate", "Bearer realm=\"blue-origin\"");
         }
+        if (e.status() == 503) {
+            response.setHeader("Retry-After", "1");
+        }
         json(response, e.status(), body(e.error(), e.getMessage()));
     }
 

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -145,6 +146,55 @@ final class Views {
         json.put("lastApplied", node.lastApplied());
         json.put("lag", Math.max(0, latest - node.lastApplied()));
         json.put("alive", alive);
+        return json;
+    }
+
+    /** The answer of {@code GET /api/v1/stats}. */
+    static Map<String, @Nullable Object> stats(StatsReport report) {
+        Map<String, @Nullable Object> json = new LinkedHashMap<>();
+        json.put("window", report.window().label());
+        json.put("from", time(report.from()));
+        json.put("to", time(report.to()));
+        json.put("bucketSeconds", report.bucketLength().toSeconds());
+        Map<String, @Nullable Object> cluster = traffic(report.cluster());
+        cluster.put("upstreamTier", report.upstreamTier().label());
+        json.put("cluster", cluster);
+        Map<String, Object> tiers = new LinkedHashMap<>();
+        report.tiers().forEach((role, traffic) -> tiers.put(role.label(), traffic(traffic)));
+        json.put("tiers", tiers);
+        json.put("nodes", report.nodes().stream().map(line -> {
+            Map<String, @Nullable Object> node = new LinkedHashMap<>();
+            node.put("name", line.node().name());
+            node.put("role", line.node().role().label());
+            node.put("pop", line.node().pop());
+            node.put("lastHeartbeatAt", time(line.node().lastHeartbeatAt()));
+            node.putAll(traffic(line.traffic()));
+            return node;
+        }).toList());
+        List<Map<String, Object>> series = new ArrayList<>();
+        for (int i = 0; i < report.series().size(); i++) {
+            Traffic bucket = report.series().get(i);
+            Map<String, Object> point = new LinkedHashMap<>();
+            point.put("at", time(report.bucketStart(i)));
+            point.put("requests", bucket.requests());
+            point.put("hits", bucket.hits());
+            point.put("bytesServed", bucket.bytesServed());
+            point.put("bytesUpstream", bucket.bytesUpstream());
+            series.add(point);
+        }
+        json.put("series", series);
+        return json;
+    }
+
+    /** The figures of a node, a tier or the cluster; {@code hitRatio} null without requests. */
+    private static Map<String, @Nullable Object> traffic(Traffic traffic) {
+        Map<String, @Nullable Object> json = new LinkedHashMap<>();
+        json.put("requests", traffic.requests());
+        json.put("hits", traffic.hits());
+        json.put("hitRatio", traffic.hitRatio().isPresent() ? traffic.hitRatio().getAsDouble() : null);
+        json.put("bytesServed", traffic.bytesServed());
+        json.put("bytesUpstream", traffic.bytesUpstream());
+        json.put("bytesSaved", traffic.bytesSaved());
         return json;
     }
 

@@ -1,0 +1,115 @@
+package io.blueorigin.cdn.admin.api;
+
+import static java.util.Objects.requireNonNull;
+
+import io.blueorigin.cdn.admin.db.Node;
+import io.blueorigin.cdn.admin.db.NodeTraffic;
+import io.blueorigin.cdn.runtime.Role;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The figures of {@code GET /api/v1/stats}, combined from each node's per-bucket sums
+ * ({@link io.blueorigin.cdn.admin.db.NodeStats#traffic}). Pure: no clock, no database.
+ *
+ * <ul>
+ *   <li>a node: the sum of its buckets; every registered node has a line, zeros when it reported nothing;
+ *   <li>a tier ({@code edge}, {@code shield}): the sum of its nodes;
+ *   <li>the cluster: the edge tier (what clients saw), except {@code bytesUpstream}, which is the shield
+ *       tier's (what reached the origin) when a shield reported traffic in the window ({@code steps > 0}),
+ *       else the edge tier's;
+ *   <li>the series: the cluster's figures per bucket, with the upstream tier chosen once for the window,
+ *       so the buckets add up to the cluster's figures (as long as nothing saturates).
+ * </ul>
+ *
+ * @param nodes one line per registered node, in the order given
+ * @param tiers edge and shield, in that order
+ * @param upstreamTier whose {@code bytesUpstream} the cluster and the series report
+ * @param series one element per bucket, oldest first
+ */
+record StatsReport(StatsWindow window, Instant from, Instant to, List<NodeLine> nodes, Map<Role, Traffic> tiers,
+        Role upstreamTier, Traffic cluster, List<Traffic> series) {
+
+    /** The roles that serve traffic, in the order the answer lists them. */
+    static final List<Role> TIERS = List.of(Role.EDGE, Role.SHIELD);
+
+    /** A node and its figures. */
+    record NodeLine(Node node, Traffic traffic) {
+        NodeLine {
+            requireNonNull(node, "node is null");
+            requireNonNull(traffic, "traffic is null");
+        }
+    }
+
+    StatsReport {
+        requireNonNull(window, "window is null");
+        requireNonNull(from, "from is null");
+        requireNonNull(to, "to is null");
+        requireNonNull(upstreamTier, "upstreamTier is null");
+        requireNonNull(cluster, "cluster is null");
+        nodes = List.copyOf(nodes);
+        tiers = Collections.unmodifiableMap(new EnumMap<>(tiers));
+        series = List.copyOf(series);
+        if (series.isEmpty()) {
+            throw new IllegalArgumentException("no buckets");
+        }
+    }
+
+    /**
+     * Combines {@code sums} over the window of {@code window.length()} ending at {@code to}, split into
+     * {@code buckets} buckets; sums of nodes not in {@code nodes} or of buckets out of range are ignored.
+     */
+    static StatsReport of(StatsWindow window, Instant to, int buckets, List<Node> nodes, List<NodeTraffic> sums) {
+        if (buckets < 1) {
+            throw new IllegalArgumentException("buckets < 1: " + buckets);
+        }
+        Map<Long, Node> byId = new HashMap<>();
+        nodes.forEach(node -> byId.put(node.id(), node));
+        Map<Long, Traffic> perNode = new HashMap<>();
+        Map<Role, List<Traffic>> perBucket = new EnumMap<>(Role.class);
+        for (Role tier : TIERS) {
+            perBucket.put(tier, new ArrayList<>(Collections.nCopies(buckets, Traffic.NONE)));
+        }
+        for (NodeTraffic sum : sums) {
+            Node node = byId.get(sum.nodeId());
+            if (node == null || sum.bucket() >= buckets || !perBucket.containsKey(node.role())) {
+                continue;
+            }
+            Traffic traffic = new Traffic(sum.steps(), sum.requests(), sum.hits(), sum.bytesServed(), sum.bytesUpstream());
+            perNode.merge(node.id(), traffic, Traffic::plus);
+            perBucket.get(node.role()).set(sum.bucket(), perBucket.get(node.role()).get(sum.bucket()).plus(traffic));
+        }
+        List<NodeLine> lines = new ArrayList<>();
+        Map<Role, Traffic> tiers = new EnumMap<>(Role.class);
+        TIERS.forEach(tier -> tiers.put(tier, Traffic.NONE));
+        for (Node node : nodes) {
+            Traffic traffic = perNode.getOrDefault(node.id(), Traffic.NONE);
+            lines.add(new NodeLine(node, traffic));
+            tiers.computeIfPresent(node.role(), (role, total) -> total.plus(traffic));
+        }
+        Role upstreamTier = tiers.get(Role.SHIELD).steps() > 0 ? Role.SHIELD : Role.EDGE;
+        Traffic cluster = tiers.get(Role.EDGE).withBytesUpstream(tiers.get(upstreamTier).bytesUpstream());
+        List<Traffic> series = new ArrayList<>(buckets);
+        for (int i = 0; i < buckets; i++) {
+            series.add(perBucket.get(Role.EDGE).get(i)
+                    .withBytesUpstream(perBucket.get(upstreamTier).get(i).bytesUpstream()));
+        }
+        return new StatsReport(window, to.minus(window.length()), to, lines, tiers, upstreamTier, cluster, series);
+    }
+
+    /** Where bucket {@code i} starts; it holds the steps whose later row is in {@code (start, start + step]}. */
+    Instant bucketStart(int i) {
+        return from.plus(bucketLength().multipliedBy(i));
+    }
+
+    /** The length of one bucket: the window divided by the number of buckets. */
+    Duration bucketLength() {
+        return window.length().dividedBy(series.size());
+    }
+}

@@ -1,0 +1,216 @@
+package io.blueorigin.cdn.admin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code GET /api/v1/stats}: heartbeats sent through the agent endpoints, then dated back by SQL to the
+ * middle of a one-minute bucket (so a test that takes up to 30 s more still puts them in the same bucket).
+ */
+class StatsApiIT {
+    private static final String S1 = "2026-11-25T03:00:00.000Z";
+    private static final String S2 = "2026-11-25T04:00:00.000Z";
+    private TestAdmin admin;
+    private ApiClient agent;
+    private ApiClient reader;
+
+    @BeforeEach
+    void start() {
+        admin = TestAdmin.start();
+        agent = admin.as(admin.token("nodes", Scope.PURGE));
+        reader = admin.as(admin.token("console", Scope.READ));
+    }
+
+    @AfterEach
+    void stop() {
+        admin.close();
+    }
+
+    private void register(String name, String role) {
+        ApiClient.Reply reply = agent.post("/api/v1/nodes/register", "{\"name\": \"" + name + "\", \"role\": \"" + role
+                + "\", \"pop\": \"" + name.substring(name.indexOf('-') + 1) + "\", \"trafficUrl\": \"http://127.0.0.1:8080\","
+                + " \"managementUrl\": \"http://127.0.0.1:18080\", \"lastApplied\": 0}");
+        assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+    }
+
+    /** A heartbeat of {@code name} with {@code stats} (null: none), then dated {@code secondsAgo} back. */
+    private void beat(String name, long secondsAgo, String stats) {
+        ApiClient.Reply reply = agent.post("/api/v1/nodes/" + name + "/heartbeat",
+                "{\"lastApplied\": 0" + (stats == null ? "" : ", \"stats\": " + stats) + "}");
+        assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+        admin.sql("UPDATE node_stats SET at = at - interval '" + secondsAgo + " seconds'"
+                + " WHERE id = (SELECT max(id) FROM node_stats)");
+    }
+
+    private static String traffic(String startedAt, long hit, long stale, long miss, long served, long upstream) {
+        return "{\"heap\": {\"entries\": 3}, \"disk\": {\"entries\": 9}, \"collapsed\": 3, \"traffic\": {\"startedAt\": \""
+                + startedAt + "\", \"requests\": {\"hit\": " + hit + ", \"stale\": " + stale + ", \"revalidated\": 0,"
+                + " \"miss\": " + miss + ", \"pass\": 0, \"error\": 0}, \"bytesServed\": " + served
+                + ", \"bytesUpstream\": " + upstream + ", \"upstreamRequests\": " + miss + "}}";
+    }
+
+    /** {@code secondsAgo} for the middle of bucket {@code i} of the one-hour window (60 one-minute buckets). */
+    private static long bucket(int i) {
+        return (59 - i) * 60L + 30;
+    }
+
+    private static void assertFigures(JsonNode json, long requests, long hits, Double hitRatio, long served, long upstream) {
+        assertThat(json.path("requests").asLong()).as("requests in %s", json).isEqualTo(requests);
+        assertThat(json.path("hits").asLong()).as("hits in %s", json).isEqualTo(hits);
+        if (hitRatio == null) {
+            assertThat(json.path("hitRatio").isNull()).as("hitRatio in %s", json).isTrue();
+        } else {
+            assertThat(json.path("hitRatio").asDouble()).as("hitRatio in %s", json).isEqualTo(hitRatio);
+        }
+        assertThat(json.path("bytesServed").asLong()).as("bytesServed in %s", json).isEqualTo(served);
+        assertThat(json.path("bytesUpstream").asLong()).as("bytesUpstream in %s", json).isEqualTo(upstream);
+        assertThat(json.path("bytesSaved").asLong()).as("bytesSaved in %s", json).isEqualTo(served - upstream);
+    }
+
+    @Test
+    void answersTheClusterTiersNodesAndSeriesOfTheWindow() {
+        register("edge-nyc", "edge");
+        register("edge-lon", "edge");
+        register("edge-new", "edge");
+        register("shield-iad", "shield");
+        // edge-nyc: a baseline before the window, a step, a restart, a step
+        beat("edge-nyc", 4000, traffic(S1, 1000, 0, 100, 100_000, 10_000));
+        beat("edge-nyc", bucket(29), traffic(S1, 1900, 10, 190, 190_000, 19_000)); // 1000 requests, 910 hits
+        beat("edge-nyc", bucket(49), traffic(S2, 90, 0, 10, 5000, 1000)); // restarted: 100 requests, 90 hits
+        beat("edge-nyc", bucket(59), traffic(S2, 190, 0, 10, 15_000, 1000)); // 100 requests, 100 hits
+        // edge-lon: heartbeats without traffic in between are skipped; more upstream than served
+        beat("edge-lon", 3630, traffic(S1, 0, 0, 0, 0, 0));
+        beat("edge-lon", bucket(29), null);
+        beat("edge-lon", bucket(29) - 10, "{\"heap\": {\"entries\": 1}}");
+        beat("edge-lon", bucket(30), traffic(S1, 300, 0, 100, 40_000, 50_000));
+        // edge-new: only unusable counters (a first row is a baseline; then nothing changes)
+        beat("edge-new", bucket(40), "{\"traffic\": {\"requests\": {\"hit\": \"x\"}, \"bytesServed\": \"1\"}}");
+        beat("edge-new", bucket(41), "{\"traffic\": {\"requests\": {\"hit\": \"x\"}, \"bytesServed\": \"1\"}}");
+        // shield-iad
+        beat("shield-iad", 4000, traffic(S1, 0, 0, 0, 0, 0));
+        beat("shield-iad", bucket(29), traffic(S1, 50, 0, 50, 20_000, 15_000));
+
+        ApiClient.Reply reply = reader.get("/api/v1/stats");
+        assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+        JsonNode stats = reply.json();
+        assertThat(stats.path("window").asText()).isEqualTo("1h");
+        Instant from = Instant.parse(stats.path("from").asText());
+        Instant to = Instant.parse(stats.path("to").asText());
+        assertThat(Duration.between(from, to)).isEqualTo(Duration.ofHours(1));
+        assertThat(stats.path("bucketSeconds").asLong()).isEqualTo(60);
+
+        // the cluster is the edge tier, with the shields' upstream bytes (what reached the origin)
+        assertFigures(stats.path("cluster"), 1600, 1400, 0.875, 145_000, 15_000);
+        assertThat(stats.path("cluster").path("upstreamTier").asText()).isEqualTo("shield");
+        assertFigures(stats.path("tiers").path("edge"), 1600, 1400, 0.875, 145_000, 60_000);
+        assertFigures(stats.path("tiers").path("shield"), 100, 50, 0.5, 20_000, 15_000);
+
+        JsonNode nodes = stats.path("nodes");
+        assertThat(nodes.size()).isEqualTo(4);
+        List<String> names = new ArrayList<>();
+        nodes.forEach(node -> names.add(node.path("name").asText()));
+        assertThat(names).containsExactly("shield-iad", "edge-lon", "edge-new", "edge-nyc");
+        assertThat(nodes.path(0).path("role").asText()).isEqualTo("shield");
+        assertThat(nodes.path(0).path("pop").asText()).isEqualTo("iad");
+        assertThat(Instant.parse(nodes.path(0).path("lastHeartbeatAt").asText())).isBetween(from, to);
+        assertFigures(nodes.path(0), 100, 50, 0.5, 20_000, 15_000);
+        assertFigures(nodes.path(1), 400, 300, 0.75, 40_000, 50_000); // bytesSaved -10000, as is
+        assertFigures(nodes.path(2), 0, 0, null, 0, 0);
+        assertFigures(nodes.path(3), 1200, 1100, 1100.0 / 1200, 105_000, 10_000);
+
+        JsonNode series = stats.path("series");
+        assertThat(series.size()).isEqualTo(60);
+        long requests = 0;
+        long hits = 0;
+        long served = 0;
+        long upstream = 0;
+        for (int i = 0; i < 60; i++) {
+            JsonNode point = series.path(i);
+            assertThat(Instant.parse(point.path("at").asText())).isEqualTo(from.plusSeconds(60L * i));
+            requests += point.path("requests").asLong();
+            hits += point.path("hits").asLong();
+            served += point.path("bytesServed").asLong();
+            upstream += point.path("bytesUpstream").asLong();
+            if (i != 29 && i != 30 && i != 49 && i != 59) {
+                assertThat(point.path("requests").asLong()).as("bucket %d", i).isZero();
+            }
+        }
+        assertThat(List.of(requests, hits, served, upstream)).containsExactly(1600L, 1400L, 145_000L, 15_000L);
+        assertThat(series.path(29).toString()).isEqualTo("{\"at\":\"" + series.path(29).path("at").asText()
+                + "\",\"requests\":1000,\"hits\":910,\"bytesServed\":90000,\"bytesUpstream\":15000}");
+        assertThat(series.path(30).path("requests").asLong()).isEqualTo(400);
+        assertThat(series.path(30).path("bytesUpstream").asLong()).isZero(); // the shields fetched nothing then
+        assertThat(series.path(49).path("hits").asLong()).isEqualTo(90);
+        assertThat(series.path(59).path("bytesServed").asLong()).isEqualTo(10_000);
+    }
+
+    @Test
+    void withoutShieldTrafficTheClusterUpstreamIsTheEdges() {
+        register("edge-nyc", "edge");
+        register("shield-iad", "shield"); // registered, but reports no traffic
+        beat("edge-nyc", 100, traffic(S1, 10, 0, 10, 1000, 800));
+        beat("edge-nyc", 50, traffic(S1, 20, 5, 15, 2000, 900));
+        beat("shield-iad", 50, "{}");
+
+        JsonNode stats = reader.get("/api/v1/stats?window=5m").json();
+        assertThat(stats.path("window").asText()).isEqualTo("5m");
+        assertThat(stats.path("bucketSeconds").asLong()).isEqualTo(5);
+        assertFigures(stats.path("cluster"), 20, 15, 0.75, 1000, 100);
+        assertThat(stats.path("cluster").path("upstreamTier").asText()).isEqualTo("edge");
+        assertFigures(stats.path("tiers").path("shield"), 0, 0, null, 0, 0);
+    }
+
+    @Test
+    void anEmptyClusterHasZerosAndNoRatio() {
+        JsonNode stats = reader.get("/api/v1/stats?window=7d").json();
+        assertThat(Duration.between(Instant.parse(stats.path("from").asText()), Instant.parse(stats.path("to").asText())))
+                .isEqualTo(Duration.ofDays(7));
+        assertThat(stats.path("bucketSeconds").asLong()).isEqualTo(10_080);
+        assertFigures(stats.path("cluster"), 0, 0, null, 0, 0);
+        assertFigures(stats.path("tiers").path("edge"), 0, 0, null, 0, 0);
+        assertThat(stats.path("nodes").isEmpty()).isTrue();
+        assertThat(stats.path("series").size()).isEqualTo(60);
+        assertThat(stats.path("series").path(59).path("requests").asLong()).isZero();
+    }
+
+    @Test
+    void theWindowIsOneOfSixAndOtherParametersAreRefused() {
+        for (String window : List.of("5m", "15m", "1h", "6h", "24h", "7d")) {
+            ApiClient.Reply reply = reader.get("/api/v1/stats?window=" + window);
+            assertThat(reply.status()).as(window).isEqualTo(200);
+            assertThat(reply.json().path("window").asText()).isEqualTo(window);
+        }
+        for (String query : List.of("window=2h", "window=", "window=1H", "window=60m")) {
+            ApiClient.Reply reply = reader.get("/api/v1/stats?" + query);
+            assertThat(reply.status()).as(query).isEqualTo(400);
+            assertThat(reply.error()).isEqualTo("bad_request");
+            assertThat(reply.message()).as(query).endsWith(" is not a window (expected one of: 5m, 15m, 1h, 6h, 24h, 7d)");
+        }
+        assertThat(reader.get("/api/v1/stats?window=2h").message())
+                .isEqualTo("window: '2h' is not a window (expected one of: 5m, 15m, 1h, 6h, 24h, 7d)");
+        assertThat(reader.get("/api/v1/stats?node=edge-nyc").message())
+                .isEqualTo("node: unknown query parameter (expected: window)");
+        assertThat(reader.get("/api/v1/stats?window=1h&window=5m").message())
+                .isEqualTo("window: given 2 times (expected once)");
+    }
+
+    @Test
+    void needsATokenAndAnyScopeReads() {
+        ApiClient.Reply anonymous = admin.anonymous().get("/api/v1/stats");
+        assertThat(anonymous.status()).isEqualTo(401);
+        assertThat(anonymous.header("WWW-Authenticate")).isPresent();
+        assertThat(reader.get("/api/v1/stats").status()).isEqualTo(200);
+        assertThat(agent.get("/api/v1/stats").status()).isEqualTo(200);
+        ApiClient.Reply post = reader.post("/api/v1/stats", "{}");
+        assertThat(post.status()).isEqualTo(405);
+        assertThat(post.header("Allow")).contains("GET");
+    }
+}

@@ -1,0 +1,102 @@
+package io.blueorigin.cdn.admin.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.blueorigin.cdn.admin.db.Node;
+import io.blueorigin.cdn.admin.db.NodeTraffic;
+import io.blueorigin.cdn.runtime.Role;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.OptionalDouble;
+import org.junit.jupiter.api.Test;
+
+class StatsReportTest {
+    private static final Instant TO = Instant.parse("2026-11-25T05:00:00Z");
+    private static final Node SHIELD = node(1, "shield-iad", Role.SHIELD);
+    private static final Node NYC = node(2, "edge-nyc", Role.EDGE);
+    private static final Node LON = node(3, "edge-lon", Role.EDGE);
+    private static final Node IDLE = node(4, "edge-idle", Role.EDGE);
+
+    private static Node node(long id, String name, Role role) {
+        return new Node(id, name, role, name.substring(name.indexOf('-') + 1), "http://127.0.0.1:8080",
+                "http://127.0.0.1:18080", TO.minusSeconds(7200), TO.minusSeconds(5), 0);
+    }
+
+    @Test
+    void nodesAddUpToTiersAndTheClusterIsTheEdgesWithTheShieldsUpstream() {
+        StatsReport report = StatsReport.of(StatsWindow.ONE_HOUR, TO, 60, List.of(SHIELD, NYC, LON, IDLE), List.of(
+                new NodeTraffic(1, 10, 2, 100, 50, 20_000, 15_000),
+                new NodeTraffic(2, 10, 1, 1000, 900, 90_000, 9000),
+                new NodeTraffic(2, 59, 3, 200, 200, 10_000, 0),
+                new NodeTraffic(3, 10, 1, 400, 300, 40_000, 50_000),
+                new NodeTraffic(99, 10, 1, 7, 7, 7, 7))); // not a registered node: ignored
+
+        assertThat(report.from()).isEqualTo(TO.minus(Duration.ofHours(1)));
+        assertThat(report.to()).isEqualTo(TO);
+        assertThat(report.nodes()).extracting(StatsReport.NodeLine::node).containsExactly(SHIELD, NYC, LON, IDLE);
+        assertThat(report.nodes()).extracting(StatsReport.NodeLine::traffic).containsExactly(
+                new Traffic(2, 100, 50, 20_000, 15_000),
+                new Traffic(4, 1200, 1100, 100_000, 9000),
+                new Traffic(1, 400, 300, 40_000, 50_000),
+                Traffic.NONE);
+        assertThat(report.tiers()).containsOnlyKeys(Role.EDGE, Role.SHIELD);
+        assertThat(report.tiers().get(Role.EDGE)).isEqualTo(new Traffic(5, 1600, 1400, 140_000, 59_000));
+        assertThat(report.tiers().get(Role.SHIELD)).isEqualTo(new Traffic(2, 100, 50, 20_000, 15_000));
+        assertThat(report.upstreamTier()).isEqualTo(Role.SHIELD);
+        assertThat(report.cluster()).isEqualTo(new Traffic(5, 1600, 1400, 140_000, 15_000));
+        assertThat(report.cluster().hitRatio()).isEqualTo(OptionalDouble.of(0.875));
+        assertThat(report.cluster().bytesSaved()).isEqualTo(125_000);
+
+        assertThat(report.series()).hasSize(60);
+        assertThat(report.series().get(10)).isEqualTo(new Traffic(2, 1400, 1200, 130_000, 15_000));
+        assertThat(report.series().get(59)).isEqualTo(new Traffic(3, 200, 200, 10_000, 0));
+        assertThat(report.series().stream().reduce(Traffic.NONE, Traffic::plus)).isEqualTo(report.cluster());
+        assertThat(report.bucketLength()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(report.bucketStart(0)).isEqualTo(report.from());
+        assertThat(report.bucketStart(59)).isEqualTo(TO.minus(Duration.ofMinutes(1)));
+    }
+
+    @Test
+    void withoutShieldStepsTheClusterUpstreamIsTheEdges() {
+        StatsReport report = StatsReport.of(StatsWindow.FIVE_MINUTES, TO, 60, List.of(SHIELD, NYC),
+                List.of(new NodeTraffic(2, 0, 1, 10, 5, 1000, 1500)));
+
+        assertThat(report.upstreamTier()).isEqualTo(Role.EDGE);
+        assertThat(report.cluster()).isEqualTo(new Traffic(1, 10, 5, 1000, 1500));
+        assertThat(report.cluster().bytesSaved()).isEqualTo(-500); // reported as is
+        assertThat(report.series().get(0).bytesUpstream()).isEqualTo(1500);
+        assertThat(report.tiers().get(Role.SHIELD)).isEqualTo(Traffic.NONE);
+        assertThat(report.tiers().get(Role.SHIELD).hitRatio()).isEmpty();
+        assertThat(report.bucketLength()).isEqualTo(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void sumsSaturateInsteadOfOverflowing() {
+        long half = Long.MAX_VALUE / 2 + 1;
+        StatsReport report = StatsReport.of(StatsWindow.ONE_HOUR, TO, 60, List.of(NYC, LON), List.of(
+                new NodeTraffic(2, 0, 1, half, half, half, 0), new NodeTraffic(3, 0, 1, half, 1, half, 0)));
+
+        assertThat(report.cluster()).isEqualTo(new Traffic(2, Long.MAX_VALUE, half + 1, Long.MAX_VALUE, 0));
+        assertThat(report.cluster().bytesSaved()).isEqualTo(Long.MAX_VALUE);
+    }
+
+    @Test
+    void inconsistentFiguresAreRefused() {
+        assertThatThrownBy(() -> new Traffic(1, 5, 6, 0, 0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new Traffic(1, 5, 1, -1, 0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void windowsByLabel() {
+        assertThat(StatsWindow.labels()).isEqualTo("5m, 15m, 1h, 6h, 24h, 7d");
+        assertThat(StatsWindow.fromLabel("24h")).contains(StatsWindow.ONE_DAY);
+        assertThat(StatsWindow.fromLabel("1d")).isEmpty();
+        assertThat(StatsWindow.DEFAULT.length()).isEqualTo(Duration.ofHours(1));
+        for (StatsWindow window : StatsWindow.values()) {
+            // every window splits into whole-second buckets, so bucket bounds print exactly
+            assertThat(window.length().toMillis() % (StatsApi.BUCKETS * 1000L)).as(window.label()).isZero();
+        }
+    }
+}
