@@ -60,6 +60,11 @@ final class ApiCall {
         checkContentType(request.getContentType());
         long declared = request.getContentLengthLong();
         if (declared > MAX_BODY_BYTES) {
+            if (declared <= MAX_BODY_BYTES + DRAIN_LIMIT_BYTES) {
+                try (InputStream in = request.getInputStream()) {
+                    drain(in); // a body the client is already sending: read it, so the 413 is not reset away
+                }
+            }
             throw tooLarge(declared);
         }
         byte[] body;
@@ -74,7 +79,7 @@ final class ApiCall {
     }
 
     /**
-     * Reads and drops what is left of an oversized chunked body, up to {@link #DRAIN_LIMIT_BYTES}: closing a
+     * Reads and drops what is left of an oversized body, up to {@link #DRAIN_LIMIT_BYTES}: closing a
      * connection with unread bytes makes TCP reset it, and the client would lose the 413. A larger body
      * is cut off (the connection closes) rather than read.
      */
