@@ -174,6 +174,56 @@ class NodeStatsIT {
     }
 
     @Test
+    void theDatabaseComputesEachRowsStepWhateverTheInsertSays() {
+        long edge = node("computed-edge");
+        admin.sql("INSERT INTO node_stats (node_id, at, stats, previous_at, requests, hits, bytes_served, bytes_upstream)"
+                + " VALUES (" + edge + ", '" + T.plusSeconds(5) + "', '" + traffic(S1, 10, 0, 0, 100, 0) + "', '" + T
+                + "', 999, 999, 999, 999)"); // the node's first row: a baseline only
+        beat(edge, T.plusSeconds(15), traffic(S1, 30, 0, 0, 300, 0));
+
+        assertThat(hour(edge)).containsExactly(new NodeTraffic(edge, 0, 1, 20, 20, 200, 0));
+        assertThat(admin.count("SELECT count(*) FROM node_stats WHERE node_id = " + edge + " AND previous_at IS NULL"
+                + " AND requests IS NULL AND hits IS NULL AND bytes_served IS NULL AND bytes_upstream IS NULL"))
+                .isEqualTo(1);
+    }
+
+    @Test
+    void concurrentInsertsForOneNodeMakeAChain() throws Exception {
+        long edge = node("concurrent-edge");
+        beat(edge, T.plusSeconds(5), traffic(S1, 10, 0, 0, 100, 0));
+        try (Connection first = admin.node.database().dataSource().getConnection();
+                Connection second = admin.node.database().dataSource().getConnection()) {
+            first.setAutoCommit(false);
+            try (Statement insert = first.createStatement()) {
+                insert.execute("INSERT INTO node_stats (node_id, at, stats) VALUES (" + edge + ", '" + T.plusSeconds(15)
+                        + "', '" + traffic(S1, 30, 0, 0, 300, 0) + "')");
+            }
+            Thread other = new Thread(() -> {
+                try (Statement insert = second.createStatement()) {
+                    insert.execute("INSERT INTO node_stats (node_id, at, stats) VALUES (" + edge + ", '"
+                            + T.plusSeconds(25) + "', '" + traffic(S1, 60, 0, 0, 600, 0) + "')");
+                } catch (SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            other.start();
+            // the second insert waits for the first transaction (the node's row is locked)
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (admin.count("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                    + " AND query LIKE 'INSERT INTO node_stats%'") == 0) {
+                assertThat(System.nanoTime()).as("second insert waiting").isLessThan(deadline);
+                Thread.sleep(20);
+            }
+            first.commit();
+            other.join(10_000);
+            assertThat(other.isAlive()).isFalse();
+        }
+
+        // 20 then 30 requests: the second step is from the first, not from the row both started after
+        assertThat(hour(edge)).containsExactly(new NodeTraffic(edge, 0, 2, 50, 50, 500, 0));
+    }
+
+    @Test
     void theQueryRunsUnderAStatementTimeout() throws SQLException {
         try (Connection connection = admin.node.database().dataSource().getConnection()) {
             connection.setAutoCommit(false);
