@@ -31,6 +31,13 @@ final class ManagementHandler extends Handler.Abstract.NonBlocking {
         this.routeNames = List.copyOf(names);
     }
 
+    /** The routes are beans of this handler, not children: they get the server from it (else Jetty warns). */
+    @Override
+    public void setServer(org.eclipse.jetty.server.Server server) {
+        super.setServer(server);
+        routes.values().forEach(route -> route.setServer(server));
+    }
+
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
         String path = Request.getPathInContext(request);
