@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.codahale.metrics.Counter;
 import io.blueorigin.cdn.runtime.metrics.NodeMetrics;
+import io.blueorigin.cdn.runtime.metrics.StatusClass;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
 import org.eclipse.jetty.server.Handler;
@@ -20,17 +21,15 @@ import org.eclipse.jetty.util.Callback;
  * commit), so that is what is counted; no other API answers 202.
  */
 final class AdminMetrics extends Handler.Wrapper {
-    private static final String[] CODES = {"1xx", "2xx", "3xx", "4xx", "5xx"};
-
-    private final Counter[] answers = new Counter[CODES.length];
+    private final Counter[] answers = new Counter[StatusClass.LABELS.size()];
     private final Counter committed;
 
     AdminMetrics(NodeMetrics metrics, IntSupplier parkedLongPolls, BooleanSupplier listening, Handler handler) {
         super(handler);
         requireNonNull(metrics, "metrics is null");
-        for (int i = 0; i < CODES.length; i++) {
+        for (int i = 0; i < answers.length; i++) {
             answers[i] = metrics.counter("cdn_admin_api_requests_total", "Admin API requests answered, by status class.",
-                    "code", CODES[i]);
+                    "code", StatusClass.LABELS.get(i));
         }
         committed = metrics.counter("cdn_admin_invalidations_committed_total", "Invalidations this admin process committed.");
         metrics.gauge("cdn_admin_longpolls_parked", "Node long-polls waiting now.", parkedLongPolls::getAsInt);
@@ -58,7 +57,7 @@ final class AdminMetrics extends Handler.Wrapper {
             }
 
             private void count(int status) {
-                answers[Math.min(4, Math.max(0, status / 100 - 1))].inc();
+                answers[StatusClass.index(status)].inc();
                 if (post && status == 202) {
                     committed.inc();
                 }

@@ -10,6 +10,7 @@ import io.blueorigin.cdn.proxy.upstream.CircuitBreaker;
 import io.blueorigin.cdn.proxy.upstream.Upstream;
 import io.blueorigin.cdn.proxy.upstream.Upstreams;
 import io.blueorigin.cdn.runtime.metrics.NodeMetrics;
+import io.blueorigin.cdn.runtime.metrics.StatusClass;
 import io.blueorigin.cdn.storage.CacheStore;
 import io.blueorigin.cdn.storage.TierStats;
 import java.util.List;
@@ -98,14 +99,14 @@ public final class ProxyMetrics {
      */
     public static final String UPSTREAM_MILLIS_ATTRIBUTE = io.blueorigin.cdn.runtime.AccessLog.UPSTREAM_MILLIS;
 
-    private static final String[] CODES = {"1xx", "2xx", "3xx", "4xx", "5xx"};
+    private static final int CODES = StatusClass.LABELS.size();
     /** {@code reason} values of {@code cdn_rejected_requests_total}. */
     private static final List<String> REJECTION_REASONS = List.of("overloaded", "circuit-open", "collapse-timeout", "unauthorized");
     private static final int STATUSES = Status.values().length;
     private static final int CLASSES = ContentClass.values().length;
 
     private final NodeMetrics metrics;
-    private final AtomicReferenceArray<Counter> requests = new AtomicReferenceArray<>(STATUSES * CLASSES * CODES.length);
+    private final AtomicReferenceArray<Counter> requests = new AtomicReferenceArray<>(STATUSES * CLASSES * CODES);
     private final AtomicReferenceArray<Counter> responseBytes = new AtomicReferenceArray<>(STATUSES * CLASSES);
     private final AtomicReferenceArray<Timer> durations = new AtomicReferenceArray<>(STATUSES);
     private final Counter upstreamBytes;
@@ -120,19 +121,14 @@ public final class ProxyMetrics {
         }
     }
 
-    /** The node's registry (shared with the runtime's exporter). */
-    public NodeMetrics registry() {
-        return metrics;
-    }
-
     /** Counts one client request answered with {@code code}; called once per request, before the response goes out. */
     void request(Status status, ContentClass type, int code) {
-        int c = Math.min(4, Math.max(0, code / 100 - 1));
-        int i = (status.ordinal() * CLASSES + type.ordinal()) * CODES.length + c;
+        int c = StatusClass.index(code);
+        int i = (status.ordinal() * CLASSES + type.ordinal()) * CODES + c;
         Counter counter = requests.get(i);
         if (counter == null) {
             counter = metrics.counter("cdn_requests_total", "Client requests answered, by what the cache did.",
-                    "cache_status", status.label, "content_class", type.label, "code", CODES[c]);
+                    "cache_status", status.label, "content_class", type.label, "code", StatusClass.LABELS.get(c));
             requests.set(i, counter);
         }
         counter.inc();
@@ -160,7 +156,7 @@ public final class ProxyMetrics {
     /** An upstream answered {@code code} after {@code nanos} (request sent to response headers). */
     void upstreamResponse(String upstream, int code, long nanos) {
         UpstreamMeters m = upstream(upstream);
-        m.codes[Math.min(4, Math.max(0, code / 100 - 1))].inc();
+        m.codes[StatusClass.index(code)].inc();
         m.latency.update(nanos, TimeUnit.NANOSECONDS);
     }
 
@@ -190,8 +186,8 @@ public final class ProxyMetrics {
         for (Status s : Status.values()) {
             long n = 0;
             for (int t = 0; t < CLASSES; t++) {
-                for (int c = 0; c < CODES.length; c++) {
-                    Counter counter = requests.get((s.ordinal() * CLASSES + t) * CODES.length + c);
+                for (int c = 0; c < CODES; c++) {
+                    Counter counter = requests.get((s.ordinal() * CLASSES + t) * CODES + c);
                     n += counter == null ? 0 : counter.getCount();
                 }
             }
@@ -230,14 +226,15 @@ public final class ProxyMetrics {
 
     /** One upstream's counters and latency timer. */
     private static final class UpstreamMeters {
-        final Counter[] codes = new Counter[CODES.length];
+        final Counter[] codes = new Counter[CODES];
         final Counter error;
         final Timer latency;
 
         UpstreamMeters(NodeMetrics metrics, String upstream) {
             String help = "Requests sent upstream, by status class (error: no response).";
-            for (int i = 0; i < CODES.length; i++) {
-                codes[i] = metrics.counter("cdn_upstream_requests_total", help, "upstream", upstream, "code", CODES[i]);
+            for (int i = 0; i < CODES; i++) {
+                codes[i] = metrics.counter("cdn_upstream_requests_total", help, "upstream", upstream, "code",
+                        StatusClass.LABELS.get(i));
             }
             error = metrics.counter("cdn_upstream_requests_total", help, "upstream", upstream, "code", "error");
             latency = metrics.timer("cdn_upstream_latency_seconds", "Time from sending an upstream request to its response headers.",

@@ -42,21 +42,16 @@ final class ManagementHandler extends Handler.Abstract.NonBlocking {
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
         String path = Request.getPathInContext(request);
         Handler route = routes.get(path);
+        boolean known = route != null || path.equals("/healthz") || path.equals("/readyz");
+        if (known && !HttpMethod.GET.is(request.getMethod()) && !HttpMethod.HEAD.is(request.getMethod())) {
+            return methodNotAllowed(response, callback); // every management route is read-only
+        }
         if (route != null) {
             return route.handle(request, response, callback);
         }
-        boolean readOnly = HttpMethod.GET.is(request.getMethod()) || HttpMethod.HEAD.is(request.getMethod());
         switch (path) {
-            case "/healthz" -> {
-                if (!readOnly) {
-                    return methodNotAllowed(response, callback);
-                }
-                Json.respond(response, HttpStatus.OK_200, health.liveness(), callback);
-            }
+            case "/healthz" -> Json.respond(response, HttpStatus.OK_200, health.liveness(), callback);
             case "/readyz" -> {
-                if (!readOnly) {
-                    return methodNotAllowed(response, callback);
-                }
                 HealthRegistry.Readiness readiness = health.readiness();
                 Json.respond(response, readiness.ready() ? HttpStatus.OK_200 : HttpStatus.SERVICE_UNAVAILABLE_503,
                         readiness.body(), callback);

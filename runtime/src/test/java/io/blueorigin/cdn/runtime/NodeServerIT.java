@@ -60,6 +60,22 @@ class NodeServerIT {
     }
 
     @Test
+    void everyManagementRouteIsReadOnly() throws Exception {
+        HealthRegistry health = new HealthRegistry(NodeIdentity.of(Role.EDGE, "nyc"));
+        server = NodeServer.builder(health, ServerConfig.ephemeral()).traffic(hello()).managementRoute("/extra", hello())
+                .build().start();
+
+        assertThat(get(server.managementUri().resolve("/extra")).body()).isEqualTo("hello");
+        for (String path : new String[] {"/extra", "/healthz", "/readyz"}) {
+            HttpResponse<String> post = CLIENT.send(HttpRequest.newBuilder(server.managementUri().resolve(path))
+                    .POST(HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(post.statusCode()).as(path).isEqualTo(405);
+            assertThat(post.headers().firstValue("Allow")).as(path).contains("GET, HEAD");
+        }
+    }
+
+    @Test
     void readinessFollowsItsChecks() throws Exception {
         HealthRegistry health = new HealthRegistry(NodeIdentity.of(Role.SHIELD, "iad"));
         AtomicBoolean storeOpen = new AtomicBoolean(false);

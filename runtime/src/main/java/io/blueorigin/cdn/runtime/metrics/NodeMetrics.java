@@ -5,7 +5,6 @@ import static java.util.Objects.requireNonNull;
 import com.codahale.metrics.Counter;
 import com.codahale.metrics.Gauge;
 import com.codahale.metrics.LockFreeExponentiallyDecayingReservoir;
-import com.codahale.metrics.Metric;
 import com.codahale.metrics.MetricRegistry;
 import com.codahale.metrics.Timer;
 import com.codahale.metrics.jvm.BufferPoolMetricSet;
@@ -80,16 +79,6 @@ public final class NodeMetrics {
     /** The help text declared for a metric name, if any. */
     Optional<String> help(String name) {
         return Optional.ofNullable(help.get(name));
-    }
-
-    /** Number of metrics registered (each label combination counts once). */
-    public int size() {
-        return registry.getMetrics().size();
-    }
-
-    /** Every registered metric, by Dropwizard name (for tests). */
-    public Map<String, Metric> all() {
-        return registry.getMetrics();
     }
 
     private void describe(String name, String helpText) {

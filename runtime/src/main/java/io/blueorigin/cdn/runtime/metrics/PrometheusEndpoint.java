@@ -8,18 +8,16 @@ import io.prometheus.client.dropwizard.DropwizardExports;
 import io.prometheus.client.exporter.common.TextFormat;
 import java.io.IOException;
 import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
-import io.blueorigin.cdn.runtime.Json;
 
 /**
  * {@code GET /metrics} on the management port: the node's {@link NodeMetrics} in the Prometheus text
@@ -39,35 +37,28 @@ public final class PrometheusEndpoint extends Handler.Abstract.NonBlocking {
         new Typed(new DropwizardExports(metrics.registry(), new LabelledSampleBuilder())).register(collectors);
     }
 
+    /** Answers GET and HEAD (the management handler refuses other methods for every route). */
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
-        if (!HttpMethod.GET.is(request.getMethod()) && !HttpMethod.HEAD.is(request.getMethod())) {
-            response.getHeaders().put(HttpHeader.ALLOW, "GET, HEAD");
-            Json.respond(response, HttpStatus.METHOD_NOT_ALLOWED_405, Map.of("error", "use GET or HEAD"), callback);
-            return true;
-        }
         String contentType = TextFormat.chooseContentType(request.getHeaders().get(HttpHeader.ACCEPT));
+        response.setStatus(HttpStatus.OK_200);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
+        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+        Content.Sink.write(response, true, render(contentType), callback);
+        return true;
+    }
+
+    /** Renders the registry as text 0.0.4 (for tests). */
+    public String scrape() {
+        return render(TextFormat.CONTENT_TYPE_004);
+    }
+
+    private String render(String contentType) {
         StringWriter body = new StringWriter(16 * 1024);
         try {
             TextFormat.writeFormat(contentType, body, collectors.metricFamilySamples());
         } catch (IOException e) {
-            callback.failed(e); // a StringWriter does not throw; kept for the signature
-            return true;
-        }
-        response.setStatus(HttpStatus.OK_200);
-        response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
-        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
-        Content.Sink.write(response, true, body.toString(), callback);
-        return true;
-    }
-
-    /** Renders the registry as text 0.0.4 (for tests and for the admin's own uses). */
-    public String scrape() {
-        StringWriter body = new StringWriter(16 * 1024);
-        try {
-            TextFormat.write004(body, collectors.metricFamilySamples());
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
+            throw new UncheckedIOException(e); // a StringWriter does not throw
         }
         return body.toString();
     }
