@@ -2,6 +2,7 @@ package io.blueorigin.cdn.proxy;
 
 import static java.util.Objects.requireNonNull;
 
+import com.codahale.metrics.CachedGauge;
 import com.codahale.metrics.Counter;
 import com.codahale.metrics.Timer;
 import io.blueorigin.cdn.proxy.control.ControlPlane;
@@ -249,18 +250,25 @@ public final class ProxyMetrics {
 
     /** Gauges over the node's store, collapser, upstreams and control plane (read at scrape time). */
     void watch(CacheStore store, Collapser collapser, Upstreams ups, ControlPlane control) {
+        // one snapshot of the tiers serves all their gauges in a scrape, instead of one per gauge
+        CachedGauge<List<TierStats>> tiers = new CachedGauge<>(1, TimeUnit.SECONDS) {
+            @Override
+            protected List<TierStats> loadValue() {
+                return store.stats();
+            }
+        };
         for (TierStats tier : store.stats()) {
             String name = tier.tier();
-            tierGauge(store, name, "cdn_store_entries", "Objects held.", TierStats::entries);
-            tierGauge(store, name, "cdn_store_bytes", "Bytes held.", TierStats::bytes);
-            tierGauge(store, name, "cdn_store_max_bytes", "The tier's budget in bytes.", TierStats::maxBytes);
-            tierGauge(store, name, "cdn_store_hits_total", "Lookups answered by the tier.", TierStats::hits);
-            tierGauge(store, name, "cdn_store_misses_total", "Lookups the tier could not answer.", TierStats::misses);
-            tierGauge(store, name, "cdn_store_evictions_total", "Objects evicted to stay within budget.", TierStats::evictions);
-            tierGauge(store, name, "cdn_store_promotions_total", "Disk hits copied into the heap tier.", TierStats::promotions);
-            tierGauge(store, name, "cdn_store_corrupt_total", "Corrupt or torn records found and dropped.", TierStats::corrupt);
-            tierGauge(store, name, "cdn_store_write_errors_total", "Writes that failed.", TierStats::writeErrors);
-            tierGauge(store, name, "cdn_store_degraded", "1 while the tier is not accepting writes.",
+            tierGauge(tiers, name, "cdn_store_entries", "Objects held.", TierStats::entries);
+            tierGauge(tiers, name, "cdn_store_bytes", "Bytes held.", TierStats::bytes);
+            tierGauge(tiers, name, "cdn_store_max_bytes", "The tier's budget in bytes.", TierStats::maxBytes);
+            tierGauge(tiers, name, "cdn_store_hits_total", "Lookups answered by the tier.", TierStats::hits);
+            tierGauge(tiers, name, "cdn_store_misses_total", "Lookups the tier could not answer.", TierStats::misses);
+            tierGauge(tiers, name, "cdn_store_evictions_total", "Objects evicted to stay within budget.", TierStats::evictions);
+            tierGauge(tiers, name, "cdn_store_promotions_total", "Disk hits copied into the heap tier.", TierStats::promotions);
+            tierGauge(tiers, name, "cdn_store_corrupt_total", "Corrupt or torn records found and dropped.", TierStats::corrupt);
+            tierGauge(tiers, name, "cdn_store_write_errors_total", "Writes that failed.", TierStats::writeErrors);
+            tierGauge(tiers, name, "cdn_store_degraded", "1 while the tier is not accepting writes.",
                     t -> t.degraded().isEmpty() ? 0 : 1);
         }
         metrics.gauge("cdn_collapsed_waiters", "Requests waiting now for another request's upstream fetch.",
@@ -294,12 +302,13 @@ public final class ProxyMetrics {
         });
     }
 
-    private void tierGauge(CacheStore store, String tier, String name, String help, ToLongFunction<TierStats> value) {
-        metrics.gauge(name, help, () -> find(store, tier).map(value::applyAsLong).orElse(0L), "tier", tier);
+    private void tierGauge(CachedGauge<List<TierStats>> tiers, String tier, String name, String help,
+            ToLongFunction<TierStats> value) {
+        metrics.gauge(name, help, () -> find(tiers.getValue(), tier).map(value::applyAsLong).orElse(0L), "tier", tier);
     }
 
-    private static Optional<TierStats> find(CacheStore store, String tier) {
-        for (TierStats t : store.stats()) {
+    private static Optional<TierStats> find(List<TierStats> tiers, String tier) {
+        for (TierStats t : tiers) {
             if (t.tier().equals(tier)) {
                 return Optional.of(t);
             }
