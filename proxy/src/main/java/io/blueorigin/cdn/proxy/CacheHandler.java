@@ -16,6 +16,7 @@ import io.blueorigin.cdn.storage.Variants;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpURI;
@@ -280,25 +281,26 @@ final class CacheHandler extends Handler.Wrapper {
         StoredObject base = decision.action() == CacheDecision.Action.REVALIDATE ? stored : null;
         Fetch fetch = new Fetch();
         long waitStart = NanoTime.now();
-        if (collapser.isHitForMiss(key)) {
-            fetch.subscribe(outcome -> {
-                upstreamTime(request, waitStart);
-                onOutcome(outcome, facts, response, callback, stored, decision, requestId, false);
-            });
-            fetcher.send(fetch, null, key, facts, request, base, requestId);
-            return;
+        String flightKey = null; // a hit-for-miss key fetches on its own, outside the in-flight map
+        if (!collapser.isHitForMiss(key)) {
+            flightKey = base == null ? key : key + '\u0000' + base.response().varyKey() + "\u0000revalidate";
+            Collapser.Registration registration = collapser.register(flightKey, fetch);
+            if (!registration.leader()) {
+                follow(registration.fetch(), request, response, callback, facts, key, decision, stored, requestId, waitStart);
+                return;
+            }
         }
-        String flightKey = base == null ? key : key + '\u0000' + base.response().varyKey() + "\u0000revalidate";
-        Collapser.Registration registration = collapser.register(flightKey, fetch);
-        if (registration.leader()) {
-            fetch.subscribe(outcome -> {
-                upstreamTime(request, waitStart);
-                onOutcome(outcome, facts, response, callback, stored, decision, requestId, false);
-            });
-            fetcher.send(fetch, flightKey, key, facts, request, base, requestId);
-            return;
-        }
-        follow(registration.fetch(), request, response, callback, facts, key, decision, stored, requestId, waitStart);
+        fetch.subscribe(ownOutcome(request, waitStart, facts, response, callback, stored, decision, requestId));
+        fetcher.send(fetch, flightKey, key, facts, request, base, requestId);
+    }
+
+    /** Delivers the outcome of a fetch this request sent itself, noting its upstream wait for the access log. */
+    private Consumer<FetchOutcome> ownOutcome(Request request, long waitStart, RequestFacts facts, Response response,
+            Callback callback, @Nullable StoredObject stored, CacheDecision decision, String requestId) {
+        return outcome -> {
+            upstreamTime(request, waitStart);
+            onOutcome(outcome, facts, response, callback, stored, decision, requestId, false);
+        };
     }
 
     /** Records how long {@code request} waited for an upstream outcome, for the access log. */
@@ -327,10 +329,7 @@ final class CacheHandler extends Handler.Wrapper {
         // snapshot what a follower needs to go upstream itself, while its request is valid
         Runnable alone = () -> {
             Fetch own = new Fetch();
-            own.subscribe(outcome -> {
-                upstreamTime(request, waitStart);
-                onOutcome(outcome, facts, response, callback, stored, decision, requestId, false);
-            });
+            own.subscribe(ownOutcome(request, waitStart, facts, response, callback, stored, decision, requestId));
             fetcher.send(own, null, key, facts, request, decision.action() == CacheDecision.Action.REVALIDATE ? stored : null,
                     requestId);
         };
