@@ -98,7 +98,7 @@ public final class InvalidationAgent implements AutoCloseable {
         details.put("lastApplied", local.lastApplied());
         details.put("latest", latestKnown);
         details.put("lagEntries", lagEntries());
-        details.put("lastContactAgoMs", lastContactMillis == 0 ? -1 : System.currentTimeMillis() - lastContactMillis);
+        details.put("lastContactAgoMs", contactAgeMillis());
         details.put("activeBans", local.bans().size());
         if (!lastError.isEmpty()) {
             details.put("error", lastError);
