@@ -58,21 +58,16 @@ final class ApiCall {
      */
     <T> T body(Class<T> type) throws ApiException, IOException {
         checkContentType(request.getContentType());
-        long declared = request.getContentLengthLong();
-        if (declared > MAX_BODY_BYTES) {
-            if (declared <= MAX_BODY_BYTES + DRAIN_LIMIT_BYTES) {
-                try (InputStream in = request.getInputStream()) {
-                    drain(in); // a body the client is already sending: read it, so the 413 is not reset away
-                }
-            }
-            throw tooLarge(declared);
+        long declared = request.getContentLengthLong(); // -1 when chunked
+        if (declared > MAX_BODY_BYTES + DRAIN_LIMIT_BYTES) {
+            throw tooLarge(declared); // too much to read for a refusal: the connection is closed instead
         }
         byte[] body;
         try (InputStream in = request.getInputStream()) {
             body = in.readNBytes(MAX_BODY_BYTES + 1);
             if (body.length > MAX_BODY_BYTES) {
                 drain(in);
-                throw tooLarge(-1);
+                throw tooLarge(declared);
             }
         }
         return ApiJson.read(body, type);
