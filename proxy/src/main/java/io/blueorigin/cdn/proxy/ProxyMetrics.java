@@ -14,6 +14,7 @@ import io.blueorigin.cdn.runtime.metrics.NodeMetrics;
 import io.blueorigin.cdn.runtime.metrics.StatusClass;
 import io.blueorigin.cdn.storage.CacheStore;
 import io.blueorigin.cdn.storage.TierStats;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -113,6 +114,8 @@ public final class ProxyMetrics {
     private final Counter upstreamBytes;
     private final Map<String, UpstreamMeters> upstreams = new ConcurrentHashMap<>();
     private final Map<String, Counter> rejected = new ConcurrentHashMap<>();
+    /** Start of the counters' lifetime (this node process's start). */
+    private final Instant startedAt = Instant.now();
 
     ProxyMetrics(NodeMetrics metrics) {
         this.metrics = requireNonNull(metrics, "metrics is null");
@@ -181,8 +184,21 @@ public final class ProxyMetrics {
                 "Requests refused or cut short by protection.", "reason", r)).inc(n);
     }
 
-    /** Totals for the heartbeat's {@code traffic} object (docs/control-plane.md). */
-    Map<String, Long> requestsByStatus() {
+    /**
+     * The heartbeat's {@code traffic} object (docs/control-plane.md, "Traffic stats"): totals since this
+     * node started, with the start time so admin can tell a restart from a quiet spell.
+     */
+    Map<String, Object> traffic() {
+        Map<String, Object> traffic = new java.util.LinkedHashMap<>();
+        traffic.put("startedAt", startedAt.toString());
+        traffic.put("requests", requestsByStatus());
+        traffic.put("bytesServed", bytesServed());
+        traffic.put("bytesUpstream", upstreamBytes.getCount());
+        traffic.put("upstreamRequests", upstreamRequests());
+        return traffic;
+    }
+
+    private Map<String, Long> requestsByStatus() {
         Map<String, Long> out = new java.util.LinkedHashMap<>();
         for (Status s : Status.values()) {
             long n = 0;
@@ -197,7 +213,7 @@ public final class ProxyMetrics {
         return out;
     }
 
-    long bytesServed() {
+    private long bytesServed() {
         long n = 0;
         for (int i = 0; i < responseBytes.length(); i++) {
             Counter c = responseBytes.get(i);
@@ -206,11 +222,7 @@ public final class ProxyMetrics {
         return n;
     }
 
-    long bytesUpstream() {
-        return upstreamBytes.getCount();
-    }
-
-    long upstreamRequests() {
+    private long upstreamRequests() {
         long n = 0;
         for (UpstreamMeters m : upstreams.values()) {
             for (Counter c : m.codes) {

@@ -22,7 +22,6 @@ import io.blueorigin.cdn.storage.TierStats;
 import io.blueorigin.cdn.storage.tiered.TieredStore;
 import java.net.URI;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.jetty.client.HttpClient;
@@ -138,9 +137,8 @@ public final class ProxyNode implements Node {
         HttpClient client = upstreamClient(config);
         Collapser collapser = new Collapser(10_000, config.cache().hitForMissTtl());
         AtomicReference<NodeServer> started = new AtomicReference<>();
-        Instant startedAt = Instant.now();
         ControlPlane control = ControlPlane.create(config.control(), config.identity(), store, config.cache().site(), clock,
-                () -> started.get().uri(), () -> started.get().managementUri(), () -> stats(store, collapser, metrics, startedAt));
+                () -> started.get().uri(), () -> started.get().managementUri(), () -> stats(store, collapser, metrics));
         CacheHandler cacheHandler = new CacheHandler(cache, new Fetcher(cache, client, cache.upstreams(), collapser, control.local()),
                 collapser, control, context);
 
@@ -264,29 +262,18 @@ public final class ProxyNode implements Node {
         return control;
     }
 
-    /** This node's metrics (what {@code /metrics} exports). */
-    public ProxyMetrics metrics() {
-        return cache.metrics();
-    }
-
     /**
-     * What the heartbeat reports to admin: store tiers, collapsing, and {@code traffic}, counters cumulative
-     * since {@code startedAt} (docs/control-plane.md, "Node stats").
+     * What the heartbeat reports to admin: store tiers, collapsing, and {@code traffic}
+     * ({@link ProxyMetrics#traffic()}).
      */
-    private static JsonNode stats(CacheStore store, Collapser collapser, ProxyMetrics metrics, Instant startedAt) {
+    private static JsonNode stats(CacheStore store, Collapser collapser, ProxyMetrics metrics) {
         Map<String, Object> stats = new java.util.LinkedHashMap<>();
         for (TierStats tier : store.stats()) {
             stats.put(tier.tier(), Map.of("entries", tier.entries(), "bytes", tier.bytes(), "maxBytes", tier.maxBytes(),
                     "hits", tier.hits(), "misses", tier.misses()));
         }
         stats.put("collapsed", collapser.collapsed());
-        Map<String, Object> traffic = new java.util.LinkedHashMap<>();
-        traffic.put("startedAt", startedAt.toString());
-        traffic.put("requests", metrics.requestsByStatus());
-        traffic.put("bytesServed", metrics.bytesServed());
-        traffic.put("bytesUpstream", metrics.bytesUpstream());
-        traffic.put("upstreamRequests", metrics.upstreamRequests());
-        stats.put("traffic", traffic);
+        stats.put("traffic", metrics.traffic());
         return Json.MAPPER.valueToTree(stats);
     }
 
