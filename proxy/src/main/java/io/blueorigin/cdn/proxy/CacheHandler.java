@@ -11,6 +11,7 @@ import io.blueorigin.cdn.httpcache.RequestFacts;
 import io.blueorigin.cdn.httpcache.VaryKey;
 import io.blueorigin.cdn.proxy.control.ControlPlane;
 import io.blueorigin.cdn.proxy.control.LocalInvalidations;
+import io.blueorigin.cdn.runtime.AccessLog;
 import io.blueorigin.cdn.storage.StoredObject;
 import io.blueorigin.cdn.storage.Variants;
 import java.util.concurrent.TimeUnit;
@@ -305,7 +306,7 @@ final class CacheHandler extends Handler.Wrapper {
 
     /** Records how long {@code request} waited for an upstream outcome, for the access log. */
     private static void upstreamTime(Request request, long waitStartNanos) {
-        request.setAttribute(ProxyMetrics.UPSTREAM_MILLIS_ATTRIBUTE, NanoTime.millisSince(waitStartNanos));
+        request.setAttribute(AccessLog.UPSTREAM_MILLIS, NanoTime.millisSince(waitStartNanos));
     }
 
     /**

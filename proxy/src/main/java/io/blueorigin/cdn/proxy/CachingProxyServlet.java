@@ -16,6 +16,7 @@ import io.blueorigin.cdn.httpcache.CacheStatus;
 import io.blueorigin.cdn.httpcache.FieldLookup;
 import io.blueorigin.cdn.httpcache.RequestFacts;
 import io.blueorigin.cdn.proxy.upstream.Upstream;
+import io.blueorigin.cdn.runtime.AccessLog;
 import java.util.List;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.Response;
@@ -157,7 +158,7 @@ public class CachingProxyServlet extends AsyncProxyServlet {
         super.onServerResponseHeaders(clientRequest, clientResponse, upstreamResponse);
         if (clientRequest.getAttribute(SENT_ATTRIBUTE) instanceof Long sent) {
             long nanos = NanoTime.since(sent);
-            clientRequest.setAttribute(ProxyMetrics.UPSTREAM_MILLIS_ATTRIBUTE, TimeUnit.NANOSECONDS.toMillis(nanos));
+            clientRequest.setAttribute(AccessLog.UPSTREAM_MILLIS, TimeUnit.NANOSECONDS.toMillis(nanos));
             if (clientRequest.getAttribute(UPSTREAM_ATTRIBUTE) instanceof Upstream upstream) {
                 cache.metrics().upstreamResponse(ProxyMetrics.label(upstream), upstreamResponse.getStatus(), nanos);
             }

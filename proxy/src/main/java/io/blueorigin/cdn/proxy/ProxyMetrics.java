@@ -95,12 +95,6 @@ public final class ProxyMetrics {
         }
     }
 
-    /**
-     * Request attribute: milliseconds a request waited for its upstream outcome (a {@code Long}), for the
-     * access log; absent when it was answered from cache.
-     */
-    public static final String UPSTREAM_MILLIS_ATTRIBUTE = io.blueorigin.cdn.runtime.AccessLog.UPSTREAM_MILLIS;
-
     private static final int CODES = StatusClass.LABELS.size();
     /** {@code reason} values of {@code cdn_rejected_requests_total}. */
     private static final List<String> REJECTION_REASONS = List.of("overloaded", "circuit-open", "collapse-timeout", "unauthorized");
