@@ -51,6 +51,15 @@ class ControlMetricsIT {
             assertThat(admin.has("jvm_memory_heap_used")).isTrue();
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
                     MetricsScrape.of(s.cdn.admin().managementUri()).sum("cdn_admin_longpolls_parked")).as("both nodes wait").isEqualTo(2));
+
+            // the heartbeats carry the traffic totals: admin's stats count the one client request, a miss
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                AdminApi.Answer stats = api.get("/stats?window=5m", token);
+                assertThat(stats.status()).isEqualTo(200);
+                assertThat(stats.body().at("/tiers/edge/requests").asLong()).isEqualTo(1);
+                assertThat(stats.body().at("/tiers/edge/hits").asLong()).isZero();
+                assertThat(stats.body().at("/tiers/shield/requests").asLong()).isEqualTo(1);
+            });
         }
     }
 }
