@@ -60,6 +60,36 @@ public interface CacheStore extends AutoCloseable {
     /** {@link #markStale} for every object tagged {@code tag}; blocking. */
     int markTaggedStale(String tag, long nowMillis);
 
+    /**
+     * Judges stored objects for a sweep (a ban): {@code primaryKey} and the time its response arrived
+     * ({@code CachedResponse.responseTimeMillis()}), nothing more, so a sweep need not read the object.
+     */
+    @FunctionalInterface
+    interface SweepCondition {
+        boolean test(String primaryKey, long responseTimeMillis);
+    }
+
+    /**
+     * Removes every object for which {@code condition} holds; returns how many were removed. Blocking; safe
+     * alongside lookups and writes. Implementations judge from metadata only: they never read a body and
+     * never promote an object between tiers (a sweep must not churn the heap tier).
+     *
+     * <p>This default reads each key's variants (which may promote); the tiered store overrides it.
+     */
+    default int removeIf(SweepCondition condition) {
+        int removed = 0;
+        for (String key : primaryKeys()) {
+            boolean any = false;
+            for (StoredObject o : lookup(key).all()) {
+                any |= condition.test(key, o.response().responseTimeMillis());
+            }
+            if (any) {
+                removed += remove(key);
+            }
+        }
+        return removed;
+    }
+
     /** Removes every object from every tier; blocking. Returns how many were removed. */
     int clear();
 
