@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Locale;
 import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Assume;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -29,6 +30,7 @@ class CacheKeyProperties {
 
     @Property
     void normalizingTheNormalizedKeyChangesNothing(@ForAll("paths") String path, @ForAll("queries") String query) {
+        Assume.that(!refused(path, query));
         CacheKey key = CacheKey.of("s", path, query);
         String pq = key.pathAndQuery();
         int q = pq.indexOf('?');
@@ -37,13 +39,8 @@ class CacheKeyProperties {
     }
 
     @Property
-    void anyStringNormalizesIdempotently(@ForAll(supplier = HeaderValues.class) String path) {
-        String once = CacheKey.removeDotSegments(CacheKey.normalizeEncoding(path));
-        assertThat(CacheKey.removeDotSegments(CacheKey.normalizeEncoding(once))).isEqualTo(once);
-    }
-
-    @Property
     void noDotSegmentsRemain(@ForAll("paths") String path) {
+        Assume.that(!refused(path, null));
         // RFC 3986 §5.2.4: "." and ".." segments are gone from an absolute path
         String normalized = CacheKey.of("s", path, null).path();
         assertThat(normalized).startsWith("/");
@@ -54,6 +51,7 @@ class CacheKeyProperties {
 
     @Property
     void encodingUnreservedCharactersDoesNotChangeTheKey(@ForAll("paths") String path) {
+        Assume.that(!refused(path, null));
         // RFC 3986 §2.3: percent-encoded unreserved characters are equivalent to the characters
         StringBuilder encoded = new StringBuilder();
         for (int i = 0; i < path.length(); i++) {
@@ -67,6 +65,16 @@ class CacheKeyProperties {
             encoded.append(unreserved ? String.format(Locale.ROOT, "%%%02x", (int) c) : String.valueOf(c));
         }
         assertThat(CacheKey.of("s", encoded.toString(), null)).isEqualTo(CacheKey.of("s", path, null));
+    }
+
+    /** Targets such as {@code /..;x} cannot be made canonical and have no key (see RequestTargetTest). */
+    private static boolean refused(String path, String query) {
+        try {
+            RequestTarget.parse(path, query);
+            return false;
+        } catch (RequestTarget.InvalidTarget e) {
+            return true;
+        }
     }
 
     private static boolean isHex(char c) {
