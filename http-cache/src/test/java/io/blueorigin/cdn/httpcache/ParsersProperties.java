@@ -93,7 +93,13 @@ class ParsersProperties {
 
     @Property
     void cacheKeysNeverThrow(@ForAll(supplier = HeaderValues.class) String path, @ForAll(supplier = HeaderValues.class) String query) {
-        CacheKey key = CacheKey.of("site", path, query);
+        CacheKey key;
+        try {
+            key = CacheKey.of("site", path, query);
+        } catch (RequestTarget.InvalidTarget refused) { // documented: a target no request can have (a 400)
+            assertThat(refused.getMessage()).isNotBlank();
+            return;
+        }
         assertThat(key.pathAndQuery()).isNotEmpty();
         assertThat(key.site()).isEqualTo("site");
     }
