@@ -10,6 +10,7 @@ import io.blueorigin.cdn.admin.db.DatabaseConfig;
 import io.blueorigin.cdn.edge.EdgeNode;
 import io.blueorigin.cdn.origin.DemoOrigin;
 import io.blueorigin.cdn.origin.OriginConfig;
+import io.blueorigin.cdn.proxy.ForwardingConfig;
 import io.blueorigin.cdn.proxy.ProxyConfig;
 import io.blueorigin.cdn.proxy.control.ControlConfig;
 import io.blueorigin.cdn.storage.StorageConfig;
@@ -116,9 +117,11 @@ public final class Demo implements AutoCloseable {
             int shieldPort = 8082;
             for (String pop : List.of("iad", "ord")) {
                 NodeIdentity id = NodeIdentity.of(Role.SHIELD, pop);
+                // the edges are on this machine: a shield keeps what they say of their clients (Forwarded, X-Forwarded-For)
                 ProxyNode shield = ShieldNode.start(withStore(ProxyConfig.of(id,
                         server(spec, shieldPort++, accessLog(logs, id)), UpstreamConfig.of(origin.uri()))
-                        .withControl(control), dataDir));
+                        .withControl(control)
+                        .withForwarding(ForwardingConfig.defaults().withTrustedProxies(List.of("127.0.0.0/8", "::1"))), dataDir));
                 started.add(shield);
                 shields.add(shield);
             }

@@ -8,6 +8,7 @@ import io.blueorigin.cdn.httpcache.CacheStatus;
 import io.blueorigin.cdn.httpcache.CachedResponse;
 import io.blueorigin.cdn.httpcache.Conditionals;
 import io.blueorigin.cdn.httpcache.RequestFacts;
+import io.blueorigin.cdn.httpcache.RequestTarget;
 import io.blueorigin.cdn.httpcache.VaryKey;
 import io.blueorigin.cdn.proxy.control.ControlPlane;
 import io.blueorigin.cdn.proxy.control.LocalInvalidations;
@@ -88,9 +89,33 @@ final class CacheHandler extends Handler.Wrapper {
         this.nodeName = cache.config().identity().name();
     }
 
+    /**
+     * Request attribute holding the request's canonical target ({@link RequestTarget}), set at the door for
+     * every request that passes it.
+     */
+    static final String TARGET_ATTRIBUTE = RequestTarget.class.getName();
+
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
         String method = request.getMethod();
+        // The door: refused here, before any slot, collapse entry, probe or store handle is taken.
+        if ("CONNECT".equals(method) || "TRACE".equals(method)) {
+            response.getHeaders().put(HttpHeader.ALLOW, ALLOWED_METHODS);
+            Delivery.sendText(response, callback, 405, "405 Method Not Allowed: " + nodeName + " is a reverse proxy; "
+                    + method + " is not forwarded; request id " + RequestIds.generate(), XCache.PASS.field());
+            return true;
+        }
+        RequestTarget target;
+        try {
+            HttpURI uri = request.getHttpURI();
+            target = RequestTarget.parse(uri.getPath() == null ? "" : uri.getPath(), uri.getQuery());
+        } catch (RequestTarget.InvalidTarget e) {
+            cache.metrics().rejected("bad-request");
+            Delivery.sendText(response, callback, 400, "400 Bad Request: " + e.getMessage() + "; request id "
+                    + RequestIds.generate(), XCache.PASS.field());
+            return true;
+        }
+        request.setAttribute(TARGET_ATTRIBUTE, target);
         boolean head = "HEAD".equals(method);
         if (!head && !"GET".equals(method)) {
             if ("PURGE".equals(method)) {
@@ -102,7 +127,7 @@ final class CacheHandler extends Handler.Wrapper {
             // just started: look up only once what the store missed while down is applied (bounded)
             invalidations.whenReplayOver(startupWaitMillis).thenAccept(done -> cache.store().ioExecutor().execute(() -> {
                 try {
-                    lookUp(request, response, callback, head, false);
+                    lookUp(request, response, callback, target, head, false);
                 } catch (Throwable failure) {
                     Response.writeError(request, response, callback, failure);
                 }
@@ -116,7 +141,7 @@ final class CacheHandler extends Handler.Wrapper {
                 invalidations.whenApplied(needed, orderingWaitMillis).thenAccept(caughtUp ->
                         cache.store().ioExecutor().execute(() -> {
                             try {
-                                lookUp(request, response, callback, head, !caughtUp);
+                                lookUp(request, response, callback, target, head, !caughtUp);
                             } catch (Throwable failure) {
                                 Response.writeError(request, response, callback, failure);
                             }
@@ -124,8 +149,25 @@ final class CacheHandler extends Handler.Wrapper {
                 return true;
             }
         }
-        return lookUp(request, response, callback, head, false);
+        return lookUp(request, response, callback, target, head, false);
     }
+
+    /** A follower waited {@code cache.collapse-timeout} for its leader's response headers. */
+    static final class CollapseTimeout extends TimeoutException {
+        private static final long serialVersionUID = 1L;
+
+        CollapseTimeout(long millis) {
+            super("waited " + millis + " ms for the response to a collapsed request (cache.collapse-timeout)");
+        }
+
+        @Override
+        public synchronized Throwable fillInStackTrace() {
+            return this;
+        }
+    }
+
+    /** What a 405 names as allowed. */
+    private static final String ALLOWED_METHODS = "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS";
 
     /** The last invalidation an edge applied, from its fetch (0 when absent or malformed). */
     private static long orderingId(Request request) {
@@ -145,7 +187,7 @@ final class CacheHandler extends Handler.Wrapper {
         if (control.purges().isPresent()) {
             control.purges().get().handle(request, response, callback);
         } else {
-            response.getHeaders().put(HttpHeader.ALLOW, "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS");
+            response.getHeaders().put(HttpHeader.ALLOW, ALLOWED_METHODS);
             Delivery.sendText(response, callback, 405, "405 Method Not Allowed: PURGE needs the control plane; " + nodeName
                     + " has no control.admin-url (purge through the admin API instead)", XCache.PASS.field());
         }
@@ -157,14 +199,13 @@ final class CacheHandler extends Handler.Wrapper {
      *
      * @param bypassStored ignore what is stored (a shield that could not catch up with an edge's invalidations)
      */
-    private boolean lookUp(Request request, Response response, Callback callback, boolean head, boolean bypassStored)
-            throws Exception {
+    private boolean lookUp(Request request, Response response, Callback callback, RequestTarget target, boolean head,
+            boolean bypassStored) throws Exception {
         JettyFields fields = new JettyFields(request.getHeaders());
         RequestFacts facts = RequestFacts.of(request.getMethod(), fields);
-        HttpURI uri = request.getHttpURI();
-        String key = cache.keyOf(uri.getPath(), uri.getQuery());
+        String key = cache.keyOf(target);
         if (bypassStored) {
-            return decide(request, response, callback, facts, key, Variants.EMPTY, null, head);
+            return decide(request, response, callback, facts, target, key, Variants.EMPTY, null, head);
         }
         Variants inMemory = cache.store().lookupInMemory(key);
         StoredObject stored = inMemory.isEmpty() ? null : inMemory.select(fields);
@@ -173,19 +214,20 @@ final class CacheHandler extends Handler.Wrapper {
             cache.store().ioExecutor().execute(() -> {
                 try {
                     Variants all = cache.store().lookup(key);
-                    decide(request, response, callback, facts, key, all, all.isEmpty() ? null : all.select(fields), head);
+                    decide(request, response, callback, facts, target, key, all, all.isEmpty() ? null : all.select(fields),
+                            head);
                 } catch (Throwable failure) {
                     Response.writeError(request, response, callback, failure);
                 }
             });
             return true;
         }
-        return decide(request, response, callback, facts, key, inMemory, stored, head);
+        return decide(request, response, callback, facts, target, key, inMemory, stored, head);
     }
 
     /** Steps 3-5: decide with what is stored, then serve, fetch or pass. */
-    private boolean decide(Request request, Response response, Callback callback, RequestFacts facts, String key,
-            Variants variants, @Nullable StoredObject stored, boolean head) throws Exception {
+    private boolean decide(Request request, Response response, Callback callback, RequestFacts facts, RequestTarget target,
+            String key, Variants variants, @Nullable StoredObject stored, boolean head) throws Exception {
         long now = cache.now();
         if (stored != null) {
             StoredObject screened = invalidations.screen(key, stored, now);
@@ -197,15 +239,15 @@ final class CacheHandler extends Handler.Wrapper {
             stored = screened;
         }
         String method = facts.method();
-        HttpURI uri = request.getHttpURI();
         CacheDecision decision = policy.onRequest(facts, stored == null ? null : stored.response(),
                 stored == null && !variants.isEmpty(), now);
         String requestId = RequestIds.acceptOrGenerate(((JettyFields) facts.fields()).requestId());
         if (LOG.isDebugEnabled()) {
-            LOG.debug("{} C2{} {} {} -> {} ({})", requestId, tag(), method, uri.getPathQuery(), decision.action(), decision.reason());
+            LOG.debug("{} C2{} {} {} -> {} ({})", requestId, tag(), method, target.pathAndQuery(), decision.action(),
+                    decision.reason());
         }
         if (decision.revalidateInBackground()) {
-            fetcher.revalidateInBackground(key, facts, request, requireNonNull(stored), requestId);
+            fetcher.revalidateInBackground(key, target, facts, request, requireNonNull(stored), requestId);
         }
         switch (decision.action()) {
             case SERVE_FRESH -> serveStored(response, callback, requireNonNull(stored), now, XCache.HIT, null, head, requestId);
@@ -235,7 +277,7 @@ final class CacheHandler extends Handler.Wrapper {
                     // HEAD is answered from a stored GET; a HEAD that would need upstream is passed through as HEAD
                     return pass(request, response, callback);
                 }
-                fetch(request, response, callback, facts, key, decision, stored, requestId);
+                fetch(request, response, callback, facts, target, key, decision, stored, requestId);
             }
             case PASS -> {
                 return pass(request, response, callback);
@@ -277,8 +319,8 @@ final class CacheHandler extends Handler.Wrapper {
      * the others follow for at most {@code cache.collapse-timeout}. A key remembered as hit-for-miss fetches
      * on its own at once.
      */
-    private void fetch(Request request, Response response, Callback callback, RequestFacts facts, String key,
-            CacheDecision decision, @Nullable StoredObject stored, String requestId) {
+    private void fetch(Request request, Response response, Callback callback, RequestFacts facts, RequestTarget target,
+            String key, CacheDecision decision, @Nullable StoredObject stored, String requestId) {
         StoredObject base = decision.action() == CacheDecision.Action.REVALIDATE ? stored : null;
         Fetch fetch = new Fetch();
         long waitStart = NanoTime.now();
@@ -287,12 +329,13 @@ final class CacheHandler extends Handler.Wrapper {
             flightKey = base == null ? key : key + '\u0000' + base.response().varyKey() + "\u0000revalidate";
             Collapser.Registration registration = collapser.register(flightKey, fetch);
             if (!registration.leader()) {
-                follow(registration.fetch(), request, response, callback, facts, key, decision, stored, requestId, waitStart);
+                follow(registration.fetch(), request, response, callback, facts, target, key, decision, stored, requestId,
+                        waitStart);
                 return;
             }
         }
         fetch.subscribe(ownOutcome(request, waitStart, facts, response, callback, stored, decision, requestId));
-        fetcher.send(fetch, flightKey, key, facts, request, base, requestId);
+        fetcher.send(fetch, flightKey, key, target, facts, request, base, requestId);
     }
 
     /** Delivers the outcome of a fetch this request sent itself, noting its upstream wait for the access log. */
@@ -313,8 +356,9 @@ final class CacheHandler extends Handler.Wrapper {
      * A follower waits for the leader's outcome, bounded; a response it cannot use (not stored, or another
      * variant) sends it upstream on its own.
      */
-    private void follow(Fetch leaders, Request request, Response response, Callback callback, RequestFacts facts, String key,
-            CacheDecision decision, @Nullable StoredObject stored, String requestId, long waitStart) {
+    private void follow(Fetch leaders, Request request, Response response, Callback callback, RequestFacts facts,
+            RequestTarget target, String key, CacheDecision decision, @Nullable StoredObject stored, String requestId,
+            long waitStart) {
         AtomicBoolean claimed = new AtomicBoolean();
         collapser.waiting().incrementAndGet();
         Scheduler.Task timeout = request.getComponents().getScheduler().schedule(() -> {
@@ -322,8 +366,7 @@ final class CacheHandler extends Handler.Wrapper {
                 collapser.waiting().decrementAndGet();
                 upstreamTime(request, waitStart);
                 cache.metrics().rejected("collapse-timeout");
-                onOutcome(new FetchOutcome.Failed(new TimeoutException("waited " + collapseTimeoutMillis
-                        + " ms for the response to a collapsed request (cache.collapse-timeout)")), facts, response, callback,
+                onOutcome(new FetchOutcome.Failed(new CollapseTimeout(collapseTimeoutMillis)), facts, response, callback,
                         stored, decision, requestId, true);
             }
         }, collapseTimeoutMillis, TimeUnit.MILLISECONDS);
@@ -331,8 +374,8 @@ final class CacheHandler extends Handler.Wrapper {
         Runnable alone = () -> {
             Fetch own = new Fetch();
             own.subscribe(ownOutcome(request, waitStart, facts, response, callback, stored, decision, requestId));
-            fetcher.send(own, null, key, facts, request, decision.action() == CacheDecision.Action.REVALIDATE ? stored : null,
-                    requestId);
+            fetcher.send(own, null, key, target, facts, request,
+                    decision.action() == CacheDecision.Action.REVALIDATE ? stored : null, requestId);
         };
         leaders.subscribe(outcome -> {
             if (!claimed.compareAndSet(false, true)) {
@@ -417,35 +460,50 @@ final class CacheHandler extends Handler.Wrapper {
 
     /**
      * No response to give: a queue-full or open-breaker upstream gets a fast 503 with Retry-After; an
-     * unreachable one a 502, a slow one a 504, all plain text naming this node, the upstream and the cause.
+     * unreachable one a 502, a slow one a 504, all plain text naming this node, the kind of failure and the
+     * request id. The body never names the upstream or quotes an exception: the log line (same request id)
+     * has them.
      */
     private void respondFailure(Response response, Callback callback, Throwable cause, CacheDecision decision,
             String requestId, boolean collapsed) {
-        String upstream = cache.config().upstream().urls().size() == 1 ? cache.config().upstream().url().toString()
-                : "tier " + cache.config().upstream().urls();
         CacheStatus member = CacheStatus.of(nodeName).fwd(decision.fwd());
         if (collapsed) {
             member.collapsed();
         }
         if (cause instanceof Fetcher.Overloaded || cause instanceof Fetcher.CircuitOpen) {
-            cache.metrics().rejected(cause instanceof Fetcher.Overloaded ? "overloaded" : "circuit-open");
-            Delivery.sendText(response, callback, 503, "503 Service Unavailable: " + nodeName + " is protecting its upstream: "
-                    + cause.getMessage() + "; request id " + requestId, XCache.MISS.field(),
-                    new HttpField(HttpHeader.RETRY_AFTER, "1"),
-                    new HttpField(Fetcher.ERROR_HEADER, cause instanceof Fetcher.Overloaded ? "upstream-overloaded" : "circuit-open"),
-                    new HttpField(PreparedResponse.CACHE_STATUS, member.detail(cause instanceof Fetcher.Overloaded
-                            ? "upstream-overloaded" : "circuit-open").toString()),
+            boolean overloaded = cause instanceof Fetcher.Overloaded;
+            String kind = overloaded ? "upstream-overloaded" : "circuit-open";
+            cache.metrics().rejected(overloaded ? "overloaded" : "circuit-open");
+            LOG.info("{} {}: {}", requestId, nodeName, cause.getMessage());
+            Delivery.sendText(response, callback, 503, "503 Service Unavailable: " + kind + ": " + nodeName
+                    + (overloaded ? " has too many requests waiting for its upstream" : " is letting its failing upstream recover")
+                    + "; retry in a second; request id " + requestId, XCache.MISS.field(),
+                    new HttpField(HttpHeader.RETRY_AFTER, "1"), new HttpField(Fetcher.ERROR_HEADER, kind),
+                    new HttpField(PreparedResponse.CACHE_STATUS, member.detail(kind).toString()), idField(requestId));
+            return;
+        }
+        if (cause instanceof CollapseTimeout) {
+            // a follower's own wait ran out (cache.collapse-timeout): the leader's fetch goes on
+            Delivery.sendText(response, callback, 504, "504 Gateway Timeout: collapse-timeout: " + nodeName + " waited "
+                    + collapseTimeoutMillis + " ms for another request's fetch of this object (cache.collapse-timeout); "
+                    + "request id " + requestId, XCache.MISS.field(), new HttpField(Fetcher.ERROR_HEADER, "collapse-timeout"),
+                    new HttpField(PreparedResponse.CACHE_STATUS, member.detail("collapse-timeout").toString()),
                     idField(requestId));
             return;
         }
         int status = Fetcher.isTimeout(cause) ? 504 : 502;
-        LOG.warn("{} {} upstream {} failed: {}", requestId, nodeName, upstream, describe(cause));
+        String kind = Fetcher.errorValue(cause);
+        LOG.warn("{} {} upstream {} failed: {}", requestId, nodeName, upstreamNames(), describe(cause));
         Delivery.sendText(response, callback, status, status + (status == 504 ? " Gateway Timeout: " : " Bad Gateway: ")
-                + nodeName + " could not get a response from its upstream " + upstream + " (" + describe(cause)
-                + "); request id " + requestId,
-                XCache.MISS.field(), new HttpField(Fetcher.ERROR_HEADER, Fetcher.errorValue(cause)),
-                new HttpField(PreparedResponse.CACHE_STATUS, member.detail(Fetcher.errorValue(cause)).toString()),
-                idField(requestId));
+                + kind + ": " + nodeName + " could not get a response from its upstream; request id " + requestId,
+                XCache.MISS.field(), new HttpField(Fetcher.ERROR_HEADER, kind),
+                new HttpField(PreparedResponse.CACHE_STATUS, member.detail(kind).toString()), idField(requestId));
+    }
+
+    /** The upstream(s), for log lines only. */
+    private String upstreamNames() {
+        return cache.config().upstream().urls().size() == 1 ? cache.config().upstream().url().toString()
+                : "tier " + cache.config().upstream().urls();
     }
 
     private void serveStored(Response response, Callback callback, StoredObject stored, long now, XCache x,

@@ -15,9 +15,12 @@ import io.blueorigin.cdn.httpcache.CachePolicy;
 import io.blueorigin.cdn.httpcache.CacheStatus;
 import io.blueorigin.cdn.httpcache.FieldLookup;
 import io.blueorigin.cdn.httpcache.RequestFacts;
+import io.blueorigin.cdn.httpcache.RequestTarget;
+import io.blueorigin.cdn.proxy.upstream.ConcurrencyGate;
 import io.blueorigin.cdn.proxy.upstream.Upstream;
 import io.blueorigin.cdn.runtime.AccessLog;
 import java.util.List;
+import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.Response;
 import org.eclipse.jetty.ee10.proxy.AsyncProxyServlet;
@@ -62,6 +65,7 @@ public class CachingProxyServlet extends AsyncProxyServlet {
     private static final String FAILURE_ATTRIBUTE = CachingProxyServlet.class.getName() + ".failure";
     private static final String UPSTREAM_ATTRIBUTE = CachingProxyServlet.class.getName() + ".upstream";
     private static final String SENT_ATTRIBUTE = CachingProxyServlet.class.getName() + ".sent";
+    private static final String TARGET_ATTRIBUTE = CachingProxyServlet.class.getName() + ".target";
 
     /** Immutable after construction; servlets are shared by all request threads. */
     private final transient ProxyConfig config;
@@ -92,25 +96,33 @@ public class CachingProxyServlet extends AsyncProxyServlet {
 
     /**
      * Upstream URL: the key's upstream (the shield the ring gives the cache key, or the only upstream) plus
-     * the request's raw (still percent-encoded) path and query.
+     * the request's canonical path and query ({@link RequestTarget}), the same form the cache uses. A target
+     * that cannot be made canonical was refused by the cache handler already; here it gives null (a 400).
      */
     @Override
-    protected String rewriteTarget(HttpServletRequest clientRequest) {
-        Upstream upstream = cache.upstreams().select(cache.keyOf(clientRequest.getRequestURI(), clientRequest.getQueryString()));
-        clientRequest.setAttribute(UPSTREAM_ATTRIBUTE, upstream);
-        String base = upstream.base();
-        StringBuilder target = new StringBuilder(base.length() + 64).append(base)
-                .append(clientRequest.getRequestURI());
-        String query = clientRequest.getQueryString();
-        if (query != null) {
-            target.append('?').append(query);
+    protected @Nullable String rewriteTarget(HttpServletRequest clientRequest) {
+        RequestTarget target;
+        try {
+            target = RequestTarget.parse(clientRequest.getRequestURI(), clientRequest.getQueryString());
+        } catch (RequestTarget.InvalidTarget e) {
+            return null;
         }
-        return target.toString();
+        Upstream upstream = cache.upstreams().select(cache.keyOf(target));
+        clientRequest.setAttribute(UPSTREAM_ATTRIBUTE, upstream);
+        clientRequest.setAttribute(TARGET_ATTRIBUTE, target);
+        return upstream.base() + target.pathAndQuery();
+    }
+
+    @Override
+    protected void onProxyRewriteFailed(HttpServletRequest clientRequest, HttpServletResponse clientResponse) {
+        sendProxyResponseError(clientRequest, clientResponse, HttpStatus.BAD_REQUEST_400);
     }
 
     /**
-     * Passes through the upstream's concurrency gate too (origin protection counts every request): a full
-     * queue is a fast 503 with Retry-After. The permit is released when the exchange completes.
+     * Passes through the upstream's concurrency gate as {@link ConcurrencyGate.Kind#PASS} (origin protection
+     * counts every request, and pass-through may hold only its share of the slots): a full queue is a fast
+     * 503 with Retry-After. The permit is returned when the exchange completes, or at once if it cannot be
+     * sent (the gate returns it when sending throws).
      */
     @Override
     protected void sendProxyRequest(HttpServletRequest clientRequest, HttpServletResponse clientResponse, Request upstreamRequest) {
@@ -120,14 +132,28 @@ public class CachingProxyServlet extends AsyncProxyServlet {
             super.sendProxyRequest(clientRequest, clientResponse, upstreamRequest);
             return;
         }
-        upstreamRequest.onComplete(result -> upstream.gate().release());
-        boolean admitted = upstream.gate().enter(() -> super.sendProxyRequest(clientRequest, clientResponse, upstreamRequest));
+        boolean admitted = upstream.gate().enter(ConcurrencyGate.Kind.PASS, permit -> {
+            upstreamRequest.onComplete(result -> permit.close());
+            super.sendProxyRequest(clientRequest, clientResponse, upstreamRequest);
+        });
         if (!admitted) {
             clientRequest.setAttribute(FAILURE_ATTRIBUTE, new IllegalStateException("upstream " + upstream
                     + " has too many requests in flight and queued (upstream.max-concurrent, upstream.max-queued)"));
             clientResponse.setHeader(HttpHeader.RETRY_AFTER.asString(), "1");
             sendProxyResponseError(clientRequest, clientResponse, HttpStatus.SERVICE_UNAVAILABLE_503);
         }
+    }
+
+    /**
+     * The pass-through client: no {@code User-Agent} of its own (the client's is the only one), response
+     * header sections up to what this node's server can write.
+     */
+    @Override
+    protected HttpClient newHttpClient(ClientConnector clientConnector) {
+        HttpClient client = super.newHttpClient(clientConnector);
+        client.setUserAgentField(null);
+        client.setMaxResponseHeadersSize(config.server().limits().responseHeaderSize());
+        return client;
     }
 
     @Override
@@ -143,13 +169,49 @@ public class CachingProxyServlet extends AsyncProxyServlet {
                 .idleTimeout(config.upstream().readTimeout().toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * The client's fields minus hop-by-hop ones (Jetty), minus what {@link Forwarding} strips and the
+     * invalidation-ordering field (a client's claim would make a shield hold the request: only edges set it,
+     * on cache fetches), plus this request's id.
+     */
     @Override
     protected void copyRequestHeaders(HttpServletRequest clientRequest, Request upstreamRequest) {
         super.copyRequestHeaders(clientRequest, upstreamRequest);
         String requestId = (String) clientRequest.getAttribute(REQUEST_ID_ATTRIBUTE);
-        // a client's claim about invalidations would make a shield hold the request: only edges set it, on cache fetches
-        upstreamRequest.headers(headers -> headers.put(RequestIds.HEADER, requestId)
-                .remove(io.blueorigin.cdn.proxy.control.LocalInvalidations.ORDERING_FIELD));
+        Forwarding forwarding = cache.forwarding();
+        upstreamRequest.headers(headers -> {
+            headers.put(RequestIds.HEADER, requestId).remove(io.blueorigin.cdn.proxy.control.LocalInvalidations.ORDERING_FIELD);
+            for (java.util.ListIterator<HttpField> i = headers.listIterator(); i.hasNext(); ) {
+                if (forwarding.strips(i.next().getLowerCaseName())) {
+                    i.remove();
+                }
+            }
+        });
+    }
+
+    /**
+     * {@code X-Forwarded-For} and {@code Forwarded} by the node's {@link Forwarding} rules (replaced unless the
+     * peer is a trusted proxy), instead of Jetty's, which appends whatever the client sent and adds the
+     * client's {@code Host} and scheme.
+     */
+    @Override
+    protected void addForwardedHeader(HttpServletRequest clientRequest, Request upstreamRequest) {
+        Forwarding forwarding = cache.forwarding();
+        String peer = clientRequest.getRemoteAddr();
+        boolean trusted = forwarding.trusts(peer);
+        String forwardedFor = joined(clientRequest, HttpHeader.X_FORWARDED_FOR.asString());
+        String forwarded = joined(clientRequest, HttpHeader.FORWARDED.asString());
+        upstreamRequest.headers(headers -> headers
+                .put(HttpHeader.X_FORWARDED_FOR, forwarding.xForwardedFor(forwardedFor, peer, trusted))
+                .put(HttpHeader.FORWARDED, forwarding.forwarded(forwarded, peer, trusted)));
+    }
+
+    private static @Nullable String joined(HttpServletRequest request, String name) {
+        java.util.Enumeration<String> values = request.getHeaders(name);
+        if (values == null || !values.hasMoreElements()) {
+            return null;
+        }
+        return String.join(", ", java.util.Collections.list(values));
     }
 
     @Override
@@ -190,9 +252,13 @@ public class CachingProxyServlet extends AsyncProxyServlet {
         List<String> targets = CachePolicy.invalidates(facts, upstreamResponse.getStatus(),
                 new JettyFields(upstreamResponse.getHeaders()), clientRequest.getHeader("Host"));
         for (String target : targets) {
-            String key = target.equals(".")
-                    ? cache.keyOf(clientRequest.getRequestURI(), clientRequest.getQueryString())
-                    : cache.keyOf(target);
+            String key;
+            try {
+                key = target.equals(".") && clientRequest.getAttribute(TARGET_ATTRIBUTE) instanceof RequestTarget own
+                        ? cache.keyOf(own) : cache.keyOf(target);
+            } catch (RequestTarget.InvalidTarget e) {
+                continue; // a Location no request can have: nothing is stored under it
+            }
             int removed = cache.store().remove(key);
             if (LOG.isDebugEnabled()) {
                 LOG.debug("{} invalidated {} ({} objects)", clientRequest.getAttribute(REQUEST_ID_ATTRIBUTE), key, removed);
@@ -252,20 +318,23 @@ public class CachingProxyServlet extends AsyncProxyServlet {
         }
         Throwable failure = (Throwable) clientRequest.getAttribute(FAILURE_ATTRIBUTE);
         String requestId = (String) clientRequest.getAttribute(REQUEST_ID_ATTRIBUTE);
-        String reason = failure == null ? "" : " (" + describe(failure) + ")";
         Upstream upstream = (Upstream) clientRequest.getAttribute(UPSTREAM_ATTRIBUTE);
-        String body = status + " " + HttpStatus.getMessage(status) + ": " + config.identity().name()
-                + " could not get a response from its upstream " + (upstream == null ? config.upstream().url() : upstream.url())
-                + reason + "; request id " + requestId + "\n";
-        LOG.warn("{} {} {} -> {}{}", requestId, clientRequest.getMethod(), clientRequest.getRequestURI(), status, reason);
+        String kind = status == HttpStatus.BAD_REQUEST_400 ? "bad-request"
+                : status == HttpStatus.SERVICE_UNAVAILABLE_503 && upstream != null ? "upstream-overloaded"
+                : Fetcher.errorValue(failure);
+        // the client learns what went wrong and the request id; the log line (same id) says where and why
+        String body = status + " " + HttpStatus.getMessage(status) + ": " + kind + ": " + config.identity().name()
+                + (status == HttpStatus.BAD_REQUEST_400 ? " cannot forward this request-target"
+                        : " could not get a response from its upstream") + "; request id " + requestId + "\n";
+        LOG.warn("{} {} {} -> {} (upstream {}{})", requestId, clientRequest.getMethod(), clientRequest.getRequestURI(), status,
+                upstream == null ? config.upstream().url() : upstream.url(), failure == null ? "" : ": " + describe(failure));
         try {
             clientResponse.resetBuffer();
             clientResponse.setStatus(status);
             clientResponse.setHeader(HttpHeader.CONTENT_TYPE.asString(), "text/plain; charset=utf-8");
             clientResponse.setHeader(HttpHeader.CACHE_CONTROL.asString(), "no-store");
             clientResponse.setHeader(RequestIds.HEADER, requestId);
-            clientResponse.setHeader(Fetcher.ERROR_HEADER, status == HttpStatus.SERVICE_UNAVAILABLE_503 && upstream != null
-                    ? "upstream-overloaded" : Fetcher.errorValue(failure));
+            clientResponse.setHeader(Fetcher.ERROR_HEADER, kind);
             byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
             clientResponse.setContentLength(bytes.length);
             clientResponse.getOutputStream().write(bytes);

@@ -5,18 +5,21 @@ import static java.util.Objects.requireNonNull;
 import io.blueorigin.cdn.httpcache.CachedResponse;
 import io.blueorigin.cdn.httpcache.FieldList;
 import io.blueorigin.cdn.httpcache.RequestFacts;
+import io.blueorigin.cdn.httpcache.RequestTarget;
 import io.blueorigin.cdn.httpcache.StoreDecision;
 import io.blueorigin.cdn.httpcache.VaryKey;
 import io.blueorigin.cdn.httpcache.internal.HttpDates;
 import io.blueorigin.cdn.proxy.control.LocalInvalidations;
-import io.blueorigin.cdn.proxy.upstream.CircuitBreaker;
+import io.blueorigin.cdn.proxy.upstream.ConcurrencyGate;
 import io.blueorigin.cdn.proxy.upstream.Upstream;
+import io.blueorigin.cdn.proxy.upstream.UpstreamAttempt;
 import io.blueorigin.cdn.proxy.upstream.Upstreams;
 import io.blueorigin.cdn.runtime.NodeServer;
 import io.blueorigin.cdn.storage.GrowingBody;
 import io.blueorigin.cdn.storage.ObjectWriter;
 import io.blueorigin.cdn.storage.StoredObject;
 import java.net.ConnectException;
+import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.channels.UnresolvedAddressException;
 import java.util.List;
@@ -99,6 +102,15 @@ final class Fetcher {
     /** An edge following admin tells its shield which invalidations it has applied (see {@link LocalInvalidations#ORDERING_FIELD}). */
     private final boolean sendsOrdering;
     private final long readTimeoutMillis;
+    /** {@code server.response-header-size}: what this node's server writes at most. */
+    private final int maxStoredHeadLimit;
+    /** The largest stored header section: the server's limit less {@link #OWN_FIELDS_RESERVE}. */
+    private final int maxStoredHead;
+    /**
+     * Room kept for the fields a node adds to a stored response on every hit (Age, Via, X-Cache, Cache-Status,
+     * X-Request-ID, Date), and those of the tiers in front of it.
+     */
+    static final int OWN_FIELDS_RESERVE = 2048;
 
     Fetcher(ProxyCache cache, HttpClient client, Upstreams upstreams, Collapser collapser, LocalInvalidations invalidations) {
         this.cache = requireNonNull(cache, "cache is null");
@@ -108,33 +120,48 @@ final class Fetcher {
         this.invalidations = requireNonNull(invalidations, "invalidations is null");
         this.sendsOrdering = cache.config().isClientFacing() && cache.config().control().enabled();
         this.readTimeoutMillis = cache.config().upstream().readTimeout().toMillis();
+        this.maxStoredHeadLimit = cache.config().server().limits().responseHeaderSize();
+        this.maxStoredHead = maxStoredHeadLimit - OWN_FIELDS_RESERVE;
     }
 
     /**
-     * Sends {@code fetch} (its subscribers already attached).
+     * Sends {@code fetch} (its subscribers already attached). Never throws: whatever goes wrong, the fetch is
+     * published as failed and its collapse entry settled, so no follower waits for a fetch that never went.
      *
      * @param flightKey the key it is registered under in the {@link Collapser}, or null when not collapsed
      * @param key primary cache key
+     * @param target the request's canonical target (what the key names is what the upstream is asked for)
      * @param facts the client request's facts
      * @param clientRequest the client request (read now, never after this returns)
      * @param stored a stored variant to revalidate (its validators are sent, a 304 freshens it), or null
      * @param requestId the request id sent upstream
      */
-    void send(Fetch fetch, @Nullable String flightKey, String key, RequestFacts facts, Request clientRequest,
-            @Nullable StoredObject stored, String requestId) {
-        HttpFields.Mutable headers = HttpFields.build();
-        copyHeaders(clientRequest, stored, requestId, headers);
-        Exchange exchange = new Exchange(fetch, flightKey, key, facts, stored, clientRequest.getHttpURI().getPathQuery(),
-                headers.asImmutable(), requestId);
+    void send(Fetch fetch, @Nullable String flightKey, String key, RequestTarget target, RequestFacts facts,
+            Request clientRequest, @Nullable StoredObject stored, String requestId) {
+        Exchange exchange;
+        try {
+            HttpFields.Mutable headers = HttpFields.build();
+            copyHeaders(clientRequest, stored, requestId, headers);
+            exchange = new Exchange(fetch, flightKey, key, facts, stored, target.pathAndQuery(), headers.asImmutable(),
+                    requestId);
+        } catch (RuntimeException e) {
+            LOG.warn("{} could not build the upstream request: {}", requestId, brief(e));
+            fetch.publish(new FetchOutcome.Failed(e));
+            if (flightKey != null) {
+                collapser.settle(flightKey, fetch);
+            }
+            return;
+        }
         exchange.attempt(upstreams.select(key), 1);
     }
 
     /** Revalidates {@code stored} in the background unless a revalidation of it is already running. */
-    void revalidateInBackground(String key, RequestFacts facts, Request clientRequest, StoredObject stored, String requestId) {
+    void revalidateInBackground(String key, RequestTarget target, RequestFacts facts, Request clientRequest, StoredObject stored,
+            String requestId) {
         String flightKey = key + '\u0000' + stored.response().varyKey() + "\u0000revalidate";
         Fetch fetch = new Fetch();
         if (collapser.register(flightKey, fetch).leader()) {
-            send(fetch, flightKey, key, facts, clientRequest, stored, requestId);
+            send(fetch, flightKey, key, target, facts, clientRequest, stored, requestId);
         }
     }
 
@@ -142,8 +169,15 @@ final class Fetcher {
         return upstreams;
     }
 
+    /**
+     * The fields of an upstream request for the cache: the client's end-to-end fields minus validators, ranges
+     * and what {@link Forwarding} strips; {@code Accept-Encoding} normalized (it is part of the variant key);
+     * {@code Via}, {@code X-Forwarded-For}, {@code Forwarded} and {@code X-Request-ID} of this node's own. No
+     * {@code User-Agent} is added: the client's (if any) is the only one.
+     */
     private void copyHeaders(Request clientRequest, @Nullable StoredObject stored, String requestId, HttpFields.Mutable out) {
         HttpFields in = clientRequest.getHeaders();
+        Forwarding forwarding = cache.forwarding();
         Set<String> nominated = HopByHop.nominated(in.getValuesList(HttpHeader.CONNECTION));
         String via = null;
         String forwardedFor = null;
@@ -155,7 +189,7 @@ final class Fetcher {
                 case "x-forwarded-for" -> forwardedFor = forwardedFor == null ? f.getValue() : forwardedFor + ", " + f.getValue();
                 case "forwarded" -> forwarded = forwarded == null ? f.getValue() : forwarded + ", " + f.getValue();
                 default -> {
-                    if (!NOT_FORWARDED.contains(lower) && !HopByHop.isHopByHop(lower, nominated)) {
+                    if (!NOT_FORWARDED.contains(lower) && !HopByHop.isHopByHop(lower, nominated) && !forwarding.strips(lower)) {
                         out.add(f);
                     }
                 }
@@ -167,12 +201,10 @@ final class Fetcher {
         }
         String self = cache.viaSelf();
         out.put(HttpHeader.VIA, via == null ? self : via + ", " + self);
-        String remote = Request.getRemoteAddr(clientRequest);
-        out.put(HttpHeader.X_FORWARDED_FOR, forwardedFor == null ? remote : forwardedFor + ", " + remote);
-        String host = in.get(HttpHeader.HOST);
-        String element = "for=" + forwardedNode(remote) + (host == null ? "" : ";host=\"" + host.replace("\"", "") + "\"")
-                + ";proto=" + clientRequest.getHttpURI().getScheme();
-        out.put(HttpHeader.FORWARDED, forwarded == null ? element : forwarded + ", " + element);
+        String peer = Request.getRemoteAddr(clientRequest);
+        boolean trusted = forwarding.trusts(peer);
+        out.put(HttpHeader.X_FORWARDED_FOR, forwarding.xForwardedFor(forwardedFor, peer, trusted));
+        out.put(HttpHeader.FORWARDED, forwarding.forwarded(forwarded, peer, trusted));
         out.put(RequestIds.HEADER, requestId);
         if (sendsOrdering) {
             out.put(LocalInvalidations.ORDERING_FIELD, Long.toString(invalidations.lastApplied()));
@@ -184,10 +216,6 @@ final class Fetcher {
                 out.put(HttpHeader.IF_MODIFIED_SINCE, HttpDates.format(r.lastModifiedMillis()));
             }
         }
-    }
-
-    private static String forwardedNode(String address) {
-        return address.indexOf(':') >= 0 ? "\"[" + address + "]\"" : address;
     }
 
     private String tag() {
@@ -221,6 +249,15 @@ final class Fetcher {
             }
         }
         return false;
+    }
+
+    /** Bytes of a response's header section on the wire: each field as {@code name: value CRLF}. */
+    static int headSize(CachedResponse response) {
+        long size = 32; // status line
+        for (var f : response.fields()) {
+            size += f.name().length() + f.value().length() + 4L;
+        }
+        return (int) Math.min(Integer.MAX_VALUE, size);
     }
 
     /** A failure in one short line for logs (Jetty's exception messages embed whole connection dumps). */
@@ -279,7 +316,7 @@ final class Fetcher {
 
         /** Sends to {@code target} through its gate and breaker. */
         void attempt(Upstream target, int number) {
-            // a retry starts clean: nothing of the failed attempt was published
+            // a retry starts clean: nothing of the failed attempt was published, its body was released
             upstream = target;
             status = 0;
             upstreamFault = false;
@@ -287,13 +324,25 @@ final class Fetcher {
             writer = null;
             body = null;
             response = null;
-            boolean admitted = target.gate().enter(() -> {
-                if (!target.breaker().tryAcquire()) {
-                    target.gate().release();
-                    fail(new CircuitOpen(target));
-                    return;
-                }
-                String url = target.base() + pathQuery;
+            boolean admitted = target.gate().enter(ConcurrencyGate.Kind.FILL, permit -> send(target, permit, number));
+            if (!admitted) {
+                fail(new Overloaded(target));
+            }
+        }
+
+        /**
+         * Runs holding a permit of {@code target}'s gate (now, or later on the thread that returned one). From
+         * here the {@link UpstreamAttempt} owns permit and breaker admission; it ends in {@link #onComplete},
+         * or below if the request cannot even be sent.
+         */
+        private void send(Upstream target, ConcurrencyGate.Permit permit, int number) {
+            UpstreamAttempt attempt = UpstreamAttempt.begin(target, permit);
+            if (attempt == null) {
+                fail(new CircuitOpen(target));
+                return;
+            }
+            try {
+                URI url = URI.create(target.base() + pathQuery); // a canonical target always parses
                 requestTimeMillis = cache.now();
                 sentNanos = NanoTime.now();
                 if (LOG.isDebugEnabled()) {
@@ -305,10 +354,12 @@ final class Fetcher {
                         .headers(h -> h.add(headers))
                         .onResponseHeaders(this::onHeaders)
                         .onResponseContentAsync(this::onContent)
-                        .send(result -> onComplete(result, target, number));
-            });
-            if (!admitted) {
-                fail(new Overloaded(target));
+                        .send(result -> onComplete(result, attempt, number));
+            } catch (RuntimeException e) {
+                // never sent: no verdict on the upstream; give everything back and tell the waiters
+                attempt.end(UpstreamAttempt.Verdict.NONE);
+                LOG.warn("{} could not send to {}: {}", requestId, target, brief(e));
+                fail(e);
             }
         }
 
@@ -364,6 +415,13 @@ final class Fetcher {
             String reason = keepStale && decision.store() ? "kept the stale response" : decision.reason();
             if (decision.store() && !store && announced > maxObject) {
                 reason = "larger than store.max-object-size";
+            }
+            if (store && headSize(r) > maxStoredHead) {
+                // every hit would fail to write it: pass it through once instead (it may still fit without our fields)
+                store = false;
+                reason = "header section too large to store";
+                LOG.warn("{} not storing {}: its header section ({} bytes) leaves no room for this node's fields within "
+                        + "server.response-header-size ({} bytes)", requestId, pathQuery, headSize(r), maxStoredHeadLimit);
             }
             int chunkSize = cache.config().cache().storage().chunkSize();
             GrowingBody growing;
@@ -425,23 +483,19 @@ final class Fetcher {
          * tier, straight to a failing origin); only a 5xx a shield marks as its own
          * ({@code Blue-Origin-Error: upstream-unreachable}) counts.
          */
-        void onComplete(Result result, Upstream target, int number) {
-            target.gate().release();
+        void onComplete(Result result, UpstreamAttempt attempt, int number) {
+            Upstream target = attempt.upstream();
             Throwable failure = result.isFailed() ? result.getFailure() : null;
             if (failure == null && refused) {
                 failure = new ConnectException(target + " is shutting down");
             }
-            if (failure != null && status == 0) {
-                cache.metrics().upstreamError(ProxyMetrics.label(target)); // no response at all
-            }
-            boolean failed = failure != null || upstreamFault;
-            CircuitBreaker breaker = target.breaker();
-            if (failed && !(failure instanceof CancellationException)) {
-                breaker.onFailure();
-            } else {
-                breaker.onSuccess();
-            }
             try {
+                if (failure != null && status == 0) {
+                    cache.metrics().upstreamError(ProxyMetrics.label(target)); // no response at all
+                }
+                boolean failed = failure != null || upstreamFault;
+                attempt.end(failed && !(failure instanceof CancellationException)
+                        ? UpstreamAttempt.Verdict.FAILURE : UpstreamAttempt.Verdict.SUCCESS);
                 if (failure == null) {
                     if (writer != null && response != null) {
                         writer.commit(response);
@@ -449,6 +503,12 @@ final class Fetcher {
                         body.complete();
                     }
                     return;
+                }
+                // whatever arrived of this attempt is released before anything else happens
+                if (writer != null) {
+                    writer.abort(failure);
+                } else if (body != null) {
+                    body.fail(failure);
                 }
                 if (!fetch.isPublished()) {
                     if (neverReachedUpstream(failure)) {
@@ -466,14 +526,15 @@ final class Fetcher {
                         return;
                     }
                     fetch.publish(new FetchOutcome.Failed(failure));
-                } else if (writer != null) {
-                    writer.abort(failure);
-                } else if (body != null) {
-                    body.fail(failure);
                 }
                 if (LOG.isDebugEnabled()) {
                     LOG.debug("{} upstream {} failed: {}", requestId, target, failure.toString());
                 }
+            } catch (RuntimeException e) {
+                // a bug of ours must not strand the waiters or the permit
+                LOG.warn("{} completing the fetch from {} failed: {}", requestId, target, brief(e), e);
+                attempt.end(UpstreamAttempt.Verdict.NONE);
+                fetch.publish(new FetchOutcome.Failed(e));
             } finally {
                 if (fetch.isPublished()) {
                     settle();

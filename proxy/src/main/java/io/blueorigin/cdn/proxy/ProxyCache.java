@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.blueorigin.cdn.httpcache.CacheKey;
 import io.blueorigin.cdn.httpcache.CachePolicy;
+import io.blueorigin.cdn.httpcache.RequestTarget;
 import io.blueorigin.cdn.proxy.upstream.Upstreams;
 import io.blueorigin.cdn.storage.CacheStore;
 import java.time.Clock;
@@ -25,6 +26,7 @@ public final class ProxyCache {
     private final Set<String> droppedFields;
     private final Upstreams upstreams;
     private final ProxyMetrics metrics;
+    private final Forwarding forwarding;
 
     ProxyCache(ProxyConfig config, CacheStore store, Clock clock, ProxyMetrics metrics) {
         this.metrics = requireNonNull(metrics, "metrics is null");
@@ -34,6 +36,7 @@ public final class ProxyCache {
         this.clock = requireNonNull(clock, "clock is null");
         this.policy = new CachePolicy(config.cache().policy());
         this.viaSelf = "1.1 " + config.identity().name();
+        this.forwarding = new Forwarding(config.forwarding());
         if (config.isClientFacing()) {
             java.util.HashSet<String> dropped = new java.util.HashSet<>(Set.of("surrogate-key", "surrogate-control"));
             config.cache().policy().targetedFields().forEach(f -> dropped.add(f.toLowerCase(Locale.ROOT)));
@@ -79,7 +82,21 @@ public final class ProxyCache {
         return droppedFields;
     }
 
-    /** The primary cache key of a request-target (raw path and query). */
+    /** The forwarding rules of every upstream request. */
+    Forwarding forwarding() {
+        return forwarding;
+    }
+
+    /** The primary cache key of a canonical request-target. */
+    public String keyOf(RequestTarget target) {
+        return CacheKey.of(config.cache().site(), target).asString();
+    }
+
+    /**
+     * The primary cache key of a request-target (raw path and query).
+     *
+     * @throws RequestTarget.InvalidTarget when no request can have that target
+     */
     public String keyOf(String rawPath, @Nullable String rawQuery) {
         return CacheKey.of(config.cache().site(), rawPath, rawQuery).asString();
     }

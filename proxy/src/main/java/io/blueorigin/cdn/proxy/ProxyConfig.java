@@ -16,9 +16,10 @@ import io.blueorigin.cdn.runtime.ServerConfig;
  * @param upstream where misses are fetched from
  * @param cache how it caches
  * @param control the control plane it follows (invalidations), if any
+ * @param forwarding what it passes upstream of the client's own claims
  */
 public record ProxyConfig(NodeIdentity identity, ServerConfig server, UpstreamConfig upstream, CacheConfig cache,
-        ControlConfig control) {
+        ControlConfig control, ForwardingConfig forwarding) {
 
     public ProxyConfig {
         requireNonNull(identity, "identity is null");
@@ -26,9 +27,16 @@ public record ProxyConfig(NodeIdentity identity, ServerConfig server, UpstreamCo
         requireNonNull(upstream, "upstream is null");
         requireNonNull(cache, "cache is null");
         requireNonNull(control, "control is null");
+        requireNonNull(forwarding, "forwarding is null");
         if (identity.role() != Role.EDGE && identity.role() != Role.SHIELD) {
             throw new IllegalArgumentException("a proxy node is an edge or a shield, not " + identity.role().label());
         }
+    }
+
+    /** A node with the default forwarding rules. */
+    public ProxyConfig(NodeIdentity identity, ServerConfig server, UpstreamConfig upstream, CacheConfig cache,
+            ControlConfig control) {
+        this(identity, server, upstream, cache, control, ForwardingConfig.defaults());
     }
 
     /** A standalone node (no control plane). */
@@ -42,19 +50,23 @@ public record ProxyConfig(NodeIdentity identity, ServerConfig server, UpstreamCo
     }
 
     public ProxyConfig withCache(CacheConfig newCache) {
-        return new ProxyConfig(identity, server, upstream, newCache, control);
+        return new ProxyConfig(identity, server, upstream, newCache, control, forwarding);
     }
 
     public ProxyConfig withUpstream(UpstreamConfig newUpstream) {
-        return new ProxyConfig(identity, server, newUpstream, cache, control);
+        return new ProxyConfig(identity, server, newUpstream, cache, control, forwarding);
     }
 
     public ProxyConfig withServer(ServerConfig newServer) {
-        return new ProxyConfig(identity, newServer, upstream, cache, control);
+        return new ProxyConfig(identity, newServer, upstream, cache, control, forwarding);
     }
 
     public ProxyConfig withControl(ControlConfig newControl) {
-        return new ProxyConfig(identity, server, upstream, cache, newControl);
+        return new ProxyConfig(identity, server, upstream, cache, newControl, forwarding);
+    }
+
+    public ProxyConfig withForwarding(ForwardingConfig newForwarding) {
+        return new ProxyConfig(identity, server, upstream, cache, control, newForwarding);
     }
 
     /** Whether this node answers clients directly (an edge), so CDN-only fields are removed from responses. */

@@ -31,7 +31,9 @@ import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.http.HttpCookieStore;
 import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.io.ClientConnector;
-import org.eclipse.jetty.server.handler.ErrorHandler;
+import io.blueorigin.cdn.runtime.PlainErrorHandler;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.handler.MinimumDataRateHandler;
 import org.eclipse.jetty.util.component.LifeCycle;
 
 /**
@@ -117,18 +119,15 @@ public final class ProxyNode implements Node {
 
         ServletContextHandler context = new ServletContextHandler(ServletContextHandler.NO_SESSIONS);
         context.setContextPath("/");
-        ErrorHandler errors = new ErrorHandler();
-        errors.setShowStacks(false);
-        errors.setShowMessageInTitle(false);
-        context.setErrorHandler(errors);
+        context.setErrorHandler(new PlainErrorHandler());
         ServletHolder holder = new ServletHolder(config.identity().role().label(), servlets.create(config, cache));
         holder.setAsyncSupported(true);
         holder.setInitOrder(0);
         holder.setInitParameter("viaHost", config.identity().name());
         holder.setInitParameter("maxConnections", Integer.toString(config.upstream().maxConnections()));
         holder.setInitParameter("idleTimeout", Long.toString(config.upstream().readTimeout().toMillis()));
-        // No total timeout: a 1 GiB body may take minutes; stalls are caught by the per-request read timeout.
-        holder.setInitParameter("timeout", "0");
+        // A total timeout bounds how long one pass-through exchange (slow upload, slow reader) holds an upstream slot.
+        holder.setInitParameter("timeout", Long.toString(config.upstream().passTimeout().toMillis()));
         context.addServlet(holder, "/*");
         // The servlet forwards the raw request-target; it never maps paths to files, so encoded separators
         // and empty segments are data to pass on, not ambiguities to refuse.
@@ -139,8 +138,11 @@ public final class ProxyNode implements Node {
         AtomicReference<NodeServer> started = new AtomicReference<>();
         ControlPlane control = ControlPlane.create(config.control(), config.identity(), store, config.cache().site(), clock,
                 () -> started.get().uri(), () -> started.get().managementUri(), () -> stats(store, collapser, metrics));
+        // request bodies only matter on the pass-through path: only it pays for the data-rate check
+        long minRate = config.server().limits().minRequestRate();
+        Handler passHandler = minRate > 0 ? new MinimumDataRateHandler(context, minRate, 0) : context;
         CacheHandler cacheHandler = new CacheHandler(cache, new Fetcher(cache, client, cache.upstreams(), collapser, control.local()),
-                collapser, control, context);
+                collapser, control, passHandler);
 
         HealthRegistry health = new HealthRegistry(config.identity());
         health.register("upstream", () -> upstreamReadiness(cache.upstreams()));
@@ -216,7 +218,9 @@ public final class ProxyNode implements Node {
         client.setHttpCookieStore(new HttpCookieStore.Empty());
         client.setMaxConnectionsPerDestination(config.upstream().maxConnections());
         client.setIdleTimeout(config.upstream().readTimeout().toMillis());
-        client.setMaxResponseHeadersSize(32 * 1024);
+        // what the upstream may send is what this node can write on (server.response-header-size)
+        client.setMaxResponseHeadersSize(config.server().limits().responseHeaderSize());
+        client.setUserAgentField(null); // the client's User-Agent is the only one
         client.addEventListener(new LifeCycle.Listener() {
             @Override
             public void lifeCycleStarted(LifeCycle event) {

@@ -24,9 +24,14 @@ import java.util.Optional;
  * @param maxQueued most requests waiting for a turn beyond that; more get stale or a fast 503
  * @param breakerFailures consecutive failures that open an upstream's circuit breaker
  * @param breakerOpenTime how long an open breaker fails fast before a probe is let through
+ * @param maxConcurrentPass most pass-through requests (methods other than GET and HEAD) in flight to one upstream;
+ *     the rest of {@code maxConcurrent} is kept for cache fills
+ * @param passTimeout longest a pass-through exchange may take in all (request body, response), so slow senders and
+ *     slow readers cannot hold an upstream slot for ever
  */
 public record UpstreamConfig(List<URI> urls, Optional<URI> fallback, Duration connectTimeout, Duration readTimeout,
-        int maxConnections, Duration downTime, int maxConcurrent, int maxQueued, int breakerFailures, Duration breakerOpenTime) {
+        int maxConnections, Duration downTime, int maxConcurrent, int maxQueued, int breakerFailures, Duration breakerOpenTime,
+        int maxConcurrentPass, Duration passTimeout) {
 
     public UpstreamConfig {
         requireNonNull(urls, "urls is null");
@@ -35,6 +40,7 @@ public record UpstreamConfig(List<URI> urls, Optional<URI> fallback, Duration co
         requireNonNull(readTimeout, "readTimeout is null");
         requireNonNull(downTime, "downTime is null");
         requireNonNull(breakerOpenTime, "breakerOpenTime is null");
+        requireNonNull(passTimeout, "passTimeout is null");
         urls = List.copyOf(urls);
         if (urls.isEmpty()) {
             throw new IllegalArgumentException("upstream.url : '' (expected: at least one http:// or https:// URL)");
@@ -70,6 +76,29 @@ public record UpstreamConfig(List<URI> urls, Optional<URI> fallback, Duration co
         if (breakerOpenTime.isNegative() || breakerOpenTime.isZero()) {
             throw new IllegalArgumentException("upstream.breaker.open-time : " + breakerOpenTime + " (expected: > 0)");
         }
+        if (maxConcurrentPass < 1 || maxConcurrentPass > maxConcurrent) {
+            throw new IllegalArgumentException("upstream.max-concurrent-pass : " + maxConcurrentPass
+                    + " (expected: 1.." + maxConcurrent + ", at most upstream.max-concurrent)");
+        }
+        if (passTimeout.isNegative() || passTimeout.isZero()) {
+            throw new IllegalArgumentException("upstream.pass-timeout : " + passTimeout + " (expected: > 0)");
+        }
+    }
+
+    /** Without the pass-through limits: pass-through may take half of {@code maxConcurrent}, for two minutes at most. */
+    public UpstreamConfig(List<URI> urls, Optional<URI> fallback, Duration connectTimeout, Duration readTimeout,
+            int maxConnections, Duration downTime, int maxConcurrent, int maxQueued, int breakerFailures,
+            Duration breakerOpenTime) {
+        this(urls, fallback, connectTimeout, readTimeout, maxConnections, downTime, maxConcurrent, maxQueued, breakerFailures,
+                breakerOpenTime, defaultMaxConcurrentPass(maxConcurrent), DEFAULT_PASS_TIMEOUT);
+    }
+
+    /** {@code upstream.pass-timeout}'s default. */
+    public static final Duration DEFAULT_PASS_TIMEOUT = Duration.ofMinutes(2);
+
+    /** {@code upstream.max-concurrent-pass}'s default: half of {@code upstream.max-concurrent} (at least 1). */
+    public static int defaultMaxConcurrentPass(int maxConcurrent) {
+        return Math.max(1, maxConcurrent / 2);
     }
 
     private static void check(String key, URI url) {
@@ -103,16 +132,23 @@ public record UpstreamConfig(List<URI> urls, Optional<URI> fallback, Duration co
 
     public UpstreamConfig withTimeouts(Duration connect, Duration read) {
         return new UpstreamConfig(urls, fallback, connect, read, maxConnections, downTime, maxConcurrent, maxQueued,
-                breakerFailures, breakerOpenTime);
+                breakerFailures, breakerOpenTime, maxConcurrentPass, passTimeout);
     }
 
     public UpstreamConfig withProtection(int newMaxConcurrent, int newMaxQueued, int failures, Duration openTime) {
         return new UpstreamConfig(urls, fallback, connectTimeout, readTimeout, maxConnections, downTime, newMaxConcurrent,
-                newMaxQueued, failures, openTime);
+                newMaxQueued, failures, openTime, maxConcurrentPass == defaultMaxConcurrentPass(maxConcurrent)
+                        ? defaultMaxConcurrentPass(newMaxConcurrent) : Math.min(maxConcurrentPass, newMaxConcurrent), passTimeout);
     }
 
     public UpstreamConfig withDownTime(Duration newDownTime) {
         return new UpstreamConfig(urls, fallback, connectTimeout, readTimeout, maxConnections, newDownTime, maxConcurrent,
-                maxQueued, breakerFailures, breakerOpenTime);
+                maxQueued, breakerFailures, breakerOpenTime, maxConcurrentPass, passTimeout);
+    }
+
+    /** These settings with pass-through limited to {@code maxPass} requests in flight and {@code timeout} each. */
+    public UpstreamConfig withPassLimits(int maxPass, Duration timeout) {
+        return new UpstreamConfig(urls, fallback, connectTimeout, readTimeout, maxConnections, downTime, maxConcurrent,
+                maxQueued, breakerFailures, breakerOpenTime, maxPass, timeout);
     }
 }

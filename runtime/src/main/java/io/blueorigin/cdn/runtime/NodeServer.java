@@ -12,6 +12,7 @@ import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
@@ -44,6 +45,7 @@ public final class NodeServer implements Node {
     private final Server management;
     private final ServerConnector trafficConnector;
     private final ServerConnector managementConnector;
+    private final ConnectionGuard guard;
 
     private NodeServer(Builder builder) {
         this.identity = builder.health.identity();
@@ -52,7 +54,15 @@ public final class NodeServer implements Node {
         QueuedThreadPool trafficPool = new QueuedThreadPool(config.maxThreads(), Math.min(8, config.maxThreads()));
         trafficPool.setName(identity.name());
         this.traffic = new Server(trafficPool);
-        this.trafficConnector = connector(traffic, config.host(), config.port(), config, builder.uriCompliance);
+        ServerConfig.Limits limits = config.limits();
+        this.trafficConnector = connector(traffic, config.host(), config.port(), config, builder.uriCompliance,
+                limits.requestHeaderSize(), limits.responseHeaderSize());
+        // Jetty's total: beyond it the node stops accepting until a connection closes
+        traffic.addBean(new NetworkConnectionLimit(limits.maxConnections(), trafficConnector));
+        this.guard = new ConnectionGuard(limits.maxConnectionsPerClient(), limits.headerTimeout().toMillis(),
+                trafficConnector.getScheduler());
+        trafficConnector.addBean(guard);
+        traffic.setErrorHandler(new PlainErrorHandler());
         GracefulHandler graceful = new MarkedGracefulHandler(requireNonNull(builder.trafficHandler, "traffic handler not set"));
         traffic.setHandler(graceful);
         traffic.setStopTimeout(config.stopTimeout().toMillis());
@@ -63,7 +73,8 @@ public final class NodeServer implements Node {
         managementPool.setName(identity.name() + "-mgmt");
         this.management = new Server(managementPool);
         this.managementConnector = connector(management, config.managementHost(), config.managementPort(), config,
-                UriCompliance.DEFAULT);
+                UriCompliance.DEFAULT, 8 * 1024, 8 * 1024);
+        management.setErrorHandler(new PlainErrorHandler());
         management.setHandler(new ManagementHandler(builder.health, builder.managementRoutes));
         management.setStopAtShutdown(false);
     }
@@ -95,8 +106,10 @@ public final class NodeServer implements Node {
     }
 
     private static ServerConnector connector(Server server, String host, int port, ServerConfig config,
-            UriCompliance uriCompliance) {
+            UriCompliance uriCompliance, int requestHeaderSize, int responseHeaderSize) {
         HttpConfiguration http = new HttpConfiguration();
+        http.setRequestHeaderSize(requestHeaderSize);
+        http.setResponseHeaderSize(responseHeaderSize);
         http.setUriCompliance(uriCompliance);
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
@@ -204,6 +217,13 @@ public final class NodeServer implements Node {
     @Override
     public NodeIdentity identity() {
         return identity;
+    }
+
+    /** Connections closed by the per-client limit and by the header deadline, and clients holding connections now. */
+    public record GuardStats(long refusedPerClient, long headerTimeouts, int clients, int pendingDeadlines) {}
+
+    public GuardStats guardStats() {
+        return new GuardStats(guard.refused(), guard.timedOut(), guard.clients(), guard.pendingDeadlines());
     }
 
     /** The traffic server, for components that must share its lifecycle (added as beans before start). */

@@ -19,6 +19,7 @@ import java.util.Optional;
  * @param stopTimeout how long a graceful stop waits for in-flight requests
  * @param accessLog file for the access log ({@link AccessLog}: NCSA combined plus cache status, upstream time,
  *     request id and total time; daily rotation when it contains {@code yyyy_mm_dd}), or empty for none
+ * @param limits what one client, and all of them, may hold of the traffic port
  */
 public record ServerConfig(
         String host,
@@ -28,7 +29,69 @@ public record ServerConfig(
         int maxThreads,
         Duration idleTimeout,
         Duration stopTimeout,
-        Optional<Path> accessLog) {
+        Optional<Path> accessLog,
+        Limits limits) {
+
+    /**
+     * The traffic port's defences against clients that hold resources without using them ({@code server.*}).
+     *
+     * @param maxConnections most connections open at once ({@code server.max-connections}); beyond it the node stops
+     *     accepting until one closes
+     * @param maxConnectionsPerClient most connections one client address may hold ({@code server.max-connections-per-client});
+     *     more are closed at once
+     * @param headerTimeout a new connection must deliver a whole request head within this ({@code server.header-timeout}),
+     *     or it is closed: a client trickling header bytes holds a connection for no request
+     * @param minRequestRate bytes per second a request body must keep up, else the request fails with 408
+     *     ({@code server.min-request-rate}); 0 turns the check off
+     * @param requestHeaderSize largest request head accepted ({@code server.request-header-size}); larger ones get 431
+     * @param responseHeaderSize largest response head the server writes ({@code server.response-header-size}); a node
+     *     accepts no larger head from its upstream and stores only heads that leave room for its own fields
+     */
+    public record Limits(int maxConnections, int maxConnectionsPerClient, Duration headerTimeout, long minRequestRate,
+            int requestHeaderSize, int responseHeaderSize) {
+
+        public Limits {
+            requireNonNull(headerTimeout, "headerTimeout is null");
+            if (maxConnections < 1) {
+                throw new IllegalArgumentException("server.max-connections : " + maxConnections + " (expected: >= 1)");
+            }
+            if (maxConnectionsPerClient < 1 || maxConnectionsPerClient > maxConnections) {
+                throw new IllegalArgumentException("server.max-connections-per-client : " + maxConnectionsPerClient
+                        + " (expected: 1.." + maxConnections + ", at most server.max-connections)");
+            }
+            if (headerTimeout.isNegative() || headerTimeout.isZero()) {
+                throw new IllegalArgumentException("server.header-timeout : " + headerTimeout + " (expected: > 0)");
+            }
+            if (minRequestRate < 0) {
+                throw new IllegalArgumentException("server.min-request-rate : " + minRequestRate + " (expected: >= 0)");
+            }
+            if (requestHeaderSize < 1024 || requestHeaderSize > 1 << 20) {
+                throw new IllegalArgumentException("server.request-header-size : " + requestHeaderSize
+                        + " bytes (expected: 1KB..1MB)");
+            }
+            if (responseHeaderSize < 4096 || responseHeaderSize > 1 << 20) {
+                throw new IllegalArgumentException("server.response-header-size : " + responseHeaderSize
+                        + " bytes (expected: 4KB..1MB)");
+            }
+        }
+
+        /** 10,000 connections, 1,024 per client, 10 s for a request head, 1 KB/s bodies, 8 KB / 16 KB heads. */
+        public static Limits defaults() {
+            return new Limits(10_000, 1_024, Duration.ofSeconds(10), 1024, 8 * 1024, 16 * 1024);
+        }
+    }
+
+    /** A configuration with the default {@link Limits}. */
+    public ServerConfig(String host, int port, String managementHost, int managementPort, int maxThreads, Duration idleTimeout,
+            Duration stopTimeout, Optional<Path> accessLog) {
+        this(host, port, managementHost, managementPort, maxThreads, idleTimeout, stopTimeout, accessLog, Limits.defaults());
+    }
+
+    /** This configuration with {@code newLimits}. */
+    public ServerConfig withLimits(Limits newLimits) {
+        return new ServerConfig(host, port, managementHost, managementPort, maxThreads, idleTimeout, stopTimeout, accessLog,
+                newLimits);
+    }
 
     /** Management port = traffic port + this offset, unless configured (e.g. 8080 to 18080). */
     public static final int MANAGEMENT_PORT_OFFSET = 10_000;
@@ -39,6 +102,7 @@ public record ServerConfig(
         requireNonNull(idleTimeout, "idleTimeout is null");
         requireNonNull(stopTimeout, "stopTimeout is null");
         requireNonNull(accessLog, "accessLog is null");
+        requireNonNull(limits, "limits is null");
         checkPort("server.port", port);
         checkPort("management.port", managementPort);
         if (port != 0 && port == managementPort && host.equals(managementHost)) {

@@ -90,7 +90,7 @@ public final class TestCluster implements AutoCloseable {
         ProxyConfig old = node.config();
         ServerConfig s = old.server();
         ProxyConfig config = old.withServer(new ServerConfig(s.host(), node.uri().getPort(), s.managementHost(),
-                node.managementUri().getPort(), s.maxThreads(), s.idleTimeout(), s.stopTimeout(), s.accessLog()));
+                node.managementUri().getPort(), s.maxThreads(), s.idleTimeout(), s.stopTimeout(), s.accessLog(), s.limits()));
         ProxyNode fresh = old.identity().role() == Role.EDGE ? EdgeNode.start(config, clock) : ShieldNode.start(config, clock);
         started.add(fresh);
         List<ProxyNode> list = old.identity().role() == Role.EDGE ? edges : shields;

@@ -6,6 +6,7 @@ import io.blueorigin.cdn.origin.OriginConfig;
 import io.blueorigin.cdn.httpcache.CachePolicyConfig;
 import io.blueorigin.cdn.httpcache.DataSize;
 import io.blueorigin.cdn.proxy.CacheConfig;
+import io.blueorigin.cdn.proxy.ForwardingConfig;
 import io.blueorigin.cdn.proxy.ProxyConfig;
 import io.blueorigin.cdn.proxy.control.ControlConfig;
 import io.blueorigin.cdn.storage.StorageConfig;
@@ -43,11 +44,19 @@ public final class NodeConfigs {
             int port = v.value("server.port", Integer.class);
             int managementPort = v.get("management.port", Integer.class)
                     .orElseGet(() -> ServerConfig.defaultManagementPort(port));
-            return new ServerConfig(host, port, v.get("management.host", String.class).orElse(host), managementPort,
+            ServerConfig.Limits limits = new ServerConfig.Limits(
+                    v.value("server.max-connections", Integer.class),
+                    v.value("server.max-connections-per-client", Integer.class),
+                    v.value("server.header-timeout", Duration.class),
+                    v.value("server.min-request-rate", DataSize.class).bytes(),
+                    intSize(v, "server.request-header-size"),
+                    intSize(v, "server.response-header-size"));
+            return new ServerConfig(host, port, v.value("management.host", String.class), managementPort,
                     v.value("server.max-threads", Integer.class),
                     v.value("server.idle-timeout", Duration.class),
                     v.value("server.stop-timeout", Duration.class),
-                    v.get("access-log.path", Path.class));
+                    v.get("access-log.path", Path.class),
+                    limits);
         });
     }
 
@@ -66,9 +75,28 @@ public final class NodeConfigs {
                     v.value("upstream.max-concurrent", Integer.class),
                     v.value("upstream.max-queued", Integer.class),
                     v.value("upstream.breaker.failures", Integer.class),
-                    v.value("upstream.breaker.open-time", Duration.class));
-            return new ProxyConfig(identity(v), server(v), upstreamConfig, cache(v), control(v));
+                    v.value("upstream.breaker.open-time", Duration.class),
+                    v.get("upstream.max-concurrent-pass", Integer.class).orElseGet(() ->
+                            UpstreamConfig.defaultMaxConcurrentPass(v.value("upstream.max-concurrent", Integer.class))),
+                    v.value("upstream.pass-timeout", Duration.class));
+            return new ProxyConfig(identity(v), server(v), upstreamConfig, cache(v), control(v), forwarding(v));
         });
+    }
+
+    /** The {@code forwarding.*} keys of an edge or shield. */
+    @SuppressWarnings("unchecked")
+    public static ForwardingConfig forwarding(ConfigValues v) {
+        return build(v, () -> new ForwardingConfig(v.value("forwarding.strip-fields", List.class),
+                v.value("forwarding.trusted-proxies", List.class)));
+    }
+
+    /** A size key that must fit an int (header sections). */
+    private static int intSize(ConfigValues v, String key) {
+        long bytes = v.value(key, DataSize.class).bytes();
+        if (bytes > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(key + " : " + bytes + " bytes (expected: at most 1MB)");
+        }
+        return (int) bytes;
     }
 
     /** The {@code control.*} keys of an edge or shield. */

@@ -21,6 +21,7 @@ public enum ValueType {
     SIZE("a size such as 4096, 256KB, 512MB or 2GB (powers of 1024)"),
     URL("an http:// or https:// URL"),
     URL_LIST("one or more http:// or https:// URLs, separated by commas"),
+    LIST("values separated by commas (empty for none)"),
     JDBC_URL("a JDBC URL, jdbc:postgresql://host:5432/database"),
     PATH("a file system path");
 
@@ -64,6 +65,7 @@ public enum ValueType {
             case SIZE -> DataSize.parse(s).orElse(null);
             case URL -> parseUrl(s);
             case URL_LIST -> parseUrls(s);
+            case LIST -> parseList(s);
             case JDBC_URL -> s.startsWith("jdbc:postgresql:") ? s : null;
             case PATH -> s.isEmpty() || s.indexOf('\0') >= 0 ? null : Path.of(s);
         };
@@ -94,6 +96,17 @@ public enum ValueType {
             case "h" -> Duration.ofHours(n);
             default -> Duration.ofDays(n);
         };
+    }
+
+    /** Comma-separated values, trimmed; empty ones (and an empty string) give none. */
+    private static java.util.List<String> parseList(String s) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        for (String part : s.split(",")) {
+            if (!part.isBlank()) {
+                out.add(part.trim());
+            }
+        }
+        return java.util.List.copyOf(out);
     }
 
     private static java.util.List<URI> parseUrls(String s) {

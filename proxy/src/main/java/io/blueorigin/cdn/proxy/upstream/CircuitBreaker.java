@@ -35,36 +35,71 @@ public final class CircuitBreaker {
         this.clock = clock;
     }
 
+    /** What {@link #admit()} decided for one request. */
+    public enum Admission {
+        /** The breaker is open (or another request is probing): fail fast. */
+        REFUSED,
+        /** Closed: go ahead, and report the result. */
+        ALLOWED,
+        /** Half-open and this request is the one probe: its result decides. */
+        PROBE
+    }
+
     /**
-     * Whether a request may go upstream now. In half-open state only the first caller gets a yes (the probe);
-     * it must report its result with {@link #onSuccess} or {@link #onFailure}.
+     * Whether a request may go upstream now. In half-open state only the first caller is let through (the
+     * probe); every admitted request must end with exactly one of {@link #onSuccess}, {@link #onFailure} or
+     * {@link #abandon} (a request that was never sent: a probe gives its turn to the next request).
      */
-    public boolean tryAcquire() {
+    public Admission admit() {
         while (true) {
             Snapshot s = snapshot.get();
             switch (s.state()) {
                 case CLOSED -> {
-                    return true;
+                    return Admission.ALLOWED;
                 }
                 case OPEN -> {
                     if (clock.getAsLong() - s.openedAtMillis() < openMillis) {
-                        return false;
+                        return Admission.REFUSED;
                     }
                     if (snapshot.compareAndSet(s, new Snapshot(State.HALF_OPEN, s.openedAtMillis(), true))) {
-                        return true; // this caller is the probe
+                        return Admission.PROBE;
                     }
                 }
                 case HALF_OPEN -> {
                     if (s.probing()) {
-                        return false;
+                        return Admission.REFUSED;
                     }
                     if (snapshot.compareAndSet(s, new Snapshot(State.HALF_OPEN, s.openedAtMillis(), true))) {
-                        return true;
+                        return Admission.PROBE;
                     }
                 }
                 default -> throw new IllegalStateException();
             }
         }
+    }
+
+    /** {@link #admit()} as a yes or no. */
+    public boolean tryAcquire() {
+        return admit() != Admission.REFUSED;
+    }
+
+    /**
+     * A request admitted as {@code admission} ended without a verdict on the upstream (it was never sent, or
+     * its client's request was malformed): a probe's turn passes to the next request; nothing else changes.
+     */
+    public void abandon(Admission admission) {
+        if (admission != Admission.PROBE) {
+            return;
+        }
+        Snapshot s = snapshot.get();
+        if (s.state() == State.HALF_OPEN && s.probing()) {
+            snapshot.compareAndSet(s, new Snapshot(State.HALF_OPEN, s.openedAtMillis(), false));
+        }
+    }
+
+    /** Whether a probe is out now (half-open, waiting for its result): for tests and readiness. */
+    public boolean isProbing() {
+        return snapshot.get().probing();
     }
 
     public void onSuccess() {

@@ -40,7 +40,7 @@ public final class Upstreams {
 
     private Upstream create(UpstreamConfig config, URI url, boolean isFallback) {
         return new Upstream(url, new CircuitBreaker(config.breakerFailures(), config.breakerOpenTime().toMillis(), clock),
-                new ConcurrencyGate(config.maxConcurrent(), config.maxQueued()), isFallback);
+                new ConcurrencyGate(config.maxConcurrent(), config.maxConcurrentPass(), config.maxQueued()), isFallback);
     }
 
     /** The upstream for {@code key} now. */
