@@ -19,6 +19,7 @@ import io.blueorigin.cdn.httpcache.RequestTarget;
 import io.blueorigin.cdn.proxy.upstream.ConcurrencyGate;
 import io.blueorigin.cdn.proxy.upstream.Upstream;
 import io.blueorigin.cdn.runtime.AccessLog;
+import io.blueorigin.cdn.runtime.MinimumRequestRateHandler;
 import java.util.List;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.Request;
@@ -297,6 +298,9 @@ public class CachingProxyServlet extends AsyncProxyServlet {
 
     @Override
     protected int proxyResponseStatus(Throwable failure) {
+        if (MinimumRequestRateHandler.TooSlow.isIn(failure)) {
+            return HttpStatus.REQUEST_TIMEOUT_408; // the client's body was too slow, not the upstream
+        }
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof TimeoutException) {
                 return HttpStatus.GATEWAY_TIMEOUT_504;
@@ -319,12 +323,14 @@ public class CachingProxyServlet extends AsyncProxyServlet {
         Throwable failure = (Throwable) clientRequest.getAttribute(FAILURE_ATTRIBUTE);
         String requestId = (String) clientRequest.getAttribute(REQUEST_ID_ATTRIBUTE);
         Upstream upstream = (Upstream) clientRequest.getAttribute(UPSTREAM_ATTRIBUTE);
-        String kind = status == HttpStatus.BAD_REQUEST_400 ? "bad-request"
+        String kind = status == HttpStatus.REQUEST_TIMEOUT_408 ? "request-body-too-slow"
+                : status == HttpStatus.BAD_REQUEST_400 ? "bad-request"
                 : status == HttpStatus.SERVICE_UNAVAILABLE_503 && upstream != null ? "upstream-overloaded"
                 : Fetcher.errorValue(failure);
         // the client learns what went wrong and the request id; the log line (same id) says where and why
         String body = status + " " + HttpStatus.getMessage(status) + ": " + kind + ": " + config.identity().name()
                 + (status == HttpStatus.BAD_REQUEST_400 ? " cannot forward this request-target"
+                        : status == HttpStatus.REQUEST_TIMEOUT_408 ? " stopped waiting for the request body (server.min-request-rate)"
                         : " could not get a response from its upstream") + "; request id " + requestId + "\n";
         LOG.warn("{} {} {} -> {} (upstream {}{})", requestId, clientRequest.getMethod(), clientRequest.getRequestURI(), status,
                 upstream == null ? config.upstream().url() : upstream.url(), failure == null ? "" : ": " + describe(failure));

@@ -235,6 +235,9 @@ final class Fetcher {
         if (failure != null && neverReachedUpstream(failure)) {
             return UNREACHABLE;
         }
+        if (failure instanceof HeadersTooLarge) {
+            return "upstream-headers-too-large";
+        }
         return failure != null && isTimeout(failure) ? "upstream-timeout" : "upstream-failed";
     }
 
@@ -251,13 +254,23 @@ final class Fetcher {
         return false;
     }
 
-    /** Bytes of a response's header section on the wire: each field as {@code name: value CRLF}. */
-    static int headSize(CachedResponse response) {
-        long size = 32; // status line
-        for (var f : response.fields()) {
-            size += f.name().length() + f.value().length() + 4L;
+    /** Bytes of a header section on the wire: a status line, then each field as {@code name: value CRLF}. */
+    static int headSize(HttpFields fields) {
+        long size = 32;
+        for (HttpField f : fields) {
+            size += f.getName().length() + f.getValue().length() + 4L;
         }
         return (int) Math.min(Integer.MAX_VALUE, size);
+    }
+
+    /** An upstream's header section is larger than this node writes ({@code server.response-header-size}). */
+    static final class HeadersTooLarge extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        HeadersTooLarge(int bytes, int limit) {
+            super("upstream header section of " + bytes + " bytes, more than server.response-header-size (" + limit + ")",
+                    null, false, false);
+        }
     }
 
     /** A failure in one short line for logs (Jetty's exception messages embed whole connection dumps). */
@@ -384,6 +397,14 @@ final class Fetcher {
             if (upstream != null) {
                 cache.metrics().upstreamResponse(ProxyMetrics.label(upstream), status, NanoTime.since(sentNanos));
             }
+            int head = headSize(upstreamResponse.getHeaders());
+            if (head > maxStoredHeadLimit) {
+                // more than this node can write on: never stored, never relayed, the origin's to fix
+                LOG.warn("{} {} sent a header section of {} bytes for {}, more than server.response-header-size ({} bytes)",
+                        requestId, upstream, head, pathQuery, maxStoredHeadLimit);
+                upstreamResponse.abort(new HeadersTooLarge(head, maxStoredHeadLimit));
+                return;
+            }
             FieldList fields = JettyFields.toFieldList(upstreamResponse.getHeaders());
             if (status == 503 && NodeServer.SHUTTING_DOWN.equals(fields.first(ERROR_HEADER))) {
                 refused = true; // a stopping shield did not act on it: onComplete sends it to the next one
@@ -416,12 +437,12 @@ final class Fetcher {
             if (decision.store() && !store && announced > maxObject) {
                 reason = "larger than store.max-object-size";
             }
-            if (store && headSize(r) > maxStoredHead) {
+            if (store && head > maxStoredHead) {
                 // every hit would fail to write it: pass it through once instead (it may still fit without our fields)
                 store = false;
                 reason = "header section too large to store";
                 LOG.warn("{} not storing {}: its header section ({} bytes) leaves no room for this node's fields within "
-                        + "server.response-header-size ({} bytes)", requestId, pathQuery, headSize(r), maxStoredHeadLimit);
+                        + "server.response-header-size ({} bytes)", requestId, pathQuery, head, maxStoredHeadLimit);
             }
             int chunkSize = cache.config().cache().storage().chunkSize();
             GrowingBody growing;
@@ -494,7 +515,8 @@ final class Fetcher {
                     cache.metrics().upstreamError(ProxyMetrics.label(target)); // no response at all
                 }
                 boolean failed = failure != null || upstreamFault;
-                attempt.end(failed && !(failure instanceof CancellationException)
+                // a cancelled body (nobody left to read it) or an oversized head is still an answer from the upstream
+                attempt.end(failed && !(failure instanceof CancellationException) && !(failure instanceof HeadersTooLarge)
                         ? UpstreamAttempt.Verdict.FAILURE : UpstreamAttempt.Verdict.SUCCESS);
                 if (failure == null) {
                     if (writer != null && response != null) {
@@ -518,7 +540,8 @@ final class Fetcher {
                     // upstream to each usable upstream in turn (cheap, and harmless); one that was reset or closed
                     // once more; a slow upstream never (that would double its load).
                     tried.add(target);
-                    boolean retry = neverReachedUpstream(failure) || (number == 1 && !isTimeout(failure));
+                    boolean retry = neverReachedUpstream(failure)
+                            || (number == 1 && !isTimeout(failure) && !(failure instanceof HeadersTooLarge));
                     Optional<Upstream> next = retry ? upstreams.next(key, tried) : Optional.empty();
                     if (next.isPresent()) {
                         LOG.info("{} no response from {} ({}), retrying on {}", requestId, target, brief(failure), next.get());

@@ -31,9 +31,9 @@ import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.http.HttpCookieStore;
 import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.io.ClientConnector;
+import io.blueorigin.cdn.runtime.MinimumRequestRateHandler;
 import io.blueorigin.cdn.runtime.PlainErrorHandler;
 import org.eclipse.jetty.server.Handler;
-import org.eclipse.jetty.server.handler.MinimumDataRateHandler;
 import org.eclipse.jetty.util.component.LifeCycle;
 
 /**
@@ -140,7 +140,7 @@ public final class ProxyNode implements Node {
                 () -> started.get().uri(), () -> started.get().managementUri(), () -> stats(store, collapser, metrics));
         // request bodies only matter on the pass-through path: only it pays for the data-rate check
         long minRate = config.server().limits().minRequestRate();
-        Handler passHandler = minRate > 0 ? new MinimumDataRateHandler(context, minRate, 0) : context;
+        Handler passHandler = minRate > 0 ? new MinimumRequestRateHandler(context, minRate) : context;
         CacheHandler cacheHandler = new CacheHandler(cache, new Fetcher(cache, client, cache.upstreams(), collapser, control.local()),
                 collapser, control, passHandler);
 
@@ -218,8 +218,9 @@ public final class ProxyNode implements Node {
         client.setHttpCookieStore(new HttpCookieStore.Empty());
         client.setMaxConnectionsPerDestination(config.upstream().maxConnections());
         client.setIdleTimeout(config.upstream().readTimeout().toMillis());
-        // what the upstream may send is what this node can write on (server.response-header-size)
-        client.setMaxResponseHeadersSize(config.server().limits().responseHeaderSize());
+        // up to twice what this node writes is read (a bounded buffer), so that the Fetcher can refuse an oversized
+        // head itself, with a log line naming server.response-header-size
+        client.setMaxResponseHeadersSize(2 * config.server().limits().responseHeaderSize());
         client.setUserAgentField(null); // the client's User-Agent is the only one
         client.addEventListener(new LifeCycle.Listener() {
             @Override
@@ -259,6 +260,11 @@ public final class ProxyNode implements Node {
     @Override
     public URI managementUri() {
         return managementUri;
+    }
+
+    /** The traffic port's connection guard: refusals, header timeouts, clients holding connections now. */
+    public NodeServer.GuardStats connectionGuard() {
+        return server.guardStats();
     }
 
     /** This node's link to the control plane (invalidations applied, lag). */

@@ -8,6 +8,7 @@ import java.net.URI;
 import java.nio.channels.UnresolvedAddressException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.eclipse.jetty.http.HttpCompliance;
 import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -105,9 +106,16 @@ public final class NodeServer implements Node {
         }
     }
 
+    /** RFC 9110 parsing without accepting bare LF line endings in heads or chunks. */
+    static final HttpCompliance STRICT_LINE_ENDINGS = HttpCompliance.RFC9110.without("CDN_RFC9110",
+            HttpCompliance.Violation.LF_HEADER_TERMINATION, HttpCompliance.Violation.LF_CHUNK_TERMINATION);
+
     private static ServerConnector connector(Server server, String host, int port, ServerConfig config,
             UriCompliance uriCompliance, int requestHeaderSize, int responseHeaderSize) {
         HttpConfiguration http = new HttpConfiguration();
+        // RFC 9112 lets a server accept a bare LF as a line end; refusing it (and LF-terminated chunks) leaves one
+        // framing a front proxy and this node can disagree on the less
+        http.setHttpCompliance(STRICT_LINE_ENDINGS);
         http.setRequestHeaderSize(requestHeaderSize);
         http.setResponseHeaderSize(responseHeaderSize);
         http.setUriCompliance(uriCompliance);

@@ -35,9 +35,16 @@ public final class PlainErrorHandler extends ErrorHandler {
         if (code >= 500 && cause != null) {
             LOG.warn("{} {} -> {}: {}", request.getMethod(), request.getHttpURI().getPath(), code, cause.toString());
         }
+        int status = code;
+        if (code == HttpStatus.HTTP_VERSION_NOT_SUPPORTED_505) {
+            // the client's mistake (HTTP/0.9, HTTP/2.0 in a request line), so a 4xx: no 5xx means a client's fault here
+            status = HttpStatus.BAD_REQUEST_400;
+            message = "HTTP version not supported (HTTP/1.0 and HTTP/1.1 are)";
+            response.setStatus(status);
+        }
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
         response.getHeaders().put(ERROR_CACHE_CONTROL);
-        response.write(true, ByteBuffer.wrap(text(code, message).getBytes(StandardCharsets.UTF_8)), callback);
+        response.write(true, ByteBuffer.wrap(text(status, message).getBytes(StandardCharsets.UTF_8)), callback);
     }
 
     @Override

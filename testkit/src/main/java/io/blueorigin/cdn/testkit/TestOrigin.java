@@ -54,6 +54,8 @@ public final class TestOrigin implements AutoCloseable {
     private final ServerConnector connector;
     private final Map<String, Function<RecordedRequest, Reply>> scripts = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<RecordedRequest> received = new ConcurrentLinkedQueue<>();
+    /** Scripts for every raw path under a prefix, used when no exact script matches; longest prefix wins. */
+    private final Map<String, Function<RecordedRequest, Reply>> prefixScripts = new ConcurrentHashMap<>();
 
     private final Clock clock;
 
@@ -68,6 +70,8 @@ public final class TestOrigin implements AutoCloseable {
         // Date comes from this origin's clock (a TestClock in tests that move time), not from Jetty's.
         http.setSendDateHeader(false);
         http.setSendServerVersion(false);
+        // an origin may send header sections larger than a CDN node writes: tests script them
+        http.setResponseHeaderSize(256 * 1024);
         connector = new ServerConnector(server, new HttpConnectionFactory(http));
         connector.setHost("127.0.0.1");
         connector.setPort(port);
@@ -129,6 +133,26 @@ public final class TestOrigin implements AutoCloseable {
         return this;
     }
 
+    /** Answers every request whose raw path starts with {@code prefix} (and has no exact script) with {@code responder}. */
+    public TestOrigin onPrefix(String prefix, Function<RecordedRequest, Reply> responder) {
+        prefixScripts.put(prefix, requireNonNull(responder, "responder is null"));
+        return this;
+    }
+
+    private @org.jspecify.annotations.Nullable Function<RecordedRequest, Reply> scriptFor(String path) {
+        Function<RecordedRequest, Reply> exact = scripts.get(path);
+        if (exact != null) {
+            return exact;
+        }
+        String best = null;
+        for (String prefix : prefixScripts.keySet()) {
+            if (path.startsWith(prefix) && (best == null || prefix.length() > best.length())) {
+                best = prefix;
+            }
+        }
+        return best == null ? null : prefixScripts.get(best);
+    }
+
     /** Requests received for {@code path}, in arrival order. */
     public List<RecordedRequest> requests(String path) {
         return received.stream().filter(r -> r.path().equals(path)).toList();
@@ -178,7 +202,7 @@ public final class TestOrigin implements AutoCloseable {
                 RecordedRequest recorded = new RecordedRequest(request.getMethod(), request.getHttpURI().getPath(),
                         Optional.ofNullable(request.getHttpURI().getQuery()), headers, body);
                 received.add(recorded);
-                Function<RecordedRequest, Reply> script = scripts.get(recorded.path());
+                Function<RecordedRequest, Reply> script = scriptFor(recorded.path());
                 Reply reply = script == null
                         ? Reply.status(404).withBody("not scripted: " + recorded.path())
                         : script.apply(recorded);

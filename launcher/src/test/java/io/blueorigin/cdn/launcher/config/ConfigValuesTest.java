@@ -42,7 +42,12 @@ class ConfigValuesTest {
         assertThat(edge.server().host()).isEqualTo("0.0.0.0");
         assertThat(edge.server().port()).isEqualTo(8080);
         assertThat(edge.server().managementPort()).isEqualTo(18080);
+        assertThat(edge.server().managementHost()).as("probes and metrics are not public unless asked").isEqualTo("127.0.0.1");
         assertThat(edge.server().accessLog()).isEmpty();
+        assertThat(edge.server().limits()).isEqualTo(ServerConfig.Limits.defaults());
+        assertThat(edge.upstream().maxConcurrentPass()).isEqualTo(128);
+        assertThat(edge.forwarding().strippedFields()).contains("X-Forwarded-Host", "X-HTTP-Method-Override");
+        assertThat(edge.forwarding().trustedProxies()).isEmpty();
         assertThat(edge.upstream().connectTimeout()).isEqualTo(Duration.ofSeconds(2));
         assertThat(edge.upstream().readTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(edge.upstream().maxConnections()).isEqualTo(256);
@@ -53,6 +58,31 @@ class ConfigValuesTest {
         OriginConfig origin = NodeConfigs.origin(ConfigValues.load(Role.ORIGIN, Optional.empty(), Map.of(), Map.of(), Map.of()));
         assertThat(origin.delay()).isEqualTo(Duration.ofMillis(50));
         assertThat(origin.server().port()).isEqualTo(9001);
+    }
+
+    @Test
+    void hardeningKeysAreReadAndBadOnesNamed() {
+        ConfigValues v = ConfigValues.load(Role.SHIELD, Optional.empty(), Map.of("upstream.url", "http://127.0.0.1:9001",
+                "management.host", "10.0.0.5", "server.max-connections-per-client", "64", "server.response-header-size", "32KB",
+                "upstream.max-concurrent-pass", "10", "forwarding.trusted-proxies", "10.0.0.0/8, fd00::/8",
+                "forwarding.strip-fields", "X-Forwarded-Host,X-Debug"), Map.of(), Map.of());
+        ProxyConfig shield = NodeConfigs.proxy(v);
+        assertThat(shield.server().managementHost()).isEqualTo("10.0.0.5");
+        assertThat(shield.server().limits().maxConnectionsPerClient()).isEqualTo(64);
+        assertThat(shield.server().limits().responseHeaderSize()).isEqualTo(32 * 1024);
+        assertThat(shield.upstream().maxConcurrentPass()).isEqualTo(10);
+        assertThat(shield.forwarding().trustedProxies()).containsExactly("10.0.0.0/8", "fd00::/8");
+        assertThat(shield.forwarding().strippedFields()).containsExactly("X-Forwarded-Host", "X-Debug");
+
+        assertThatThrownBy(() -> NodeConfigs.proxy(ConfigValues.load(Role.EDGE, Optional.empty(), Map.of(
+                "upstream.url", "http://127.0.0.1:9001", "forwarding.trusted-proxies", "10.0.0.0/99"), Map.of(), Map.of())))
+                .hasMessageContaining("forwarding.trusted-proxies").hasMessageContaining("10.0.0.0/99");
+        assertThatThrownBy(() -> NodeConfigs.proxy(ConfigValues.load(Role.EDGE, Optional.empty(), Map.of(
+                "upstream.url", "http://127.0.0.1:9001", "upstream.max-concurrent-pass", "300"), Map.of(), Map.of())))
+                .hasMessageContaining("upstream.max-concurrent-pass : 300");
+        assertThatThrownBy(() -> NodeConfigs.proxy(ConfigValues.load(Role.EDGE, Optional.empty(), Map.of(
+                "upstream.url", "http://127.0.0.1:9001", "forwarding.strip-fields", "Host"), Map.of(), Map.of())))
+                .hasMessageContaining("forwarding.strip-fields : 'Host'");
     }
 
     @Test
