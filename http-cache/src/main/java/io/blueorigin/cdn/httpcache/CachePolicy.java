@@ -224,6 +224,9 @@ public final class CachePolicy {
         if (d.varyStar) {
             return "Vary: *";
         }
+        if (d.response.varyKey().equals(VaryKey.TOO_LONG)) {
+            return "Vary key over " + VaryKey.MAX_LENGTH + " characters";
+        }
         if (fields.has("Set-Cookie") && config.setCookie() == CachePolicyConfig.SetCookie.PASS) {
             return "Set-Cookie";
         }

@@ -114,4 +114,17 @@ class CachePolicyResponseTest {
         assertThat(d.response().freshnessLifetimeMillis()).isEqualTo(60_000);
         assertThat(d.response().correctedInitialAgeMillis()).isEqualTo(5_000);
     }
+
+    @Test
+    void aVariantWhoseKeyIsTooLongIsNotStored() {
+        // §4.1, VaryKey.MAX_LENGTH: a secondary key of more than 4,096 characters is neither stored nor matched
+        String huge = "en-" + "x".repeat(5000);
+        StoreDecision d = policy.onResponse(request("GET", "Accept-Language: " + huge), 200,
+                fields("Cache-Control: max-age=60 | Vary: Accept-Language | Date: {0}"), T, T);
+        assertThat(d.store()).isFalse();
+        assertThat(d.reason()).isEqualTo("Vary key over 4096 characters");
+        // the same response to an ordinary request is stored
+        assertThat(policy.onResponse(request("GET", "Accept-Language: en"), 200,
+                fields("Cache-Control: max-age=60 | Vary: Accept-Language | Date: {0}"), T, T).store()).isTrue();
+    }
 }
