@@ -28,8 +28,8 @@ import java.util.TreeSet;
  * 8,000 spaces cost a backtracking regex O(n²)). A key longer than {@link #MAX_LENGTH} characters stops
  * being built at that length and is {@link #TOO_LONG}: it matches no stored variant, and
  * {@link CachePolicy#onResponse} does not store a response under it (as Varnish does not store an object
- * whose vary string exceeds its limit), so neither the work nor the memory of one variant's key is set by
- * the client.
+ * whose vary string exceeds its limit): the memory a variant's key takes is bounded, and the work is linear
+ * in the request's header bytes, which the server bounds.
  */
 public final class VaryKey {
     /** The key of a response without {@code Vary}. */
