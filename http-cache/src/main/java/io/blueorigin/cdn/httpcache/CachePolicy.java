@@ -224,6 +224,12 @@ public final class CachePolicy {
         if (d.varyStar) {
             return "Vary: *";
         }
+        if (d.response.varyKey().equals(VaryKey.TOO_LONG)) {
+            return "Vary key over " + VaryKey.MAX_LENGTH + " characters";
+        }
+        if (d.tooManySurrogateKeys) {
+            return "more than " + SurrogateKeys.MAX_KEYS + " Surrogate-Key keys";
+        }
         if (fields.has("Set-Cookie") && config.setCookie() == CachePolicyConfig.SetCookie.PASS) {
             return "Set-Cookie";
         }
@@ -238,9 +244,14 @@ public final class CachePolicy {
         return null;
     }
 
-    /** A response as this cache reads it: its directives, lifetime and stored form. */
+    /**
+     * A response as this cache reads it: its directives, lifetime and stored form.
+     *
+     * @param tooManySurrogateKeys its {@code Surrogate-Key} names more keys than a stored response may carry
+     *     ({@link SurrogateKeys#MAX_KEYS}); {@code response} then carries none
+     */
     private record Described(ResponseDirectives directives, boolean hasFreshnessInformation, boolean varyStar,
-            CachedResponse response) {}
+            boolean tooManySurrogateKeys, CachedResponse response) {}
 
     private Described describe(int status, FieldList fields, long requestTimeMillis, long responseTimeMillis,
             FieldLookup requestFields) {
@@ -308,6 +319,7 @@ public final class CachePolicy {
         boolean varyStar = varyFields.isEmpty();
         List<String> vary = varyFields.orElse(List.of());
         String varyKey = VaryKey.of(vary, requestFields);
+        Optional<List<String>> surrogateKeys = SurrogateKeys.parse(fields.values("Surrogate-Key"));
 
         CachedResponse response = new CachedResponse(status, storedFields(fields), requestTimeMillis, responseTimeMillis,
                 correctedInitialAge, lifetime,
@@ -315,8 +327,8 @@ public final class CachePolicy {
                 rd.staleIfErrorSeconds() > 0 ? rd.staleIfErrorSeconds() * 1000 : 0,
                 rd.mustRevalidate() || rd.proxyRevalidate(), rd.sMaxAgeSeconds() >= 0, rd.noCache(), etag, lastModified,
                 dateMillis, vary, varyKey,
-                surrogateKeys(fields.values("Surrogate-Key")), contentLength(fields.first("Content-Length")));
-        return new Described(rd, hasFreshnessInformation, varyStar, response);
+                surrogateKeys.orElse(List.of()), contentLength(fields.first("Content-Length")));
+        return new Described(rd, hasFreshnessInformation, varyStar, surrogateKeys.isEmpty(), response);
     }
 
     /** Expires − Date; an invalid Expires, or several different ones, means already expired (§5.3, §4.2.1). */
@@ -375,18 +387,6 @@ public final class CachePolicy {
         }
     }
 
-    private static List<String> surrogateKeys(List<String> values) {
-        List<String> keys = new ArrayList<>();
-        for (String value : values) {
-            for (String key : value.trim().split("\\s+")) {
-                if (!key.isEmpty() && !keys.contains(key)) {
-                    keys.add(key);
-                }
-            }
-        }
-        return keys;
-    }
-
     /** The fields kept: all but hop-by-hop (incl. those Connection names), Age, and Set-Cookie when stripped. */
     private List<Field> storedFields(FieldList fields) {
         Set<String> nominated = new HashSet<>();
@@ -414,8 +414,10 @@ public final class CachePolicy {
      * {@code Age}) and freshness are computed anew from the merged fields.
      *
      * @return the freshened response, or empty when the 304 does not describe the stored response (its
-     *     entity tag does not match the stored one: strongly if it is strong, weakly if weak), in which case
-     *     the caller fetches unconditionally
+     *     entity tag does not match the stored one: strongly if it is strong, weakly if weak) or when the
+     *     merged response could not be stored (its {@code Surrogate-Key} names more than
+     *     {@link SurrogateKeys#MAX_KEYS} keys, so keeping it would let a purge by one of them miss it), in
+     *     which case the caller fetches unconditionally
      */
     public Optional<CachedResponse> freshen(CachedResponse stored, RequestFacts request, FieldList notModified,
             long requestTimeMillis, long responseTimeMillis) {
@@ -451,6 +453,9 @@ public final class CachePolicy {
             }
         }
         Described d = describe(stored.status(), new FieldList(merged), requestTimeMillis, responseTimeMillis, request.fields());
+        if (d.tooManySurrogateKeys) {
+            return Optional.empty();
+        }
         CachedResponse r = d.response;
         return Optional.of(new CachedResponse(stored.status(), r.fields(), requestTimeMillis, responseTimeMillis,
                 r.correctedInitialAgeMillis(), r.freshnessLifetimeMillis(), r.staleWhileRevalidateMillis(),

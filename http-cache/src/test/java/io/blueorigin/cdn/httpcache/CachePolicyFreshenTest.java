@@ -134,4 +134,16 @@ class CachePolicyFreshenTest {
         String spec = "Cache-Control: max-age=120" + (notModifiedTag.isEmpty() ? "" : " | ETag: " + notModifiedTag);
         assertThat(freshen(stored(storedTag), spec).isPresent()).as(section).isEqualTo(updated);
     }
+
+    @Test
+    void a304WithMoreSurrogateKeysThanKeptDoesNotFreshen() {
+        // the merged response could not be stored (a purge by a key left out would miss it): fetch anew
+        StringBuilder keys = new StringBuilder();
+        for (int i = 0; i <= SurrogateKeys.MAX_KEYS; i++) {
+            keys.append("k").append(i).append(' ');
+        }
+        assertThat(freshen(stored("\"v1\""), "ETag: \"v1\" | Surrogate-Key: " + keys)).isEmpty();
+        assertThat(freshen(stored("\"v1\""), "ETag: \"v1\" | Surrogate-Key: a b")).get()
+                .extracting(CachedResponse::surrogateKeys).isEqualTo(List.of("a", "b"));
+    }
 }

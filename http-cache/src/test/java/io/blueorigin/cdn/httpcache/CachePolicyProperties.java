@@ -10,13 +10,18 @@ import java.util.ArrayList;
 import java.util.List;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.LongRange;
 
-/** {@link CachePolicy} never throws on what upstreams send, and never gives more freshness than it is told. */
+/**
+ * {@link CachePolicy} never throws on what clients and upstreams send, never gives more freshness than it is
+ * told, and always decides (fuzzed with {@link HostileValues} over arbitrary request and response header sets).
+ */
 class CachePolicyProperties {
     private static final String[] NAMES = {"Cache-Control", "Expires", "Date", "Age", "Vary", "ETag", "Last-Modified",
         "CDN-Cache-Control", "Content-Length", "Surrogate-Key", "Connection", "Set-Cookie", "Location"};
@@ -104,5 +109,82 @@ class CachePolicyProperties {
         if (lastModifiedOffset >= 0 && status != 404 && status != 410 && (status < 500 || status > 504)) {
             assertThat(r.freshnessLifetimeMillis()).isZero();
         }
+    }
+
+    // ---------------------------------------------------------------- fuzzing: arbitrary header sets, end to end
+
+    private static final String[] REQUEST_NAMES = {"Cache-Control", "Pragma", "If-Match", "If-None-Match",
+        "If-Modified-Since", "If-Unmodified-Since", "Authorization", "Accept", "Accept-Encoding", "Accept-Language",
+        "Cookie", "X-Foo", "Host"};
+    private static final String[] RESPONSE_NAMES = {"Cache-Control", "CDN-Cache-Control", "Expires", "Date", "Age",
+        "Vary", "ETag", "Last-Modified", "Content-Length", "Surrogate-Key", "Connection", "Set-Cookie", "Location",
+        "Content-Location", "Pragma", "Keep-Alive", "X-Foo"};
+
+    @Provide
+    Arbitrary<FieldList> hostileRequestFields() {
+        return hostileFields(REQUEST_NAMES);
+    }
+
+    @Provide
+    Arbitrary<FieldList> hostileResponseFields() {
+        return hostileFields(RESPONSE_NAMES);
+    }
+
+    private static Arbitrary<FieldList> hostileFields(String[] names) {
+        Arbitrary<String> name = Arbitraries.frequencyOf(Tuple.of(9, Arbitraries.of(names)),
+                Tuple.of(1, Arbitraries.of(names).map(n -> n.toUpperCase(java.util.Locale.ROOT))));
+        Arbitrary<Field> field = Combinators.combine(name, new HostileValues().get()).as(Field::new);
+        return field.list().ofMaxSize(12).map(FieldList::new);
+    }
+
+    @Provide
+    Arbitrary<String> methods() {
+        return Arbitraries.of("GET", "GET", "GET", "HEAD", "POST", "PUT", "DELETE", "PURGE", "OPTIONS", "get", "", "G\u0000T");
+    }
+
+    @Provide
+    Arbitrary<Integer> statuses() {
+        return Arbitraries.frequencyOf(Tuple.of(4, Arbitraries.of(200, 203, 204, 206, 301, 304, 404, 410, 500, 502, 503, 504)),
+                Tuple.of(1, Arbitraries.integers().between(-1, 1000)));
+    }
+
+    @Property(tries = 10_000)
+    void decisionsAreTotalOnArbitraryHeaderSets(@ForAll("policies") CachePolicy policy, @ForAll("methods") String method,
+            @ForAll("hostileRequestFields") FieldList requestFields, @ForAll("statuses") int status,
+            @ForAll("hostileResponseFields") FieldList responseFields,
+            @ForAll @LongRange(min = -100_000, max = 100_000) long delay,
+            @ForAll @LongRange(min = -1_000_000_000L, max = 1_000_000_000_000L) long later, @ForAll boolean otherVariants) {
+        RequestFacts request = RequestFacts.of(method, requestFields);
+        StoreDecision stored = policy.onResponse(request, status, responseFields, T, T + delay);
+        CachedResponse r = stored.response();
+        assertThat(stored.reason()).isNotBlank();
+        assertThat(r.freshnessLifetimeMillis()).isNotNegative();
+        assertThat(r.correctedInitialAgeMillis()).isNotNegative();
+        assertThat(r.surrogateKeys()).hasSizeLessThanOrEqualTo(SurrogateKeys.MAX_KEYS);
+        assertThat(r.varyKey().equals(VaryKey.TOO_LONG) || r.varyKey().length() <= VaryKey.MAX_LENGTH).isTrue();
+        if (stored.store()) {
+            assertThat(r.varyKey()).isNotEqualTo(VaryKey.TOO_LONG);
+        }
+        long now = T + delay + later;
+        for (CachedResponse candidate : java.util.Arrays.asList(r, null)) {
+            CacheDecision d = policy.onRequest(request, candidate, otherVariants, now);
+            assertThat(d.action()).isNotNull();
+            assertThat(d.reason()).isNotBlank();
+        }
+        // the stored response is reused by requests with other hostile fields, and freshened by a hostile 304
+        RequestFacts next = RequestFacts.of("GET", responseFields);
+        assertThat(policy.onRequest(next, r, otherVariants, now).action()).isNotNull();
+        policy.freshen(r, next, requestFields, T + delay, T + delay + 1).ifPresent(f -> {
+            assertThat(f.varyKey()).isEqualTo(r.varyKey());
+            assertThat(f.freshnessLifetimeMillis()).isNotNegative();
+            assertThat(f.surrogateKeys()).hasSizeLessThanOrEqualTo(SurrogateKeys.MAX_KEYS);
+        });
+        for (CachePolicy.UpstreamFailure failure : CachePolicy.UpstreamFailure.values()) {
+            policy.mayServeStale(r, failure, now);
+        }
+        assertThat(CachePolicy.failureOf(status)).isNotNull();
+        assertThat(CachePolicy.invalidates(request, status, responseFields, requestFields.first("Host"))).hasSizeLessThanOrEqualTo(3);
+        assertThat(VaryKeys.of(requestFields).matches(r)).isEqualTo(r.varyFields().isEmpty()
+                ? r.varyKey().isEmpty() : VaryKey.of(r.varyFields(), requestFields).equals(r.varyKey()));
     }
 }

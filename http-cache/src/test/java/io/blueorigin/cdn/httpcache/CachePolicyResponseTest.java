@@ -114,4 +114,40 @@ class CachePolicyResponseTest {
         assertThat(d.response().freshnessLifetimeMillis()).isEqualTo(60_000);
         assertThat(d.response().correctedInitialAgeMillis()).isEqualTo(5_000);
     }
+
+    @Test
+    void aResponseWithMoreSurrogateKeysThanKeptIsNotStored() {
+        // stored with some keys dropped, a purge by a dropped key would miss it: not stored at all
+        StringBuilder keys = new StringBuilder();
+        for (int i = 0; i < 10_000; i++) {
+            keys.append("key-").append(i).append(' ');
+        }
+        StoreDecision d = policy.onResponse(request("GET", ""), 200,
+                Messages.lines("Cache-Control: max-age=60", "Date: " + Messages.date(0), "Surrogate-Key: " + keys), T, T);
+        assertThat(d.store()).isFalse();
+        assertThat(d.reason()).isEqualTo("more than 512 Surrogate-Key keys");
+        assertThat(d.response().surrogateKeys()).isEmpty();
+        // 512 distinct keys (repeated any number of times) are fine
+        StringBuilder most = new StringBuilder();
+        for (int i = 0; i < 10_000; i++) {
+            most.append("key-").append(i % 512).append(' ');
+        }
+        StoreDecision kept = policy.onResponse(request("GET", ""), 200,
+                Messages.lines("Cache-Control: max-age=60", "Date: " + Messages.date(0), "Surrogate-Key: " + most), T, T);
+        assertThat(kept.store()).isTrue();
+        assertThat(kept.response().surrogateKeys()).hasSize(512);
+    }
+
+    @Test
+    void aVariantWhoseKeyIsTooLongIsNotStored() {
+        // §4.1, VaryKey.MAX_LENGTH: a secondary key of more than 4,096 characters is neither stored nor matched
+        String huge = "en-" + "x".repeat(5000);
+        StoreDecision d = policy.onResponse(request("GET", "Accept-Language: " + huge), 200,
+                fields("Cache-Control: max-age=60 | Vary: Accept-Language | Date: {0}"), T, T);
+        assertThat(d.store()).isFalse();
+        assertThat(d.reason()).isEqualTo("Vary key over 4096 characters");
+        // the same response to an ordinary request is stored
+        assertThat(policy.onResponse(request("GET", "Accept-Language: en"), 200,
+                fields("Cache-Control: max-age=60 | Vary: Accept-Language | Date: {0}"), T, T).store()).isTrue();
+    }
 }

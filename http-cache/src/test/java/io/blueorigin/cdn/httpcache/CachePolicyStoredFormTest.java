@@ -133,4 +133,36 @@ class CachePolicyStoredFormTest {
         String spec = "Cache-Control: max-age=60" + (value == null ? "" : " | Content-Length: " + value);
         assertThat(policy.onResponse(get(""), 200, fields(spec), T, T).response().contentLength()).as(section).isEqualTo(expected);
     }
+
+    @ParameterizedTest(name = "{0}: [{1}]")
+    @CsvSource(delimiter = '|', quoteCharacter = '`', textBlock = """
+        # rule                                               | Surrogate-Key lines (‖)            | keys kept
+        Surrogate-Key: separated by whitespace               | `a b\tc`                           | a b c
+        Surrogate-Key: duplicates kept once, first order     | `b a b‖a c`                        | b a c
+        Surrogate-Key: only whitespace                       | `  \t `                            | ``
+        Surrogate-Key: the purge API's tags are kept         | `item-3 a/b:c;d~f`                 | item-3 a/b:c;d~f
+        Surrogate-Key: a comma makes a key unnameable        | `a,b c`                            | c
+        Surrogate-Key: non-ASCII makes a key unnameable      | `café c`                      | c
+        """)
+    void keepsTheSurrogateKeysThePurgeApiCanName(String rule, String lines, String expected) {
+        List<String> fieldLines = new java.util.ArrayList<>();
+        for (String line : lines.split("‖", -1)) {
+            fieldLines.add("Surrogate-Key: " + line);
+        }
+        fieldLines.add("Cache-Control: max-age=60");
+        StoreDecision d = policy.onResponse(get(""), 200, lines(fieldLines.toArray(new String[0])), T, T);
+        assertThat(d.store()).as(rule).isTrue();
+        assertThat(d.response().surrogateKeys()).as(rule)
+                .isEqualTo(expected == null || expected.isEmpty() ? List.of() : List.of(expected.split(" ")));
+    }
+
+    @Test
+    void aSurrogateKeyThePurgeApiCannotNameIsNotKept() {
+        // the admin API takes tags of 1-256 visible ASCII characters: a longer key, or one with a control
+        // character, could never be purged by tag
+        String longest = "k".repeat(256);
+        StoreDecision d = policy.onResponse(get(""), 200, lines("Cache-Control: max-age=60",
+                "Surrogate-Key: " + longest + " " + longest + "k x a\u0000b c\u007fd e\u0001f"), T, T);
+        assertThat(d.response().surrogateKeys()).containsExactly(longest, "x");
+    }
 }

@@ -3,10 +3,12 @@ package io.blueorigin.cdn.httpcache;
 import static io.blueorigin.cdn.httpcache.Messages.fields;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -66,6 +68,8 @@ class VaryKeyTest {
         §4.1 unrelated fields do not matter                | accept-language            | `Accept-Language: en | Cookie: a`           | `Cookie: b | Accept-Language: en`            | true
         §4.1 every nominated field counts                  | accept-language x-foo      | `Accept-Language: en | X-Foo: 1`            | `Accept-Language: en | X-Foo: 2`             | false
         §4.1 header order does not matter                  | accept-language x-foo      | `X-Foo: 1 | Accept-Language: en`            | `Accept-Language: en | X-Foo: 1`             | true
+        §4.1 tabs are whitespace                           | x-foo                      | `X-Foo: a\tb`                               | `X-Foo: a b`                                 | true
+        §4.1 comma inside quotes does not split            | x-foo                      | `X-Foo: "a,b"`                              | `X-Foo: "a, b"`                              | false
         """)
     void normalizesRequestValues(String section, String varyOn, String a, String b, boolean same) {
         List<String> names = List.of(varyOn.split(" "));
@@ -111,5 +115,72 @@ class VaryKeyTest {
         """)
     void reducesAcceptEncoding(String section, String lines, String expected) {
         assertThat(VaryKey.normalizeAcceptEncoding(Arrays.asList(lines.split("‖", -1)))).as(section).isEqualTo(expected);
+    }
+
+    @ParameterizedTest(name = "{0}: [{1}] -> [{2}]")
+    @CsvSource(delimiter = '|', quoteCharacter = '`', textBlock = """
+        # RFC section                                      | value                          | normalized
+        §4.1 members trimmed and re-joined                 | ` a ,b,, c `                   | `a, b, c`
+        §4.1 whitespace runs collapse                      | `a \t  b`                      | `a b`
+        §4.1 whitespace around ; removed                   | `text/html \t; q=0.9`          | `text/html;q=0.9`
+        §4.1 whitespace between two ; removed              | `a ; ; b`                      | `a;;b`
+        §4.1 member of only ;                              | ` ; `                          | `;`
+        RFC 9110 §5.6.4 escaped quote keeps the string open| `"a\\",b", c`                | `"a\\",b", c`
+        RFC 9110 §5.6.4 unterminated quote runs to the end | `a, "b, c`                     | `a, "b, c`
+        RFC 9110 §5.6.1 only separators                    | ` , ,\t, `                     | ``
+        """)
+    void normalizesOneValue(String section, String value, String expected) {
+        assertThat(VaryKey.normalize("x-foo", List.of(value))).as(section).isEqualTo(expected == null ? "" : expected);
+    }
+
+    @Test
+    void onlySpaceAndTabAreWhitespace() {
+        // RFC 9110 §5.6.3 OWS; other control characters are kept, so a normalized value normalizes to itself
+        // (the regex \\s also collapsed VT, FF, CR and LF, and "\u000Ba" became " a", then "a")
+        for (String c : List.of("\u000B", "\f", "\r", "\n", "\u0000")) {
+            String value = c + "a" + c + ";" + c + "b";
+            assertThat(VaryKey.normalize("x-foo", List.of(value))).as("U+%04X", (int) c.charAt(0)).isEqualTo(value);
+        }
+    }
+
+    @Test
+    @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void normalizesAMebibyteOfWhitespaceInLinearTime() {
+        // Hardening item 7: the old normalizer ran replaceAll("\\s*;\\s*") and replaceAll("\\s+") per member, which
+        // backtracks quadratically over a run of whitespace not followed by ';' (8,000 spaces: 130-270 ms; 64 KiB:
+        // 8.6 s; this value: about 40 minutes). One linear scan does it in milliseconds.
+        String spaces = "en" + " ".repeat(1 << 20) + "fr";
+        String tabs = "en" + "\t ".repeat(1 << 19) + "fr";
+        FieldLookup request = Messages.lines("Accept-Language: " + spaces, "X-Foo: " + tabs);
+        assertThat(VaryKey.of(List.of("accept-language", "x-foo"), request))
+                .isEqualTo("accept-language=en fr\u001fx-foo=en fr\u001f");
+    }
+
+    @Test
+    void aKeyLongerThanTheLimitIsTooLongAndMatchesNothing() {
+        // deviation (documented in VaryKey): past MAX_LENGTH the key is not built, stored or matched
+        String name = "x-foo";
+        int room = VaryKey.MAX_LENGTH - (name.length() + 2); // "x-foo=" + value + separator
+        String longest = VaryKey.of(List.of(name), Messages.lines("X-Foo: " + "a".repeat(room)));
+        assertThat(longest).hasSize(VaryKey.MAX_LENGTH).isNotEqualTo(VaryKey.TOO_LONG);
+        assertThat(VaryKey.of(List.of(name), Messages.lines("X-Foo: " + "a".repeat(room + 1)))).isEqualTo(VaryKey.TOO_LONG);
+        // a list spread over several lines and many names counts as a whole
+        assertThat(VaryKey.of(List.of(name), Messages.lines("X-Foo: " + "a".repeat(room / 2), "X-Foo: " + "b".repeat(room / 2))))
+                .isEqualTo(VaryKey.TOO_LONG);
+        List<String> manyNames = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            manyNames.add(String.format("x-%04d", i));
+        }
+        assertThat(VaryKey.of(manyNames, FieldLookup.EMPTY)).isEqualTo(VaryKey.TOO_LONG);
+        // what collapses under the limit is an ordinary key
+        assertThat(VaryKey.of(List.of(name), Messages.lines("X-Foo: a" + " ".repeat(2 * VaryKey.MAX_LENGTH) + "b")))
+                .isEqualTo("x-foo=a b\u001f");
+    }
+
+    @Test
+    void tooLongNeverEqualsARealKey() {
+        // real keys are empty or end with the separator; TOO_LONG does neither
+        assertThat(VaryKey.TOO_LONG).isNotEmpty().doesNotEndWith("\u001f");
+        assertThat(VaryKey.of(List.of(VaryKey.TOO_LONG), FieldLookup.EMPTY)).isNotEqualTo(VaryKey.TOO_LONG);
     }
 }

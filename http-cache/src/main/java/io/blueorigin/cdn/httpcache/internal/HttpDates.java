@@ -4,6 +4,8 @@ import java.time.DateTimeException;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.OptionalLong;
 
@@ -11,7 +13,8 @@ import java.util.OptionalLong;
  * HTTP-date (RFC 9110 §5.6.7): recipients accept IMF-fixdate, the obsolete RFC 850 form and asctime;
  * senders generate IMF-fixdate. Parsing returns epoch milliseconds, or empty for anything invalid (which
  * callers treat as the RFC says: an invalid {@code Expires} means already expired, an invalid {@code Date}
- * is ignored). Never throws.
+ * is ignored). Never throws. Values longer than 40 characters are rejected before any other work, so the
+ * cost of a hostile value is one trim.
  */
 public final class HttpDates {
     private static final String[] MONTHS = {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"};
@@ -45,7 +48,7 @@ public final class HttpDates {
 
     /** {@code 06 Nov 1994 08:49:37 GMT} (after the day name). */
     private static OptionalLong imfFixdate(String s) {
-        String[] p = s.split(" +");
+        String[] p = words(s);
         if (p.length != 5 || !p[4].equals("GMT")) {
             return OptionalLong.empty();
         }
@@ -58,7 +61,7 @@ public final class HttpDates {
      * used instead, 70-99 as 19xx and 00-69 as 20xx, which agrees with the rule until 2050.
      */
     private static OptionalLong rfc850(String s) {
-        String[] p = s.split(" +");
+        String[] p = words(s);
         if (p.length != 3 || !p[2].equals("GMT")) {
             return OptionalLong.empty();
         }
@@ -76,7 +79,7 @@ public final class HttpDates {
 
     /** {@code Sun Nov  6 08:49:37 1994}. */
     private static OptionalLong asctime(String s) {
-        String[] p = s.split(" +");
+        String[] p = words(s);
         if (p.length != 5) {
             return OptionalLong.empty();
         }
@@ -103,6 +106,28 @@ public final class HttpDates {
         } catch (DateTimeException e) {
             return OptionalLong.empty();
         }
+    }
+
+    /**
+     * {@code s} split at runs of spaces, as {@code s.split(" +")} gives for the trimmed strings passed here,
+     * without compiling a regular expression per call (a two-character pattern misses
+     * {@link String#split}'s fast path).
+     */
+    static String[] words(String s) {
+        List<String> out = new ArrayList<>(5);
+        int i = 0;
+        int n = s.length();
+        while (i < n) {
+            int start = i;
+            while (i < n && s.charAt(i) != ' ') {
+                i++;
+            }
+            out.add(s.substring(start, i));
+            while (i < n && s.charAt(i) == ' ') {
+                i++;
+            }
+        }
+        return out.toArray(new String[0]);
     }
 
     private static int month(String s) {

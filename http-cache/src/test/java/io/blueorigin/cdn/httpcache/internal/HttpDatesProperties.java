@@ -6,8 +6,11 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.LongRange;
 
 /** RFC 9110 §5.6.7: what is formatted parses back to the second, in all three forms. */
@@ -33,5 +36,16 @@ class HttpDatesProperties {
         long second = Math.floorDiv(millis, 1000) * 1000;
         assertThat(HttpDates.parse(RFC_850.format(instant))).hasValue(second);
         assertThat(HttpDates.parse(ASCTIME.format(instant))).hasValue(second);
+    }
+
+    @Property(tries = 10_000)
+    void wordsSplitLikeTheRegexItReplaces(@ForAll("trimmed") String s) {
+        // HttpDates splits trimmed values at runs of spaces without compiling " +" on every call
+        assertThat(HttpDates.words(s)).containsExactly(s.isEmpty() ? new String[0] : s.split(" +"));
+    }
+
+    @Provide
+    Arbitrary<String> trimmed() {
+        return Arbitraries.strings().withChars(" a1:,-\t").ofMaxLength(40).map(String::trim);
     }
 }
