@@ -9,7 +9,7 @@ import io.blueorigin.cdn.httpcache.CachedResponse;
 import io.blueorigin.cdn.httpcache.Conditionals;
 import io.blueorigin.cdn.httpcache.RequestFacts;
 import io.blueorigin.cdn.httpcache.RequestTarget;
-import io.blueorigin.cdn.httpcache.VaryKey;
+import io.blueorigin.cdn.httpcache.VaryKeys;
 import io.blueorigin.cdn.proxy.control.ControlPlane;
 import io.blueorigin.cdn.proxy.control.LocalInvalidations;
 import io.blueorigin.cdn.runtime.AccessLog;
@@ -398,7 +398,7 @@ final class CacheHandler extends Handler.Wrapper {
             return false;
         }
         CachedResponse r = fresh.response();
-        return r.varyFields().isEmpty() || VaryKey.of(r.varyFields(), facts.fields()).equals(r.varyKey());
+        return r.varyFields().isEmpty() || VaryKeys.of(facts.fields()).matches(r);
     }
 
     /** What a fetch produced, for one waiting client. Runs on the thread that published the outcome. */

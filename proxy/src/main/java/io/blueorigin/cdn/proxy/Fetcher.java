@@ -422,7 +422,8 @@ final class Fetcher {
                     fetch.publish(new FetchOutcome.Validated(cache.store().freshen(key, stored, freshened.get())));
                 } else {
                     fetch.publish(new FetchOutcome.Failed(new IllegalStateException(
-                            "upstream answered 304 with a validator that does not match the stored response")));
+                            "upstream answered 304 that cannot freshen the stored response (a validator that does not match it, "
+                                    + "or fields this node does not keep, such as more Surrogate-Key keys than it indexes)")));
                 }
                 settle();
                 return;

@@ -97,7 +97,8 @@ public final class ProxyMetrics {
 
     private static final int CODES = StatusClass.LABELS.size();
     /** {@code reason} values of {@code cdn_rejected_requests_total}. */
-    private static final List<String> REJECTION_REASONS = List.of("overloaded", "circuit-open", "collapse-timeout", "unauthorized");
+    private static final List<String> REJECTION_REASONS = List.of("overloaded", "circuit-open", "collapse-timeout", "unauthorized",
+            "bad-request");
     private static final int STATUSES = Status.values().length;
     private static final int CLASSES = ContentClass.values().length;
 
