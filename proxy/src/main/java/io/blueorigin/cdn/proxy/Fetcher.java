@@ -175,7 +175,7 @@ final class Fetcher {
         out.put(HttpHeader.FORWARDED, forwarded == null ? element : forwarded + ", " + element);
         out.put(RequestIds.HEADER, requestId);
         if (sendsOrdering) {
-            out.put(LocalInvalidations.ORDERING_FIELD, Long.toString(invalidations.lastApplied()));
+            invalidations.signedOrdering().ifPresent(value -> out.put(LocalInvalidations.ORDERING_FIELD, value));
         }
         if (stored != null) {
             CachedResponse r = stored.response();
