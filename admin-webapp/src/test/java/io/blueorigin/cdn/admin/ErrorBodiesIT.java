@@ -58,6 +58,8 @@ class ErrorBodiesIT {
         assertThat(reply.message()).contains(requestId);
         assertThat(reply.body()).doesNotContain("internal detail", "secret-path", "invalidations", "plpgsql");
         assertThat(admin.count("SELECT count(*) FROM invalidations")).isZero();
+        assertThat(((com.zaxxer.hikari.HikariDataSource) admin.node.database().dataSource()).getHikariPoolMXBean()
+                .getActiveConnections()).as("the failed transaction gave its connection back").isZero();
     }
 
     @Test

@@ -192,6 +192,12 @@ class LongPollIT {
         ApiClient.Reply byDefault = agentOnA.get("/api/v1/invalidations?after=" + before);
         assertThat((long) byDefault.body().length()).isLessThanOrEqualTo(4L << 20);
         assertThat(byDefault.json().path("entries").size()).as("4 MiB by default: room for three or four").isBetween(3, 4);
+        assertThat(a.node.waitingLongPolls()).isZero();
+        assertThat(activeConnections(a)).isZero();
+    }
+
+    private static int activeConnections(TestAdmin admin) {
+        return ((com.zaxxer.hikari.HikariDataSource) admin.node.database().dataSource()).getHikariPoolMXBean().getActiveConnections();
     }
 
     @Test
@@ -203,6 +209,8 @@ class LongPollIT {
         assertThat(small.error()).isEqualTo("internal");
         assertThat(agentOnA.get("/api/v1/invalidations?after=" + before + "&maxBytes=" + (4L << 20)).json().path("entries")
                 .size()).isEqualTo(1);
+        assertThat(a.node.waitingLongPolls()).isZero();
+        assertThat(activeConnections(a)).as("the failed poll gave its connection back").isZero();
     }
 
     @Test
