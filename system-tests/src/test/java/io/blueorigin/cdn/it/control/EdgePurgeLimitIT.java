@@ -59,6 +59,8 @@ class EdgePurgeLimitIT {
                     .headers(h -> h.put("Authorization", "Bearer " + purger)));
             assertThat(valid.getStatus()).as("the address is limited whatever the token, until its window ends").isEqualTo(429);
             assertThat(s.client.get(target).getHeaders().get("X-Cache")).as("nothing purged").isEqualTo("HIT");
+            assertThat(MetricsScrape.of(edge.managementUri()).sum("cdn_rejected_requests_total", "reason", "unauthorized"))
+                    .as("every refusal counted").isEqualTo(refused + 2);
             assertThat(api.get("/invalidations/recent", s.cdn.admin().bootstrapToken().orElseThrow()).body()
                     .path("invalidations").size()).isZero();
         }
