@@ -128,11 +128,6 @@ public final class PurgeRequests {
         });
     }
 
-    /** Refusals and failure windows held now (bounded; for tests). */
-    long guardSize() {
-        return guard.size();
-    }
-
     private static void relay(Response response, Callback callback, int status, String adminBody) {
         Object body;
         try {
