@@ -7,6 +7,7 @@ import io.blueorigin.cdn.admin.db.ApiTokens;
 import io.blueorigin.cdn.admin.db.Database;
 import io.blueorigin.cdn.admin.db.NotificationListener;
 import io.blueorigin.cdn.admin.db.Retention;
+import io.blueorigin.cdn.admin.db.TierKeys;
 import io.blueorigin.cdn.runtime.HealthRegistry;
 import io.blueorigin.cdn.runtime.Node;
 import io.blueorigin.cdn.runtime.NodeIdentity;
@@ -78,12 +79,21 @@ public final class AdminNode implements Node {
         try {
             ApiTokens tokens = new ApiTokens(database.dataSource());
             Optional<String> token = bootstrap(tokens, config);
+            TierKeys tierKeys = new TierKeys(config.nodeDownAfter());
+            try {
+                database.inTransaction(connection -> {
+                    tierKeys.ensure(connection);
+                    return null;
+                });
+            } catch (SQLException e) {
+                throw new StartupException("cannot create the tier key in " + config.database().url() + ": " + e.getMessage(), e);
+            }
             scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
                 Thread thread = new Thread(runnable, name + "-scheduler");
                 thread.setDaemon(true);
                 return thread;
             });
-            Api api = Api.create(database, tokens, config.nodeDownAfter(), scheduler);
+            Api api = Api.create(database, tokens, tierKeys, config.nodeDownAfter(), scheduler);
             listener = NotificationListener.start(config.database(), name + "-listener", api.notifications());
             schedule(scheduler, listener, api, new Retention(database, config.invalidationRetention()));
             NodeMetrics metrics = new NodeMetrics(config.identity());
@@ -194,6 +204,11 @@ public final class AdminNode implements Node {
     /** Whether the {@code LISTEN} connection is up (else waiting long-polls re-query every second). */
     public boolean isListening() {
         return listener.isListening();
+    }
+
+    /** The API's token store (for tests: how many lookups reached the database). */
+    public ApiTokens tokens() {
+        return api.tokens();
     }
 
     /** How many long-polls are waiting on this admin now. */

@@ -46,7 +46,7 @@ class InvalidationApiIT {
 
     /** The agent's view of entry {@code id} (the long-poll answers at once: entries exist). */
     private static JsonNode entry(long id) {
-        JsonNode entries = admin.as(admin.adminToken).get("/api/v1/invalidations?after=" + (id - 1)).json().path("entries");
+        JsonNode entries = admin.node("edge-nyc").get("/api/v1/invalidations?after=" + (id - 1)).json().path("entries");
         assertThat(entries.path(0).path("id").asLong()).isEqualTo(id);
         return entries.path(0);
     }
@@ -219,6 +219,42 @@ class InvalidationApiIT {
         ApiClient.Reply utf8 = api.send(api.request("/api/v1/purge").header("Content-Type", "application/json; charset=UTF-8")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"urls\": [\"/a\"]}")));
         assertThat(utf8.status()).isEqualTo(202);
+    }
+
+    /**
+     * {@code curl -X POST -H "Authorization: Bearer $TOKEN" -d '{"urls": ["/item/1"]}' .../api/v1/purge} (the
+     * README's example) sends {@code Content-Type: application/x-www-form-urlencoded}: a JSON object in such a
+     * body is taken as JSON, a real form is still refused.
+     */
+    @Test
+    void curlsDefaultFormContentTypeWithAJsonBodyIsAcceptedAndARealFormIsNot() {
+        long before = admin.count("SELECT count(*) FROM invalidations");
+        ApiClient.Reply curlDefault = api.send(api.request("/api/v1/purge").header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"urls\": [\"/item/1\"]}")));
+        assertThat(curlDefault.status()).as(curlDefault.body()).isEqualTo(202);
+        assertThat(api.get(curlDefault.json().path("status").asText()).json().path("urls").toString()).isEqualTo("[\"/item/1\"]");
+        ApiClient.Reply curlJson = api.send(api.request("/api/v1/purge").header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"urls\": [\"/item/1\"]}")));
+        assertThat(curlJson.status()).isEqualTo(202);
+        ApiClient.Reply padded = api.send(api.request("/api/v1/purge-all").header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(" \n{\"soft\": true}")));
+        assertThat(padded.status()).isEqualTo(202);
+        assertThat(admin.count("SELECT count(*) FROM invalidations")).isEqualTo(before + 3);
+
+        ApiClient.Reply form = api.send(api.request("/api/v1/purge").header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("urls=%2Fitem%2F1")));
+        assertThat(form.status()).isEqualTo(415);
+        assertThat(form.message()).isEqualTo("Content-Type: expected application/json (got"
+                + " 'application/x-www-form-urlencoded' with a body that is not a JSON object); send -H 'Content-Type:"
+                + " application/json'");
+        ApiClient.Reply formLatin1 = api.send(api.request("/api/v1/purge")
+                .header("Content-Type", "application/x-www-form-urlencoded; charset=iso-8859-1")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"urls\": [\"/item/1\"]}")));
+        assertThat(formLatin1.status()).isEqualTo(415);
+        ApiClient.Reply malformed = api.send(api.request("/api/v1/purge").header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"urls\": ")));
+        assertThat(malformed.status()).isEqualTo(400);
+        assertThat(admin.count("SELECT count(*) FROM invalidations")).isEqualTo(before + 3);
     }
 
     @Test

@@ -30,7 +30,7 @@ class LongPollIT {
         url = TestPostgres.freshDatabase();
         a = TestAdmin.start(url, Duration.ofSeconds(5));
         b = TestAdmin.start(url, Duration.ofSeconds(5));
-        String token = a.token("nodes", Scope.PURGE);
+        String token = a.nodeToken("edge-nyc");
         agentOnA = a.as(token);
         agentOnB = b.as(token);
         await().atMost(Duration.ofSeconds(10)).until(() -> a.node.isListening() && b.node.isListening());
@@ -158,6 +158,61 @@ class LongPollIT {
         assertThat(rest.path("entries").path(0).path("kind").asText()).isEqualTo("purge_all");
     }
 
+    /** Appends {@code count} purges of 1000 URLs of about 1 KiB each (about 1 MiB per entry), as the API would store them. */
+    private static void bulkPurges(int count, int urlLength) {
+        long token = a.count("SELECT min(id) FROM api_tokens");
+        a.sql("SELECT pg_advisory_xact_lock(" + 0x696e76616c6f67L + "); INSERT INTO invalidations (kind, payload, created_by)"
+                + " SELECT 'purge', jsonb_build_object('urls', (SELECT jsonb_agg(jsonb_build_object('url', u.p, 'site', null,"
+                + " 'path', u.p, 'query', null)) FROM (SELECT '/' || repeat('x', " + urlLength + ") || '/' || n || '/' || i AS p"
+                + " FROM generate_series(1, 1000) i) u)), " + token + " FROM generate_series(1, " + count + ") n");
+    }
+
+    @Test
+    void answersStayWithinMaxBytesAndTheRestFollowsInOrder() {
+        long before = latest();
+        bulkPurges(6, 1000);
+        for (long maxBytes : new long[] {2L << 20, 4L << 20}) {
+            long after = before;
+            int answers = 0;
+            while (after < before + 6) {
+                ApiClient.Reply reply = agentOnA.get("/api/v1/invalidations?after=" + after + "&maxBytes=" + maxBytes);
+                assertThat(reply.status()).isEqualTo(200);
+                assertThat((long) reply.body().getBytes(java.nio.charset.StandardCharsets.UTF_8).length).isLessThanOrEqualTo(maxBytes);
+                JsonNode entries = reply.json().path("entries");
+                assertThat(entries.size()).isPositive();
+                for (JsonNode entry : entries) {
+                    assertThat(entry.path("id").asLong()).isEqualTo(++after);
+                    assertThat(entry.path("urls").size()).isEqualTo(1000);
+                }
+                assertThat(reply.json().path("latest").asLong()).isEqualTo(before + 6);
+                answers++;
+            }
+            assertThat(answers).as("%d bytes per answer", maxBytes).isGreaterThan(1);
+        }
+        ApiClient.Reply byDefault = agentOnA.get("/api/v1/invalidations?after=" + before);
+        assertThat((long) byDefault.body().length()).isLessThanOrEqualTo(4L << 20);
+        assertThat(byDefault.json().path("entries").size()).as("4 MiB by default: room for three or four").isBetween(3, 4);
+        assertThat(a.node.waitingLongPolls()).isZero();
+        assertThat(activeConnections(a)).isZero();
+    }
+
+    private static int activeConnections(TestAdmin admin) {
+        return ((com.zaxxer.hikari.HikariDataSource) admin.node.database().dataSource()).getHikariPoolMXBean().getActiveConnections();
+    }
+
+    @Test
+    void anEntryLargerThanAnAnswerFailsThePollWithoutAPartialAnswer() {
+        long before = latest();
+        bulkPurges(1, 3000); // about 3 MiB: not made through the API (its requests are 1 MiB at most)
+        ApiClient.Reply small = agentOnA.get("/api/v1/invalidations?after=" + before + "&maxBytes=" + (2L << 20));
+        assertThat(small.status()).isEqualTo(500);
+        assertThat(small.error()).isEqualTo("internal");
+        assertThat(agentOnA.get("/api/v1/invalidations?after=" + before + "&maxBytes=" + (4L << 20)).json().path("entries")
+                .size()).isEqualTo(1);
+        assertThat(a.node.waitingLongPolls()).isZero();
+        assertThat(activeConnections(a)).as("the failed poll gave its connection back").isZero();
+    }
+
     @Test
     void queryParametersAreValidated() {
         assertThat(agentOnA.get("/api/v1/invalidations").message())
@@ -168,6 +223,8 @@ class LongPollIT {
                 .isEqualTo("wait: 31 is out of range (expected 0..30)");
         assertThat(agentOnA.get("/api/v1/invalidations?after=0&after=1").message()).isEqualTo("after: given 2 times (expected once)");
         assertThat(agentOnA.get("/api/v1/invalidations?after=0&timeout=5").status()).isEqualTo(400);
+        assertThat(agentOnA.get("/api/v1/invalidations?after=0&maxBytes=1048576").message())
+                .isEqualTo("maxBytes: 1048576 is out of range (expected 2097152..67108864)");
     }
 
     @Test
@@ -175,7 +232,7 @@ class LongPollIT {
         TestAdmin c = TestAdmin.start(url, Duration.ofSeconds(5));
         try {
             long before = latest();
-            CompletableFuture<ApiClient.Reply> poll = c.as(c.adminToken).getAsync("/api/v1/invalidations?after=" + before + "&wait=25");
+            CompletableFuture<ApiClient.Reply> poll = c.node("edge-nyc").getAsync("/api/v1/invalidations?after=" + before + "&wait=25");
             await().atMost(Duration.ofSeconds(10)).until(() -> c.node.waitingLongPolls() == 1);
             c.close();
             ApiClient.Reply reply = poll.get(10, SECONDS);

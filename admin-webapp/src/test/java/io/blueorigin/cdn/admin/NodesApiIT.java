@@ -11,12 +11,10 @@ import org.junit.jupiter.api.Test;
 /** The node agent endpoints (register, heartbeat, acks), the node list and the per-node status of an entry. */
 class NodesApiIT {
     private TestAdmin admin;
-    private ApiClient agent;
 
     @BeforeEach
     void start() {
         admin = TestAdmin.start();
-        agent = admin.as(admin.token("nodes", Scope.PURGE));
     }
 
     @AfterEach
@@ -43,7 +41,7 @@ class NodesApiIT {
                 .json().path("id").asLong();
         admin.sql("UPDATE invalidations SET ban_expires_at = now() - interval '1 second' WHERE id = " + expired);
 
-        ApiClient.Reply reply = agent.post("/api/v1/nodes/register", registration("edge-nyc", "edge", "nyc", 8080, 0));
+        ApiClient.Reply reply = admin.node("edge-nyc").post("/api/v1/nodes/register", registration("edge-nyc", "edge", "nyc", 8080, 0));
         assertThat(reply.status()).as(reply.body()).isEqualTo(200);
         JsonNode answer = reply.json();
         assertThat(answer.path("latest").asLong()).isEqualTo(expired);
@@ -59,8 +57,8 @@ class NodesApiIT {
 
     @Test
     void registeringAgainUpdatesTheNodeOfThatName() {
-        agent.post("/api/v1/nodes/register", registration("edge-nyc", "edge", "nyc", 8080, 0));
-        ApiClient.Reply again = agent.post("/api/v1/nodes/register", registration("edge-nyc", "edge", "ewr", 8090, 7));
+        admin.node("edge-nyc").post("/api/v1/nodes/register", registration("edge-nyc", "edge", "nyc", 8080, 0));
+        ApiClient.Reply again = admin.node("edge-nyc").post("/api/v1/nodes/register", registration("edge-nyc", "edge", "ewr", 8090, 7));
         assertThat(again.status()).isEqualTo(200);
 
         JsonNode nodes = admin.admin().get("/api/v1/nodes").json().path("nodes");
@@ -79,10 +77,10 @@ class NodesApiIT {
 
     @Test
     void aHeartbeatRecordsLivenessPositionAndOneStatsRow() {
-        agent.post("/api/v1/nodes/register", registration("shield-iad", "shield", "iad", 8082, 0));
+        admin.node("shield-iad").post("/api/v1/nodes/register", registration("shield-iad", "shield", "iad", 8082, 0));
         long id = purge("/a");
         purge("/b");
-        ApiClient.Reply beat = agent.post("/api/v1/nodes/shield-iad/heartbeat",
+        ApiClient.Reply beat = admin.node("shield-iad").post("/api/v1/nodes/shield-iad/heartbeat",
                 "{\"lastApplied\": " + id + ", \"stats\": {\"hits\": 12, \"ratio\": 0.75, \"tiers\": {\"heap\": [1, 2]}, \"note\": \"a'b\"}}");
         assertThat(beat.status()).as(beat.body()).isEqualTo(200);
         assertThat(beat.json().path("latest").asLong()).isEqualTo(id + 1);
@@ -94,61 +92,61 @@ class NodesApiIT {
                 + " WHERE n.name = 'shield-iad' AND (s.stats->>'hits')::int = 12 AND s.stats->'tiers'->'heap'->>1 = '2'"
                 + " AND s.stats->>'note' = 'a''b'")).isEqualTo(1);
 
-        assertThat(agent.post("/api/v1/nodes/shield-iad/heartbeat", "{\"lastApplied\": " + id + "}").status()).isEqualTo(200);
+        assertThat(admin.node("shield-iad").post("/api/v1/nodes/shield-iad/heartbeat", "{\"lastApplied\": " + id + "}").status()).isEqualTo(200);
         assertThat(admin.count("SELECT count(*) FROM node_stats")).isEqualTo(2);
     }
 
     @Test
     void heartbeatsAndAcksOfUnknownNodesAre404AndBadOnes400() {
-        ApiClient.Reply unknown = agent.post("/api/v1/nodes/edge-xyz/heartbeat", "{\"lastApplied\": 0}");
+        ApiClient.Reply unknown = admin.node("edge-xyz").post("/api/v1/nodes/edge-xyz/heartbeat", "{\"lastApplied\": 0}");
         assertThat(unknown.status()).isEqualTo(404);
         assertThat(unknown.message()).isEqualTo("node 'edge-xyz' is not registered: POST /api/v1/nodes/register first");
-        assertThat(agent.post("/api/v1/nodes/edge-xyz/acks",
+        assertThat(admin.node("edge-xyz").post("/api/v1/nodes/edge-xyz/acks",
                 "{\"acks\": [{\"id\": 1, \"objectsAffected\": 0, \"appliedAt\": \"2026-11-25T03:20:01.127Z\"}]}").status()).isEqualTo(404);
 
-        agent.post("/api/v1/nodes/register", registration("edge-nyc", "edge", "nyc", 8080, 0));
+        admin.node("edge-nyc").post("/api/v1/nodes/register", registration("edge-nyc", "edge", "nyc", 8080, 0));
         String hb = "/api/v1/nodes/edge-nyc/heartbeat";
-        assertThat(agent.post(hb, "{\"stats\": {}}").message()).startsWith("lastApplied: required");
-        assertThat(agent.post(hb, "{\"lastApplied\": -1}").message()).isEqualTo("lastApplied: -1 is out of range (expected 0..)");
-        assertThat(agent.post(hb, "{\"lastApplied\": 0, \"stats\": [1]}").message()).isEqualTo("stats: expected a JSON object");
-        assertThat(agent.post(hb, "{\"lastApplied\": 0, \"stats\": {\"a\": \"x\\u0000y\"}}").message())
+        assertThat(admin.node("edge-nyc").post(hb, "{\"stats\": {}}").message()).startsWith("lastApplied: required");
+        assertThat(admin.node("edge-nyc").post(hb, "{\"lastApplied\": -1}").message()).isEqualTo("lastApplied: -1 is out of range (expected 0..)");
+        assertThat(admin.node("edge-nyc").post(hb, "{\"lastApplied\": 0, \"stats\": [1]}").message()).isEqualTo("stats: expected a JSON object");
+        assertThat(admin.node("edge-nyc").post(hb, "{\"lastApplied\": 0, \"stats\": {\"a\": \"x\\u0000y\"}}").message())
                 .isEqualTo("stats.a: contains \\u0000, which PostgreSQL cannot store");
-        assertThat(agent.post(hb, "{\"lastApplied\": 0, \"stats\": {\"a\": 1e400}}").message()).isEqualTo("stats.a: number out of range");
-        assertThat(agent.post(hb, "{\"lastApplied\": 0, \"stats\": " + "{\"a\": ".repeat(40) + "1" + "}".repeat(41)).message())
+        assertThat(admin.node("edge-nyc").post(hb, "{\"lastApplied\": 0, \"stats\": {\"a\": 1e400}}").message()).isEqualTo("stats.a: number out of range");
+        assertThat(admin.node("edge-nyc").post(hb, "{\"lastApplied\": 0, \"stats\": " + "{\"a\": ".repeat(40) + "1" + "}".repeat(41)).message())
                 .contains("nested deeper than 32 levels");
         assertThat(admin.count("SELECT count(*) FROM node_stats")).isZero();
 
         String acks = "/api/v1/nodes/edge-nyc/acks";
-        assertThat(agent.post(acks, "{\"acks\": []}").json().path("acked").asInt()).isZero();
-        assertThat(agent.post(acks, "{}").message()).startsWith("acks: required");
-        assertThat(agent.post(acks, "{\"acks\": [{\"id\": 1, \"objectsAffected\": 0}]}").message())
+        assertThat(admin.node("edge-nyc").post(acks, "{\"acks\": []}").json().path("acked").asInt()).isZero();
+        assertThat(admin.node("edge-nyc").post(acks, "{}").message()).startsWith("acks: required");
+        assertThat(admin.node("edge-nyc").post(acks, "{\"acks\": [{\"id\": 1, \"objectsAffected\": 0}]}").message())
                 .startsWith("acks[0].appliedAt: required");
-        assertThat(agent.post(acks, "{\"acks\": [{\"id\": 1, \"objectsAffected\": 0, \"appliedAt\": \"yesterday\"}]}").message())
+        assertThat(admin.node("edge-nyc").post(acks, "{\"acks\": [{\"id\": 1, \"objectsAffected\": 0, \"appliedAt\": \"yesterday\"}]}").message())
                 .startsWith("acks[0].appliedAt: 'yesterday' is not an ISO-8601 UTC instant");
-        assertThat(agent.post(acks, "{\"acks\": [{\"id\": 0, \"objectsAffected\": 0, \"appliedAt\": \"2026-11-25T03:20:01Z\"}]}").message())
+        assertThat(admin.node("edge-nyc").post(acks, "{\"acks\": [{\"id\": 0, \"objectsAffected\": 0, \"appliedAt\": \"2026-11-25T03:20:01Z\"}]}").message())
                 .startsWith("acks[0].id: 0 is out of range");
-        assertThat(agent.post(acks, "{\"acks\": [{\"id\": 1, \"objectsAffected\": -2, \"appliedAt\": \"2026-11-25T03:20:01Z\"}]}").message())
+        assertThat(admin.node("edge-nyc").post(acks, "{\"acks\": [{\"id\": 1, \"objectsAffected\": -2, \"appliedAt\": \"2026-11-25T03:20:01Z\"}]}").message())
                 .startsWith("acks[0].objectsAffected: -2 is out of range");
     }
 
     @Test
     void registrationsAreValidated() {
         String register = "/api/v1/nodes/register";
-        assertThat(agent.post(register, registration("edge-nyc", "admin", "nyc", 8080, 0)).message())
+        assertThat(admin.node("edge-nyc").post(register, registration("edge-nyc", "admin", "nyc", 8080, 0)).message())
                 .isEqualTo("role: 'admin' (expected: edge or shield)");
-        assertThat(agent.post(register, registration("edge nyc", "edge", "nyc", 8080, 0)).message()).startsWith("name: 'edge nyc'");
-        assertThat(agent.post(register, registration("edge-nyc", "edge", "n/y", 8080, 0)).message()).startsWith("pop: 'n/y'");
-        assertThat(agent.post(register, registration("edge-nyc", "edge", "nyc", 8080, -1)).message()).startsWith("lastApplied: -1");
-        assertThat(agent.post(register, registration("edge-nyc", "edge", "nyc", 8080, 0).replace("http://127.0.0.1:8080", "ftp://x"))
+        assertThat(admin.node("edge-nyc").post(register, registration("edge nyc", "edge", "nyc", 8080, 0)).message()).startsWith("name: 'edge nyc'");
+        assertThat(admin.node("edge-nyc").post(register, registration("edge-nyc", "edge", "n/y", 8080, 0)).message()).startsWith("pop: 'n/y'");
+        assertThat(admin.node("edge-nyc").post(register, registration("edge-nyc", "edge", "nyc", 8080, -1)).message()).startsWith("lastApplied: -1");
+        assertThat(admin.node("edge-nyc").post(register, registration("edge-nyc", "edge", "nyc", 8080, 0).replace("http://127.0.0.1:8080", "ftp://x"))
                 .message()).startsWith("trafficUrl: 'ftp://x'");
-        assertThat(agent.post(register, "{\"name\": \"edge-nyc\"}").message()).startsWith("role: required");
+        assertThat(admin.node("edge-nyc").post(register, "{\"name\": \"edge-nyc\"}").message()).startsWith("role: required");
         assertThat(admin.count("SELECT count(*) FROM nodes")).isZero();
     }
 
     @Test
     void acksAreIdempotentAndTheStatusViewShowsEachNode() {
-        agent.post("/api/v1/nodes/register", registration("edge-nyc", "edge", "nyc", 8080, 0));
-        agent.post("/api/v1/nodes/register", registration("shield-iad", "shield", "iad", 8082, 0));
+        admin.node("edge-nyc").post("/api/v1/nodes/register", registration("edge-nyc", "edge", "nyc", 8080, 0));
+        admin.node("shield-iad").post("/api/v1/nodes/register", registration("shield-iad", "shield", "iad", 8082, 0));
         long id = purge("/item/1");
         JsonNode json = admin.admin().get("/api/v1/invalidations/" + id).json();
         assertThat(json.path("applied").asLong()).isZero();
@@ -157,12 +155,12 @@ class NodesApiIT {
         Instant appliedAt = Instant.parse(json.path("createdAt").asText()).plusMillis(4);
         String ack = "{\"acks\": [{\"id\": " + id + ", \"objectsAffected\": 1, \"appliedAt\": \"" + appliedAt + "\"},"
                 + " {\"id\": 999999, \"objectsAffected\": 0, \"appliedAt\": \"" + appliedAt + "\"}]}";
-        ApiClient.Reply acked = agent.post("/api/v1/nodes/edge-nyc/acks", ack);
+        ApiClient.Reply acked = admin.node("edge-nyc").post("/api/v1/nodes/edge-nyc/acks", ack);
         assertThat(acked.status()).as(acked.body()).isEqualTo(200);
         assertThat(acked.json().path("acked").asInt()).isEqualTo(1);
         String later = ack.replace("\"objectsAffected\": 1", "\"objectsAffected\": 5").replace(appliedAt.toString(),
                 appliedAt.plusSeconds(60).toString());
-        assertThat(agent.post("/api/v1/nodes/edge-nyc/acks", later).json().path("acked").asInt()).isEqualTo(1);
+        assertThat(admin.node("edge-nyc").post("/api/v1/nodes/edge-nyc/acks", later).json().path("acked").asInt()).isEqualTo(1);
         assertThat(admin.count("SELECT count(*) FROM invalidation_acks")).isEqualTo(1);
 
         JsonNode status = admin.admin().get("/api/v1/invalidations/" + id).json();
@@ -189,7 +187,7 @@ class NodesApiIT {
         assertThat(admin.admin().get("/api/v1/nodes").json().path("nodes").path(0).path("alive").asBoolean()).isFalse();
 
         // a node that reports a position at or past the entry has applied it, even without an ack
-        agent.post("/api/v1/nodes/shield-iad/heartbeat", "{\"lastApplied\": " + id + "}");
+        admin.node("shield-iad").post("/api/v1/nodes/shield-iad/heartbeat", "{\"lastApplied\": " + id + "}");
         JsonNode caughtUp = admin.admin().get("/api/v1/invalidations/" + id).json();
         assertThat(caughtUp.path("applied").asLong()).isEqualTo(2);
         assertThat(caughtUp.path("nodes").path(0).path("status").asText()).isEqualTo("applied");

@@ -20,7 +20,7 @@ class RetentionIT {
     @BeforeEach
     void start() {
         admin = TestAdmin.start();
-        agent = admin.as(admin.token("nodes", Scope.PURGE));
+        agent = admin.node("edge-nyc");
         retention = new Retention(admin.node.database(), Duration.ofDays(7));
     }
 

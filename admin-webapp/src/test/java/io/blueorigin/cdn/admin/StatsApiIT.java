@@ -25,7 +25,7 @@ class StatsApiIT {
     @BeforeEach
     void start() {
         admin = TestAdmin.start();
-        agent = admin.as(admin.token("nodes", Scope.PURGE));
+        agent = admin.node("edge-nyc");
         reader = admin.as(admin.token("console", Scope.READ));
     }
 
@@ -35,7 +35,7 @@ class StatsApiIT {
     }
 
     private void register(String name, String role) {
-        ApiClient.Reply reply = agent.post("/api/v1/nodes/register", "{\"name\": \"" + name + "\", \"role\": \"" + role
+        ApiClient.Reply reply = admin.node(name).post("/api/v1/nodes/register", "{\"name\": \"" + name + "\", \"role\": \"" + role
                 + "\", \"pop\": \"" + name.substring(name.indexOf('-') + 1) + "\", \"trafficUrl\": \"http://127.0.0.1:8080\","
                 + " \"managementUrl\": \"http://127.0.0.1:18080\", \"lastApplied\": 0}");
         assertThat(reply.status()).as(reply.body()).isEqualTo(200);
@@ -43,7 +43,7 @@ class StatsApiIT {
 
     /** A heartbeat of {@code name} with {@code stats} (null: none), then dated {@code secondsAgo} back. */
     private void beat(String name, long secondsAgo, String stats) {
-        ApiClient.Reply reply = agent.post("/api/v1/nodes/" + name + "/heartbeat",
+        ApiClient.Reply reply = admin.node(name).post("/api/v1/nodes/" + name + "/heartbeat",
                 "{\"lastApplied\": 0" + (stats == null ? "" : ", \"stats\": " + stats) + "}");
         assertThat(reply.status()).as(reply.body()).isEqualTo(200);
         admin.sql("UPDATE node_stats SET at = at - interval '" + secondsAgo + " seconds'"
@@ -203,12 +203,15 @@ class StatsApiIT {
     }
 
     @Test
-    void needsATokenAndAnyScopeReads() {
+    void needsATokenAndAnyScopeButNodeReads() {
         ApiClient.Reply anonymous = admin.anonymous().get("/api/v1/stats");
         assertThat(anonymous.status()).isEqualTo(401);
         assertThat(anonymous.header("WWW-Authenticate")).isPresent();
         assertThat(reader.get("/api/v1/stats").status()).isEqualTo(200);
-        assertThat(agent.get("/api/v1/stats").status()).isEqualTo(200);
+        assertThat(admin.as(admin.token("purger", Scope.PURGE)).get("/api/v1/stats").status()).isEqualTo(200);
+        ApiClient.Reply node = agent.get("/api/v1/stats");
+        assertThat(node.status()).as("a node token does node things only").isEqualTo(403);
+        assertThat(node.message()).contains("node token of 'edge-nyc'");
         ApiClient.Reply post = reader.post("/api/v1/stats", "{}");
         assertThat(post.status()).isEqualTo(405);
         assertThat(post.header("Allow")).contains("GET");

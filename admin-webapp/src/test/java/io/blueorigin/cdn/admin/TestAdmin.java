@@ -10,7 +10,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** An admin node on a database of the shared embedded PostgreSQL, with a client per token. */
@@ -19,6 +21,7 @@ final class TestAdmin implements AutoCloseable {
     final AdminNode node;
     /** A token with every scope (the bootstrap token of a fresh database, or a new one). */
     final String adminToken;
+    private final Map<String, ApiClient> nodes = new ConcurrentHashMap<>();
 
     private TestAdmin(AdminNode node, String adminToken) {
         this.node = node;
@@ -64,6 +67,20 @@ final class TestAdmin implements AutoCloseable {
 
     ApiClient anonymous() {
         return new ApiClient(node.uri(), Optional.empty());
+    }
+
+    /** A client authenticating with the node token of {@code name} (created on first use). */
+    ApiClient node(String name) {
+        return nodes.computeIfAbsent(name, n -> as(nodeToken(n)));
+    }
+
+    /** A new node token bound to {@code name}. */
+    String nodeToken(String name) {
+        try {
+            return new ApiTokens(node.database().dataSource()).createNodeToken(name);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** A new token with these scopes. */

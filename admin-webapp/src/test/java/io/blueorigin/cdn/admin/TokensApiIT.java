@@ -131,7 +131,7 @@ class TokensApiIT {
                 .startsWith("name: must not contain control characters");
         assertThat(api.post("/api/v1/tokens", "{\"name\": \"x\", \"scopes\": []}").message()).startsWith("scopes: empty");
         assertThat(api.post("/api/v1/tokens", "{\"name\": \"x\", \"scopes\": [\"root\"]}").message())
-                .isEqualTo("scopes: 'root' (expected: read, purge or admin)");
+                .isEqualTo("scopes: 'root' (expected: read, purge, admin or node)");
         assertThat(api.post("/api/v1/tokens", "{\"name\": \"x\", \"scopes\": [\"read\", \"read\"]}").message())
                 .isEqualTo("scopes: 'read' listed twice");
         assertThat(api.post("/api/v1/tokens", "{\"name\": \"x\", \"scopes\": \"read\"}").message()).isEqualTo("scopes: expected a list");

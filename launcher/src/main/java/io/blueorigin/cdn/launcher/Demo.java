@@ -4,7 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import io.blueorigin.cdn.admin.AdminConfig;
 import io.blueorigin.cdn.admin.AdminNode;
-import io.blueorigin.cdn.admin.Scope;
 import io.blueorigin.cdn.admin.db.ApiTokens;
 import io.blueorigin.cdn.admin.db.DatabaseConfig;
 import io.blueorigin.cdn.edge.EdgeNode;
@@ -111,8 +110,7 @@ public final class Demo implements AutoCloseable {
                     server(spec, 9001, Optional.empty()), Duration.ofMillis(50), Duration.ofSeconds(60), Duration.ofDays(1)));
             started.add(origin);
 
-            // every proxy node follows admin's invalidation log, with a purge-scoped token made for this run
-            ControlConfig control = ControlConfig.of(admin.uri(), nodeToken(admin));
+            // every proxy node follows admin's invalidation log with its own node token, made for this run
             List<ProxyNode> shields = new ArrayList<>();
             int shieldPort = 8082;
             for (String pop : List.of("iad", "ord")) {
@@ -120,7 +118,7 @@ public final class Demo implements AutoCloseable {
                 // the edges are on this machine: a shield keeps what they say of their clients (Forwarded, X-Forwarded-For)
                 ProxyNode shield = ShieldNode.start(withStore(ProxyConfig.of(id,
                         server(spec, shieldPort++, accessLog(logs, id)), UpstreamConfig.of(origin.uri()))
-                        .withControl(control)
+                        .withControl(ControlConfig.of(admin.uri(), nodeToken(admin, id.name())))
                         .withForwarding(ForwardingConfig.defaults().withTrustedProxies(List.of("127.0.0.0/8", "::1"))), dataDir));
                 started.add(shield);
                 shields.add(shield);
@@ -134,7 +132,8 @@ public final class Demo implements AutoCloseable {
             for (String pop : List.of("nyc", "lhr")) {
                 NodeIdentity id = NodeIdentity.of(Role.EDGE, pop);
                 ProxyNode edge = EdgeNode.start(withStore(ProxyConfig.of(id,
-                        server(spec, port++, accessLog(logs, id)), edgeUpstream).withControl(control), dataDir));
+                        server(spec, port++, accessLog(logs, id)), edgeUpstream)
+                        .withControl(ControlConfig.of(admin.uri(), nodeToken(admin, id.name()))), dataDir));
                 started.add(edge);
                 edges.add(edge);
             }
@@ -149,12 +148,13 @@ public final class Demo implements AutoCloseable {
         }
     }
 
-    /** A token with scope purge for the demo's nodes (a new one each run: the database may be new too). */
-    private static String nodeToken(AdminNode admin) {
+    /** The node token of demo node {@code nodeName} (a new one each run: the database may be new too). */
+    private static String nodeToken(AdminNode admin, String nodeName) {
         try {
-            return new ApiTokens(admin.database().dataSource()).create("demo-nodes", List.of(Scope.PURGE));
+            return new ApiTokens(admin.database().dataSource()).createNodeToken(nodeName);
         } catch (java.sql.SQLException e) {
-            throw new io.blueorigin.cdn.runtime.StartupException("cannot create the demo nodes' API token: " + e.getMessage(), e);
+            throw new io.blueorigin.cdn.runtime.StartupException("cannot create the node token of demo node " + nodeName
+                    + ": " + e.getMessage(), e);
         }
     }
 

@@ -42,6 +42,21 @@ class DemoIT {
                     .containsPattern("1\\.1 edge-lhr, 1\\.1 shield-(iad|ord)");
             assertThat(client.get(URI.create(demo.admin().managementUri() + "/readyz")).getStatus()).isEqualTo(200);
 
+            // every edge and shield follows admin's log with a node token of its own, bound to its name
+            List<String> bound = new java.util.ArrayList<>();
+            try (java.sql.Connection c = demo.admin().database().dataSource().getConnection();
+                    java.sql.ResultSet rs = c.createStatement().executeQuery(
+                            "SELECT node_name FROM api_tokens WHERE 'node' = ANY(scopes) ORDER BY node_name")) {
+                while (rs.next()) {
+                    bound.add(rs.getString(1));
+                }
+            }
+            assertThat(bound).containsExactly("edge-lhr", "edge-nyc", "shield-iad", "shield-ord");
+            for (ProxyNode node : List.of(demo.edges().get(0), demo.edges().get(1))) {
+                await().atMost(Duration.ofSeconds(20)).until(() -> node.control().readiness().ready()
+                        && node.control().local().lastApplied() >= 0 && !node.control().readiness().details().containsKey("error"));
+            }
+
             // every edge and shield logs to <data-dir>/logs/<node>.access.log; one request id follows a
             // request through both tiers
             assertThat(demo.describe()).contains(dataDir.resolve("logs") + "/<node>.access.log");

@@ -169,17 +169,9 @@ final class CacheHandler extends Handler.Wrapper {
     /** What a 405 names as allowed. */
     private static final String ALLOWED_METHODS = "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS";
 
-    /** The last invalidation an edge applied, from its fetch (0 when absent or malformed). */
-    private static long orderingId(Request request) {
-        String value = request.getHeaders().get(LocalInvalidations.ORDERING_FIELD);
-        if (value == null || value.isEmpty() || value.length() > 19) {
-            return 0;
-        }
-        try {
-            return Long.parseLong(value);
-        } catch (NumberFormatException e) {
-            return 0;
-        }
+    /** The last invalidation an edge applied, from its fetch (0 unless a node of the tier signed it: see TierKeys). */
+    private long orderingId(Request request) {
+        return invalidations.verifiedOrdering(request.getHeaders().get(LocalInvalidations.ORDERING_FIELD));
     }
 
     /** {@code PURGE}: through the control plane (admin checks the token and logs it), else refused. */

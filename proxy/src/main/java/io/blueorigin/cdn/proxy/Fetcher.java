@@ -207,7 +207,7 @@ final class Fetcher {
         out.put(HttpHeader.FORWARDED, forwarding.forwarded(forwarded, peer, trusted));
         out.put(RequestIds.HEADER, requestId);
         if (sendsOrdering) {
-            out.put(LocalInvalidations.ORDERING_FIELD, Long.toString(invalidations.lastApplied()));
+            invalidations.signedOrdering().ifPresent(value -> out.put(LocalInvalidations.ORDERING_FIELD, value));
         }
         if (stored != null) {
             CachedResponse r = stored.response();
@@ -364,7 +364,12 @@ final class Fetcher {
                 client.newRequest(url)
                         .method(HttpMethod.GET)
                         .idleTimeout(readTimeoutMillis, TimeUnit.MILLISECONDS)
-                        .headers(h -> h.add(headers))
+                        .headers(h -> {
+                            h.add(headers);
+                            if (target.isFallback()) {
+                                h.remove(LocalInvalidations.ORDERING_FIELD); // an origin has no use for the tier's position
+                            }
+                        })
                         .onResponseHeaders(this::onHeaders)
                         .onResponseContentAsync(this::onContent)
                         .send(result -> onComplete(result, attempt, number));

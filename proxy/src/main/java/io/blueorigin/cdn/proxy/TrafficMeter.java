@@ -79,7 +79,7 @@ final class TrafficMeter extends Handler.Wrapper {
             // by name: stored fields are replayed as plain HttpFields, which Jetty does not match by enum
             type = ProxyMetrics.ContentClass.of(getHeaders().get(HttpHeader.CONTENT_TYPE.asString()));
             metrics.request(status, type, code);
-            if (purge && (code == 401 || code == 403)) {
+            if (purge && (code == 401 || code == 403 || code == 429)) { // 429: limited after too many failures
                 metrics.rejected("unauthorized");
             }
         }

@@ -4,7 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import io.blueorigin.cdn.admin.AdminConfig;
 import io.blueorigin.cdn.admin.AdminNode;
-import io.blueorigin.cdn.admin.Scope;
 import io.blueorigin.cdn.admin.db.ApiTokens;
 import io.blueorigin.cdn.admin.db.DatabaseConfig;
 import io.blueorigin.cdn.edge.EdgeNode;
@@ -61,6 +60,11 @@ public final class TestCluster implements AutoCloseable {
 
     public AdminNode admin() {
         return admin.orElseThrow(() -> new IllegalStateException("this cluster was built without an admin (withAdmin())"));
+    }
+
+    /** A new node token (scope node) of admin's, bound to {@code nodeName}: what that node's control.token would be. */
+    public String nodeToken(String nodeName) {
+        return Builder.nodeToken(admin(), nodeName);
     }
 
     public synchronized List<ProxyNode> shields() {
@@ -204,17 +208,15 @@ public final class TestCluster implements AutoCloseable {
                     started.add(node);
                     admin = Optional.of(node);
                 }
-                // with an admin, every node follows its invalidation log with a purge-scoped token of its own
-                ControlConfig control = ControlConfig.none();
-                if (admin.isPresent()) {
-                    String nodeToken = new ApiTokens(admin.get().database().dataSource()).create("test-nodes", List.of(Scope.PURGE));
-                    control = ControlConfig.of(admin.get().uri(), nodeToken).withHeartbeatInterval(Duration.ofSeconds(1));
-                }
+                // with an admin, every node follows its invalidation log with a node token of its own (bound to its name)
+                Optional<AdminNode> following = admin;
+                UnaryOperator<ProxyConfig> control = c -> following.isEmpty() ? c
+                        : c.withControl(ControlConfig.of(following.get().uri(), nodeToken(following.get(), c.identity().name()))
+                                .withHeartbeatInterval(Duration.ofSeconds(1)));
                 List<ProxyNode> shields = new ArrayList<>();
                 for (String pop : shieldPops) {
-                    ProxyNode shield = ShieldNode.start(shieldCustomizer.apply(ProxyConfig.of(
-                            NodeIdentity.of(Role.SHIELD, pop), ServerConfig.ephemeral(), UpstreamConfig.of(origin))
-                            .withControl(control)), clock);
+                    ProxyNode shield = ShieldNode.start(shieldCustomizer.apply(control.apply(ProxyConfig.of(
+                            NodeIdentity.of(Role.SHIELD, pop), ServerConfig.ephemeral(), UpstreamConfig.of(origin)))), clock);
                     started.add(shield);
                     shields.add(shield);
                 }
@@ -224,15 +226,24 @@ public final class TestCluster implements AutoCloseable {
                                 originFallback ? Optional.of(origin) : Optional.empty());
                 List<ProxyNode> edges = new ArrayList<>();
                 for (String pop : edgePops) {
-                    ProxyNode edge = EdgeNode.start(edgeCustomizer.apply(ProxyConfig.of(
-                            NodeIdentity.of(Role.EDGE, pop), ServerConfig.ephemeral(), edgeUpstream).withControl(control)), clock);
+                    ProxyNode edge = EdgeNode.start(edgeCustomizer.apply(control.apply(ProxyConfig.of(
+                            NodeIdentity.of(Role.EDGE, pop), ServerConfig.ephemeral(), edgeUpstream))), clock);
                     started.add(edge);
                     edges.add(edge);
                 }
                 return new TestCluster(admin, shields, edges, started, clock);
-            } catch (RuntimeException | java.sql.SQLException e) {
+            } catch (RuntimeException e) {
                 new TestCluster(Optional.empty(), List.of(), List.of(), started, clock).close();
-                throw e instanceof RuntimeException r ? r : new IllegalStateException("cannot create the nodes' token", e);
+                throw e;
+            }
+        }
+
+        /** A node token (scope node) bound to {@code nodeName}, made directly in admin's database. */
+        private static String nodeToken(AdminNode admin, String nodeName) {
+            try {
+                return new ApiTokens(admin.database().dataSource()).createNodeToken(nodeName);
+            } catch (java.sql.SQLException e) {
+                throw new IllegalStateException("cannot create the node token of " + nodeName, e);
             }
         }
     }

@@ -10,6 +10,7 @@ import io.blueorigin.cdn.admin.db.InvalidationLog;
 import io.blueorigin.cdn.admin.db.NodeStats;
 import io.blueorigin.cdn.admin.db.Nodes;
 import io.blueorigin.cdn.admin.db.NotificationListener;
+import io.blueorigin.cdn.admin.db.TierKeys;
 import jakarta.servlet.DispatcherType;
 import java.time.Duration;
 import java.util.EnumSet;
@@ -21,7 +22,8 @@ import org.eclipse.jetty.ee10.servlet.ServletHolder;
 
 /**
  * The JSON API of one admin process: the route table (every endpoint, the scope it needs, its handler, as
- * in docs/control-plane.md), mounted under {@code /api/*} behind {@link AuthFilter}. It owns the registry
+ * in docs/control-plane.md; who may call what is {@link Access}), mounted under {@code /api/*} behind
+ * {@link AuthFilter}. It owns the registry
  * of waiting long-polls; the admin node feeds it commit notifications ({@link #notifications()}) and
  * closes it first when stopping, so waiting polls answer at once instead of holding up the shutdown.
  */
@@ -40,10 +42,11 @@ public final class Api implements AutoCloseable {
      * @param nodeDownAfter no heartbeat for this long: a node is down (three heartbeat intervals)
      * @param scheduler runs long-poll deadlines (must outlive the API's requests)
      */
-    public static Api create(Database database, ApiTokens tokens, Duration nodeDownAfter,
+    public static Api create(Database database, ApiTokens tokens, TierKeys tierKeys, Duration nodeDownAfter,
             ScheduledExecutorService scheduler) {
         requireNonNull(database, "database is null");
         requireNonNull(tokens, "tokens is null");
+        requireNonNull(tierKeys, "tierKeys is null");
         requireNonNull(nodeDownAfter, "nodeDownAfter is null");
         requireNonNull(scheduler, "scheduler is null");
         // An append waits for the log lock at most as long as a request waits for a connection.
@@ -53,10 +56,11 @@ public final class Api implements AutoCloseable {
         Acks acks = new Acks();
         LongPolls polls = new LongPolls();
         InvalidationsApi invalidations = new InvalidationsApi(database, log, nodes, acks, nodeDownAfter);
-        NodesApi agents = new NodesApi(database, nodes, nodeStats, acks, log, nodeDownAfter);
+        NodesApi agents = new NodesApi(database, nodes, nodeStats, acks, log, tierKeys, nodeDownAfter);
         LongPollApi longPoll = new LongPollApi(database, log, polls, scheduler);
         StatsApi stats = new StatsApi(database, nodes, nodeStats);
         TokensApi tokensApi = new TokensApi(tokens);
+        TierKeysApi tierKeysApi = new TierKeysApi(database, tierKeys);
         Router router = new Router(List.of(
                 new Route("POST", "/api/v1/purge", Scope.PURGE, invalidations::purge),
                 new Route("POST", "/api/v1/purge/tags", Scope.PURGE, invalidations::purgeTags),
@@ -64,15 +68,16 @@ public final class Api implements AutoCloseable {
                 new Route("POST", "/api/v1/purge-all", Scope.PURGE, invalidations::purgeAll),
                 new Route("GET", "/api/v1/invalidations/{id}", Scope.READ, invalidations::status),
                 new Route("GET", "/api/v1/invalidations/recent", Scope.READ, invalidations::recent),
-                new Route("GET", "/api/v1/invalidations", Scope.PURGE, longPoll::poll),
-                new Route("POST", "/api/v1/nodes/register", Scope.PURGE, agents::register),
-                new Route("POST", "/api/v1/nodes/{name}/heartbeat", Scope.PURGE, agents::heartbeat),
-                new Route("POST", "/api/v1/nodes/{name}/acks", Scope.PURGE, agents::acks),
+                new Route("GET", "/api/v1/invalidations", Scope.NODE, longPoll::poll),
+                new Route("POST", "/api/v1/nodes/register", Scope.NODE, agents::register),
+                new Route("POST", "/api/v1/nodes/{name}/heartbeat", Scope.NODE, agents::heartbeat),
+                new Route("POST", "/api/v1/nodes/{name}/acks", Scope.NODE, agents::acks),
                 new Route("GET", "/api/v1/nodes", Scope.READ, agents::list),
                 new Route("GET", "/api/v1/stats", Scope.READ, stats::stats),
                 new Route("POST", "/api/v1/tokens", Scope.ADMIN, tokensApi::create),
                 new Route("GET", "/api/v1/tokens", Scope.ADMIN, tokensApi::list),
-                new Route("DELETE", "/api/v1/tokens/{id}", Scope.ADMIN, tokensApi::revoke)));
+                new Route("DELETE", "/api/v1/tokens/{id}", Scope.ADMIN, tokensApi::revoke),
+                new Route("POST", "/api/v1/tier-keys", Scope.ADMIN, tierKeysApi::rotate)));
         return new Api(tokens, polls, router);
     }
 
@@ -95,6 +100,11 @@ public final class Api implements AutoCloseable {
     /** Makes every waiting long-poll re-read the log (the fallback while notifications may be missed). */
     public void resynchronize() {
         polls.wakeAll();
+    }
+
+    /** The token store (its refusal cache is observable for tests and metrics). */
+    public ApiTokens tokens() {
+        return tokens;
     }
 
     /** How many long-polls are waiting now (for metrics and tests). */

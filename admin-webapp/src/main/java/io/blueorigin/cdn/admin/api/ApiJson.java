@@ -1,8 +1,12 @@
 package io.blueorigin.cdn.admin.api;
 
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
@@ -11,11 +15,15 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.Collection;
 import java.util.List;
@@ -30,8 +38,19 @@ import java.util.stream.Collectors;
  * left to the handler's validation (which says "required").
  */
 final class ApiJson {
+    /**
+     * Deepest nesting a request may have. Jackson's default (1000) would let a 1 MiB body make every
+     * recursive check walk 1000 levels; no documented body nests beyond a few levels, and heartbeat stats
+     * are refused past {@code NodesApi.MAX_STATS_DEPTH} anyway.
+     */
+    static final int MAX_NESTING_DEPTH = 64;
+    /** Longest number literal (digits): Jackson's default, stated here because it bounds parse cost. */
+    static final int MAX_NUMBER_LENGTH = 1000;
     /** Thread-safe once built; never reconfigured. */
-    private static final ObjectMapper STRICT = JsonMapper.builder()
+    private static final ObjectMapper STRICT = JsonMapper.builder(JsonFactory.builder()
+                    .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH)
+                            .maxNumberLength(MAX_NUMBER_LENGTH).maxStringLength(ApiCall.MAX_BODY_BYTES).build())
+                    .build())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES,
                     DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES,
                     DeserializationFeature.FAIL_ON_TRAILING_TOKENS,
@@ -48,8 +67,31 @@ final class ApiJson {
             .build();
     /** Compact output for responses. */
     private static final ObjectMapper WRITER = new ObjectMapper();
+    /** Writes one value into a streamed answer, leaving flushing to the stream. */
+    private static final ObjectWriter STREAM_WRITER = WRITER.writer().without(SerializationFeature.FLUSH_AFTER_WRITE_VALUE);
 
     private ApiJson() {}
+
+    /** A generator writing compact UTF-8 JSON to {@code out} (closing it closes {@code out}). */
+    static JsonGenerator generator(OutputStream out) throws IOException {
+        return WRITER.getFactory().createGenerator(out, JsonEncoding.UTF8);
+    }
+
+    /** Writes {@code value} at the generator's position (an array element, a field's value). */
+    static void write(JsonGenerator generator, Object value) throws IOException {
+        STREAM_WRITER.writeValue(generator, value);
+    }
+
+    /** How many bytes {@code value} takes as compact JSON, computed without holding them. */
+    static long size(Object value) {
+        CountingOutputStream counter = new CountingOutputStream(OutputStream.nullOutputStream());
+        try {
+            WRITER.writeValue(counter, value);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return counter.count();
+    }
 
     static byte[] write(Object value) {
         try {
@@ -73,7 +115,11 @@ final class ApiJson {
             throw ApiException.badRequest("body: expected a JSON object (the body is empty)");
         }
         try {
-            return STRICT.readValue(body, type);
+            T value = STRICT.readValue(body, type);
+            if (value == null) {
+                throw ApiException.badRequest("body: expected a JSON object (got null)");
+            }
+            return value;
         } catch (UnrecognizedPropertyException e) {
             String field = path(e.getPath().subList(0, e.getPath().size() - 1), e.getPropertyName());
             throw ApiException.badRequest(field + ": unknown field (expected: " + known(e.getKnownPropertyIds()) + ")");
@@ -96,7 +142,7 @@ final class ApiJson {
             throw ApiException.badRequest(where + ": " + e.getOriginalMessage());
         } catch (JsonProcessingException e) {
             throw ApiException.badRequest("body: malformed JSON" + at(e.getLocation()) + ": " + e.getOriginalMessage());
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new UncheckedIOException(e); // reading a byte array does not do I/O
         }
     }

@@ -9,7 +9,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.sql.SQLException;
-import java.util.UUID;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,8 +17,8 @@ import org.slf4j.LoggerFactory;
  * Every {@code /api/*} request after {@link AuthFilter}: route ({@link Router}: 404, 405 with {@code Allow}),
  * scope check (403), then the route's handler. Failures become the documented error body here, in one
  * place: {@link ApiException} as it says, a database that does not answer as 503
- * {@code database_unavailable} with {@code Retry-After: 1}, anything else as 500 {@code internal} with a
- * reference to the logged stack trace.
+ * {@code database_unavailable} with {@code Retry-After: 1}, anything else as 500 {@code internal} with the
+ * request id under which the stack trace is logged.
  */
 final class ApiServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
@@ -50,10 +50,9 @@ final class ApiServlet extends HttpServlet {
             }
             Router.Found found = (Router.Found) match;
             Route route = found.route();
-            if (!caller.allows(route.scope())) {
-                throw ApiException.forbidden(route.method() + " " + route.pattern() + " needs a token with scope "
-                        + route.scope().label() + " (or higher); token '" + caller.name() + "' has "
-                        + caller.scopes().stream().map(s -> s.label()).toList());
+            Optional<String> refusal = Access.refusal(route, caller, found.parameters());
+            if (refusal.isPresent()) {
+                throw ApiException.forbidden(refusal.get());
             }
             if (!route.method().equals("GET") && request.getQueryString() != null) {
                 throw ApiException.badRequest("query: " + route.method() + " " + route.pattern()
@@ -62,36 +61,41 @@ final class ApiServlet extends HttpServlet {
             route.handler().handle(new ApiCall(request, response, caller, found.parameters()));
         } catch (ApiException e) {
             if (!response.isCommitted()) {
-                ApiResponses.error(response, e);
+                ApiResponses.error(response, e); // thrown before anything was written
             }
         } catch (SQLException | RuntimeException e) {
             if (!response.isCommitted()) {
+                ApiResponses.resetForError(response);
                 writeFailure(response, e, method + " " + path);
             } else {
-                LOG.warn("{} {} failed after its answer was sent", method, path, e);
+                LOG.warn("request {}: {} {} failed after its answer was sent", ApiResponses.requestId(response), method, path, e);
             }
         }
     }
 
     /**
      * Writes the answer for an unexpected failure: 503 when the database is unavailable, 400 when PostgreSQL
-     * refused a value (validation should have caught it: logged so it gets fixed), else 500.
+     * refused a value (validation should have caught it: logged so it gets fixed), else 500. The answer never
+     * carries the exception's or PostgreSQL's text (table and constraint names, row contents): that goes to
+     * the log, under the request id the answer names.
      */
     static void writeFailure(HttpServletResponse response, Exception e, String what) throws IOException {
+        String requestId = ApiResponses.requestId(response);
         if (e instanceof SQLException sql && Database.isUnavailable(sql)) {
-            LOG.debug("{}: database unavailable", what, e);
+            LOG.debug("request {}: {}: database unavailable", requestId, what, e);
             ApiResponses.databaseUnavailable(response);
             return;
         }
         if (e instanceof SQLException sql && sql.getSQLState() != null
                 && (sql.getSQLState().startsWith("22") || sql.getSQLState().startsWith("23"))) {
-            LOG.warn("{}: PostgreSQL refused a value that validation let through (SQLSTATE {}); answering 400",
-                    what, sql.getSQLState(), e);
-            ApiResponses.error(response, ApiException.badRequest("the database refused a value: " + sql.getMessage()));
+            LOG.warn("request {}: {}: PostgreSQL refused a value that validation let through (SQLSTATE {}); answering 400",
+                    requestId, what, sql.getSQLState(), e);
+            ApiResponses.error(response, ApiException.badRequest("the database refused a value of this request (SQLSTATE "
+                    + sql.getSQLState() + "); nothing was changed. Check the values against docs/control-plane.md; the"
+                    + " admin's log has the details under request id " + requestId));
             return;
         }
-        String reference = UUID.randomUUID().toString();
-        LOG.error("internal error {} in {}", reference, what, e);
-        ApiResponses.internal(response, reference);
+        LOG.error("request {}: internal error in {}", requestId, what, e);
+        ApiResponses.internal(response);
     }
 }

@@ -14,7 +14,6 @@ import java.io.IOException;
 import java.sql.SQLException;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,7 +21,11 @@ import org.slf4j.LoggerFactory;
  * Authenticates every {@code /api/*} request by its bearer token before anything else (so an unknown path
  * answers 401, not 404, to strangers). Missing, malformed, unknown or revoked token: 401 with
  * {@code WWW-Authenticate: Bearer}. The token is then the request attribute {@link #TOKEN}; the scope check
- * (403) is the route's, in {@link ApiServlet}.
+ * (403) is the route's, in {@link ApiServlet}. Every exchange gets its request id here first
+ * ({@link ApiResponses#assignRequestId}).
+ *
+ * <p>Refused secrets are remembered for a minute ({@link ApiTokens}), so a flood of bad tokens does not
+ * take the database pool from real work.
  */
 final class AuthFilter extends HttpFilter {
     private static final long serialVersionUID = 1L;
@@ -41,6 +44,7 @@ final class AuthFilter extends HttpFilter {
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
+        String requestId = ApiResponses.assignRequestId(request, response);
         Optional<ApiToken> token;
         try {
             token = tokens.authenticate(bearer(request));
@@ -49,12 +53,13 @@ final class AuthFilter extends HttpFilter {
             return;
         } catch (SQLException e) {
             if (Database.isUnavailable(e)) {
-                LOG.debug("cannot authenticate {} {}: database unavailable", request.getMethod(), request.getRequestURI(), e);
+                LOG.debug("request {}: cannot authenticate {} {}: database unavailable", requestId, request.getMethod(),
+                        request.getRequestURI(), e);
                 ApiResponses.databaseUnavailable(response);
             } else {
-                String reference = UUID.randomUUID().toString();
-                LOG.error("internal error {} authenticating {} {}", reference, request.getMethod(), request.getRequestURI(), e);
-                ApiResponses.internal(response, reference);
+                LOG.error("request {}: internal error authenticating {} {}", requestId, request.getMethod(),
+                        request.getRequestURI(), e);
+                ApiResponses.internal(response);
             }
             return;
         }

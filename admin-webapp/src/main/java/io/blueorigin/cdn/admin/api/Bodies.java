@@ -37,6 +37,9 @@ final class Bodies {
     /** One element of {@link Acks}. */
     record Ack(@Nullable Long id, @Nullable Long objectsAffected, @Nullable String appliedAt) {}
 
-    /** {@code POST /api/v1/tokens}. */
-    record Token(@Nullable String name, @Nullable List<@Nullable String> scopes) {}
+    /** {@code POST /api/v1/tokens}; {@code node} goes with scope {@code node} (a node's own token). */
+    record Token(@Nullable String name, @Nullable List<@Nullable String> scopes, @Nullable String node) {}
+
+    /** {@code POST /api/v1/tier-keys}: {@code {}}. */
+    record Empty() {}
 }

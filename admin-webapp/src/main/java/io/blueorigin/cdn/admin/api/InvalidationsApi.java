@@ -2,6 +2,7 @@ package io.blueorigin.cdn.admin.api;
 
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import io.blueorigin.cdn.admin.db.Ack;
 import io.blueorigin.cdn.admin.db.Acks;
 import io.blueorigin.cdn.admin.db.BanRule;
@@ -12,7 +13,9 @@ import io.blueorigin.cdn.admin.db.NewInvalidation;
 import io.blueorigin.cdn.admin.db.Node;
 import io.blueorigin.cdn.admin.db.Nodes;
 import io.blueorigin.cdn.admin.db.PurgeUrl;
+import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -53,40 +56,50 @@ final class InvalidationsApi {
 
     /** {@code POST /api/v1/purge}. */
     void purge(ApiCall call) throws ApiException, SQLException, IOException {
-        Bodies.Purge body = call.body(Bodies.Purge.class);
+        append(call, purge(call.body(Bodies.Purge.class)));
+    }
+
+    /** {@code POST /api/v1/purge/tags}. */
+    void purgeTags(ApiCall call) throws ApiException, SQLException, IOException {
+        append(call, purgeTags(call.body(Bodies.PurgeTags.class)));
+    }
+
+    /** {@code POST /api/v1/bans}. */
+    void ban(ApiCall call) throws ApiException, SQLException, IOException {
+        append(call, ban(call.body(Bodies.Ban.class)));
+    }
+
+    /** {@code POST /api/v1/purge-all}. */
+    void purgeAll(ApiCall call) throws ApiException, SQLException, IOException {
+        append(call, NewInvalidation.purgeAll(soft(call.body(Bodies.PurgeAll.class).soft())));
+    }
+
+    // --- body validation: pure, a 400 naming the field or the entry to append ---
+
+    static NewInvalidation purge(Bodies.Purge body) throws ApiException {
         List<String> urls = Fields.list("urls", body.urls(), MAX_ITEMS, "URLs (paths such as /item/1 or http(s) URLs)");
         List<PurgeUrl> parsed = new ArrayList<>(urls.size());
         for (int i = 0; i < urls.size(); i++) {
             parsed.add(PurgeUrls.parse("urls[" + i + "]", urls.get(i)));
         }
-        append(call, NewInvalidation.purge(parsed, soft(body.soft())));
+        return NewInvalidation.purge(parsed, soft(body.soft()));
     }
 
-    /** {@code POST /api/v1/purge/tags}. */
-    void purgeTags(ApiCall call) throws ApiException, SQLException, IOException {
-        Bodies.PurgeTags body = call.body(Bodies.PurgeTags.class);
+    static NewInvalidation purgeTags(Bodies.PurgeTags body) throws ApiException {
         List<String> tags = Fields.list("tags", body.tags(), MAX_ITEMS, "surrogate keys");
         for (int i = 0; i < tags.size(); i++) {
             Tags.check("tags[" + i + "]", tags.get(i));
         }
-        append(call, NewInvalidation.purgeTags(tags, soft(body.soft())));
+        return NewInvalidation.purgeTags(tags, soft(body.soft()));
     }
 
-    /** {@code POST /api/v1/bans}. */
-    void ban(ApiCall call) throws ApiException, SQLException, IOException {
-        Bodies.Ban body = call.body(Bodies.Ban.class);
+    static NewInvalidation ban(Bodies.Ban body) throws ApiException {
         String kind = Fields.required("kind", body.kind(), "prefix, host or regex");
         String pattern = Fields.required("pattern", body.pattern(), "what the ban matches");
         long ttlSeconds = Fields.required("ttlSeconds", body.ttlSeconds(), "how long the ban applies, 1.."
                 + BanRules.MAX_TTL_SECONDS + " seconds");
         BanRule rule = BanRules.check(kind, pattern, ttlSeconds);
-        append(call, NewInvalidation.ban(rule));
-    }
-
-    /** {@code POST /api/v1/purge-all}. */
-    void purgeAll(ApiCall call) throws ApiException, SQLException, IOException {
-        Bodies.PurgeAll body = call.body(Bodies.PurgeAll.class);
-        append(call, NewInvalidation.purgeAll(soft(body.soft())));
+        return NewInvalidation.ban(rule);
     }
 
     private static boolean soft(@Nullable Boolean soft) {
@@ -121,21 +134,44 @@ final class InvalidationsApi {
                 + " (never created, or deleted by retention)")));
     }
 
-    /** {@code GET /api/v1/invalidations/recent?limit=50}. */
+    /**
+     * {@code GET /api/v1/invalidations/recent?limit=50}: streamed from a cursor, one entry in memory at a time
+     * (up to 1000 entries of up to about 1 MiB each would not fit in the heap as one document).
+     */
     void recent(ApiCall call) throws ApiException, SQLException, IOException {
         int limit = (int) call.query("limit").integer("limit", 1, MAX_RECENT, (long) DEFAULT_RECENT);
-        List<Map<String, ?>> views = database.inSnapshot(connection -> {
-            List<Invalidation> entries = log.recent(connection, limit);
-            List<Node> all = nodes.list(connection);
-            Map<Long, Map<Long, Ack>> byEntry = acks.of(connection, entries.stream().map(Invalidation::id).toList());
-            Instant now = Nodes.now(connection);
-            List<Map<String, ?>> lines = new ArrayList<>();
-            for (Invalidation entry : entries) {
-                lines.add(Views.summary(entry, NodeStatus.rows(entry.id(), all,
-                        byEntry.getOrDefault(entry.id(), Map.of()), now, nodeDownAfter)));
-            }
-            return lines;
-        });
-        call.respond(200, Map.of("invalidations", views));
+        HttpServletResponse response = call.response();
+        try {
+            database.inSnapshot(connection -> {
+                List<Node> all = nodes.list(connection);
+                Instant now = Nodes.now(connection);
+                try {
+                    ApiResponses.startJson(response, 200);
+                    JsonGenerator json = ApiJson.generator(response.getOutputStream());
+                    json.writeStartObject();
+                    json.writeArrayFieldStart("invalidations");
+                    log.forEachRecent(connection, limit, (entry, ackedBy) -> {
+                        long applied = 0;
+                        long pending = 0;
+                        for (Node node : all) {
+                            switch (NodeStatus.of(node, ackedBy.contains(node.id()), entry.id(), now, nodeDownAfter)) {
+                                case APPLIED -> applied++;
+                                case PENDING -> pending++;
+                                case DOWN -> { }
+                            }
+                        }
+                        ApiJson.write(json, Views.summary(entry, applied, pending));
+                    });
+                    json.writeEndArray();
+                    json.writeEndObject();
+                    json.flush();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                return null;
+            });
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
     }
 }

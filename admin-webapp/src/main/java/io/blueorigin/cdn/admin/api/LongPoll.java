@@ -2,7 +2,6 @@ package io.blueorigin.cdn.admin.api;
 
 import static java.util.Objects.requireNonNull;
 
-import io.blueorigin.cdn.admin.db.LogBatch;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
@@ -11,11 +10,11 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.UUID;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,21 +22,28 @@ import org.slf4j.LoggerFactory;
 /**
  * One waiting {@code GET /api/v1/invalidations?after=N&wait=S}, in async servlet mode: no thread is held
  * while it waits. Each {@link #run()} (on the container's pool) reads the log; with entries, or once
- * expired, or when the admin is stopping, it answers; otherwise it parks in {@link LongPolls} again.
+ * expired, or when the admin is stopping, it answers (streaming, see {@link BatchAnswer}); otherwise it
+ * parks in {@link LongPolls} again.
  *
- * <p>Contract: whoever wins {@code finished} writes the response and completes the async context, exactly
- * once: {@link #run()} with the answer, the safety-net timeout of the container ({@link #SAFETY_MARGIN} past
- * the deadline, only if the deadline task never ran), or the container's error callback (client gone).
+ * <p>Contract: whoever wins {@code finished} ({@link #claim()}) writes the response and completes the async
+ * context, exactly once: {@link #run()} with the answer (it claims just before the first byte, so a poll that
+ * finds nothing claims nothing), the safety-net timeout of the container ({@link #SAFETY_MARGIN} past the
+ * deadline, only if the deadline task never ran), or the container's error callback (client gone).
  */
 final class LongPoll implements LongPolls.Waiter, Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(LongPoll.class);
     /** The container's own timeout is the wait plus this, in case the deadline task never runs. */
     static final Duration SAFETY_MARGIN = Duration.ofSeconds(30);
 
-    /** Reads the entries after an id (one snapshot). */
+    /** Answers the poll from the log if there is something to say, or if it must (one snapshot). */
     @FunctionalInterface
     interface Reader {
-        LogBatch read(long after) throws SQLException;
+        /**
+         * @param mustAnswer answer even with no entries (expired, or the admin is stopping)
+         * @param claim called once before the first byte is written; false: someone else answers, write nothing
+         */
+        LongPollApi.Outcome answer(boolean mustAnswer, HttpServletResponse response, BooleanSupplier claim)
+                throws SQLException, IOException;
     }
 
     private final AsyncContext context;
@@ -102,21 +108,57 @@ final class LongPoll implements LongPolls.Waiter, Runnable {
             return;
         }
         long seen = polls.generation();
-        LogBatch batch;
+        HttpServletResponse response = (HttpServletResponse) context.getResponse();
+        boolean[] mine = {false}; // whether this run claimed the poll (confined to this thread)
+        LongPollApi.Outcome outcome;
         try {
-            batch = reader.read(after);
-        } catch (SQLException e) {
-            finish(response -> ApiServlet.writeFailure(response, e, "long-poll after=" + after));
+            outcome = reader.answer(expired || polls.isClosed(), response, () -> mine[0] = claim());
+        } catch (SQLException | RuntimeException e) {
+            if (mine[0]) {
+                LOG.warn("request {}: long-poll after={} failed while its answer was being written",
+                        ApiResponses.requestId(response), after, e);
+                if (!response.isCommitted()) {
+                    writeFailure(response, e);
+                }
+                complete();
+            } else if (claim()) {
+                writeFailure(response, e); // the failure came before the answer started
+                complete();
+            }
             return;
-        } catch (RuntimeException e) {
-            finish(response -> ApiServlet.writeFailure(response, e, "long-poll after=" + after));
+        } catch (IOException e) {
+            LOG.debug("long-poll after={}: could not write the answer (client gone?)", after, e);
+            if (mine[0] || claim()) {
+                complete();
+            }
             return;
         }
-        if (!batch.entries().isEmpty() || expired || polls.isClosed()) {
-            finish(response -> ApiResponses.json(response, 200, Views.batch(batch)));
-            return;
+        if (outcome == LongPollApi.Outcome.NOTHING_NEW) {
+            polls.park(this, seen);
+        } else if (mine[0]) {
+            complete();
         }
-        polls.park(this, seen);
+    }
+
+    private void writeFailure(HttpServletResponse response, Exception e) {
+        try {
+            ApiResponses.resetForError(response);
+            ApiServlet.writeFailure(response, e, "long-poll after=" + after);
+        } catch (IOException | RuntimeException failure) {
+            LOG.debug("long-poll after={}: could not write the error (client gone?)", after, failure);
+        }
+    }
+
+    /** Makes this party the one that answers: true once, for whoever calls first; cancels the deadline. */
+    private boolean claim() {
+        if (!finished.compareAndSet(false, true)) {
+            return false;
+        }
+        ScheduledFuture<?> task = deadline;
+        if (task != null) {
+            task.cancel(false);
+        }
+        return true;
     }
 
     @FunctionalInterface
@@ -124,24 +166,25 @@ final class LongPoll implements LongPolls.Waiter, Runnable {
         void write(HttpServletResponse response) throws IOException;
     }
 
+    /** Claims the poll and answers it with {@code answer}; does nothing if someone else claimed it. */
     private void finish(Answer answer) {
-        if (!finished.compareAndSet(false, true)) {
+        if (!claim()) {
             return;
-        }
-        ScheduledFuture<?> task = deadline;
-        if (task != null) {
-            task.cancel(false);
         }
         try {
             answer.write((HttpServletResponse) context.getResponse());
         } catch (IOException | RuntimeException e) {
             LOG.debug("long-poll after={}: could not write the answer (client gone?)", after, e);
         } finally {
-            try {
-                context.complete();
-            } catch (IllegalStateException e) {
-                LOG.trace("IGNORED", e);
-            }
+            complete();
+        }
+    }
+
+    private void complete() {
+        try {
+            context.complete();
+        } catch (IllegalStateException e) {
+            LOG.trace("IGNORED", e);
         }
     }
 
@@ -150,9 +193,9 @@ final class LongPoll implements LongPolls.Waiter, Runnable {
             @Override
             public void onTimeout(AsyncEvent event) {
                 polls.forget(LongPoll.this);
-                String reference = UUID.randomUUID().toString();
-                LOG.error("internal error {}: long-poll after={} outlived its deadline by {}", reference, after, SAFETY_MARGIN);
-                finish(response -> ApiResponses.internal(response, reference));
+                LOG.error("request {}: internal error: long-poll after={} outlived its deadline by {}",
+                        ApiResponses.requestId((HttpServletResponse) context.getResponse()), after, SAFETY_MARGIN);
+                finish(ApiResponses::internal);
             }
 
             @Override

@@ -4,20 +4,45 @@ import static java.util.Objects.requireNonNull;
 
 import io.blueorigin.cdn.admin.db.Database;
 import io.blueorigin.cdn.admin.db.InvalidationLog;
-import io.blueorigin.cdn.admin.db.LogBatch;
+import io.blueorigin.cdn.admin.db.LogBounds;
+import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.BooleanSupplier;
 
 /**
- * {@code GET /api/v1/invalidations?after=N&wait=S} (scope {@code purge}): the entries after N, at once if
- * there are any (or {@code wait} is 0), else as soon as one is committed (by any admin replica), else after
- * S seconds with none. Each answer carries the log's {@code latest} and {@code oldestRetained}.
+ * {@code GET /api/v1/invalidations?after=N&wait=S&maxBytes=B} (scope {@code node}): the entries after N, at
+ * once if there are any (or {@code wait} is 0), else as soon as one is committed (by any admin replica), else
+ * after S seconds with none. Each answer carries the log's {@code latest} and {@code oldestRetained}.
+ *
+ * <p>Answers are bounded twice: at most {@link InvalidationLog#MAX_BATCH} entries and at most {@code maxBytes}
+ * bytes (the node says how much it reads; {@link #MIN_ANSWER_BYTES} to {@link #MAX_ANSWER_BYTES}, default
+ * {@link #DEFAULT_ANSWER_BYTES}). They are streamed ({@link BatchAnswer}) from a cursor, so admin holds one
+ * entry at a time whatever the backlog.
  */
 final class LongPollApi {
     /** Longest {@code wait}, in seconds. */
     static final long MAX_WAIT_SECONDS = 30;
+    /**
+     * Smallest {@code maxBytes}: room for the largest entry the API can create (a 1 MiB request, about
+     * 1.1 MiB as an entry) twice over, so an answer always holds at least one entry.
+     */
+    static final long MIN_ANSWER_BYTES = 2L << 20;
+    /** {@code maxBytes} when the node does not say (what this version's nodes ask for too). */
+    static final long DEFAULT_ANSWER_BYTES = 4L << 20;
+    /** Largest {@code maxBytes}. */
+    static final long MAX_ANSWER_BYTES = 64L << 20;
+
+    /** What an attempt to answer did. */
+    enum Outcome {
+        /** The answer was written (or another party answers the poll). */
+        ANSWERED,
+        /** Nothing after {@code after} yet and the poll may wait: nothing was written. */
+        NOTHING_NEW
+    }
 
     private final Database database;
     private final InvalidationLog log;
@@ -32,19 +57,42 @@ final class LongPollApi {
     }
 
     void poll(ApiCall call) throws ApiException, SQLException, IOException {
-        ApiCall.Query query = call.query("after", "wait");
+        ApiCall.Query query = call.query("after", "wait", "maxBytes");
         long after = query.integer("after", 0, Long.MAX_VALUE, null);
         long wait = query.integer("wait", 0, MAX_WAIT_SECONDS, 0L);
+        long maxBytes = query.integer("maxBytes", MIN_ANSWER_BYTES, MAX_ANSWER_BYTES, DEFAULT_ANSWER_BYTES);
         long seen = polls.generation();
-        LogBatch batch = read(after);
-        if (!batch.entries().isEmpty() || wait == 0 || polls.isClosed()) {
-            call.respond(200, Views.batch(batch));
+        boolean force = wait == 0 || polls.isClosed();
+        if (answer(after, maxBytes, force, call.response(), () -> true) == Outcome.ANSWERED) {
             return;
         }
-        LongPoll.start(call.request(), after, Duration.ofSeconds(wait), seen, polls, this::read, scheduler);
+        LongPoll.start(call.request(), after, Duration.ofSeconds(wait), seen, polls,
+                (mustAnswer, response, claim) -> answer(after, maxBytes, mustAnswer, response, claim), scheduler);
     }
 
-    private LogBatch read(long after) throws SQLException {
-        return database.inSnapshot(connection -> log.after(connection, after, InvalidationLog.MAX_BATCH));
+    /**
+     * Answers with the entries after {@code after} if there are any, or if {@code force}; else writes nothing.
+     * One snapshot: the bounds and the entries agree.
+     */
+    private Outcome answer(long after, long maxBytes, boolean force, HttpServletResponse response, BooleanSupplier claim)
+            throws SQLException, IOException {
+        try {
+            return database.inSnapshot(connection -> {
+                LogBounds bounds = log.bounds(connection);
+                BatchAnswer answer = new BatchAnswer(response, bounds, maxBytes, claim);
+                try {
+                    log.forEachAfter(connection, after, InvalidationLog.MAX_BATCH, answer::add);
+                    if (!answer.started() && !answer.declined() && !force) {
+                        return Outcome.NOTHING_NEW;
+                    }
+                    answer.finish();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                return Outcome.ANSWERED;
+            });
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
     }
 }

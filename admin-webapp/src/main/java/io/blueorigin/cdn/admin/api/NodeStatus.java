@@ -46,7 +46,11 @@ final class NodeStatus {
     }
 
     static State of(Node node, Optional<Ack> ack, long invalidationId, Instant now, Duration downAfter) {
-        if (ack.isPresent() || node.lastApplied() >= invalidationId) {
+        return of(node, ack.isPresent(), invalidationId, now, downAfter);
+    }
+
+    static State of(Node node, boolean acked, long invalidationId, Instant now, Duration downAfter) {
+        if (acked || node.lastApplied() >= invalidationId) {
             return State.APPLIED;
         }
         return alive(node, now, downAfter) ? State.PENDING : State.DOWN;

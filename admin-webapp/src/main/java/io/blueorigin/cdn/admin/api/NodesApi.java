@@ -12,6 +12,7 @@ import io.blueorigin.cdn.admin.db.Node;
 import io.blueorigin.cdn.admin.db.NodeRegistration;
 import io.blueorigin.cdn.admin.db.NodeStats;
 import io.blueorigin.cdn.admin.db.Nodes;
+import io.blueorigin.cdn.admin.db.TierKeys;
 import io.blueorigin.cdn.runtime.Role;
 import java.io.IOException;
 import java.sql.SQLException;
@@ -24,18 +25,17 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The node agent endpoints (scope {@code purge}): register, heartbeat, acks; and the node list (scope
- * {@code read}). Each mutating call is one transaction.
+ * The node agent endpoints (scope {@code node}: a node's own token, acting as that node only, see
+ * {@link Access}): register, heartbeat, acks; and the node list (scope {@code read}). Each mutating call is
+ * one transaction. Registration and heartbeat answers carry the tier keys ({@link TierKeys}), so a rotation
+ * reaches every live node within a heartbeat interval.
  */
 final class NodesApi {
     private static final Logger LOG = LoggerFactory.getLogger(NodesApi.class);
-    /** node.name and node.pop: the same rule as {@code NodeIdentity}. */
-    private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
     static final int MAX_URL_LENGTH = 2048;
     /** Most acks in one request (an agent that could not ack for a while sends its backlog at once). */
     static final int MAX_ACKS = 10_000;
@@ -50,20 +50,41 @@ final class NodesApi {
     private final NodeStats stats;
     private final Acks acks;
     private final InvalidationLog log;
+    private final TierKeys tierKeys;
     private final Duration nodeDownAfter;
 
-    NodesApi(Database database, Nodes nodes, NodeStats stats, Acks acks, InvalidationLog log, Duration nodeDownAfter) {
+    NodesApi(Database database, Nodes nodes, NodeStats stats, Acks acks, InvalidationLog log, TierKeys tierKeys,
+            Duration nodeDownAfter) {
         this.database = requireNonNull(database, "database is null");
         this.nodes = requireNonNull(nodes, "nodes is null");
         this.stats = requireNonNull(stats, "stats is null");
         this.acks = requireNonNull(acks, "acks is null");
         this.log = requireNonNull(log, "log is null");
+        this.tierKeys = requireNonNull(tierKeys, "tierKeys is null");
         this.nodeDownAfter = requireNonNull(nodeDownAfter, "nodeDownAfter is null");
     }
 
     /** {@code POST /api/v1/nodes/register}: upsert by name; answers the log's bounds and the active bans. */
     void register(ApiCall call) throws ApiException, SQLException, IOException {
-        Bodies.Register body = call.body(Bodies.Register.class);
+        NodeRegistration registration = registration(call.body(Bodies.Register.class));
+        call.checkActingAs(registration.name());
+        Map<String, Object> answer = database.inTransaction(connection -> {
+            nodes.register(connection, registration);
+            LogBounds bounds = log.bounds(connection);
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("latest", bounds.latest());
+            json.put("oldestRetained", bounds.oldestRetained());
+            json.put("activeBans", log.activeBans(connection).stream().map(Views::entry).toList());
+            json.put("tierKeys", Views.tierKeys(tierKeys.current(connection)));
+            return json;
+        });
+        LOG.info("node {} ({} in {}) registered at {}, lastApplied {}", registration.name(), registration.role().label(),
+                registration.pop(), registration.trafficUrl(), registration.lastApplied());
+        call.respond(200, answer);
+    }
+
+    /** A registration body, validated (pure: a 400 naming the field, or the registration). */
+    static NodeRegistration registration(Bodies.Register body) throws ApiException {
         String name = token("name", Fields.required("name", body.name(), "the node's node.name, e.g. edge-nyc"));
         String roleLabel = Fields.required("role", body.role(), "edge or shield");
         Role role = switch (roleLabel) {
@@ -77,24 +98,18 @@ final class NodesApi {
                 Fields.required("managementUrl", body.managementUrl(), "an http(s) URL"));
         long lastApplied = Fields.range("lastApplied", Fields.required("lastApplied", body.lastApplied(),
                 "the last invalidation id the node applied, 0 for none"), 0, Long.MAX_VALUE);
-        NodeRegistration registration = new NodeRegistration(name, role, pop, trafficUrl, managementUrl, lastApplied);
-        Map<String, Object> answer = database.inTransaction(connection -> {
-            nodes.register(connection, registration);
-            LogBounds bounds = log.bounds(connection);
-            Map<String, Object> json = new LinkedHashMap<>();
-            json.put("latest", bounds.latest());
-            json.put("oldestRetained", bounds.oldestRetained());
-            json.put("activeBans", log.activeBans(connection).stream().map(Views::entry).toList());
-            return json;
-        });
-        LOG.info("node {} ({} in {}) registered at {}, lastApplied {}", name, role.label(), pop, trafficUrl, lastApplied);
-        call.respond(200, answer);
+        return new NodeRegistration(name, role, pop, trafficUrl, managementUrl, lastApplied);
     }
 
-    /** {@code POST /api/v1/nodes/{name}/heartbeat}: liveness, log position and one stats row. */
-    void heartbeat(ApiCall call) throws ApiException, SQLException, IOException {
-        String name = pathName(call);
-        Bodies.Heartbeat body = call.body(Bodies.Heartbeat.class);
+    /**
+     * A heartbeat body, validated (pure).
+     *
+     * @param lastApplied the node's position in the log
+     * @param statsJson its stats as the jsonb text to store ({@code {}} when absent)
+     */
+    record Beat(long lastApplied, String statsJson) {}
+
+    static Beat beat(Bodies.Heartbeat body) throws ApiException {
         long lastApplied = Fields.range("lastApplied", Fields.required("lastApplied", body.lastApplied(),
                 "the last invalidation id the node applied"), 0, Long.MAX_VALUE);
         JsonNode statsBody = body.stats();
@@ -104,28 +119,42 @@ final class NodesApi {
         if (statsBody != null) {
             checkStorable("stats", statsBody, 0);
         }
-        String statsJson = statsBody == null ? "{}" : ApiJson.writeString(statsBody);
-        Optional<Long> latest = database.inTransaction(connection -> {
-            Optional<Long> id = nodes.heartbeat(connection, name, lastApplied);
-            if (id.isEmpty()) {
-                return Optional.empty();
-            }
-            stats.insert(connection, id.get(), statsJson);
-            return Optional.of(log.bounds(connection).latest());
-        });
-        call.respond(200, Map.of("latest", latest.orElseThrow(() -> notRegistered(name))));
+        return new Beat(lastApplied, statsBody == null ? "{}" : ApiJson.writeString(statsBody));
     }
 
-    /** {@code POST /api/v1/nodes/{name}/acks}: idempotent per (entry, node). */
-    void acks(ApiCall call) throws ApiException, SQLException, IOException {
-        String name = pathName(call);
-        Bodies.Acks body = call.body(Bodies.Acks.class);
+    /** An acks body, validated (pure). */
+    static List<Ack> acks(Bodies.Acks body) throws ApiException {
         List<Bodies.Ack> items = Fields.list("acks", body.acks(), 0, MAX_ACKS,
                 "{\"id\", \"objectsAffected\", \"appliedAt\"} objects");
         List<Ack> parsed = new ArrayList<>(items.size());
         for (int i = 0; i < items.size(); i++) {
             parsed.add(ack("acks[" + i + "]", items.get(i)));
         }
+        return parsed;
+    }
+
+    /** {@code POST /api/v1/nodes/{name}/heartbeat}: liveness, log position and one stats row. */
+    void heartbeat(ApiCall call) throws ApiException, SQLException, IOException {
+        String name = pathName(call);
+        Beat beat = beat(call.body(Bodies.Heartbeat.class));
+        Optional<Map<String, Object>> answer = database.inTransaction(connection -> {
+            Optional<Long> id = nodes.heartbeat(connection, name, beat.lastApplied());
+            if (id.isEmpty()) {
+                return Optional.empty();
+            }
+            stats.insert(connection, id.get(), beat.statsJson());
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("latest", log.bounds(connection).latest());
+            json.put("tierKeys", Views.tierKeys(tierKeys.current(connection)));
+            return Optional.of(json);
+        });
+        call.respond(200, answer.orElseThrow(() -> notRegistered(name)));
+    }
+
+    /** {@code POST /api/v1/nodes/{name}/acks}: idempotent per (entry, node). */
+    void acks(ApiCall call) throws ApiException, SQLException, IOException {
+        String name = pathName(call);
+        List<Ack> parsed = acks(call.body(Bodies.Acks.class));
         Optional<Integer> acked = database.inTransaction(connection -> {
             Optional<Node> node = nodes.find(connection, name);
             if (node.isEmpty()) {
@@ -171,7 +200,7 @@ final class NodesApi {
 
     private static String pathName(ApiCall call) throws ApiException {
         String name = call.parameter("name");
-        if (!TOKEN.matcher(name).matches()) {
+        if (!Nodes.isName(name)) {
             throw notRegistered(name);
         }
         return name;
@@ -182,7 +211,7 @@ final class NodesApi {
     }
 
     private static String token(String field, String value) throws ApiException {
-        if (!TOKEN.matcher(value).matches()) {
+        if (!Nodes.isName(value)) {
             throw ApiException.badRequest(field + ": " + Text.quote(value)
                     + " (expected: 1-63 letters, digits, '.', '_' or '-', starting with a letter or digit)");
         }

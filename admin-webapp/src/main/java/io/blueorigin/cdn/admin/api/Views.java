@@ -5,10 +5,10 @@ import io.blueorigin.cdn.admin.db.ApiToken;
 import io.blueorigin.cdn.admin.db.Ban;
 import io.blueorigin.cdn.admin.db.Invalidation;
 import io.blueorigin.cdn.admin.db.InvalidationKind;
-import io.blueorigin.cdn.admin.db.LogBatch;
 import io.blueorigin.cdn.admin.db.NewToken;
 import io.blueorigin.cdn.admin.db.Node;
 import io.blueorigin.cdn.admin.db.PurgeUrl;
+import io.blueorigin.cdn.admin.db.TierKeySet;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -67,12 +67,19 @@ final class Views {
         return json;
     }
 
-    /** The answer of {@code GET /api/v1/invalidations?after=N}. */
-    static Map<String, @Nullable Object> batch(LogBatch batch) {
+    /**
+     * The tier keys of registration and heartbeat answers: {@code {"sign": 2, "keys": [{"version": 1, "secret":
+     * "<base64url>"}, ...]}}.
+     */
+    static Map<String, @Nullable Object> tierKeys(TierKeySet keys) {
         Map<String, @Nullable Object> json = new LinkedHashMap<>();
-        json.put("entries", batch.entries().stream().map(Views::entry).toList());
-        json.put("latest", batch.bounds().latest());
-        json.put("oldestRetained", batch.bounds().oldestRetained());
+        json.put("sign", keys.signing());
+        json.put("keys", keys.keys().stream().map(k -> {
+            Map<String, Object> key = new LinkedHashMap<>();
+            key.put("version", k.version());
+            key.put("secret", k.encoded());
+            return key;
+        }).toList());
         return json;
     }
 
@@ -125,11 +132,11 @@ final class Views {
         return json;
     }
 
-    /** One line of {@code GET /api/v1/invalidations/recent}. */
-    static Map<String, @Nullable Object> summary(Invalidation entry, List<NodeStatus.Row> rows) {
+    /** One line of {@code GET /api/v1/invalidations/recent}: the entry and how many nodes applied it or will. */
+    static Map<String, @Nullable Object> summary(Invalidation entry, long applied, long pending) {
         Map<String, @Nullable Object> json = history(entry);
-        json.put("applied", NodeStatus.count(rows, NodeStatus.State.APPLIED));
-        json.put("pending", NodeStatus.count(rows, NodeStatus.State.PENDING));
+        json.put("applied", applied);
+        json.put("pending", pending);
         return json;
     }
 
@@ -205,6 +212,7 @@ final class Views {
         json.put("name", token.name());
         json.put("prefix", token.prefix());
         json.put("scopes", token.scopes().stream().map(Scope::label).toList());
+        json.put("node", token.node().orElse(null));
         json.put("createdAt", time(token.createdAt()));
         json.put("lastUsedAt", time(token.lastUsedAt()));
         json.put("revokedAt", time(token.revokedAt()));
@@ -217,6 +225,7 @@ final class Views {
         json.put("id", token.id());
         json.put("name", token.name());
         json.put("scopes", token.scopes().stream().map(Scope::label).toList());
+        json.put("node", token.node().orElse(null));
         json.put("secret", token.secret());
         return json;
     }

@@ -2,6 +2,8 @@ package io.blueorigin.cdn.admin.db;
 
 import static java.util.Objects.requireNonNull;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.blueorigin.cdn.admin.Scope;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -12,22 +14,32 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.LongAdder;
 import javax.sql.DataSource;
 
 /**
  * The {@code api_tokens} table. A token's secret is {@code bo_} followed by 32 random bytes in base64url;
  * only its SHA-256 is stored. Tokens are revoked, never deleted (the invalidation log references them).
  *
- * <p>No cache sits in front of {@link #authenticate}: every request reads the row, so a revoked token is
- * refused from the next request on, by every admin replica. {@code last_used_at} is written at most once a
- * minute per token ({@link #LAST_USED_RESOLUTION}), so authentication is a read in the common case.
+ * <p>No cache of valid tokens sits in front of {@link #authenticate}: every request with a known token reads
+ * the row, so a revoked token is refused from the next request on, by every admin replica.
+ * {@code last_used_at} is written at most once a minute per token ({@link #LAST_USED_RESOLUTION}), so
+ * authentication is a read in the common case.
+ *
+ * <p>Failed lookups are cached ({@link #refused}): a secret that matched no active token is refused without
+ * asking the database again for {@link #REFUSED_TTL}, so a flood of requests with a bad token cannot take the
+ * pool's connections from real work. This is sound because a refusal is final: secrets are drawn here, so an
+ * unknown one never becomes valid, and a revoked token is never reinstated. The cache holds SHA-256 hashes,
+ * never secrets, and at most {@link #REFUSED_MAX} of them (Caffeine evicts the least useful beyond that).
  */
 public final class ApiTokens {
     /** Prefix of every secret, so a leaked one is recognisable in logs and by secret scanners. */
@@ -43,9 +55,17 @@ public final class ApiTokens {
     /** Advisory lock key serialising revocations, so two cannot each revoke "the other" last admin token. */
     private static final long REVOKE_LOCK = 0x7265766f6b65L;
     private static final SecureRandom RANDOM = new SecureRandom();
-    private static final String COLUMNS = "id, name, token_prefix, scopes, created_at, last_used_at, revoked_at";
+    private static final String COLUMNS = "id, name, token_prefix, scopes, node_name, created_at, last_used_at, revoked_at";
+    /** How long a refused secret is answered from memory. */
+    static final Duration REFUSED_TTL = Duration.ofMinutes(1);
+    /** Most refused secrets remembered. */
+    static final int REFUSED_MAX = 10_000;
 
     private final DataSource dataSource;
+    /** Hex SHA-256 of secrets that matched no active token; see the class comment. */
+    private final Cache<String, Boolean> refused = Caffeine.newBuilder().maximumSize(REFUSED_MAX)
+            .expireAfterWrite(REFUSED_TTL).build();
+    private final LongAdder lookups = new LongAdder();
 
     public ApiTokens(DataSource dataSource) {
         this.dataSource = requireNonNull(dataSource, "dataSource is null");
@@ -74,7 +94,8 @@ public final class ApiTokens {
                     connection.rollback();
                     return Optional.empty();
                 }
-                String secret = insert(connection, "bootstrap", List.of(Scope.READ, Scope.PURGE, Scope.ADMIN)).secret();
+                String secret = insert(connection, "bootstrap", List.of(Scope.READ, Scope.PURGE, Scope.ADMIN),
+                        Optional.empty()).secret();
                 connection.commit();
                 return Optional.of(secret);
             } catch (SQLException | RuntimeException e) {
@@ -85,28 +106,55 @@ public final class ApiTokens {
     }
 
     /**
-     * Creates a token, e.g. the purge token node agents use: {@code create("nodes", List.of(Scope.PURGE))}.
+     * Creates a token for people and scripts, e.g. {@code create("ci-purger", List.of(Scope.PURGE))}.
      *
      * @return its secret, to hand to the client (it is not stored)
      * @throws IllegalArgumentException when the name is empty, longer than {@value #MAX_NAME_LENGTH} characters
-     *     or holds control characters, or {@code scopes} is empty
+     *     or holds control characters, or {@code scopes} is empty or holds {@link Scope#NODE} (see
+     *     {@link #createNodeToken})
      */
     public String create(String name, List<Scope> scopes) throws SQLException {
-        return issue(name, scopes).secret();
+        return issue(name, scopes, Optional.empty()).secret();
     }
 
-    /** Like {@link #create}, returning the new token's id and name with the secret. */
-    public NewToken issue(String name, List<Scope> scopes) throws SQLException {
+    /**
+     * Creates the token the node called {@code nodeName} authenticates with: scope {@code node}, bound to that
+     * name, named like the node.
+     *
+     * @return its secret, for the node's {@code control.token} ({@code CDN_CONTROL_TOKEN})
+     * @throws IllegalArgumentException when {@code nodeName} is not a node name
+     */
+    public String createNodeToken(String nodeName) throws SQLException {
+        return issue(nodeName, List.of(Scope.NODE), Optional.of(nodeName)).secret();
+    }
+
+    /**
+     * Creates a token, returning its id, name and scopes with the secret. A node token has scope {@code node}
+     * alone and the node name it is bound to; no other token has a node name.
+     *
+     * @throws IllegalArgumentException for a bad name, no scopes, or a node name that does not go with the scopes
+     */
+    public NewToken issue(String name, List<Scope> scopes, Optional<String> node) throws SQLException {
         requireNonNull(name, "name is null");
         requireNonNull(scopes, "scopes is null");
+        requireNonNull(node, "node is null");
         checkName(name).ifPresent(problem -> {
             throw new IllegalArgumentException("token name " + problem);
         });
-        if (scopes.isEmpty()) {
-            throw new IllegalArgumentException("a token needs at least one scope (read, purge, admin)");
+        List<Scope> distinct = List.copyOf(new LinkedHashSet<>(scopes));
+        if (distinct.isEmpty()) {
+            throw new IllegalArgumentException("a token needs at least one scope (read, purge, admin, or node)");
+        }
+        if (node.isPresent() != distinct.contains(Scope.NODE) || (node.isPresent() && distinct.size() != 1)) {
+            throw new IllegalArgumentException("a node token has scope node alone and the name of its node (scopes "
+                    + distinct + ", node " + node.orElse("none") + ")");
+        }
+        if (node.isPresent() && !Nodes.isName(node.get())) {
+            throw new IllegalArgumentException("node: '" + node.get() + "' is not a node name (1-63 letters, digits, "
+                    + "'.', '_' or '-', starting with a letter or digit)");
         }
         try (Connection connection = dataSource.getConnection()) {
-            return insert(connection, name, List.copyOf(new LinkedHashSet<>(scopes)));
+            return insert(connection, name, distinct, node);
         }
     }
 
@@ -125,43 +173,53 @@ public final class ApiTokens {
         return Optional.empty();
     }
 
-    private static NewToken insert(Connection connection, String name, List<Scope> scopes) throws SQLException {
+    private static NewToken insert(Connection connection, String name, List<Scope> scopes, Optional<String> node)
+            throws SQLException {
         String secret = newSecret();
-        try (PreparedStatement insert = connection.prepareStatement(
-                "INSERT INTO api_tokens (name, token_hash, token_prefix, scopes) VALUES (?, ?, ?, ?) RETURNING id")) {
+        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO api_tokens (name, token_hash, token_prefix,"
+                + " scopes, node_name) VALUES (?, ?, ?, ?, ?) RETURNING id")) {
             insert.setString(1, name);
             insert.setBytes(2, hash(secret));
             insert.setString(3, secret.substring(0, SECRET_PREFIX.length() + 6));
             insert.setArray(4, connection.createArrayOf("text", scopes.stream().map(Scope::label).toArray()));
+            insert.setString(5, node.orElse(null));
             try (ResultSet rs = insert.executeQuery()) {
                 rs.next();
-                return new NewToken(rs.getLong(1), name, scopes, secret);
+                return new NewToken(rs.getLong(1), name, scopes, node, secret);
             }
         }
     }
 
     /**
      * The active (not revoked) token whose secret this is. Records the use in {@code last_used_at} when the
-     * previous record is older than a minute.
+     * previous record is older than a minute. A secret refused in the last {@link #REFUSED_TTL} is refused
+     * again without a database lookup.
      */
     public Optional<ApiToken> authenticate(String secret) throws SQLException {
         requireNonNull(secret, "secret is null");
         if (!secret.startsWith(SECRET_PREFIX) || secret.length() != SECRET_LENGTH) {
             return Optional.empty(); // not one of ours: no need to ask the database
         }
+        byte[] hash = hash(secret);
+        String key = HexFormat.of().formatHex(hash);
+        if (refused.getIfPresent(key) != null) {
+            return Optional.empty();
+        }
+        lookups.increment();
         try (Connection connection = dataSource.getConnection()) {
             ApiToken token;
             boolean recordUse;
             try (PreparedStatement select = connection.prepareStatement("SELECT " + COLUMNS
                     + ", last_used_at IS NULL OR last_used_at < now() - interval '" + LAST_USED_RESOLUTION + "'"
                     + " FROM api_tokens WHERE token_hash = ? AND revoked_at IS NULL")) {
-                select.setBytes(1, hash(secret));
+                select.setBytes(1, hash);
                 try (ResultSet rs = select.executeQuery()) {
                     if (!rs.next()) {
+                        refused.put(key, Boolean.TRUE);
                         return Optional.empty();
                     }
                     token = row(rs);
-                    recordUse = rs.getBoolean(8);
+                    recordUse = rs.getBoolean(9);
                 }
             }
             if (recordUse) {
@@ -175,6 +233,17 @@ public final class ApiTokens {
             }
             return Optional.of(token);
         }
+    }
+
+    /** Database lookups made by {@link #authenticate} since start (refusals answered from memory are not). */
+    public long lookups() {
+        return lookups.sum();
+    }
+
+    /** How many refused secrets are remembered now (at most {@link #REFUSED_MAX}). */
+    public long refusedRemembered() {
+        refused.cleanUp();
+        return refused.estimatedSize();
     }
 
     /** Every token, revoked ones included, by id. */
@@ -252,8 +321,8 @@ public final class ApiTokens {
         for (Object label : (Object[]) array.getArray()) {
             Scope.fromLabel((String) label).ifPresent(scopes::add);
         }
-        return new ApiToken(rs.getLong(1), rs.getString(2), rs.getString(3), scopes,
-                rs.getObject(5, OffsetDateTime.class).toInstant(), instant(rs, 6), instant(rs, 7));
+        return new ApiToken(rs.getLong(1), rs.getString(2), rs.getString(3), scopes, Optional.ofNullable(rs.getString(5)),
+                rs.getObject(6, OffsetDateTime.class).toInstant(), instant(rs, 7), instant(rs, 8));
     }
 
     private static Optional<Instant> instant(ResultSet rs, int column) throws SQLException {

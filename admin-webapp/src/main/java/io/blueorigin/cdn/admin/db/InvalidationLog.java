@@ -2,6 +2,7 @@ package io.blueorigin.cdn.admin.db;
 
 import static java.util.Objects.requireNonNull;
 
+import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -11,8 +12,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The {@code invalidations} table (and the {@code surrogate_key_audit} rows of tag purges): append and read
@@ -29,6 +32,8 @@ public final class InvalidationLog {
     static final long APPEND_LOCK = 0x696e76616c6f67L;
     /** Most entries a read returns. */
     public static final int MAX_BATCH = 1000;
+    /** Rows a cursor fetches at a time: entries are up to about 1 MiB each, so few are held at once. */
+    static final int FETCH_SIZE = 16;
 
     private static final String SELECT = "SELECT i.id, i.kind, i.soft, i.payload::text, i.created_at, i.ban_expires_at,"
             + " t.name FROM invalidations i JOIN api_tokens t ON t.id = i.created_by ";
@@ -95,23 +100,61 @@ public final class InvalidationLog {
         return id;
     }
 
+    /** Receives entries one at a time, as a cursor reads them. */
+    @FunctionalInterface
+    public interface EntrySink {
+        /** Takes {@code entry}; false stops the read (the entry was not taken). */
+        boolean accept(Invalidation entry) throws IOException;
+    }
+
+    /** Receives recent entries one at a time, each with the ids of the nodes that acknowledged it. */
+    @FunctionalInterface
+    public interface AckedEntrySink {
+        void accept(Invalidation entry, Set<Long> ackedBy) throws IOException;
+    }
+
     /**
-     * Up to {@code limit} entries with an id above {@code after}, in id order, and the bounds. Call it inside
-     * {@link Database#inSnapshot} so both are read on one snapshot.
+     * Feeds {@code sink} the entries with an id above {@code after}, in id order, at most {@code limit}, until
+     * it declines one. Rows come from a cursor {@link #FETCH_SIZE} at a time, so memory holds one entry, not
+     * the batch: call it inside {@link Database#inSnapshot} (a cursor needs a transaction; the caller reads the
+     * {@link #bounds} on the same snapshot).
      */
-    public LogBatch after(Connection connection, long after, int limit) throws SQLException {
-        LogBounds bounds = bounds(connection);
-        List<Invalidation> entries = new ArrayList<>();
+    public void forEachAfter(Connection connection, long after, int limit, EntrySink sink) throws SQLException, IOException {
         try (PreparedStatement select = connection.prepareStatement(SELECT + "WHERE i.id > ? ORDER BY i.id LIMIT ?")) {
+            select.setFetchSize(FETCH_SIZE);
             select.setLong(1, after);
             select.setInt(2, limit);
             try (ResultSet rs = select.executeQuery()) {
                 while (rs.next()) {
-                    entries.add(row(rs));
+                    if (!sink.accept(row(rs))) {
+                        return;
+                    }
                 }
             }
         }
-        return new LogBatch(entries, bounds);
+    }
+
+    /**
+     * Feeds {@code sink} the newest {@code limit} entries, newest first, each with the node ids that acked it,
+     * from a cursor (see {@link #forEachAfter}).
+     */
+    public void forEachRecent(Connection connection, int limit, AckedEntrySink sink) throws SQLException, IOException {
+        try (PreparedStatement select = connection.prepareStatement("SELECT i.id, i.kind, i.soft, i.payload::text,"
+                + " i.created_at, i.ban_expires_at, t.name,"
+                + " ARRAY(SELECT a.node_id FROM invalidation_acks a WHERE a.invalidation_id = i.id)"
+                + " FROM invalidations i JOIN api_tokens t ON t.id = i.created_by ORDER BY i.id DESC LIMIT ?")) {
+            select.setFetchSize(FETCH_SIZE);
+            select.setInt(1, limit);
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    Set<Long> acked = new HashSet<>();
+                    for (Object id : (Object[]) rs.getArray(8).getArray()) {
+                        acked.add(((Number) id).longValue());
+                    }
+                    sink.accept(row(rs), acked);
+                }
+            }
+        }
     }
 
     /** The log's latest id and the id from which it is complete (see {@link LogBounds}). */
@@ -135,11 +178,6 @@ public final class InvalidationLog {
                 return rs.next() ? Optional.of(row(rs)) : Optional.empty();
             }
         }
-    }
-
-    /** The newest {@code limit} entries, newest first. */
-    public List<Invalidation> recent(Connection connection, int limit) throws SQLException {
-        return list(connection, SELECT + "ORDER BY i.id DESC LIMIT ?", limit);
     }
 
     /** Bans that still apply, in id order. */

@@ -11,11 +11,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /** The {@code nodes} table: registration (upsert by name), heartbeats, lookups. Stateless. */
 public final class Nodes {
+    /** A node name ({@code node.name}), and a POP: the same rule as {@code NodeIdentity} and the column CHECKs. */
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
     private static final String COLUMNS =
             "id, name, role, pop, traffic_url, management_url, registered_at, last_heartbeat_at, last_applied";
+
+    /** Whether {@code value} is a valid node name (or POP): 1-63 letters, digits, '.', '_' or '-', not starting with those. */
+    public static boolean isName(String value) {
+        return NAME.matcher(value).matches();
+    }
 
     /**
      * Registers {@code node}, or updates the node of that name (a restart, or a node that moved): its role,

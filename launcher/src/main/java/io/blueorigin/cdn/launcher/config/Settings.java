@@ -147,7 +147,7 @@ public final class Settings {
                     "Admin node to follow: invalidation log, registration, heartbeats, PURGE; unset: a standalone cache.",
                     EDGE, SHIELD),
             Setting.derived("control.token", ValueType.STRING, "required with control.admin-url",
-                    "API token (scope purge) the node authenticates with; the CDN_CONTROL_TOKEN environment variable overrides it.",
+                    "The node's own token (scope node, bound to node.name: POST /api/v1/tokens); the CDN_CONTROL_TOKEN environment variable overrides it.",
                     EDGE, SHIELD),
             Setting.of("control.heartbeat-interval", ValueType.DURATION, "10s",
                     "How often the node reports its progress and stats to admin.", EDGE, SHIELD),

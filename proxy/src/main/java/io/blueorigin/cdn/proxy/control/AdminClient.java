@@ -2,32 +2,52 @@ package io.blueorigin.cdn.proxy.control;
 
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.InputStreamResponseListener;
 import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.client.Response;
 import org.eclipse.jetty.client.StringRequestContent;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 
 /**
  * The node agent's side of admin's JSON API (docs/control-plane.md): blocking calls on the agent's own
- * thread, each bounded by a timeout. Thread-safe (Jetty's client is).
+ * threads, each bounded by a timeout and by the bytes it reads. Thread-safe (Jetty's client is).
+ *
+ * <p>Answer sizes: a long-poll asks admin for at most {@link #MAX_POLL_BYTES} ({@code maxBytes}, which admin
+ * honours; at least one entry always fits) and reads exactly that much, so any answer admin may send is
+ * read; a registration (whose active bans are not bounded by the protocol) is read up to
+ * {@link #MAX_REGISTRATION_BYTES}, the other answers up to {@link #MAX_SMALL_ANSWER_BYTES}. A larger answer is
+ * an {@link UnreadableAnswer}, as is one that is not the JSON expected.
  */
 final class AdminClient {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** A call that is not a long-poll must answer within this. */
     private static final long CALL_TIMEOUT_MILLIS = 5_000;
+    /** What one long-poll answer may hold; sent as {@code maxBytes} (admin accepts 2 MiB to 64 MiB). */
+    static final int MAX_POLL_BYTES = 4 << 20;
+    /** What a registration answer may hold (its active bans: about 1 KiB each). */
+    static final int MAX_REGISTRATION_BYTES = 32 << 20;
+    /** What a heartbeat or ack answer may hold. */
+    static final int MAX_SMALL_ANSWER_BYTES = 1 << 20;
 
     private final HttpClient client;
     private final String base;
@@ -51,26 +71,40 @@ final class AdminClient {
         }
     }
 
+    /** Admin answered 2xx, but with something this node cannot read: too large, not JSON, not the expected shape. */
+    static final class UnreadableAnswer extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        UnreadableAnswer(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
     /** What {@code register} answers. */
-    record Registration(long latest, long oldestRetained, List<Invalidation> activeBans) {}
+    record Registration(long latest, long oldestRetained, List<Invalidation> activeBans, Optional<TierKeys> tierKeys) {}
 
     /** What one long-poll answers. */
     record Poll(List<Invalidation> entries, long latest, long oldestRetained) {}
+
+    /** What a heartbeat answers. */
+    record Beat(long latest, Optional<TierKeys> tierKeys) {}
 
     Registration register(String name, String role, String pop, URI trafficUrl, URI managementUrl, long lastApplied)
             throws IOException {
         ObjectNode body = JSON.createObjectNode().put("name", name).put("role", role).put("pop", pop)
                 .put("trafficUrl", trafficUrl.toString()).put("managementUrl", managementUrl.toString())
                 .put("lastApplied", lastApplied);
-        JsonNode answer = call(HttpMethod.POST, "/nodes/register", body, CALL_TIMEOUT_MILLIS);
+        String path = "/nodes/register";
+        JsonNode answer = call(HttpMethod.POST, path, body, CALL_TIMEOUT_MILLIS, MAX_REGISTRATION_BYTES);
         return new Registration(answer.path("latest").asLong(0), answer.path("oldestRetained").asLong(0),
-                entries(answer.path("activeBans")));
+                entries(path, answer.path("activeBans")), tierKeys(path, answer.path("tierKeys")));
     }
 
     Poll poll(long after, int waitSeconds) throws IOException {
-        JsonNode answer = call(HttpMethod.GET, "/invalidations?after=" + after + "&wait=" + waitSeconds, null,
-                waitSeconds * 1000L + CALL_TIMEOUT_MILLIS);
-        return new Poll(entries(answer.path("entries")), answer.path("latest").asLong(0), answer.path("oldestRetained").asLong(0));
+        String path = "/invalidations?after=" + after + "&wait=" + waitSeconds + "&maxBytes=" + MAX_POLL_BYTES;
+        JsonNode answer = call(HttpMethod.GET, path, null, waitSeconds * 1000L + CALL_TIMEOUT_MILLIS, MAX_POLL_BYTES);
+        return new Poll(entries(path, answer.path("entries")), answer.path("latest").asLong(0),
+                answer.path("oldestRetained").asLong(0));
     }
 
     void ack(String name, List<Ack> acks) throws IOException {
@@ -79,13 +113,15 @@ final class AdminClient {
         for (Ack a : acks) {
             array.addObject().put("id", a.id()).put("objectsAffected", a.objectsAffected()).put("appliedAt", a.appliedAt().toString());
         }
-        call(HttpMethod.POST, "/nodes/" + name + "/acks", body, CALL_TIMEOUT_MILLIS);
+        call(HttpMethod.POST, "/nodes/" + name + "/acks", body, CALL_TIMEOUT_MILLIS, MAX_SMALL_ANSWER_BYTES);
     }
 
-    void heartbeat(String name, long lastApplied, JsonNode stats) throws IOException {
+    Beat heartbeat(String name, long lastApplied, JsonNode stats) throws IOException {
         ObjectNode body = JSON.createObjectNode().put("lastApplied", lastApplied);
         body.set("stats", stats);
-        call(HttpMethod.POST, "/nodes/" + name + "/heartbeat", body, CALL_TIMEOUT_MILLIS);
+        String path = "/nodes/" + name + "/heartbeat";
+        JsonNode answer = call(HttpMethod.POST, path, body, CALL_TIMEOUT_MILLIS, MAX_SMALL_ANSWER_BYTES);
+        return new Beat(answer.path("latest").asLong(0), tierKeys(path, answer.path("tierKeys")));
     }
 
     /** A request to admin on behalf of a client (an edge's PURGE): its own token, sent asynchronously. */
@@ -96,40 +132,93 @@ final class AdminClient {
                 .body(new StringRequestContent("application/json", json, StandardCharsets.UTF_8));
     }
 
-    private JsonNode call(HttpMethod method, String path, JsonNode body, long timeoutMillis) throws IOException {
+    private JsonNode call(HttpMethod method, String path, JsonNode body, long timeoutMillis, int maxBytes) throws IOException {
         Request request = client.newRequest(URI.create(base + path)).method(method)
                 .timeout(timeoutMillis, TimeUnit.MILLISECONDS)
                 .headers(h -> h.put(HttpHeader.AUTHORIZATION, authorization));
         if (body != null) {
             request.body(new StringRequestContent("application/json", JSON.writeValueAsString(body), StandardCharsets.UTF_8));
         }
-        ContentResponse response;
+        InputStreamResponseListener listener = new InputStreamResponseListener();
+        request.send(listener);
+        Response response;
+        byte[] content;
         try {
-            response = request.send();
+            response = listener.get(timeoutMillis, TimeUnit.MILLISECONDS);
+            try (InputStream in = listener.getInputStream()) {
+                content = in.readNBytes(maxBytes + 1); // the request's timeout bounds the whole exchange
+            }
         } catch (InterruptedException e) {
+            request.abort(e);
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);
         } catch (TimeoutException e) {
+            request.abort(e);
             throw new IOException("admin " + base + " did not answer " + path + " within " + timeoutMillis + " ms", e);
         } catch (ExecutionException e) {
             throw new IOException("admin " + base + " unreachable: " + e.getCause(), e.getCause());
         }
-        String text = response.getContentAsString();
-        if (response.getStatus() / 100 != 2) {
-            throw new AdminError(response.getStatus(), "admin answered " + response.getStatus() + " to " + method + " " + path
-                    + ": " + text.strip());
+        if (content.length > maxBytes) {
+            IOException tooLarge = new UnreadableAnswer("admin's answer to " + method + " " + path + " is larger than the "
+                    + maxBytes + " bytes this node reads", null);
+            request.abort(tooLarge);
+            throw tooLarge;
         }
-        return text.isBlank() ? JSON.createObjectNode() : JSON.readTree(text);
+        String text = new String(content, StandardCharsets.UTF_8);
+        if (response.getStatus() / 100 != 2) {
+            throw new AdminError(response.getStatus(), "admin answered " + response.getStatus() + " to " + method + " "
+                    + path + ": " + errorMessage(text));
+        }
+        try {
+            return text.isBlank() ? JSON.createObjectNode() : JSON.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new UnreadableAnswer("admin's answer to " + method + " " + path + " is not JSON: " + e.getOriginalMessage(), e);
+        }
     }
 
-    private static List<Invalidation> entries(JsonNode array) {
+    /** The {@code message} of admin's error body, else the body itself (cut to 1000 characters). */
+    private static String errorMessage(String body) {
+        try {
+            JsonNode json = JSON.readTree(body);
+            if (json != null && json.path("message").isTextual()) {
+                return json.path("message").asText();
+            }
+        } catch (JsonProcessingException e) {
+            // not admin's JSON (a proxy in between?): show it as it is
+        }
+        String text = body.strip();
+        return text.length() > 1000 ? text.substring(0, 1000) + "..." : text;
+    }
+
+    private static List<Invalidation> entries(String path, JsonNode array) throws UnreadableAnswer {
         List<Invalidation> out = new ArrayList<>();
         for (JsonNode e : array) {
-            out.add(Invalidation.fromJson(e));
+            try {
+                out.add(Invalidation.fromJson(e));
+            } catch (RuntimeException failure) {
+                throw new UnreadableAnswer("admin's answer to " + path + " holds an entry this node does not understand: "
+                        + failure.getMessage(), failure);
+            }
         }
         return out;
     }
 
+    /** The tier keys of an answer ({@code {"sign": 2, "keys": [{"version": 1, "secret": "..."}]}}); empty if it has none. */
+    private static Optional<TierKeys> tierKeys(String path, JsonNode node) throws UnreadableAnswer {
+        if (node.isMissingNode() || node.isNull()) {
+            return Optional.empty();
+        }
+        try {
+            Map<Integer, byte[]> secrets = new LinkedHashMap<>();
+            for (JsonNode key : node.path("keys")) {
+                secrets.put(key.path("version").asInt(0), Base64.getUrlDecoder().decode(key.path("secret").asText("")));
+            }
+            return Optional.of(TierKeys.of(node.path("sign").asInt(0), secrets));
+        } catch (IllegalArgumentException e) {
+            throw new UnreadableAnswer("admin's answer to " + path + " has unusable tier keys: " + e.getMessage(), e);
+        }
+    }
+
     /** One acknowledgement. */
-    record Ack(long id, int objectsAffected, java.time.Instant appliedAt) {}
+    record Ack(long id, int objectsAffected, Instant appliedAt) {}
 }

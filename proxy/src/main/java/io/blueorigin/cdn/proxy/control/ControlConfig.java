@@ -10,7 +10,7 @@ import java.util.Optional;
  * How a proxy node talks to the control plane ({@code control.*} keys of an edge or shield).
  *
  * @param adminUrl the admin node's traffic URL; empty: a standalone node (no invalidation log, no PURGE)
- * @param token a bearer token with scope {@code purge} the node's agent authenticates with
+ * @param token the node's own token (scope {@code node}, bound to its {@code node.name}) its agent authenticates with
  * @param heartbeatInterval how often the agent reports its progress and stats
  * @param pollWait how long one long-poll waits for new invalidations (at most 30 s, admin's limit)
  * @param orderingWait how long a shield holds a request from an edge that has applied an invalidation
@@ -34,8 +34,9 @@ public record ControlConfig(Optional<URI> adminUrl, Optional<String> token, Dura
             }
         });
         if (adminUrl.isPresent() && token.isEmpty()) {
-            throw new IllegalArgumentException("control.token is required with control.admin-url (a token with scope purge; "
-                    + "set it in the CDN_CONTROL_TOKEN environment variable rather than in a file)");
+            throw new IllegalArgumentException("control.token is required with control.admin-url (the node's own token, scope"
+                    + " node, bound to its node.name: POST /api/v1/tokens on admin; set it in the CDN_CONTROL_TOKEN environment"
+                    + " variable rather than in a file)");
         }
         if (heartbeatInterval.compareTo(Duration.ofSeconds(1)) < 0) {
             throw new IllegalArgumentException("control.heartbeat-interval : " + heartbeatInterval + " (expected: >= 1s)");

@@ -4,14 +4,22 @@ import static java.util.Objects.requireNonNull;
 
 import io.blueorigin.cdn.httpcache.CacheKey;
 import io.blueorigin.cdn.storage.CacheStore;
-import io.blueorigin.cdn.storage.StoredObject;
 import java.time.Clock;
+import java.util.LinkedHashSet;
 import java.util.Locale;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
 
 /**
  * Applies invalidation entries to this node's store and {@link LocalInvalidations}; returns how many
- * objects each affected. Blocking (the disk tier); runs on the agent's thread, and for an edge's own
+ * objects each affected. Blocking (the disk tier); runs on the agent's threads, and for an edge's own
  * PURGE on the store's I/O executor. Applying an entry twice is harmless (the second finds nothing).
+ *
+ * <p>Costs, for a store of n objects: a URL purge is one key lookup per distinct URL; a tag purge one
+ * {@code removeTagged}/{@code markTaggedStale} per distinct tag (an entry may repeat a tag, admin keeps
+ * tags as given: each repeat would be another pass over the tag's objects); a ban is screened at once
+ * ({@link #screen}) and swept by {@link #sweep} with {@link CacheStore#removeIf}, which judges objects by
+ * key and response time only: it never reads a body and never promotes an object to the heap tier.
  */
 public final class Invalidator {
     /** Marker: the last soft purge-all, so a restarted node keeps treating older objects as stale. */
@@ -29,33 +37,42 @@ public final class Invalidator {
         this.local = requireNonNull(local, "local is null");
     }
 
-    /** Applies {@code entry}; returns the number of objects removed or marked stale. */
+    /** Applies {@code entry} completely (a ban: screened, then swept here); returns the objects removed or marked stale. */
     public int apply(Invalidation entry) {
+        if (entry.kind() == Invalidation.Kind.BAN) {
+            return sweep(screen(entry), () -> false);
+        }
+        return applyNow(entry);
+    }
+
+    /**
+     * Applies {@code entry}, which is not a ban (see {@link #screen}); returns the objects removed or marked
+     * stale.
+     */
+    int applyNow(Invalidation entry) {
         long now = clock.millis();
         return switch (entry.kind()) {
             case PURGE -> {
-                int n = 0;
+                Set<String> keys = new LinkedHashSet<>();
                 for (Invalidation.Url url : entry.urls()) {
                     if (appliesHere(url.site())) {
-                        String key = CacheKey.of(site, url.path(), url.query()).asString();
-                        n += entry.soft() ? store.markStale(key, now) : store.remove(key);
+                        keys.add(CacheKey.of(site, url.path(), url.query()).asString());
                     }
+                }
+                int n = 0;
+                for (String key : keys) {
+                    n += entry.soft() ? store.markStale(key, now) : store.remove(key);
                 }
                 yield n;
             }
             case PURGE_TAGS -> {
                 int n = 0;
-                for (String tag : entry.tags()) {
+                for (String tag : new LinkedHashSet<>(entry.tags())) {
                     n += entry.soft() ? store.markTaggedStale(tag, now) : store.removeTagged(tag);
                 }
                 yield n;
             }
-            case BAN -> {
-                Invalidation.BanSpec spec = entry.ban().orElseThrow();
-                Ban ban = new Ban(entry.id(), spec.kind(), spec.pattern(), now, spec.expiresAt().toEpochMilli());
-                local.addBan(ban); // from now on lookups screen it; the sweep below removes what it covers
-                yield sweep(ban);
-            }
+            case BAN -> throw new IllegalArgumentException("invalidation " + entry.id() + " is a ban: screen it, then sweep it");
             case PURGE_ALL -> {
                 if (entry.soft()) {
                     local.softPurgeAll(now);
@@ -67,22 +84,28 @@ public final class Invalidator {
         };
     }
 
-    /** Removes every stored object {@code ban} invalidates; the hit path screens the rest lazily meanwhile. */
-    int sweep(Ban ban) {
-        int removed = 0;
-        for (String key : store.primaryKeys()) {
-            if (!ban.matches(key)) {
-                continue;
-            }
-            boolean banned = false;
-            for (StoredObject o : store.lookup(key).all()) {
-                banned |= ban.bans(key, o.response().responseTimeMillis());
-            }
-            if (banned) {
-                removed += store.remove(key);
-            }
-        }
-        return removed;
+    /**
+     * Makes ban {@code entry} effective at once: from now on lookups screen out what it covers (Varnish's lazy
+     * bans). Cheap; the store still holds the objects until {@link #sweep} removes them.
+     *
+     * @return the ban, to sweep
+     */
+    Ban screen(Invalidation entry) {
+        Invalidation.BanSpec spec = entry.ban().orElseThrow(() -> new IllegalArgumentException("invalidation " + entry.id()
+                + " is not a ban"));
+        Ban ban = new Ban(entry.id(), spec.kind(), spec.pattern(), clock.millis(), spec.expiresAt().toEpochMilli());
+        local.addBan(ban);
+        return ban;
+    }
+
+    /**
+     * Removes every stored object {@code ban} invalidates (judged by key and response time, no body read);
+     * the hit path screens them meanwhile. Stops judging (removes nothing more) once {@code stop} says so.
+     *
+     * @return how many objects it removed
+     */
+    int sweep(Ban ban, BooleanSupplier stop) {
+        return store.removeIf((key, responseTimeMillis) -> !stop.getAsBoolean() && ban.bans(key, responseTimeMillis));
     }
 
     /** A URL's site applies here when it is unset (a path), this node's site, or this node serves the default site. */

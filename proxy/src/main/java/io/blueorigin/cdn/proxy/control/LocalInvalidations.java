@@ -2,23 +2,31 @@ package io.blueorigin.cdn.proxy.control;
 
 import io.blueorigin.cdn.storage.StoredObject;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
 
 /**
  * What the request path must know of the invalidations this node applied: the active bans, the time of
- * the last soft purge-all, and the id of the last entry applied (with futures waiting for a later one).
- * The agent is the only writer; the request path reads. Thread-safe: the hit path reads two volatile
- * fields and does nothing more while no ban is active.
+ * the last soft purge-all, the id of the last entry applied (with futures waiting for a later one), and the
+ * tier keys that sign and verify {@link #ORDERING_FIELD}. The agent is the only writer; the request path
+ * reads. Thread-safe: the hit path reads two volatile fields and does nothing more while no ban is active.
+ *
+ * <p>Waiters ({@link #whenApplied}) leave {@code waiters} on every path: completed by {@link #applied}, or
+ * removed by their own timeout. So the map holds only futures still waiting, at most one per request held
+ * by a shield ({@link #waiting()} counts them).
  */
 public final class LocalInvalidations {
     /**
-     * Request field an edge puts on its fetches: the id of the last invalidation it applied. A shield that
-     * has not applied that id yet holds the request until it has (bounded by {@code control.ordering-wait}),
-     * so an edge never refills from a shield copy the edge's own purge has already removed.
+     * Request field an edge puts on its fetches: the id of the last invalidation it applied, signed with a
+     * tier key ({@link TierKeys}). A shield that has not applied that id yet holds the request until it has
+     * (bounded by {@code control.ordering-wait}), so an edge never refills from a shield copy the edge's own
+     * purge has already removed. Unsigned or badly signed values are ignored.
      */
     public static final String ORDERING_FIELD = "Blue-Origin-Invalidation";
 
@@ -34,7 +42,11 @@ public final class LocalInvalidations {
      */
     private final CompletableFuture<Boolean> replayed = new CompletableFuture<>();
     /** Guarded by itself: futures waiting for an id, by id. */
-    private final TreeMap<Long, List<CompletableFuture<Boolean>>> waiters = new TreeMap<>();
+    private final TreeMap<Long, Set<CompletableFuture<Boolean>>> waiters = new TreeMap<>();
+    /** Keys of the tier; replaced by the agent when admin hands out others. */
+    private volatile TierKeys tierKeys = TierKeys.NONE;
+    /** This node's name, as it signs {@link #ORDERING_FIELD}; set with the first keys. */
+    private volatile String nodeName = "";
 
     /**
      * What a lookup may use of {@code stored} under {@code primaryKey}: null if a ban invalidates it, a
@@ -69,7 +81,7 @@ public final class LocalInvalidations {
 
     /**
      * Completes with true once entry {@code id} is applied (at once if it is), or with false when
-     * {@code timeoutMillis} pass first.
+     * {@code timeoutMillis} pass first; a future that times out leaves the waiters at once.
      */
     public CompletableFuture<Boolean> whenApplied(long id, long timeoutMillis) {
         CompletableFuture<Boolean> f = new CompletableFuture<>();
@@ -77,9 +89,47 @@ public final class LocalInvalidations {
             if (lastApplied >= id) {
                 return CompletableFuture.completedFuture(Boolean.TRUE);
             }
-            waiters.computeIfAbsent(id, k -> new ArrayList<>(1)).add(f);
+            waiters.computeIfAbsent(id, k -> new HashSet<>(2)).add(f);
         }
-        return f.completeOnTimeout(Boolean.FALSE, timeoutMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
+        // leave the map first, then complete: whoever sees the timeout sees the map without it
+        CompletableFuture.delayedExecutor(timeoutMillis, java.util.concurrent.TimeUnit.MILLISECONDS).execute(() -> {
+            forget(id, f);
+            f.complete(Boolean.FALSE);
+        });
+        return f;
+    }
+
+    private void forget(long id, CompletableFuture<Boolean> f) {
+        synchronized (waiters) {
+            Set<CompletableFuture<Boolean>> list = waiters.get(id);
+            if (list != null && list.remove(f) && list.isEmpty()) {
+                waiters.remove(id);
+            }
+        }
+    }
+
+    /** Futures of {@link #whenApplied} still waiting (for readiness details and tests). */
+    public int waiting() {
+        synchronized (waiters) {
+            int n = 0;
+            for (Set<CompletableFuture<Boolean>> list : waiters.values()) {
+                n += list.size();
+            }
+            return n;
+        }
+    }
+
+    /**
+     * The signed {@link #ORDERING_FIELD} value an edge sends: the last id applied, signed with the tier key;
+     * empty while this node holds no keys (then it sends none, and a shield would ignore an unsigned one).
+     */
+    public Optional<String> signedOrdering() {
+        return tierKeys.sign(lastApplied, nodeName);
+    }
+
+    /** The id a {@link #ORDERING_FIELD} value carries if a node of the tier signed it; 0 otherwise (as if absent). */
+    public long verifiedOrdering(@Nullable String value) {
+        return tierKeys.verifiedId(value);
     }
 
     /** Whether the start-up replay is over (done, or given up because admin was unreachable). */
@@ -106,11 +156,20 @@ public final class LocalInvalidations {
         List<CompletableFuture<Boolean>> ready = new ArrayList<>();
         synchronized (waiters) {
             lastApplied = id;
-            Map<Long, List<CompletableFuture<Boolean>>> head = waiters.headMap(id, true);
+            Map<Long, Set<CompletableFuture<Boolean>>> head = waiters.headMap(id, true);
             head.values().forEach(ready::addAll);
             head.clear();
         }
         ready.forEach(f -> f.complete(Boolean.TRUE));
+    }
+
+    void tierKeys(TierKeys keys, String name) {
+        nodeName = name; // written before the keys, read after them: a reader that sees the keys sees the name
+        tierKeys = keys;
+    }
+
+    TierKeys tierKeys() {
+        return tierKeys;
     }
 
     void addBan(Ban ban) {

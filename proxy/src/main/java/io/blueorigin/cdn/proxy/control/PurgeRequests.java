@@ -8,6 +8,7 @@ import io.blueorigin.cdn.runtime.Json;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executor;
 import org.eclipse.jetty.client.BufferingResponseListener;
 import org.eclipse.jetty.http.HttpHeader;
@@ -25,12 +26,21 @@ import org.slf4j.LoggerFactory;
  * once, before answering. Without a valid token nothing is purged (admin's 401/403 is relayed); if admin
  * cannot be reached, nothing is purged either (503): a purge nobody logged would be lost on other nodes.
  * {@code Soft-Purge: 1} marks the object stale instead of removing it.
+ *
+ * <p>Public edges take {@code PURGE} from anyone, so {@link PurgeGuard} stands in front of admin: a token
+ * admin refused is refused from memory for a minute, and a client address with too many failed attempts
+ * gets 429 (with {@code Retry-After}) until its window ends. Answers never carry an exception's text (an
+ * internal address, a stack detail): the node's log has it.
  */
 public final class PurgeRequests {
     private static final Logger LOG = LoggerFactory.getLogger(PurgeRequests.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** Longest {@code Authorization} value forwarded (a token is 46 characters). */
+    private static final int MAX_AUTHORIZATION_LENGTH = 1024;
+
     private final AdminClient admin;
+    private final PurgeGuard guard = new PurgeGuard();
     private final Invalidator invalidator;
     private final Executor io;
     private final String nodeName;
@@ -43,11 +53,27 @@ public final class PurgeRequests {
     }
 
     public void handle(Request request, Response response, Callback callback) {
+        String client = Request.getRemoteAddr(request); // the TCP peer: nothing a client can forge
+        Optional<Long> retryAfter = guard.limited(client);
+        if (retryAfter.isPresent()) {
+            response.getHeaders().put(HttpHeader.RETRY_AFTER, Long.toString(retryAfter.get()));
+            Json.respond(response, 429, error("too_many_requests", "too many failed PURGE attempts from " + client
+                    + "; retry after " + retryAfter.get() + " s with a valid token; nothing was purged"), callback);
+            return;
+        }
         String authorization = request.getHeaders().get(HttpHeader.AUTHORIZATION);
-        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)
+                || authorization.length() > MAX_AUTHORIZATION_LENGTH) {
+            guard.failed(client);
             response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer");
             Json.respond(response, 401, error("unauthorized", "PURGE needs 'Authorization: Bearer <token>' with scope purge; "
                     + "nothing was purged"), callback);
+            return;
+        }
+        Optional<PurgeGuard.Refusal> known = guard.refusal(authorization);
+        if (known.isPresent()) {
+            guard.failed(client);
+            relay(response, callback, known.get().status(), known.get().body());
             return;
         }
         HttpURI uri = request.getHttpURI();
@@ -63,12 +89,16 @@ public final class PurgeRequests {
                 if (result.isFailed()) {
                     LOG.warn("{}: PURGE {}: admin unreachable: {}", nodeName, path, result.getFailure().toString());
                     response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
-                    Json.respond(response, 503, error("admin_unavailable", "the control plane could not be reached ("
-                            + result.getFailure().getMessage() + "); nothing was purged, retry"), callback);
+                    Json.respond(response, 503, error("admin_unavailable", "the control plane could not be reached;"
+                            + " nothing was purged, retry (the node's log has the details)"), callback);
                     return;
                 }
                 int status = result.getResponse().getStatus();
                 String text = getContentAsString();
+                if (status == 401 || status == 403) {
+                    guard.refused(authorization, status, text);
+                    guard.failed(client);
+                }
                 if (status / 100 != 2) {
                     relay(response, callback, status == 503 ? 503 : status, text);
                     return;
@@ -81,8 +111,10 @@ public final class PurgeRequests {
                     try {
                         affected = invalidator.apply(entry);
                     } catch (RuntimeException e) {
-                        Json.respond(response, 500, error("internal", "logged as invalidation " + id
-                                + " but applying it here failed: " + e.getMessage()), callback);
+                        LOG.error("{}: PURGE {}: logged as invalidation {} but applying it here failed", nodeName, path, id, e);
+                        Json.respond(response, 500, error("internal", "logged as invalidation " + id + " (every node"
+                                + " applies it from the log) but applying it here at once failed; the node's log has the"
+                                + " details"), callback);
                         return;
                     }
                     Map<String, Object> answer = new LinkedHashMap<>();

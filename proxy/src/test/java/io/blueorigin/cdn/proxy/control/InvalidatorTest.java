@@ -39,7 +39,9 @@ class InvalidatorTest {
 
     @AfterEach
     void close() {
-        store.close();
+        if (store != null) {
+            store.close();
+        }
     }
 
     private void put(String pathAndQuery, String... tags) {
@@ -115,6 +117,72 @@ class InvalidatorTest {
         assertThat(held("/static/a.css")).isFalse();
         assertThat(held("/page")).isTrue();
         assertThat(local.bans()).hasSize(1);
+    }
+
+    /** 200,000 objects tagged {@code all} (and every tenth {@code tenth}) in a heap-only store, behind a recorder. */
+    private RecordingStore twoHundredThousandTagged() {
+        StorageConfig config = new StorageConfig(1L << 30, 1L << 20, Optional.empty(), 0, 4L << 20, 16 * 1024);
+        store = TieredStore.open(config, "test");
+        for (int i = 0; i < 200_000; i++) {
+            if (i % 10 == 0) {
+                put("/t/" + i, "all", "tenth");
+            } else {
+                put("/t/" + i, "all");
+            }
+        }
+        RecordingStore recording = new RecordingStore(store, true);
+        invalidator = new Invalidator(recording, "default", Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC), local);
+        return recording;
+    }
+
+    /**
+     * Admin keeps a tag purge's tags as given, repeats included: each repeat must not be another pass over the
+     * tag's objects (1000 repeats over 200,000 objects would be 200 million steps).
+     */
+    @org.junit.jupiter.api.Test
+    void aTagPurgeVisitsEachDistinctTagOnceWhateverTheRepeats() {
+        RecordingStore recording = twoHundredThousandTagged();
+        List<String> tags = new java.util.ArrayList<>(java.util.Collections.nCopies(999, "all"));
+        tags.add("tenth");
+        assertThat(invalidator.apply(entry(Invalidation.Kind.PURGE_TAGS, true, List.of(), tags, Optional.empty())))
+                .as("each object marked once, not once per repeat").isEqualTo(220_000);
+        assertThat(recording.calls("markTaggedStale:all")).isEqualTo(1);
+        assertThat(recording.calls("markTaggedStale:tenth")).isEqualTo(1);
+        assertThat(invalidator.apply(entry(Invalidation.Kind.PURGE_TAGS, false, List.of(), tags, Optional.empty())))
+                .isEqualTo(200_000);
+        assertThat(recording.calls("removeTagged")).isEqualTo(2);
+        assertThat(recording.calls("lookup")).isZero();
+        assertThat(store.primaryKeys()).isEmpty();
+    }
+
+    /** A URL listed twice is one key: removed (or marked stale) once, counted once. */
+    @org.junit.jupiter.api.Test
+    void aPurgeVisitsEachDistinctKeyOnce() {
+        open(false);
+        put("/a");
+        RecordingStore recording = new RecordingStore(store, true);
+        Invalidator counting = new Invalidator(recording, "default", Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC), local);
+        Invalidation.Url a = new Invalidation.Url(null, "/a", null);
+        assertThat(counting.apply(entry(Invalidation.Kind.PURGE, true, List.of(a, a, a), List.of(), Optional.empty()))).isEqualTo(1);
+        assertThat(recording.calls("markStale")).isEqualTo(1);
+    }
+
+    /**
+     * A ban's sweep judges objects by key and response time through {@link CacheStore#removeIf}: it never looks
+     * objects up (which reads bodies from disk and promotes them into the heap tier).
+     */
+    @org.junit.jupiter.api.Test
+    void aBanSweepOverTwoHundredThousandObjectsNeverLooksAnObjectUp() {
+        RecordingStore recording = twoHundredThousandTagged();
+        put("/other/1");
+        Invalidation ban = entry(Invalidation.Kind.BAN, false, List.of(), List.of(),
+                Optional.of(new Invalidation.BanSpec("prefix", "/t/", Instant.ofEpochMilli(NOW + 86_400_000))));
+        assertThat(invalidator.apply(ban)).isEqualTo(200_000);
+        assertThat(recording.calls("removeIf")).isEqualTo(1);
+        assertThat(recording.calls("lookup")).isZero();
+        assertThat(recording.calls("primaryKeys")).isZero();
+        assertThat(store.primaryKeys()).hasSize(1);
+        assertThat(store.stats().get(0).promotions()).isZero();
     }
 
     @ParameterizedTest(name = "disk tier: {0}")

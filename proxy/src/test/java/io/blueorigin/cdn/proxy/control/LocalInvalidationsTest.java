@@ -63,4 +63,19 @@ class LocalInvalidationsTest {
         CompletableFuture<Boolean> never = local.whenApplied(9, 1);
         assertThat(never.join()).isFalse();
     }
+
+    /** A held request whose wait timed out leaves nothing behind: no map entry, for any number of them. */
+    @Test
+    void waitersThatTimeOutLeaveTheMapAtOnce() {
+        List<CompletableFuture<Boolean>> waits = new java.util.ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            waits.add(local.whenApplied(100 + i % 7, 1));
+        }
+        CompletableFuture<Boolean> answered = local.whenApplied(3, 60_000);
+        waits.forEach(w -> assertThat(w.join()).isFalse());
+        assertThat(local.waiting()).as("only the one still waiting").isEqualTo(1);
+        local.applied(3);
+        assertThat(answered).isCompletedWithValue(true);
+        assertThat(local.waiting()).isZero();
+    }
 }

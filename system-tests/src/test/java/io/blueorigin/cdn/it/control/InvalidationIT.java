@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.blueorigin.cdn.proxy.ProxyConfig;
 import io.blueorigin.cdn.proxy.ProxyNode;
+import io.blueorigin.cdn.proxy.control.TierKeys;
 import io.blueorigin.cdn.testkit.Reply;
 import io.blueorigin.cdn.testkit.TestClient;
 import io.blueorigin.cdn.testkit.TestStack;
@@ -15,9 +16,11 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.http.HttpMethod;
 import org.junit.jupiter.api.AfterAll;
@@ -231,20 +234,54 @@ class InvalidationIT {
         assertThat(xCache("nyc", "/gap/kept")).as("nodes that missed nothing keep theirs").isEqualTo("HIT");
     }
 
+    /** What an edge of the tier sends for {@code id}: signed with the tier key admin handed out. */
+    private static String signedByAnEdge(long id) throws Exception {
+        try (Connection c = s.cdn.admin().database().dataSource().getConnection(); Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT version, secret FROM tier_keys ORDER BY version LIMIT 1")) {
+            rs.next();
+            return TierKeys.of(rs.getInt(1), Map.of(rs.getInt(1), rs.getBytes(2))).sign(id, "edge-nyc").orElseThrow();
+        }
+    }
+
     @Test
-    void aShieldHoldsAnEdgesFetchUntilItHasAppliedWhatTheEdgeHas() {
+    void aShieldHoldsAnEdgesFetchUntilItHasAppliedWhatTheEdgeHas() throws Exception {
         warm("", "/order/1");
         ProxyNode shield = s.cdn.shield();
         URI atShield = s.shield("/order/1");
         long applied = shield.control().local().lastApplied();
-        ContentResponse current = TestClient.send(s.client.request(atShield).headers(h -> h.put("Blue-Origin-Invalidation",
-                Long.toString(applied))));
-        assertThat(current.getHeaders().get("X-Cache")).isEqualTo("HIT");
+        String current = signedByAnEdge(applied);
+        ContentResponse same = TestClient.send(s.client.request(atShield).headers(h -> h.put("Blue-Origin-Invalidation", current)));
+        assertThat(same.getHeaders().get("X-Cache")).isEqualTo("HIT");
         int before = s.origin.count("/order/1");
+        String aheadOfShield = signedByAnEdge(applied + 1000);
         ContentResponse ahead = TestClient.send(s.client.request(atShield).method(HttpMethod.GET)
-                .headers(h -> h.put("Blue-Origin-Invalidation", Long.toString(applied + 1000))));
+                .headers(h -> h.put("Blue-Origin-Invalidation", aheadOfShield)));
         assertThat(ahead.getStatus()).isEqualTo(200);
         assertThat(ahead.getHeaders().get("X-Cache")).as("could not catch up: went to the origin").isEqualTo("MISS");
         assertThat(s.origin.count("/order/1")).isEqualTo(before + 1);
+        assertThat(shield.control().local().waiting()).as("the held request left no waiter behind").isZero();
+    }
+
+    /**
+     * Only a signed {@code Blue-Origin-Invalidation} orders: a client that forges one (any id, any form) neither
+     * makes the shield hold its request nor makes it skip its cache.
+     */
+    @Test
+    void aForgedOrderingFieldIsIgnored() throws Exception {
+        warm("", "/forged/1");
+        ProxyNode shield = s.cdn.shield();
+        URI atShield = s.shield("/forged/1");
+        long applied = shield.control().local().lastApplied();
+        String signed = signedByAnEdge(applied + 1000);
+        int before = s.origin.count("/forged/1");
+        for (String forged : List.of(Long.toString(applied + 1000), "999999999999999999",
+                signed.replace("; sig=", "; sig=A").substring(0, signed.length()),
+                signed.replace(Long.toString(applied + 1000), Long.toString(applied + 2000)),
+                signed.replace("node=edge-nyc", "node=edge-lhr"), signed.replace("key=1", "key=7"), "x".repeat(4_000))) {
+            ContentResponse reply = TestClient.send(s.client.request(atShield).headers(h -> h.put("Blue-Origin-Invalidation", forged)));
+            assertThat(reply.getHeaders().get("X-Cache")).as(forged).isEqualTo("HIT");
+        }
+        assertThat(s.origin.count("/forged/1")).as("the shield never skipped its cache").isEqualTo(before);
+        assertThat(shield.control().local().waiting()).isZero();
     }
 }
