@@ -89,12 +89,6 @@ final class CacheHandler extends Handler.Wrapper {
         this.nodeName = cache.config().identity().name();
     }
 
-    /**
-     * Request attribute holding the request's canonical target ({@link RequestTarget}), set at the door for
-     * every request that passes it.
-     */
-    static final String TARGET_ATTRIBUTE = RequestTarget.class.getName();
-
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
         String method = request.getMethod();
@@ -115,7 +109,6 @@ final class CacheHandler extends Handler.Wrapper {
                     + RequestIds.generate(), XCache.PASS.field());
             return true;
         }
-        request.setAttribute(TARGET_ATTRIBUTE, target);
         boolean head = "HEAD".equals(method);
         if (!head && !"GET".equals(method)) {
             if ("PURGE".equals(method)) {

@@ -1,0 +1,119 @@
+package io.blueorigin.cdn.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.blueorigin.cdn.runtime.Json;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The README's "Try it" block, run as written, line by line with bash and curl, against the demo on its
+ * standard ports (started in-process, data under {@code <tmp>/var/demo}, the commands run from {@code <tmp>}),
+ * each checked for what its comment says. A README line without a check here fails the test, so the two stay
+ * in step.
+ */
+class ReadmeTryItIT {
+    private static final Path README = Path.of("..", "README.md");
+
+    /** What each line of the block must show, by the line's exact text. */
+    private static Map<String, Consumer<String>> checks() {
+        Map<String, Consumer<String>> c = new LinkedHashMap<>();
+        c.put("curl -si http://127.0.0.1:8080/item/1             # X-Cache: MISS  (edge-nyc -> its shield for /item/1 -> origin)",
+                out -> assertThat(out).contains("HTTP/1.1 200").contains("X-Cache: MISS")
+                        .containsPattern("Cache-Status: shield-(iad|ord); fwd=uri-miss.*, edge-nyc; fwd=uri-miss"));
+        c.put("curl -si http://127.0.0.1:8081/item/1             # X-Cache: MISS at edge-lhr, Cache-Status shows the same shield's hit",
+                out -> assertThat(out).contains("X-Cache: MISS").containsPattern("Cache-Status: shield-(iad|ord); hit.*, edge-lhr; fwd=uri-miss"));
+        c.put("curl -si http://127.0.0.1:8081/item/1             # X-Cache: HIT   (answered by edge-lhr)",
+                out -> assertThat(out).contains("X-Cache: HIT").contains("Cache-Status: shield-").contains("edge-lhr; hit"));
+        c.put("curl -s  http://127.0.0.1:9001/_origin/stats      # the origin saw /item/1 once",
+                out -> assertThat(json(out).toString()).contains("\"/item/1\":1"));
+        c.put("TOKEN=$(cat var/demo/admin.token)", out -> assertThat(out).isEmpty());
+        c.put("curl -s -X POST -H \"Authorization: Bearer $TOKEN\" -d '{\"urls\": [\"/item/1\"]}' http://127.0.0.1:9000/api/v1/purge",
+                out -> assertThat(json(out).path("id").asLong()).as("the purge was accepted: %s", out).isPositive());
+        c.put("curl -si http://127.0.0.1:8080/item/1             # X-Cache: MISS: purged on every node within milliseconds",
+                out -> assertThat(out).contains("X-Cache: MISS"));
+        c.put("curl -s -X PURGE -H \"Authorization: Bearer $TOKEN\" http://127.0.0.1:8081/item/1   # the same, through an edge",
+                out -> assertThat(json(out).path("objectsAffected").asInt(-1)).as(out).isGreaterThanOrEqualTo(0));
+        c.put("curl -s  http://127.0.0.1:18080/readyz            # an edge's management port: /healthz, /readyz (JSON details)",
+                out -> assertThat(json(out).path("status").asText()).isEqualTo("ready"));
+        c.put("curl -s  http://127.0.0.1:18080/metrics | grep '^cdn_requests_total'   # Prometheus text: requests by cache status",
+                out -> assertThat(out.lines()).isNotEmpty().allMatch(l -> l.startsWith("cdn_requests_total{"))
+                        .anyMatch(l -> l.contains("cache_status=\"miss\"")));
+        c.put("curl -s -H \"Authorization: Bearer $TOKEN\" 'http://127.0.0.1:9000/api/v1/stats?window=5m'  # hit ratio per tier and node",
+                out -> assertThat(json(out).toString()).contains("hitRatio"));
+        c.put("tail -n 3 var/demo/logs/edge-lhr.access.log       # a line per request: ... MISS/HIT, upstream ms, request id, total ms",
+                out -> assertThat(out.lines()).hasSize(3).allMatch(l -> l.matches(".* (MISS|HIT|PASS|STALE|REVALIDATED|-) (-|[0-9]+) [0-9a-f]{16} [0-9]+")));
+        return c;
+    }
+
+    @Test
+    void everyTryItCommandDoesWhatItsCommentSays(@TempDir Path dir) throws Exception {
+        List<String> lines = tryItBlock();
+        Map<String, Consumer<String>> checks = checks();
+        assertThat(lines).as("README 'Try it' lines, each with a check in this test").containsExactlyElementsOf(checks.keySet());
+
+        try (Demo demo = Demo.start(new Demo.Spec(dir.resolve("var/demo"), "127.0.0.1", Demo.Ports.STANDARD))) {
+            List<String> assignments = new ArrayList<>();
+            for (String line : lines) {
+                Consumer<String> check = checks.get(line);
+                if (line.contains("purged on every node within milliseconds")) {
+                    // the purge reaches every node in milliseconds, not in zero time: allow it a moment
+                    await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20))
+                            .untilAsserted(() -> check.accept(run(dir, assignments, line)));
+                } else if (line.contains("access.log")) {
+                    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> check.accept(run(dir, assignments, line)));
+                } else {
+                    check.accept(run(dir, assignments, line));
+                }
+                if (line.matches("[A-Z_]+=.*")) {
+                    assignments.add(line);
+                }
+            }
+        }
+    }
+
+    /** Runs {@code line} with bash in {@code dir}, after the variable assignments of earlier lines; returns stdout. */
+    private static String run(Path dir, List<String> assignments, String line) throws IOException, InterruptedException {
+        String script = String.join("\n", assignments) + (assignments.isEmpty() ? "" : "\n") + line + "\n";
+        Process p = new ProcessBuilder("bash", "-c", script).directory(dir.toFile()).redirectErrorStream(false).start();
+        if (!p.waitFor(30, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("timed out: " + line);
+        }
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).replace("\r", "");
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.exitValue()).as("%s%nstderr: %s", line, err).isZero();
+        return out;
+    }
+
+    private static JsonNode json(String text) {
+        try {
+            return Json.MAPPER.readTree(text);
+        } catch (IOException e) {
+            throw new AssertionError("not JSON: " + text, e);
+        }
+    }
+
+    /** The lines of the sh block under "## Try it". */
+    static List<String> tryItBlock() throws IOException {
+        List<String> all = Files.readAllLines(README);
+        int heading = all.indexOf("## Try it");
+        assertThat(heading).as("README has a 'Try it' section").isNotNegative();
+        int start = all.subList(heading, all.size()).indexOf("```sh") + heading + 1;
+        int end = all.subList(start, all.size()).indexOf("```") + start;
+        return all.subList(start, end).stream().filter(l -> !l.isBlank()).toList();
+    }
+}
