@@ -101,7 +101,8 @@ public final class TieredStore implements CacheStore {
         Path rocks = DiskDirectory.prepare(dir);
         RocksDiskTier disk;
         try {
-            disk = RocksDiskTier.open(rocks, config.diskMaxBytes(), config.chunkSize(), io, heap::remove);
+            disk = RocksDiskTier.open(rocks, config.diskMaxBytes(), config.diskIndexMaxBytes(), config.chunkSize(), io, budget,
+                    heap::remove);
         } catch (RocksDBException e) {
             io.shutdownNow();
             String message = String.valueOf(e.getMessage());
@@ -227,6 +228,7 @@ public final class TieredStore implements CacheStore {
         return Math.max(inHeap, onDisk);
     }
 
+    /** {@inheritDoc} Linear in the objects tagged: the tag indexes name their keys; no body is read. */
     @Override
     public int removeTagged(String tag) {
         int removed = 0;
@@ -236,6 +238,7 @@ public final class TieredStore implements CacheStore {
         return removed;
     }
 
+    /** The keys tagged {@code tag} in either tier, each once (hash set: linear). */
     private Set<String> taggedKeys(String tag) {
         Set<String> keys = new LinkedHashSet<>(heap.taggedPrimaryKeys(tag));
         if (disk != null) {
@@ -244,18 +247,18 @@ public final class TieredStore implements CacheStore {
         return keys;
     }
 
+    /**
+     * {@inheritDoc} Rewrites the metadata where it is held, the heap's copy and the disk's meta records,
+     * reading no body and promoting nothing.
+     */
     @Override
     public int markStale(String primaryKey, long nowMillis) {
-        Variants variants = lookup(primaryKey);
-        for (StoredObject o : variants.all()) {
-            CachedResponse stale = o.response().markedStale(nowMillis);
-            if (stale != o.response()) {
-                freshen(primaryKey, o, stale);
-            }
-        }
-        return variants.size();
+        int inHeap = heap.rewriteResponses(primaryKey, r -> r.markedStale(nowMillis));
+        int onDisk = disk == null ? 0 : disk.rewriteResponses(primaryKey, r -> r.markedStale(nowMillis));
+        return Math.max(inHeap, onDisk);
     }
 
+    /** {@inheritDoc} Linear in the objects tagged; no body is read, nothing is promoted. */
     @Override
     public int markTaggedStale(String tag, long nowMillis) {
         int marked = 0;
@@ -263,6 +266,17 @@ public final class TieredStore implements CacheStore {
             marked += markStale(key, nowMillis);
         }
         return marked;
+    }
+
+    /**
+     * {@inheritDoc} Judged from the response times the tiers keep in memory (the heap's objects, the disk
+     * index's entries): no record is read, nothing is promoted, and a key keeps its other variants.
+     */
+    @Override
+    public int removeIf(SweepCondition condition) {
+        int inHeap = heap.removeIf(condition);
+        int onDisk = disk == null ? 0 : disk.removeIf(condition);
+        return disk == null ? inHeap : Math.max(inHeap, onDisk);
     }
 
     @Override
