@@ -22,22 +22,29 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Bodies in transit within the memory budget, in real processes at -Xmx256m: twenty concurrent distinct
- * 256 MiB misses through an edge and a shield (5 GiB each node stores on disk while relaying it) complete
- * byte for byte. Before the budget a spilling body kept every chunk its client had not read yet in the
- * heap, so a client slower than the upstream ran the node out of memory. Each process exits on an
- * OutOfMemoryError, so one cannot hide in a thread that died quietly.
+ * Bodies in transit within the memory budget, in real processes at -Xmx256m (each exits on an
+ * OutOfMemoryError, so one cannot hide in a thread that died quietly):
+ * <ul>
+ *   <li>a client slower than its upstream: before the budget a spilling body kept every chunk its client
+ *       had not read yet in the heap, and a 1 GiB miss read at 8 MB/s ran the edge out of memory;</li>
+ *   <li>twenty concurrent distinct 256 MiB misses through an edge and a shield (5 GiB each node stores
+ *       on disk while relaying it) complete byte for byte.</li>
+ * </ul>
  */
 class InFlightMemoryIT {
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private static final long SIZE = 256L << 20;
     private static final int CLIENTS = 20;
+    /** The slow client reads this much at {@link #SLOW_RATE} bytes per second, then as fast as it can. */
+    private static final long SLOW_BYTES = 256L << 20;
+    private static final long SLOW_RATE = 8L << 20;
     private DemoOrigin origin;
     @TempDir
     Path dir;
@@ -59,6 +66,17 @@ class InFlightMemoryIT {
     }
 
     @Test
+    void aClientSlowerThanItsUpstreamGetsA1GibMissWithoutTheEdgeHoldingWhatItHasNotRead() throws Exception {
+        try (NodeProcess shield = node("shield", origin.uri(), Files.createDirectories(dir.resolve("shield")));
+                NodeProcess edge = node("edge", shield.uri(), Files.createDirectories(dir.resolve("edge")))) {
+            String got = sha256Of(URI.create(edge.uri() + "/static/1g?slow"), 1L << 30, SLOW_BYTES);
+            assertThat(got).as("edge: %s", tail(edge)).isEqualTo(sha256OfStaticBody(1L << 30));
+            assertThat(edge.isAlive()).as("edge output: %s", tail(edge)).isTrue();
+            assertThat(shield.isAlive()).isTrue();
+        }
+    }
+
+    @Test
     void twentyConcurrentDistinct256MibMissesCompleteByteExactAt256MbHeap() throws Exception {
         String expected = sha256OfStaticBody(SIZE);
         ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
@@ -67,7 +85,7 @@ class InFlightMemoryIT {
             List<Future<String>> results = new ArrayList<>();
             for (int i = 0; i < CLIENTS; i++) {
                 URI uri = URI.create(edge.uri() + "/static/256m?client=" + i);
-                results.add(clients.submit(() -> sha256Of(uri)));
+                results.add(clients.submit(() -> sha256Of(uri, SIZE, 0)));
             }
             for (int i = 0; i < CLIENTS; i++) {
                 assertThat(results.get(i).get(15, TimeUnit.MINUTES)).as("client %d; edge: %s; shield: %s", i,
@@ -86,22 +104,29 @@ class InFlightMemoryIT {
         return out.subList(Math.max(0, out.size() - 20), out.size());
     }
 
-    /** The SHA-256 of a response body as received, or the failure as text. */
-    private static String sha256Of(URI uri) throws Exception {
+    /**
+     * The SHA-256 of a response body as received, or the failure as text; the first {@code slowBytes} are
+     * read at {@link #SLOW_RATE} (a slow link: the reads are paced, this is rate limiting, not synchronisation).
+     */
+    private static String sha256Of(URI uri, long size, long slowBytes) throws Exception {
         HttpResponse<InputStream> response = HTTP.send(HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(10)).build(),
                 HttpResponse.BodyHandlers.ofInputStream());
         MessageDigest sha = MessageDigest.getInstance("SHA-256");
         long length = 0;
         byte[] buffer = new byte[1 << 16];
+        long began = System.nanoTime();
         try (InputStream in = response.body()) {
             for (int n; (n = in.read(buffer)) > 0; ) {
                 sha.update(buffer, 0, n);
                 length += n;
+                if (length < slowBytes) {
+                    LockSupport.parkNanos(began + length * 1_000_000_000L / SLOW_RATE - System.nanoTime());
+                }
             }
         } catch (java.io.IOException e) {
             return "status " + response.statusCode() + ", cut after " + length + " bytes: " + e;
         }
-        return length == SIZE ? HexFormat.of().formatHex(sha.digest()) : "status " + response.statusCode() + ", " + length + " bytes";
+        return length == size ? HexFormat.of().formatHex(sha.digest()) : "status " + response.statusCode() + ", " + length + " bytes";
     }
 
     private static String sha256OfStaticBody(long size) throws Exception {
