@@ -160,13 +160,19 @@ public final class Demo implements AutoCloseable {
 
     /**
      * Every proxy node of the demo gets a disk tier under {@code <data-dir>/cache/<node>} (so it restarts
-     * warm) and a heap tier sized for three proxy nodes in one JVM: an eighth of the heap each, at most 64 MB.
+     * warm). Four proxy nodes share the JVM with admin and the origin, so each gets a sixteenth of the heap
+     * for its heap tier (at most 64 MB) and a thirty-second for its disk index (at most 32 MB), and the
+     * process's one budget for bodies in transit is an eighth of it: at -Xmx256m, 4 x 16 + 4 x 8 + 32 = 128 MB,
+     * half the heap, the rest for Jetty, admin's database pool and the origin.
      */
     private static ProxyConfig withStore(ProxyConfig config, Path dataDir) throws java.io.IOException {
         Path dir = Files.createDirectories(dataDir.resolve("cache").resolve(config.identity().name()));
-        long heap = Math.max(4L << 20, Math.min(64L << 20, Runtime.getRuntime().maxMemory() / 8));
+        long jvmHeap = Runtime.getRuntime().maxMemory();
+        long heap = Math.max(4L << 20, Math.min(64L << 20, jvmHeap / 16));
+        long index = Math.max(1L << 20, Math.min(32L << 20, jvmHeap / 32));
         StorageConfig storage = config.cache().storage().withHeap(heap, Math.min(4L << 20, heap / 4))
-                .withMaxObject(2L << 30).withDisk(dir, 4L << 30);
+                .withMaxObject(2L << 30).withDisk(dir, 4L << 30)
+                .withMemory(StorageConfig.defaultInFlightBytes(), index);
         return config.withCache(config.cache().withStorage(storage));
     }
 

@@ -450,14 +450,13 @@ final class Fetcher {
                 LOG.warn("{} not storing {}: its header section ({} bytes) leaves no room for this node's fields within "
                         + "server.response-header-size ({} bytes)", requestId, pathQuery, head, maxStoredHeadLimit);
             }
-            int chunkSize = cache.config().cache().storage().chunkSize();
             GrowingBody growing;
             if (store) {
                 writer = cache.store().begin(key, r, announced);
                 growing = writer.body();
                 collapser.clearHitForMiss(key);
             } else {
-                growing = new GrowingBody(chunkSize, announced, false, 4L * chunkSize);
+                growing = cache.store().passThrough(announced);
                 if (!keepStale && status < 500) {
                     collapser.markHitForMiss(key); // later requests fetch at once rather than queue behind this key
                 }
@@ -483,7 +482,7 @@ final class Fetcher {
             cache.metrics().upstreamBytes(data.remaining());
             if (writer != null) {
                 writer.write(data);
-                if (growing.committed() > cache.store().maxObjectBytes()) {
+                if (growing.committed() > cache.store().maxObjectBytes() || !growing.retains()) { // too large, or memory short
                     writer.abandon();
                     writer = null;
                     settle();

@@ -278,6 +278,10 @@ public final class ProxyMetrics {
             tierGauge(tiers, name, "cdn_store_degraded", "1 while the tier is not accepting writes.",
                     t -> t.degraded().isEmpty() ? 0 : 1);
         }
+        metrics.gauge("cdn_store_in_flight_bytes", "Heap held by bodies in transit, every node of the process together.",
+                () -> store.memoryBudget().usedBytes());
+        metrics.gauge("cdn_store_in_flight_max_bytes", "The process's budget for bodies in transit (store.in-flight.max-size).",
+                () -> store.memoryBudget().maxBytes());
         metrics.gauge("cdn_collapsed_waiters", "Requests waiting now for another request's upstream fetch.",
                 () -> collapser.waiting().get());
         metrics.gauge("cdn_collapsed_requests_total", "Requests that joined another's fetch instead of going upstream.",

@@ -192,13 +192,15 @@ public final class ProxyNode implements Node {
 
     /**
      * The store is always ready once open; a disk tier that stopped accepting writes (full, failing) is
-     * reported in the details (the node still serves from memory and upstream).
+     * reported in the details (the node still serves from memory and upstream), and so is the process's
+     * budget for bodies in transit ({@code inFlight}: bytes held by every node of the process, and the budget).
      */
     private static ReadinessCheck.Result storeReadiness(CacheStore store) {
         Map<String, Object> details = new java.util.LinkedHashMap<>();
         for (TierStats tier : store.stats()) {
             details.put(tier.tier(), Map.of("entries", tier.entries(), "bytes", tier.bytes(), "maxBytes", tier.maxBytes()));
         }
+        details.put("inFlight", Map.of("bytes", store.memoryBudget().usedBytes(), "maxBytes", store.memoryBudget().maxBytes()));
         String degraded = store.degraded();
         if (!degraded.isEmpty()) {
             details.put("degraded", degraded);

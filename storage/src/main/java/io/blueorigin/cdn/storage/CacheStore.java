@@ -37,6 +37,17 @@ public interface CacheStore extends AutoCloseable {
     ObjectWriter begin(String primaryKey, CachedResponse response, long announcedLength);
 
     /**
+     * A body that will not be stored, relayed to its readers in bounded memory: its writer is paced by the
+     * slowest reader and by the process's {@link MemoryBudget} ({@link GrowingBody#isBacklogged()}).
+     *
+     * @param announcedLength {@code Content-Length}, or -1
+     */
+    GrowingBody passThrough(long announcedLength);
+
+    /** The budget this store's bodies in transit are counted in (the process's, shared by its nodes). */
+    MemoryBudget memoryBudget();
+
+    /**
      * Replaces the metadata of {@code stored} (a variant of {@code primaryKey}) with {@code freshened},
      * keeping its body (RFC 9111 §4.3.4).
      *

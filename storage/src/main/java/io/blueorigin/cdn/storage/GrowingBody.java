@@ -1,7 +1,10 @@
 package io.blueorigin.cdn.storage;
 
+import static java.util.Objects.requireNonNull;
+
 import java.nio.ByteBuffer;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 
@@ -20,29 +23,46 @@ import org.jspecify.annotations.Nullable;
  *   <li><b>retain</b> (the body is being stored in memory): every chunk is kept; the writer never waits; a
  *       reader may start at any time from any offset;</li>
  *   <li><b>spill</b> (the body is being stored on disk): each full chunk is handed to a {@link ChunkSink}
- *       and released from memory once every reader is past it; a reader behind reads it back from the
- *       sink; the writer never waits, memory stays about one chunk per reader;</li>
+ *       and released from memory as soon as it is persisted, except the newest persisted one while a reader
+ *       still needs it (readers that follow closely read it from memory); a reader behind reads chunks back
+ *       from the sink. The writer never waits; the body holds at most two chunks;</li>
  *   <li><b>pass-through</b> (not stored): chunks every reader has passed are released, and the writer is
  *       told to pause ({@link #isBacklogged()}, {@link #whenDrained}) while the slowest reader is more than
  *       {@code highWater} bytes behind, so a large object flows through in bounded memory at the client's
  *       speed. Readers must start before the first chunk is released.</li>
  * </ul>
  *
+ * <h2>Memory budget</h2>
+ * Every chunk byte this body holds is reserved in the process's {@link MemoryBudget}, and given back when
+ * the chunk is released; {@code heldBytes} (guarded by {@code this}) is always the sum of the chunks in the
+ * table that are still counted, so the body's share of the budget is exactly {@code heldBytes}. The paths:
+ * allocation and growth reserve (in {@link #chunkFor}); {@link #trim()} releases what no reader needs (a
+ * passed pass-through chunk, a persisted spilled chunk, everything once the body ended and every reader
+ * finished, everything at once when the body failed); {@link #handOverToStore()} gives the whole share up
+ * when the store commits the chunks to the heap tier, whose own budget counts them from then on. Chunks a
+ * reader reads back from the sink are reserved while that reader holds them. While the budget is exhausted,
+ * a pass-through writer holding more than one chunk is paused until there is room, and a spilling body keeps
+ * no persisted chunk; the store reacts for retained bodies (see {@code TieredStore}). A body may always take
+ * one chunk, so it always makes progress.
+ *
  * <h2>Threading</h2>
- * Writer methods ({@link #write}, {@link #complete}, {@link #fail}) are called by one thread at a time.
- * Readers are thread-confined to their delivery. Wake-ups run on the thread that caused them (the writer's
- * for new bytes, a reader's for drained backlog). Chunk table growth and chunk release hold {@code this}.
+ * Writer methods ({@link #write}, {@link #complete}, {@link #fail}, {@link #passThrough},
+ * {@link #startSpilling}, {@link #handOverToStore}) are called by one thread at a time. Readers are
+ * thread-confined to their delivery. Wake-ups run on the thread that caused them (the writer's for new
+ * bytes, a reader's for drained backlog, a releasing body's for budget room). Chunk table growth, chunk
+ * release and {@code heldBytes} hold {@code this}; the budget is never called while holding it.
  */
 public final class GrowingBody implements Body {
     private static final int INITIAL_CHUNK = 16 * 1024;
 
     private final int chunkSize;
     private final long announcedLength;
+    private final MemoryBudget budget;
     /** True while the body is being stored; may turn false once (see {@link #passThrough()}). */
     private volatile boolean retain;
     /** Spill mode: where full chunks go; null otherwise (or after a spill failure). Writer only. */
-    private @Nullable ChunkSink sink;
-    /** Runs once when the body completes or fails (the store deletes an abandoned object's chunks then). */
+    private volatile @Nullable ChunkSink sink;
+    /** Runs once the body ended and its last reader closed (the store deletes an uncommitted object's chunks then). */
     private final AtomicReference<@Nullable Runnable> onDone = new AtomicReference<>();
     /** Chunks below this index are persisted in {@link #sink}. */
     private volatile int persisted;
@@ -57,40 +77,55 @@ public final class GrowingBody implements Body {
     private volatile long committed;
     /** Bytes written; ahead of {@code committed} only while the final bytes are held back. Writer only. */
     private long written;
-    /** Chunks below this index have been released (pass-through only). */
+    /** Chunks below this index have been released. */
     private volatile int released;
+    /** Bytes of the chunks in {@link #table} reserved in {@link #budget}; written under this. */
+    private volatile long heldBytes;
+    /** The store took the chunks over (heap tier): nothing is counted or released here any more. Under this. */
+    private boolean handedOver;
     private volatile boolean complete;
     private volatile @Nullable Throwable failure;
 
     private final CopyOnWriteArrayList<Reader> readers = new CopyOnWriteArrayList<>();
     private final AtomicReference<@Nullable Runnable> drained = new AtomicReference<>();
 
-    /**
-     * @param chunkSize largest chunk, e.g. 256 KiB
-     * @param announcedLength the length announced by {@code Content-Length}, or -1
-     * @param retain keep every byte (the body is being stored) rather than pass it through
-     * @param highWater pass-through: the writer pauses while the slowest reader is this many bytes behind
-     */
-    public GrowingBody(int chunkSize, long announcedLength, boolean retain, long highWater) {
-        this(chunkSize, announcedLength, retain, highWater, null);
-    }
-
-    /** A body stored on disk as it arrives: full chunks go to {@code sink}; see the class comment. */
-    public static GrowingBody spilling(int chunkSize, long announcedLength, ChunkSink sink) {
-        return new GrowingBody(chunkSize, announcedLength, true, 0, sink);
-    }
-
-    private GrowingBody(int chunkSize, long announcedLength, boolean retain, long highWater, @Nullable ChunkSink sink) {
-        this.sink = sink;
-        this.sinkForReaders = sink;
+    private GrowingBody(int chunkSize, long announcedLength, boolean retain, long highWater, @Nullable ChunkSink sink,
+            MemoryBudget budget) {
         if (chunkSize < 1024) {
             throw new IllegalArgumentException("chunkSize : " + chunkSize + " (expected: >= 1024)");
         }
+        this.budget = requireNonNull(budget, "budget is null");
+        this.sink = sink;
+        this.sinkForReaders = sink;
         this.chunkSize = chunkSize;
         this.announcedLength = announcedLength;
         this.retain = retain;
         this.highWater = Math.max(highWater, chunkSize);
         this.lowWater = this.highWater / 2;
+    }
+
+    /**
+     * A body being stored in memory (every chunk kept until the store takes them or it turns into another mode).
+     *
+     * @param chunkSize largest chunk, e.g. 256 KiB
+     * @param announcedLength the length announced by {@code Content-Length}, or -1
+     */
+    public static GrowingBody retained(int chunkSize, long announcedLength, MemoryBudget budget) {
+        return new GrowingBody(chunkSize, announcedLength, true, 0, null, budget);
+    }
+
+    /**
+     * A body that is not stored: it flows to its readers, the writer paced by the slowest one and by the budget.
+     *
+     * @param highWater the writer pauses while the slowest reader is this many bytes behind
+     */
+    public static GrowingBody passingThrough(int chunkSize, long announcedLength, long highWater, MemoryBudget budget) {
+        return new GrowingBody(chunkSize, announcedLength, false, highWater, null, budget);
+    }
+
+    /** A body stored on disk as it arrives: full chunks go to {@code sink}; see the class comment. */
+    public static GrowingBody spilling(int chunkSize, long announcedLength, ChunkSink sink, MemoryBudget budget) {
+        return new GrowingBody(chunkSize, announcedLength, true, 0, requireNonNull(sink, "sink is null"), budget);
     }
 
     // ------------------------------------------------------------------ writer side
@@ -110,7 +145,7 @@ public final class GrowingBody implements Body {
         while (data.hasRemaining()) {
             int index = (int) (position / chunkSize);
             int offset = (int) (position % chunkSize);
-            byte[] chunk = chunkFor(index, offset, data.remaining(), position);
+            byte[] chunk = chunkFor(index, offset, data.remaining());
             int n = Math.min(data.remaining(), chunk.length - offset);
             data.get(chunk, offset, n);
             position += n;
@@ -124,7 +159,7 @@ public final class GrowingBody implements Body {
         signal();
     }
 
-    /** Spill mode: persists every chunk that is full (and, at the end, the last one), then releases what readers passed. */
+    /** Spill mode: persists every chunk that is full (and, at the end, the last one), then releases what it may. */
     private void spillFullChunks(boolean last) {
         ChunkSink s = sink;
         if (s == null) {
@@ -135,7 +170,7 @@ public final class GrowingBody implements Body {
         try {
             for (int i = persisted; i < upTo; i++) {
                 int length = (int) Math.min(chunkSize, written - (long) i * chunkSize);
-                s.persist(i, table[i], length);
+                s.persist(i, requireNonNull(table[i], "a chunk to persist was released"), length);
                 persisted = i + 1;
             }
         } catch (RuntimeException e) {
@@ -145,7 +180,7 @@ public final class GrowingBody implements Body {
             passThrough();
             return;
         }
-        readerAdvanced();
+        trim();
     }
 
     /** Why spilling stopped, if it did (the store then does not commit the object). */
@@ -155,8 +190,8 @@ public final class GrowingBody implements Body {
         return spillFailure;
     }
 
-    /** The chunk to write at {@code offset} of chunk {@code index}, allocating or growing it as needed. */
-    private byte[] chunkFor(int index, int offset, int incoming, long position) {
+    /** The chunk to write at {@code offset} of chunk {@code index}, allocating or growing it (reserved in the budget). */
+    private byte[] chunkFor(int index, int offset, int incoming) {
         byte[][] t = table;
         byte[] chunk = index < t.length ? t[index] : null;
         if (chunk != null && offset < chunk.length) {
@@ -178,6 +213,8 @@ public final class GrowingBody implements Body {
         if (chunk != null) {
             System.arraycopy(chunk, 0, grown, 0, offset);
         }
+        long delta = capacity - (chunk == null ? 0 : chunk.length);
+        budget.reserve(delta); // before it is visible in heldBytes, so a concurrent release never goes below zero
         synchronized (this) {
             t = table;
             if (index >= t.length) {
@@ -187,13 +224,18 @@ public final class GrowingBody implements Body {
             }
             t[index] = grown;
             table = t; // publish (volatile); committed is written after the bytes
+            if (handedOver) {
+                budget.release(delta); // not reached (no write follows a hand-over); keeps the invariant anyway
+            } else {
+                heldBytes += delta;
+            }
         }
         return grown;
     }
 
     /**
-     * Switches a retained in-memory body to spill mode (it turned out too large for memory): the chunks
-     * written so far and every later full chunk go to {@code newSink}. Writer thread only.
+     * Switches a retained in-memory body to spill mode (it turned out too large for memory, or memory is
+     * short): the chunks written so far and every later full chunk go to {@code newSink}. Writer thread only.
      */
     public void startSpilling(ChunkSink newSink) {
         if (!retain || sink != null) {
@@ -208,18 +250,22 @@ public final class GrowingBody implements Body {
         return sink != null;
     }
 
-    /** Runs {@code action} once, when the body completes or fails (at once if it already has). */
+    /**
+     * Runs {@code action} once the body has ended (completed or failed) and no reader is open any more (at
+     * once if that is so already): the store deletes the chunks of an object it did not commit then, when no
+     * reader behind can still need to read them back.
+     */
     public void whenDone(Runnable action) {
         onDone.set(action);
-        if (complete || failure != null) {
-            runOnDone();
-        }
+        runOnDoneIfIdle();
     }
 
-    private void runOnDone() {
-        Runnable r = onDone.getAndSet(null);
-        if (r != null) {
-            r.run();
+    private void runOnDoneIfIdle() {
+        if ((complete || failure != null) && readers.isEmpty()) {
+            Runnable r = onDone.getAndSet(null);
+            if (r != null) {
+                r.run();
+            }
         }
     }
 
@@ -231,46 +277,103 @@ public final class GrowingBody implements Body {
         spillFullChunks(true);
     }
 
+    /**
+     * The store committed this body's chunks to the heap tier ({@link #chunks()}), which counts them in its
+     * own budget from now on: this body's share of the in-flight budget is given back. Writer thread, once,
+     * before {@link #complete()}; readers keep reading the same arrays.
+     */
+    public void handOverToStore() {
+        if (!retain || sink != null) {
+            throw new IllegalStateException("only a retained in-memory body is handed over to the heap tier");
+        }
+        long freed;
+        synchronized (this) {
+            if (handedOver) {
+                return;
+            }
+            handedOver = true;
+            freed = heldBytes;
+            heldBytes = 0;
+        }
+        budget.release(freed);
+    }
+
     /** No more bytes: readers finish once they have read everything. */
     public void complete() {
         spillFullChunks(true);
         committed = written;
         complete = true;
         signal();
-        runOnDone();
+        trim();
+        runOnDoneIfIdle();
     }
 
-    /** The body will never complete: readers see {@code cause}. */
+    /** The body will never complete: readers see {@code cause}; every chunk is released at once. */
     public void fail(Throwable cause) {
         failure = cause;
         signal();
-        runOnDone();
+        trim();
+        runOnDoneIfIdle();
     }
 
     /**
-     * Switches a retained body to pass-through (it will not be stored after all): from now on chunks every
-     * reader has passed are released and the writer is paced by the slowest reader. Readers keep reading.
+     * Switches a retained (or spilling) body to pass-through (it will not be stored after all): from now on
+     * chunks every reader has passed are released and the writer is paced by the slowest reader and the
+     * budget. Nothing more is spilled; what was persisted stays readable. Readers keep reading.
      */
     public void passThrough() {
         retain = false;
+        sink = null;
         committed = written;
         signal();
-        readerAdvanced();
+        trim();
     }
 
-    /** Pass-through only: whether the writer should stop reading upstream until {@link #whenDrained}. */
+    /**
+     * Pass-through only: whether the writer should stop reading upstream until {@link #whenDrained}: the
+     * slowest reader is more than the high-water mark behind, or the budget is exhausted and this body holds
+     * more than one chunk.
+     */
     public boolean isBacklogged() {
-        return !retain && committed - slowestReader() > highWater;
+        return !retain && (committed - slowestReader() > highWater || budgetBound());
     }
 
-    /** Runs {@code resume} once the backlog has fallen below half the high-water mark (at once if it has). */
+    /** The budget is exhausted and this body holds more than the one chunk it may always hold. */
+    private boolean budgetBound() {
+        return budget.isExhausted() && heldBytes > chunkSize;
+    }
+
+    /**
+     * Runs {@code resume} once the backlog has fallen below half the high-water mark and the budget has room
+     * (or this body holds at most one chunk); at once if that is so, or if no reader is left.
+     */
     public void whenDrained(Runnable resume) {
         drained.set(resume);
-        if (!isBacklogged() || readers.isEmpty()) {
-            Runnable r = drained.getAndSet(null);
-            if (r != null) {
-                r.run();
-            }
+        if (readers.isEmpty() || !isBacklogged()) {
+            runDrained();
+        } else if (budgetBound()) {
+            budget.whenAvailable(this::checkDrained);
+        }
+    }
+
+    /** Resumes a paused writer if nothing holds it back any more; waits for budget room if only that does. */
+    private void checkDrained() {
+        if (retain || drained.get() == null) {
+            return;
+        }
+        boolean noReader = readers.isEmpty();
+        boolean readerBehind = committed - slowestReader() > lowWater;
+        if (noReader || (!readerBehind && !budgetBound())) {
+            runDrained();
+        } else if (!readerBehind) {
+            budget.whenAvailable(this::checkDrained);
+        }
+    }
+
+    private void runDrained() {
+        Runnable r = drained.getAndSet(null);
+        if (r != null) {
+            r.run();
         }
     }
 
@@ -282,6 +385,11 @@ public final class GrowingBody implements Body {
     /** Bytes written so far (readers may not see the last ones before {@link #complete}). */
     public long committed() {
         return written;
+    }
+
+    /** Bytes of chunks this body holds in its share of the budget (0 once handed over, released, or at rest). */
+    public long heldBytes() {
+        return heldBytes;
     }
 
     public boolean isComplete() {
@@ -306,8 +414,8 @@ public final class GrowingBody implements Body {
      * this body, who only read them.
      */
     public byte[][] chunks() {
-        if (!retain) {
-            throw new IllegalStateException("chunks() needs a retained body");
+        if (!retain || sink != null) {
+            throw new IllegalStateException("chunks() needs a retained in-memory body");
         }
         long length = written;
         int count = (int) ((length + chunkSize - 1) / chunkSize);
@@ -315,7 +423,7 @@ public final class GrowingBody implements Body {
         byte[][] out = new byte[count][];
         for (int i = 0; i < count; i++) {
             int size = (int) Math.min(chunkSize, length - (long) i * chunkSize);
-            byte[] chunk = t[i];
+            byte[] chunk = requireNonNull(t[i], "chunk of a retained body released");
             out[i] = chunk.length == size ? chunk : java.util.Arrays.copyOf(chunk, size);
         }
         return out;
@@ -336,34 +444,50 @@ public final class GrowingBody implements Body {
     }
 
     /**
-     * Drops chunks no reader needs from memory: in pass-through, those every reader is past; in spill mode,
-     * those every reader is past and that are persisted (a later reader reads them back). Resumes a paused
-     * pass-through writer.
+     * Releases the chunks no reader needs from memory (and from the budget), then resumes a paused
+     * pass-through writer if it may go on. Which chunks: all of them once the body failed, or once it is
+     * complete and every reader has read everything; else in pass-through those every reader is past; in
+     * spill mode every persisted one but the newest, which is kept while a reader still needs it and the
+     * budget has room; in retain mode none.
      */
-    private void readerAdvanced() {
-        if (retain && sink == null) {
-            return;
-        }
+    private void trim() {
         long slowest = slowestReader();
-        int releasable = (int) (slowest / chunkSize);
-        if (retain) {
-            releasable = Math.min(releasable, persisted);
+        boolean inMemory = retain && sink == null && persisted == 0;
+        int upTo;
+        if (failure != null) {
+            upTo = Integer.MAX_VALUE;
+        } else if (inMemory) {
+            upTo = 0; // kept for the store, which hands it over, turns it pass-through, or fails it
+        } else if (complete && slowest >= committed) {
+            upTo = Integer.MAX_VALUE;
+        } else if (!retain) {
+            upTo = (int) (slowest / chunkSize);
+        } else {
+            int p = persisted;
+            upTo = budget.isExhausted() ? p : Math.min(p, Math.max((int) (slowest / chunkSize), p - 1));
         }
-        if (releasable > released) {
+        long freed = 0;
+        if (upTo > released) {
             synchronized (this) {
-                byte[][] t = table;
-                for (int i = released; i < releasable && i < t.length; i++) {
-                    t[i] = null;
+                if (!handedOver) {
+                    byte[][] t = table;
+                    int end = Math.min(upTo, t.length);
+                    for (int i = released; i < end; i++) {
+                        byte[] chunk = t[i];
+                        if (chunk != null) {
+                            freed += chunk.length;
+                            t[i] = null;
+                        }
+                    }
+                    heldBytes -= freed;
+                    released = Math.max(released, end);
                 }
-                released = Math.max(released, releasable);
             }
         }
-        if (!retain && drained.get() != null && committed - slowest <= lowWater) {
-            Runnable r = drained.getAndSet(null);
-            if (r != null) {
-                r.run();
-            }
+        if (freed > 0) {
+            budget.release(freed);
         }
+        checkDrained();
     }
 
     // ------------------------------------------------------------------ reader side
@@ -380,7 +504,8 @@ public final class GrowingBody implements Body {
         }
         Reader reader = new Reader(from);
         readers.add(reader);
-        if (!retain && sink == null && (long) released * chunkSize > from) {
+        int readableFromSink = sinkForReaders != null ? persisted : 0;
+        if (released > Math.max(readableFromSink, (int) (from / chunkSize))) {
             readers.remove(reader);
             reader.failure = new IllegalStateException("pass-through body already released past byte " + from);
         }
@@ -395,10 +520,18 @@ public final class GrowingBody implements Body {
         private volatile int fetchedIndex = -1;
         /** A read from the sink is under way (reset by its callback). */
         private volatile boolean fetching;
+        /**
+         * Bytes read back from the sink that this reader holds in the budget: the chunk fetched and not yet
+         * returned, and the one returned last (its caller is writing it until it calls {@link #next()} again).
+         * Added by the read's callback, given back by the reader.
+         */
+        private final AtomicLong readBack = new AtomicLong();
+        /** Of {@link #readBack}, the bytes of the chunk returned last. Reader only. */
+        private long returned;
         private final long start;
         private final AtomicReference<@Nullable Runnable> wakeup = new AtomicReference<>();
         private @Nullable Throwable failure;
-        private boolean closed;
+        private volatile boolean closed;
 
         Reader(long from) {
             this.start = from;
@@ -407,9 +540,10 @@ public final class GrowingBody implements Body {
 
         @Override
         public @Nullable ByteBuffer next() {
-            if (closed || failure != null) {
+            if (closed || failure != null || GrowingBody.this.failure != null) {
                 return null;
             }
+            giveBackReturned();
             long available = committed;
             long pos = absolutePosition;
             if (pos >= available) {
@@ -422,12 +556,14 @@ public final class GrowingBody implements Body {
             ByteBuffer fetched = this.fetched;
             if (fetched != null && fetchedIndex == index) {
                 this.fetched = null;
+                returned = fetched.remaining();
                 ByteBuffer out = fetched.position(offset).limit((int) (chunkEnd - (long) index * chunkSize));
                 absolutePosition = chunkEnd;
-                readerAdvanced();
+                trim();
                 return out.slice().asReadOnlyBuffer();
             }
-            byte[] chunk = table[index];
+            byte[][] t = table;
+            byte[] chunk = index < t.length ? t[index] : null;
             if (chunk == null) {
                 ChunkSink s = sinkForReaders;
                 if (s != null && index < persisted) {
@@ -439,8 +575,16 @@ public final class GrowingBody implements Body {
             }
             ByteBuffer out = ByteBuffer.wrap(chunk, offset, length).asReadOnlyBuffer();
             absolutePosition = pos + length;
-            readerAdvanced();
+            trim();
             return out;
+        }
+
+        private void giveBackReturned() {
+            if (returned > 0) {
+                readBack.addAndGet(-returned);
+                budget.release(returned);
+                returned = 0;
+            }
         }
 
         /** Reads a released chunk back from the sink; the waiting demand is woken when it arrives. */
@@ -451,8 +595,15 @@ public final class GrowingBody implements Body {
             fetching = true;
             s.read(index, (buffer, error) -> {
                 if (buffer != null) {
-                    fetchedIndex = index;
-                    fetched = buffer;
+                    int n = buffer.remaining();
+                    budget.reserve(n);
+                    readBack.addAndGet(n);
+                    if (closed) {
+                        budget.release(readBack.getAndSet(0)); // closed meanwhile: nobody will return it
+                    } else {
+                        fetchedIndex = index;
+                        fetched = buffer;
+                    }
                 } else {
                     failure = error != null ? error : new IllegalStateException("chunk " + index + " missing");
                 }
@@ -499,8 +650,15 @@ public final class GrowingBody implements Body {
         public void close() {
             if (!closed) {
                 closed = true;
+                fetched = null;
+                returned = 0;
+                long held = readBack.getAndSet(0);
+                if (held > 0) {
+                    budget.release(held);
+                }
                 readers.remove(this);
-                readerAdvanced();
+                trim();
+                runOnDoneIfIdle();
             }
         }
     }

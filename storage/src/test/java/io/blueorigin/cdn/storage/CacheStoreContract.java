@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.blueorigin.cdn.httpcache.CachedResponse;
 import io.blueorigin.cdn.httpcache.Field;
 import io.blueorigin.cdn.httpcache.FieldList;
+import io.blueorigin.cdn.storage.rocks.RocksDiskTier;
 import io.blueorigin.cdn.storage.tiered.TieredStore;
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -31,6 +32,12 @@ abstract class CacheStoreContract {
     TieredStore store;
 
     abstract TieredStore open();
+
+    /** A store of this configuration large enough to hold {@link #MANY} small objects. */
+    abstract TieredStore openForMany();
+
+    /** Objects of the bulk tag test. */
+    static final int MANY = 200_000;
 
     @BeforeEach
     void openStore() {
@@ -130,6 +137,64 @@ abstract class CacheStoreContract {
         StoredObject again = store.lookup("s /f").all().get(0);
         assertThat(again.response().freshnessLifetimeMillis()).isEqualTo(120_000);
         assertThat(read(again.body())).isEqualTo(bytes(100, 4));
+    }
+
+    @Test
+    void tagsFollowA304ThatChangesSurrogateKey() {
+        store(store, "s /retag", "", bytes(10, 1), List.of("old", "kept"), 4096);
+        List<String> keys = List.of("s /retag");
+        if (store.disk().isPresent()) { // one the heap tier does not hold
+            store(store, "s /large-retag", "", bytes((int) HEAP_OBJECT * 2, 2), List.of("old", "kept"), 10_000);
+            keys = List.of("s /retag", "s /large-retag");
+        }
+        for (String key : keys) {
+            StoredObject stored = store.lookup(key).all().get(0);
+            store.freshen(key, stored, withTags(stored.response(), List.of("kept", "new")));
+        }
+        assertThat(store.removeTagged("old")).as("the old tag no longer names them").isZero();
+        assertThat(store.lookup("s /retag").isEmpty()).isFalse();
+        assertThat(store.removeTagged("new")).isEqualTo(keys.size());
+        for (String key : keys) {
+            assertThat(store.lookup(key).isEmpty()).as(key).isTrue();
+        }
+    }
+
+    /** {@code response} with other surrogate keys, as a 304 carrying a new Surrogate-Key makes it. */
+    static CachedResponse withTags(CachedResponse r, List<String> tags) {
+        return new CachedResponse(r.status(), r.fields(), r.requestTimeMillis() + 1, r.responseTimeMillis() + 1,
+                r.correctedInitialAgeMillis(), r.freshnessLifetimeMillis(), r.staleWhileRevalidateMillis(), r.staleIfErrorMillis(),
+                r.mustRevalidate(), r.sharedMaxAge(), r.noCache(), r.etag(), r.lastModifiedMillis(), r.dateMillis(), r.varyFields(),
+                r.varyKey(), tags, r.contentLength());
+    }
+
+    @Test
+    void tagPurgesSoftPurgesAndSweepsOver200kObjectsReadNoBodyAndPromoteNothing() {
+        store.close();
+        store = openForMany();
+        for (int i = 0; i < MANY; i++) {
+            store(store, "s /many/" + i, "", bytes(1 + i % 64, i), List.of("all", i % 2 == 0 ? "even" : "odd"), 4096);
+        }
+        store.cleanUp();
+        long began = System.nanoTime();
+        long heapHits = store.stats().get(0).hits();
+        long chunkReads = store.disk().map(RocksDiskTier::chunkReads).orElse(0L);
+
+        assertThat(store.markTaggedStale("even", 2_000)).isEqualTo(MANY / 2);
+        // a ban: objects whose key ends in 7 (every tenth), judged without reading them
+        assertThat(store.removeIf((key, responseTime) -> key.endsWith("7") && responseTime < 2_000)).isEqualTo(MANY / 10);
+        assertThat(store.removeTagged("odd")).as("odd ones the ban left").isEqualTo(MANY / 2 - MANY / 10);
+
+        System.out.printf("%s: %d objects: soft purge, sweep and tag purge took %d ms%n", getClass().getSimpleName(), MANY,
+                (System.nanoTime() - began) / 1_000_000);
+        assertThat(store.stats().get(0).promotions()).as("nothing promoted into the heap").isZero();
+        assertThat(store.stats().get(0).hits()).as("no lookup of the objects").isEqualTo(heapHits);
+        assertThat(store.disk().map(RocksDiskTier::chunkReads).orElse(0L)).as("no body read").isEqualTo(chunkReads);
+        StoredObject even = store.lookup("s /many/4").all().get(0);
+        assertThat(even.response().isFresh(2_000)).as("soft-purged").isFalse();
+        assertThat(read(even.body())).isEqualTo(bytes(1 + 4, 4));
+        assertThat(store.lookup("s /many/3").isEmpty()).isTrue();
+        assertThat(store.lookup("s /many/17").isEmpty()).isTrue();
+        assertThat(store.removeTagged("all")).as("the even ones").isEqualTo(MANY / 2);
     }
 
     @Test

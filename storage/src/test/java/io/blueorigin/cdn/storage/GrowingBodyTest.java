@@ -8,6 +8,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class GrowingBodyTest {
+    /** Large enough never to be exhausted here (MemoryBudgetTest covers the budget). */
+    private static final MemoryBudget BUDGET = new MemoryBudget(1L << 30);
 
     private static byte[] bytes(int n, int seed) {
         byte[] b = new byte[n];
@@ -29,7 +31,7 @@ class GrowingBodyTest {
 
     @Test
     void readersSeeBytesAsTheyArriveAcrossChunkBoundaries() {
-        GrowingBody body = new GrowingBody(1024, -1, true, 0);
+        GrowingBody body = GrowingBody.retained(1024, -1, BUDGET);
         BodyReader early = body.reader();
         byte[] all = bytes(5000, 7);
         body.write(ByteBuffer.wrap(all, 0, 700));
@@ -53,7 +55,7 @@ class GrowingBodyTest {
 
     @Test
     void aWaitingReaderIsWokenOnceWhenBytesArriveAndWhenTheBodyEnds() {
-        GrowingBody body = new GrowingBody(1024, -1, true, 0);
+        GrowingBody body = GrowingBody.retained(1024, -1, BUDGET);
         BodyReader reader = body.reader();
         AtomicInteger wakeups = new AtomicInteger();
         reader.demand(wakeups::incrementAndGet);
@@ -71,7 +73,7 @@ class GrowingBodyTest {
 
     @Test
     void aRetainedBodyOfAnnouncedLengthHoldsBackItsLastBytesUntilComplete() {
-        GrowingBody body = new GrowingBody(1024, 10, true, 0);
+        GrowingBody body = GrowingBody.retained(1024, 10, BUDGET);
         BodyReader reader = body.reader();
         body.write(ByteBuffer.wrap(bytes(4, 1)));
         assertThat(drain(reader)).hasSize(4);
@@ -85,7 +87,7 @@ class GrowingBodyTest {
 
     @Test
     void aDemandAfterTheBytesArrivedRunsAtOnce() {
-        GrowingBody body = new GrowingBody(1024, -1, true, 0);
+        GrowingBody body = GrowingBody.retained(1024, -1, BUDGET);
         BodyReader reader = body.reader();
         body.write(ByteBuffer.wrap(bytes(3, 1)));
         AtomicInteger wakeups = new AtomicInteger();
@@ -95,7 +97,7 @@ class GrowingBodyTest {
 
     @Test
     void aFailedBodyFailsItsReaders() {
-        GrowingBody body = new GrowingBody(1024, -1, true, 0);
+        GrowingBody body = GrowingBody.retained(1024, -1, BUDGET);
         BodyReader reader = body.reader();
         AtomicInteger wakeups = new AtomicInteger();
         reader.demand(wakeups::incrementAndGet);
@@ -108,7 +110,7 @@ class GrowingBodyTest {
 
     @Test
     void passThroughReleasesWhatReadersPassedAndAsksTheWriterToWait() {
-        GrowingBody body = new GrowingBody(1024, -1, false, 4096);
+        GrowingBody body = GrowingBody.passingThrough(1024, -1, 4096, BUDGET);
         BodyReader reader = body.reader();
         for (int i = 0; i < 5; i++) {
             body.write(ByteBuffer.wrap(bytes(1024, i)));

@@ -16,6 +16,11 @@ class HeapOnlyStoreTest extends CacheStoreContract {
         return TieredStore.open(new StorageConfig(HEAP, HEAP_OBJECT, Optional.empty(), 0, 1L << 30, CHUNK), "test");
     }
 
+    @Override
+    TieredStore openForMany() {
+        return TieredStore.open(new StorageConfig(512L << 20, HEAP_OBJECT, Optional.empty(), 0, 1L << 30, CHUNK), "test");
+    }
+
     @Test
     void withoutADiskObjectsAboveTheHeapObjectLimitAreRefused() {
         assertThat(store.maxObjectBytes()).isEqualTo(HEAP_OBJECT);

@@ -24,7 +24,8 @@ import net.jqwik.api.constraints.Size;
 /**
  * Random workloads against the store and a model of what was last written per key: whatever the store
  * returns is exactly the last body written for that key (never an older, torn or foreign one), removals
- * and tag purges are honoured, and every tier stays within its byte budget after every step.
+ * and tag purges are honoured, every tier stays within its byte budget after every step, and nothing is
+ * left counted as in transit (the memory budget is back at 0).
  */
 class StoreProperties {
     private static final int KEYS = 40;
@@ -44,7 +45,7 @@ class StoreProperties {
     @Property(tries = 12)
     void heapOnlyMatchesTheModel(@ForAll @Size(min = 200, max = 400) List<@net.jqwik.api.From("ops") Op> ops) {
         try (TieredStore store = TieredStore.open(new StorageConfig(2L << 20, 256 * 1024, Optional.empty(), 0, 1L << 30, 16 * 1024),
-                "prop")) {
+                "prop", new MemoryBudget(64L << 20))) {
             run(store, ops);
         }
     }
@@ -53,7 +54,7 @@ class StoreProperties {
     void heapOverDiskMatchesTheModel(@ForAll @Size(min = 200, max = 400) List<@net.jqwik.api.From("ops") Op> ops) throws Exception {
         Path dir = Files.createTempDirectory("store-prop");
         try (TieredStore store = TieredStore.open(new StorageConfig(1L << 20, 64 * 1024, Optional.of(dir), 64L << 20, 8L << 20,
-                16 * 1024), "prop")) {
+                16 * 1024), "prop", new MemoryBudget(64L << 20))) {
             run(store, ops);
         } finally {
             deleteTree(dir);
@@ -103,6 +104,7 @@ class StoreProperties {
             for (TierStats tier : store.stats()) {
                 assertThat(tier.bytes()).as("%s tier within budget", tier.tier()).isLessThanOrEqualTo(tier.maxBytes());
             }
+            assertThat(store.memoryBudget().usedBytes()).as("nothing in transit after %s", op).isZero();
         }
     }
 

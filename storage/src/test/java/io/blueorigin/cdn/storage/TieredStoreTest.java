@@ -29,6 +29,13 @@ class TieredStoreTest extends CacheStoreContract {
         return TieredStore.open(config(), "test");
     }
 
+    /** Room on disk and in the disk index for 200k small objects; the heap tier holds only a few of them. */
+    @Override
+    TieredStore openForMany() {
+        return TieredStore.open(config().withDisk(dir, 1L << 30).withMemory(StorageConfig.defaultInFlightBytes(), 256L << 20),
+                "test");
+    }
+
     private StorageConfig config() {
         return new StorageConfig(HEAP, HEAP_OBJECT, Optional.of(dir), DISK, 32L << 20, CHUNK);
     }
@@ -113,6 +120,30 @@ class TieredStoreTest extends CacheStoreContract {
             }
         }
         assertThat(inHeapNotOnDisk).as("the heap holds only what the disk holds").isZero();
+    }
+
+    @Test
+    void tagsChangedByA304AreStillFollowedAfterARestart() {
+        store(store, "s /retag", "", bytes((int) HEAP_OBJECT * 2, 1), List.of("old"), 10_000);
+        StoredObject stored = store.lookup("s /retag").all().get(0);
+        store.freshen("s /retag", stored, withTags(stored.response(), List.of("new")));
+        reopen();
+        assertThat(store.lookup("s /retag").all().get(0).response().surrogateKeys()).containsExactly("new");
+        assertThat(store.removeTagged("old")).isZero();
+        assertThat(store.removeTagged("new")).isEqualTo(1);
+        reopen();
+        assertThat(store.lookup("s /retag").isEmpty()).isTrue();
+    }
+
+    @Test
+    void aSoftPurgeOnDiskRewritesMetaRecordsOnlyAndPromotesNothing() {
+        store(store, "s /soft", "", bytes(1000, 2), List.of("t"), 4096);
+        reopen(); // on disk only
+        long reads = store.disk().orElseThrow().chunkReads();
+        assertThat(store.markTaggedStale("t", 2_000)).isEqualTo(1);
+        assertThat(store.disk().orElseThrow().chunkReads()).isEqualTo(reads);
+        assertThat(store.lookupInMemory("s /soft").isEmpty()).as("not promoted").isTrue();
+        assertThat(store.lookup("s /soft").all().get(0).response().isFresh(2_000)).isFalse();
     }
 
     @Test

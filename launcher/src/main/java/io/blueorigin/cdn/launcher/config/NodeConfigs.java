@@ -133,7 +133,10 @@ public final class NodeConfigs {
         });
     }
 
-    /** The {@code store.*} keys; the heap tier's defaults follow the JVM heap, and may not exceed half of it. */
+    /**
+     * The {@code store.*} keys. The heap tier's defaults follow the JVM heap, and may not exceed half of it;
+     * heap tier, disk index and in-flight budget together may not exceed three quarters of it.
+     */
     public static StorageConfig storage(ConfigValues v) {
         return build(v, () -> {
             long jvmHeap = Runtime.getRuntime().maxMemory();
@@ -150,8 +153,22 @@ public final class NodeConfigs {
             Optional<java.nio.file.Path> disk = v.get("store.disk.path", java.nio.file.Path.class);
             long maxObject = v.value("store.max-object-size", DataSize.class).bytes();
             long diskMax = v.value("store.disk.max-size", DataSize.class).bytes();
+            long inFlight = v.get("store.in-flight.max-size", DataSize.class).map(DataSize::bytes)
+                    .orElse(Math.max(StorageConfig.defaultInFlightBytes(), 4 * chunk));
+            long index = v.get("store.disk.index-max-size", DataSize.class).map(DataSize::bytes)
+                    .orElse(StorageConfig.defaultDiskIndexBytes());
+            // the heap tier, the disk index and bodies in transit share the JVM heap with Jetty and the rest
+            long memory = heap + (disk.isPresent() ? index : 0) + inFlight;
+            if (memory > jvmHeap / 4 * 3) {
+                throw new IllegalArgumentException("store.in-flight.max-size : " + DataSize.ofBytes(inFlight)
+                        + " (expected: store.heap.max-size " + DataSize.ofBytes(heap)
+                        + (disk.isPresent() ? " + store.disk.index-max-size " + DataSize.ofBytes(index) : "")
+                        + " + store.in-flight.max-size at most three quarters of the JVM heap, " + DataSize.ofBytes(jvmHeap / 4 * 3)
+                        + "; raise -Xmx or lower them)");
+            }
             return new StorageConfig(heap, heapObject, disk, disk.isPresent() ? diskMax : 0,
-                    disk.isPresent() ? maxObject : Math.min(maxObject, heapObject), (int) Math.min(Integer.MAX_VALUE, chunk));
+                    disk.isPresent() ? maxObject : Math.min(maxObject, heapObject), (int) Math.min(Integer.MAX_VALUE, chunk),
+                    inFlight, index);
         });
     }
 

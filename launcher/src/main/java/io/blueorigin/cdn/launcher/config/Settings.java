@@ -142,6 +142,15 @@ public final class Settings {
                     "Largest object stored; larger ones stream through uncached (heap only: the heap object limit).",
                     EDGE, SHIELD),
             Setting.of("store.chunk-size", ValueType.SIZE, "256KB", "Size of the chunks bodies are stored in.", EDGE, SHIELD),
+            Setting.derived("store.in-flight.max-size", ValueType.SIZE, "an eighth of the JVM heap, at least 4MB",
+                    "Heap for response bodies in transit (arriving, spilling to disk, passing through, read back from disk), "
+                            + "one budget shared by every node in the process (if they differ, the smallest wins). Beyond it "
+                            + "bodies spill to disk sooner, are not stored (no disk tier), or the upstream is paced.",
+                    EDGE, SHIELD),
+            Setting.derived("store.disk.index-max-size", ValueType.SIZE, "a sixteenth of the JVM heap, at least 1MB",
+                    "Heap for the disk tier's index (keys, vary keys and tags of every object on disk, about 200 bytes "
+                            + "plus their lengths each); beyond it objects are evicted as when the disk is full.",
+                    EDGE, SHIELD),
             // control plane (edge and shield)
             Setting.derived("control.admin-url", ValueType.URL, "none (standalone)",
                     "Admin node to follow: invalidation log, registration, heartbeats, PURGE; unset: a standalone cache.",

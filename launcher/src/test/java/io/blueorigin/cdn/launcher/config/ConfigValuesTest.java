@@ -159,6 +159,25 @@ class ConfigValuesTest {
     }
 
     @Test
+    void memoryForBodiesInTransitAndTheDiskIndexIsConfigurableAndMustFitTheHeap() throws IOException {
+        Path file = yaml("edge.yaml", "upstream.url: http://x:1\nstore.in-flight.max-size: 8MB\n"
+                + "store.disk.index-max-size: 2MB\n");
+        ProxyConfig edge = NodeConfigs.proxy(load(Role.EDGE, file));
+        assertThat(edge.cache().storage().inFlightMaxBytes()).isEqualTo(8L << 20);
+        assertThat(edge.cache().storage().diskIndexMaxBytes()).isEqualTo(2L << 20);
+
+        long jvmHeap = Runtime.getRuntime().maxMemory();
+        Path tooMuch = yaml("big.yaml", "upstream.url: http://x:1\nstore.in-flight.max-size: " + jvmHeap / 1024 + "KB\n");
+        assertThatThrownBy(() -> NodeConfigs.proxy(load(Role.EDGE, tooMuch)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith(tooMuch + ": store.in-flight.max-size : ")
+                .hasMessageContaining("at most three quarters of the JVM heap");
+        Path tiny = yaml("tiny.yaml", "upstream.url: http://x:1\nstore.in-flight.max-size: 64KB\n");
+        assertThatThrownBy(() -> NodeConfigs.proxy(load(Role.EDGE, tiny)))
+                .hasMessageContaining("store.in-flight.max-size : 65536 bytes (expected: at least 4 chunks");
+    }
+
+    @Test
     void aMissingRequiredKeySaysWhatToSet() {
         ConfigValues v = ConfigValues.load(Role.EDGE, Optional.empty(), Map.of(), Map.of(), Map.of());
         assertThatThrownBy(() -> NodeConfigs.proxy(v))

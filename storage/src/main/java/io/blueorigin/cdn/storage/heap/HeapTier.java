@@ -3,6 +3,8 @@ package io.blueorigin.cdn.storage.heap;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.RemovalCause;
+import io.blueorigin.cdn.httpcache.CachedResponse;
+import io.blueorigin.cdn.storage.CacheStore;
 import io.blueorigin.cdn.storage.StoredObject;
 import io.blueorigin.cdn.storage.TierStats;
 import io.blueorigin.cdn.storage.Variants;
@@ -10,6 +12,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The heap tier: variants by primary key in a Caffeine cache bounded by weight in bytes (W-TinyLFU
@@ -70,14 +75,24 @@ public final class HeapTier {
             before[0] = v;
             return v == null ? Variants.of(object) : v.with(object);
         });
-        for (String tag : object.response().surrogateKeys()) {
+        retag(primaryKey, before[0], after);
+        stores.increment();
+    }
+
+    /**
+     * Brings the tag index in step after {@code primaryKey} went from {@code before} to {@code after}
+     * (either may be null): tags no remaining variant carries are dropped, new ones added.
+     */
+    private void retag(String primaryKey, @Nullable Variants before, @Nullable Variants after) {
+        Set<String> kept = new java.util.HashSet<>();
+        if (after != null) {
+            after.all().forEach(o -> kept.addAll(o.response().surrogateKeys()));
+        }
+        for (String tag : kept) {
             tags.computeIfAbsent(tag, t -> ConcurrentHashMap.newKeySet()).add(primaryKey);
         }
-        if (before[0] != null && after != null) {
-            // tags of a replaced (or overflowed) variant that no remaining variant carries
-            Set<String> kept = new java.util.HashSet<>();
-            after.all().forEach(o -> kept.addAll(o.response().surrogateKeys()));
-            for (StoredObject old : before[0].all()) {
+        if (before != null) {
+            for (StoredObject old : before.all()) {
                 for (String tag : old.response().surrogateKeys()) {
                     if (!kept.contains(tag)) {
                         tags.computeIfPresent(tag, (t, keys) -> {
@@ -88,7 +103,6 @@ public final class HeapTier {
                 }
             }
         }
-        stores.increment();
     }
 
     /** Adds a variant read back from the disk tier. */
@@ -97,20 +111,85 @@ public final class HeapTier {
         promotions.increment();
     }
 
-    /** Replaces {@code stored} by {@code updated} (same secondary key) if it is still held. */
+    /**
+     * Replaces {@code stored} by {@code updated} (same secondary key, new metadata) if it is still held; the
+     * tag index follows the new surrogate keys.
+     */
     public void replace(String primaryKey, StoredObject stored, StoredObject updated) {
-        cache.asMap().computeIfPresent(primaryKey, (k, v) -> {
+        Variants[] before = new Variants[1];
+        Variants after = cache.asMap().computeIfPresent(primaryKey, (k, v) -> {
+            before[0] = v;
             Variants replaced = v.replacing(stored, updated);
             return replaced == null ? v : replaced;
         });
+        if (before[0] != null && after != before[0]) {
+            retag(primaryKey, before[0], after);
+        }
+    }
+
+    /**
+     * Replaces the response of every variant of {@code primaryKey} by {@code transform}'s (a soft purge marks
+     * them stale), keeping the bodies; the tag index follows. Returns how many variants it holds.
+     */
+    public int rewriteResponses(String primaryKey, UnaryOperator<CachedResponse> transform) {
+        Variants[] before = new Variants[1];
+        Variants after = cache.asMap().computeIfPresent(primaryKey, (k, v) -> {
+            before[0] = v;
+            Variants out = v;
+            for (StoredObject o : v.all()) {
+                CachedResponse changed = transform.apply(o.response());
+                if (changed != o.response()) {
+                    Variants replaced = out.replacing(o, o.withResponse(changed));
+                    out = replaced == null ? out : replaced;
+                }
+            }
+            return out;
+        });
+        if (before[0] == null) {
+            return 0;
+        }
+        if (after != before[0]) {
+            retag(primaryKey, before[0], after);
+        }
+        return before[0].size();
     }
 
     /** Drops the variant stored under {@code varyKey} (a newer version of it now lives on disk only). */
     public void removeVariant(String primaryKey, String varyKey) {
-        cache.asMap().computeIfPresent(primaryKey, (k, v) -> {
-            Variants rest = v.without(varyKey);
+        removeVariants(primaryKey, o -> o.response().varyKey().equals(varyKey));
+    }
+
+    /** Drops the variants of {@code primaryKey} that {@code doomed} picks; returns how many. */
+    private int removeVariants(String primaryKey, Predicate<StoredObject> doomed) {
+        Variants[] before = new Variants[1];
+        Variants after = cache.asMap().computeIfPresent(primaryKey, (k, v) -> {
+            before[0] = v;
+            Variants rest = v;
+            for (StoredObject o : v.all()) {
+                if (doomed.test(o)) {
+                    rest = rest.without(o.response().varyKey());
+                }
+            }
             return rest.isEmpty() ? null : rest;
         });
+        if (before[0] == null || after == before[0]) {
+            return 0;
+        }
+        retag(primaryKey, before[0], after);
+        return before[0].size() - (after == null ? 0 : after.size());
+    }
+
+    /**
+     * Removes every variant for which {@code condition} holds, judged from the metadata held (no body is
+     * looked at); returns how many were removed.
+     */
+    public int removeIf(CacheStore.SweepCondition condition) {
+        int removed = 0;
+        for (String key : cache.asMap().keySet()) {
+            removed += removeVariants(key, o -> condition.test(key, o.response().responseTimeMillis()));
+        }
+        removals.add(removed);
+        return removed;
     }
 
     /** Removes every variant of {@code primaryKey}; returns how many. */

@@ -2,8 +2,10 @@ package io.blueorigin.cdn.storage.rocks;
 
 import io.blueorigin.cdn.storage.Body;
 import io.blueorigin.cdn.storage.BodyReader;
+import io.blueorigin.cdn.storage.MemoryBudget;
 import java.nio.ByteBuffer;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 import org.rocksdb.RocksDBException;
@@ -12,15 +14,22 @@ import org.rocksdb.RocksDBException;
  * A stored body read from the disk tier chunk by chunk on the I/O executor, one chunk ahead of the client,
  * so an object of any size streams in constant memory and a range reads only the chunks it covers. A
  * chunk whose checksum fails ends the read with a failure and drops the object.
+ *
+ * <p>Memory: each chunk read is reserved in the process's {@link MemoryBudget} from its arrival until the
+ * reader moves past it (the next {@link BodyReader#next()} after handing it out, or {@link BodyReader#close()}),
+ * so a reader holds at most two: the one its client is being sent and the one read ahead. While the
+ * budget is exhausted it does not read ahead (it reads the chunk it needs when it needs it).
  */
 public final class DiskBody implements Body {
     private final RocksDiskTier tier;
     private final DiskEntry entry;
+    private final MemoryBudget budget;
     private final Runnable onCorrupt;
 
-    DiskBody(RocksDiskTier tier, DiskEntry entry, Runnable onCorrupt) {
+    DiskBody(RocksDiskTier tier, DiskEntry entry, MemoryBudget budget, Runnable onCorrupt) {
         this.tier = tier;
         this.entry = entry;
+        this.budget = budget;
         this.onCorrupt = onCorrupt;
     }
 
@@ -49,6 +58,10 @@ public final class DiskBody implements Body {
         private volatile boolean reading;
         private @Nullable Throwable failure;
         private volatile boolean closed;
+        /** Bytes of chunks read and not yet moved past, reserved in the budget; added by the I/O thread. */
+        private final AtomicLong reserved = new AtomicLong();
+        /** Of {@link #reserved}, the chunk handed out last (its client write may still be under way). Reader only. */
+        private long returned;
 
         Reader(long from) {
             this.start = from;
@@ -64,6 +77,11 @@ public final class DiskBody implements Body {
             if (closed || failure != null || position >= entry.bodyLength()) {
                 return null;
             }
+            if (returned > 0) {
+                reserved.addAndGet(-returned);
+                budget.release(returned);
+                returned = 0;
+            }
             Loaded loaded = ready.get();
             int index = chunkIndex();
             if (loaded == null || loaded.index() != index) {
@@ -76,10 +94,11 @@ public final class DiskBody implements Body {
                 return null;
             }
             ByteBuffer chunk = loaded.bytes();
+            returned = chunk.remaining();
             int offset = (int) (position - (long) index * entry.chunkSize());
             ByteBuffer out = chunk.position(offset).slice().asReadOnlyBuffer();
             position += out.remaining();
-            if (position < entry.bodyLength()) {
+            if (position < entry.bodyLength() && !budget.isExhausted()) {
                 load(chunkIndex()); // read ahead while this chunk is written to the client
             }
             return out;
@@ -99,12 +118,24 @@ public final class DiskBody implements Body {
                         result = new Loaded(index, null, new IllegalStateException(
                                 "chunk " + index + " of a stored object is missing or corrupt; the object was dropped"));
                     } else {
+                        int n = bytes.get().remaining();
+                        budget.reserve(n);
+                        reserved.addAndGet(n);
                         result = new Loaded(index, bytes.get(), null);
                     }
                 } catch (RocksDBException | RuntimeException e) {
                     result = new Loaded(index, null, e);
                 }
-                ready.set(result);
+                if (closed) {
+                    budget.release(reserved.getAndSet(0)); // closed meanwhile: nobody will move past it
+                    reading = false;
+                    return;
+                }
+                Loaded stale = ready.getAndSet(result);
+                if (stale != null && stale.bytes() != null) {
+                    reserved.addAndGet(-stale.bytes().capacity());
+                    budget.release(stale.bytes().capacity());
+                }
                 reading = false;
                 Runnable w = wakeup.getAndSet(null);
                 if (w != null) {
@@ -144,7 +175,15 @@ public final class DiskBody implements Body {
 
         @Override
         public void close() {
-            closed = true;
+            if (!closed) {
+                closed = true;
+                ready.set(null);
+                returned = 0;
+                long held = reserved.getAndSet(0);
+                if (held > 0) {
+                    budget.release(held);
+                }
+            }
         }
     }
 }

@@ -57,11 +57,45 @@ public final class DiskVariants {
         return out.isEmpty() ? null : new DiskVariants(out);
     }
 
-    int weightKiB() {
+    /** Disk budget units (KiB) of every entry. */
+    long weightKiB() {
         long w = 0;
         for (DiskEntry e : entries) {
             w += e.weightKiB();
         }
-        return (int) Math.min(Integer.MAX_VALUE, w);
+        return w;
+    }
+
+    /** Body bytes of every entry. */
+    long bodyBytes() {
+        long b = 0;
+        for (DiskEntry e : entries) {
+            b += e.bodyLength();
+        }
+        return b;
+    }
+
+    /**
+     * Heap this key's index entry takes (an estimate that errs high): the key string, the map's and
+     * Caffeine's nodes and frequency sketch share ({@link #NODE_OVERHEAD}), this object and every entry.
+     */
+    long heapBytes(String primaryKey) {
+        long bytes = NODE_OVERHEAD + DiskEntry.STRING_OVERHEAD + primaryKey.length() + 40 + 8L * entries.size();
+        for (DiskEntry e : entries) {
+            bytes += e.heapBytes();
+        }
+        return bytes;
+    }
+
+    /** Heap of a key's nodes in Caffeine's map, its access and write order and its frequency sketch share. */
+    static final int NODE_OVERHEAD = 120;
+
+    /** These entries with {@code replacement} in place of the one of the same secondary key (if present). */
+    DiskVariants replacing(DiskEntry replacement) {
+        List<DiskEntry> out = new ArrayList<>(entries.size());
+        for (DiskEntry e : entries) {
+            out.add(e.varyKey().equals(replacement.varyKey()) ? replacement : e);
+        }
+        return new DiskVariants(out);
     }
 }

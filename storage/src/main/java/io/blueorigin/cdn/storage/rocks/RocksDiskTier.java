@@ -5,7 +5,9 @@ import static java.util.Objects.requireNonNull;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.blueorigin.cdn.httpcache.CachedResponse;
+import io.blueorigin.cdn.storage.CacheStore;
 import io.blueorigin.cdn.storage.ChunkSink;
+import io.blueorigin.cdn.storage.MemoryBudget;
 import io.blueorigin.cdn.storage.StoredObject;
 import io.blueorigin.cdn.storage.TierStats;
 import java.io.UncheckedIOException;
@@ -13,14 +15,19 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
@@ -40,8 +47,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The disk tier: objects in RocksDB (layouts in {@link RecordCodec}), an in-memory index of what is
- * stored (a Caffeine cache bounded by disk bytes, so eviction is W-TinyLFU rather than plain LRU), and an
- * I/O executor for every blocking read.
+ * stored (a Caffeine cache, so eviction is W-TinyLFU rather than plain LRU), and an I/O executor for every
+ * blocking read.
+ *
+ * <h2>Two budgets, one weight</h2>
+ * The index is bounded by the disk budget ({@code store.disk.max-size}, bodies plus a KiB each) and by the
+ * heap it takes itself ({@code store.disk.index-max-size}: keys, vary keys, tags and the map's nodes, see
+ * {@link DiskVariants#heapBytes}), so millions of small objects with long URLs cannot fill the heap while
+ * the disk is mostly free. Caffeine has one weight, so a key weighs the larger of its two shares, both in
+ * disk units: {@code max(diskKiB, heapBytes x diskBudgetKiB / indexBudgetBytes)}. The sum of weights stays
+ * within the disk budget, and since each weight is at least each share, each sum of shares stays within
+ * its own budget. {@code bodyBytes} and {@code indexBytes} count the two shares for stats; they change only
+ * in {@link #account}, which every index mutation returns through (the eviction listener too).
  *
  * <h2>Invariants</h2>
  * <ul>
@@ -53,13 +70,17 @@ import org.slf4j.LoggerFactory;
  *       ({@code compute} or the eviction listener), so records and index never disagree.</li>
  *   <li>Meta records carry a CRC32C checked at open; chunks carry a CRC32C checked on every read. A corrupt
  *       record is dropped with its object and counted, never served.</li>
- *   <li>Tag rows exist only for stored objects (written and deleted with them), so the surrogate-key index
- *       is bounded by the objects stored.</li>
+ *   <li>Tag rows exist only for stored objects (written and deleted with them, rewritten when a 304 changes
+ *       them), so the surrogate-key index is bounded by the objects stored and matches their meta records.</li>
+ *   <li>No native handle is used after {@link #close()}: every RocksDB call runs inside {@link #enter()} /
+ *       {@link #exit()} (a read lock), and {@code close} takes the write lock, so a body still being written
+ *       or read when its node stops gets an empty answer instead of crashing the process.</li>
  * </ul>
  *
  * <h2>Threading</h2>
  * Thread-safe. Reads that touch the disk run on {@code io}; writes run on the caller (the upstream fetch's
  * thread). A failing disk (full, I/O error) stops writes, is counted and reported, never fails a request.
+ * Tag purges, soft purges and sweeps read the index and meta records only, never a body.
  */
 public final class RocksDiskTier implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RocksDiskTier.class);
@@ -74,6 +95,18 @@ public final class RocksDiskTier implements AutoCloseable {
 
     private final Path path;
     private final long maxBytes;
+    private final long indexMaxBytes;
+    /** Disk units (KiB) one byte of index heap weighs: the disk budget over the index budget. */
+    private final double unitsPerIndexByte;
+    private final MemoryBudget budget;
+    /** Held (read) by every RocksDB call, taken (write) by {@link #close()}; see the invariants. */
+    private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
+    /** Guarded by {@link #lifecycle}. */
+    private boolean closed;
+    /** Body bytes of the indexed objects; changed only in {@link #account}. */
+    private final AtomicLong bodyBytes = new AtomicLong();
+    /** Index heap of the indexed objects ({@link DiskVariants#heapBytes}); changed only in {@link #account}. */
+    private final AtomicLong indexBytes = new AtomicLong();
     private final int chunkSize;
     private final Executor io;
     private final RocksDB db;
@@ -98,13 +131,18 @@ public final class RocksDiskTier implements AutoCloseable {
     private final LongAdder corrupt = new LongAdder();
     private final LongAdder rejected = new LongAdder();
     private final LongAdder writeErrors = new LongAdder();
+    private final LongAdder chunkReads = new LongAdder();
     /** Why writes are refused ("" when healthy); set on a write failure, cleared by {@link #probeWritable()}. */
     private volatile String degraded = "";
     private volatile long lastErrorLog;
 
-    private RocksDiskTier(Path path, long maxBytes, int chunkSize, Executor io, Consumer<String> onEvicted) throws RocksDBException {
+    private RocksDiskTier(Path path, long maxBytes, long indexMaxBytes, int chunkSize, Executor io, MemoryBudget budget,
+            Consumer<String> onEvicted) throws RocksDBException {
         this.path = path;
         this.maxBytes = maxBytes;
+        this.indexMaxBytes = indexMaxBytes;
+        this.unitsPerIndexByte = (double) Math.max(1, maxBytes / 1024) / indexMaxBytes;
+        this.budget = budget;
         this.chunkSize = chunkSize;
         this.io = io;
         this.onEvicted = onEvicted;
@@ -121,10 +159,15 @@ public final class RocksDiskTier implements AutoCloseable {
         // Space: a cache deletes as much as it writes, so blob files are small (GC granularity) and any file
         // over half garbage is compacted; the WAL is capped. Measured on the zipf bench (128 MB budget):
         // about 2x the budget on disk at steady state (see docs/decisions/0003).
+        // Throughput: chunk keys are random (generation), so every L0 file overlaps all of L1 and each
+        // L0->L1 compaction reads it all; relocating blobs there only from the oldest quarter of blob files
+        // (RocksDB's default cutoff) keeps that from rewriting every body on every compaction, which with
+        // a cutoff of 1.0 stalled writes below 1 MB/s after a few GB (20 concurrent 256 MiB misses). Four
+        // memtables absorb a slow flush instead of stopping writes.
         ColumnFamilyOptions bodies = new ColumnFamilyOptions().setCompressionType(CompressionType.NO_COMPRESSION)
-                .setWriteBufferSize(16L << 20).setMaxWriteBufferNumber(2)
+                .setWriteBufferSize(16L << 20).setMaxWriteBufferNumber(4)
                 .setEnableBlobFiles(true).setMinBlobSize(2048).setBlobFileSize(32L << 20)
-                .setEnableBlobGarbageCollection(true).setBlobGarbageCollectionAgeCutoff(1.0)
+                .setEnableBlobGarbageCollection(true).setBlobGarbageCollectionAgeCutoff(0.25)
                 .setBlobGarbageCollectionForceThreshold(0.5);
         ColumnFamilyOptions defaults = new ColumnFamilyOptions();
         this.cfOptions = List.of(small, bodies, defaults);
@@ -143,10 +186,11 @@ public final class RocksDiskTier implements AutoCloseable {
         this.index = Caffeine.newBuilder()
                 .executor(Runnable::run)
                 .maximumWeight(Math.max(1, maxBytes / 1024))
-                .weigher((String k, DiskVariants v) -> v.weightKiB())
+                .weigher(this::weigh)
                 // runs atomically with respect to compute() on the same key: records and index stay in step
                 .evictionListener((String k, DiskVariants v, com.github.benmanes.caffeine.cache.RemovalCause cause) -> {
                     if (k != null && v != null && cause.wasEvicted()) {
+                        account(k, v, null);
                         deleteRecords(k, v.entries());
                         evictions.add(v.entries().size());
                         onEvicted.accept(k);
@@ -157,13 +201,17 @@ public final class RocksDiskTier implements AutoCloseable {
 
     /**
      * Opens (or creates) the store in {@code path}, drops what a crash left half-written, checks every meta
-     * record and rebuilds the index.
+     * record and rebuilds the index (evicting, as at run time, beyond either budget).
      *
+     * @param maxBytes the disk budget ({@code store.disk.max-size})
+     * @param indexMaxBytes the index's heap budget ({@code store.disk.index-max-size})
+     * @param budget where chunks read back for delivery are counted (bodies in transit)
      * @param onEvicted told the primary key of every URI evicted from disk (the heap drops its copy)
      */
-    public static RocksDiskTier open(Path path, long maxBytes, int chunkSize, Executor io, Consumer<String> onEvicted)
-            throws RocksDBException {
-        RocksDiskTier tier = new RocksDiskTier(requireNonNull(path, "path is null"), maxBytes, chunkSize, io, onEvicted);
+    public static RocksDiskTier open(Path path, long maxBytes, long indexMaxBytes, int chunkSize, Executor io,
+            MemoryBudget budget, Consumer<String> onEvicted) throws RocksDBException {
+        RocksDiskTier tier = new RocksDiskTier(requireNonNull(path, "path is null"), maxBytes, indexMaxBytes, chunkSize, io,
+                requireNonNull(budget, "budget is null"), onEvicted);
         try {
             tier.recover();
         } catch (RocksDBException | RuntimeException e) {
@@ -202,8 +250,9 @@ public final class RocksDiskTier implements AutoCloseable {
                 CachedResponse r = decoded.get().response();
                 String primary = RecordCodec.primaryOf(key);
                 DiskEntry entry = new DiskEntry(r.varyKey(), h.generation(), h.bodyLength(), h.chunkSize(), h.chunkCount(),
-                        r.surrogateKeys());
-                index.asMap().merge(primary, new DiskVariants(List.of(entry)), (a, b) -> a.with(entry));
+                        r.surrogateKeys(), r.responseTimeMillis());
+                index.asMap().compute(primary, (k, old) -> account(k, old, old == null ? new DiskVariants(List.of(entry))
+                        : old.with(entry)));
                 objects++;
             }
             it.status();
@@ -212,8 +261,47 @@ public final class RocksDiskTier implements AutoCloseable {
         if (orphans > 0 || bad > 0) {
             LOG.warn("disk tier {}: dropped {} half-written object(s) and {} corrupt record(s)", path, orphans, bad);
         }
-        LOG.info("disk tier {}: {} object(s), {} bytes of {}", path, objects, index.policy().eviction()
-                .map(e -> e.weightedSize().orElse(0) * 1024).orElse(0L), maxBytes);
+        index.cleanUp();
+        LOG.info("disk tier {}: {} object(s), {} bytes of {}; index {} bytes of {}", path, index.estimatedSize(), bodyBytes.get(),
+                maxBytes, indexBytes.get(), indexMaxBytes);
+    }
+
+    /** A key's weight: the larger of its disk share and its index heap share, in disk units (see the class comment). */
+    private int weigh(String primaryKey, DiskVariants v) {
+        long disk = v.weightKiB();
+        long heap = (long) Math.ceil(v.heapBytes(primaryKey) * unitsPerIndexByte);
+        return (int) Math.min(Integer.MAX_VALUE, Math.max(disk, heap));
+    }
+
+    /**
+     * Every index mutation returns its new value through here (and the eviction listener passes the evicted
+     * one with {@code next} null), so the byte counts follow the index exactly.
+     */
+    private @Nullable DiskVariants account(String primaryKey, @Nullable DiskVariants old, @Nullable DiskVariants next) {
+        if (old != next) {
+            long body = (next == null ? 0 : next.bodyBytes()) - (old == null ? 0 : old.bodyBytes());
+            long heap = (next == null ? 0 : next.heapBytes(primaryKey)) - (old == null ? 0 : old.heapBytes(primaryKey));
+            bodyBytes.addAndGet(body);
+            indexBytes.addAndGet(heap);
+        }
+        return next;
+    }
+
+    /** Holds the tier open for one RocksDB call; false (nothing to release) once it is closed. */
+    private boolean enter() {
+        // never waits: the only writer is close(), and a call that finds it closing or closed answers as closed
+        if (!lifecycle.readLock().tryLock()) {
+            return false;
+        }
+        if (closed) {
+            lifecycle.readLock().unlock();
+            return false;
+        }
+        return true;
+    }
+
+    private void exit() {
+        lifecycle.readLock().unlock();
     }
 
     /** Whether the disk holds variants of {@code primaryKey} (an index lookup, no I/O; counts as an access). */
@@ -234,22 +322,29 @@ public final class RocksDiskTier implements AutoCloseable {
 
     /** Reads an object's meta record (blocking; call on the I/O executor). Empty if gone or corrupt (then dropped). */
     public Optional<CachedResponse> readResponse(String primaryKey, DiskEntry entry) {
-        try {
-            byte[] value = db.get(meta, readOptions, RecordCodec.metaKey(primaryKey, entry.varyKey()));
-            if (value == null) {
-                return Optional.empty();
-            }
-            Optional<RecordCodec.Decoded> decoded = RecordCodec.decodeMeta(value);
-            if (decoded.isEmpty() || decoded.get().header().generation() != entry.generation()) {
-                if (decoded.isEmpty()) {
-                    dropCorrupt(primaryKey, entry);
-                }
-                return Optional.empty();
-            }
-            return Optional.of(decoded.get().response());
-        } catch (RocksDBException e) {
-            readFailed(e);
+        if (!enter()) {
             return Optional.empty();
+        }
+        try {
+            try {
+                byte[] value = db.get(meta, readOptions, RecordCodec.metaKey(primaryKey, entry.varyKey()));
+                if (value == null) {
+                    return Optional.empty();
+                }
+                Optional<RecordCodec.Decoded> decoded = RecordCodec.decodeMeta(value);
+                if (decoded.isEmpty() || decoded.get().header().generation() != entry.generation()) {
+                    if (decoded.isEmpty()) {
+                        dropCorrupt(primaryKey, entry);
+                    }
+                    return Optional.empty();
+                }
+                return Optional.of(decoded.get().response());
+            } catch (RocksDBException e) {
+                readFailed(e);
+                return Optional.empty();
+            }
+        } finally {
+            exit();
         }
     }
 
@@ -274,15 +369,23 @@ public final class RocksDiskTier implements AutoCloseable {
         }
     }
 
-    /** One chunk's bytes, checksum verified; empty when missing or corrupt. */
+    /** One chunk's bytes, checksum verified; empty when missing or corrupt (or the tier is closed). */
     Optional<ByteBuffer> readChunk(long generation, int index) throws RocksDBException {
-        byte[] value = db.get(chunks, chunkReadOptions, RecordCodec.chunkKey(generation, index));
-        return value == null ? Optional.empty() : RecordCodec.chunkBytes(value);
+        if (!enter()) {
+            return Optional.empty();
+        }
+        try {
+            chunkReads.increment();
+            byte[] value = db.get(chunks, chunkReadOptions, RecordCodec.chunkKey(generation, index));
+            return value == null ? Optional.empty() : RecordCodec.chunkBytes(value);
+        } finally {
+            exit();
+        }
     }
 
     /** A body that streams an object's chunks from disk on the I/O executor. */
     public DiskBody body(String primaryKey, DiskEntry entry) {
-        return new DiskBody(this, entry, () -> dropCorrupt(primaryKey, entry));
+        return new DiskBody(this, entry, budget, () -> dropCorrupt(primaryKey, entry));
     }
 
     Executor io() {
@@ -295,20 +398,27 @@ public final class RocksDiskTier implements AutoCloseable {
      * purge, an eviction): its records are gone on purpose and the reader just misses.
      */
     void dropCorrupt(String primaryKey, DiskEntry entry) {
-        boolean[] dropped = {false};
-        index.asMap().computeIfPresent(primaryKey, (k, v) -> {
-            DiskEntry current = v.get(entry.varyKey());
-            if (current == null || current.generation() != entry.generation()) {
-                return v;
+        if (!enter()) {
+            return;
+        }
+        try {
+            boolean[] dropped = {false};
+            index.asMap().computeIfPresent(primaryKey, (k, v) -> {
+                DiskEntry current = v.get(entry.varyKey());
+                if (current == null || current.generation() != entry.generation()) {
+                    return v;
+                }
+                deleteRecords(k, List.of(entry));
+                dropped[0] = true;
+                return account(k, v, v.without(entry.varyKey()));
+            });
+            if (dropped[0]) {
+                corrupt.increment();
+                LOG.warn("disk tier {}: dropped a corrupt object of {} (generation {})", path, primaryKey, entry.generation());
+                onEvicted.accept(primaryKey);
             }
-            deleteRecords(k, List.of(entry));
-            dropped[0] = true;
-            return v.without(entry.varyKey());
-        });
-        if (dropped[0]) {
-            corrupt.increment();
-            LOG.warn("disk tier {}: dropped a corrupt object of {} (generation {})", path, primaryKey, entry.generation());
-            onEvicted.accept(primaryKey);
+        } finally {
+            exit();
         }
     }
 
@@ -325,24 +435,32 @@ public final class RocksDiskTier implements AutoCloseable {
      * the same secondary key. Returns false when the disk refused it (counted; the tier turns degraded).
      */
     public boolean storeWhole(String primaryKey, CachedResponse response, byte[][] body, long storedAtMillis) {
-        if (!degraded.isEmpty()) {
-            rejected.increment();
+        if (!enter()) {
             return false;
         }
-        long generation = ThreadLocalRandom.current().nextLong();
-        long length = 0;
-        for (byte[] c : body) {
-            length += c.length;
-        }
-        DiskEntry entry = new DiskEntry(response.varyKey(), generation, length, chunkSize, body.length, response.surrogateKeys());
-        try (WriteBatch batch = new WriteBatch()) {
-            for (int i = 0; i < body.length; i++) {
-                batch.put(chunks, RecordCodec.chunkKey(generation, i), RecordCodec.chunkValue(body[i], body[i].length));
+        try {
+            if (!degraded.isEmpty()) {
+                rejected.increment();
+                return false;
             }
-            return publish(primaryKey, entry, response, storedAtMillis, batch);
-        } catch (RocksDBException e) {
-            writeFailed(e);
-            return false;
+            long generation = ThreadLocalRandom.current().nextLong();
+            long length = 0;
+            for (byte[] c : body) {
+                length += c.length;
+            }
+            DiskEntry entry = new DiskEntry(response.varyKey(), generation, length, chunkSize, body.length,
+                        response.surrogateKeys(), response.responseTimeMillis());
+            try (WriteBatch batch = new WriteBatch()) {
+                for (int i = 0; i < body.length; i++) {
+                    batch.put(chunks, RecordCodec.chunkKey(generation, i), RecordCodec.chunkValue(body[i], body[i].length));
+                }
+                return publish(primaryKey, entry, response, storedAtMillis, batch);
+            } catch (RocksDBException e) {
+                writeFailed(e);
+                return false;
+            }
+        } finally {
+            exit();
         }
     }
 
@@ -379,7 +497,7 @@ public final class RocksDiskTier implements AutoCloseable {
                 }
                 db.write(writeOptions, batch);
                 written[0] = true;
-                return next.trimmed();
+                return account(k, old, next.trimmed());
             } catch (RocksDBException e) {
                 failure[0] = e;
                 return old;
@@ -392,27 +510,128 @@ public final class RocksDiskTier implements AutoCloseable {
         return written[0];
     }
 
-    /** Rewrites an object's meta record with a freshened response (same body); false if it is no longer stored. */
+    /**
+     * Rewrites an object's meta record with a freshened response (same body), and its tag rows and index
+     * entry when the new response carries other surrogate keys, in one batch; false if it is no longer
+     * stored (or the disk refused).
+     */
     public boolean freshen(String primaryKey, CachedResponse freshened, long storedAtMillis) {
-        if (!degraded.isEmpty()) {
+        if (!degraded.isEmpty() || !enter()) {
             return false;
         }
-        boolean[] done = {false};
-        index.asMap().computeIfPresent(primaryKey, (k, v) -> {
-            DiskEntry entry = v.get(freshened.varyKey());
-            if (entry != null) {
-                try {
-                    db.put(meta, writeOptions, RecordCodec.metaKey(k, entry.varyKey()), RecordCodec.encodeMeta(
-                            new RecordCodec.Header(entry.generation(), storedAtMillis, entry.bodyLength(), entry.chunkSize(),
-                                    entry.chunkCount()), freshened));
+        try {
+            boolean[] done = {false};
+            index.asMap().computeIfPresent(primaryKey, (k, v) -> {
+                DiskEntry entry = v.get(freshened.varyKey());
+                if (entry == null) {
+                    return v;
+                }
+                DiskEntry updated = entry.withMetadata(freshened.surrogateKeys(), freshened.responseTimeMillis());
+                try (WriteBatch batch = new WriteBatch()) {
+                    byte[] metaKey = RecordCodec.metaKey(k, entry.varyKey());
+                    batch.put(meta, metaKey, RecordCodec.encodeMeta(new RecordCodec.Header(entry.generation(), storedAtMillis,
+                            entry.bodyLength(), entry.chunkSize(), entry.chunkCount()), freshened));
+                    retag(batch, metaKey, entry.tags(), updated.tags());
+                    db.write(writeOptions, batch);
                     done[0] = true;
+                    return account(k, v, v.replacing(updated));
                 } catch (RocksDBException e) {
                     writeFailed(e);
+                    return v;
                 }
+            });
+            return done[0];
+        } finally {
+            exit();
+        }
+    }
+
+    /** Puts into {@code batch} the tag rows of a meta key going from {@code before} to {@code after}. */
+    private void retag(WriteBatch batch, byte[] metaKey, List<String> before, List<String> after) throws RocksDBException {
+        for (String tag : before) {
+            if (!after.contains(tag)) {
+                batch.delete(tags, RecordCodec.tagKey(tag, metaKey));
             }
-            return v;
-        });
-        return done[0];
+        }
+        for (String tag : after) {
+            if (!before.contains(tag)) {
+                batch.put(tags, RecordCodec.tagKey(tag, metaKey), new byte[0]);
+            }
+        }
+    }
+
+    /**
+     * Rewrites the meta record of every variant of {@code primaryKey} with {@code transform} applied to its
+     * response (a soft purge marks them stale), reading meta records only, never a body, and promoting
+     * nothing. Returns how many variants it holds (changed or already as asked).
+     */
+    public int rewriteResponses(String primaryKey, UnaryOperator<CachedResponse> transform) {
+        if (!enter()) {
+            return 0;
+        }
+        try {
+            int[] count = {0};
+            index.asMap().computeIfPresent(primaryKey, (k, v) -> {
+                DiskVariants next = v;
+                for (DiskEntry entry : v.entries()) {
+                    try {
+                        byte[] metaKey = RecordCodec.metaKey(k, entry.varyKey());
+                        byte[] value = db.get(meta, readOptions, metaKey);
+                        Optional<RecordCodec.Decoded> decoded = value == null ? Optional.empty() : RecordCodec.decodeMeta(value);
+                        if (decoded.isEmpty() || decoded.get().header().generation() != entry.generation()) {
+                            continue;
+                        }
+                        count[0]++;
+                        CachedResponse before = decoded.get().response();
+                        CachedResponse after = transform.apply(before);
+                        if (after == before || !degraded.isEmpty()) {
+                            continue;
+                        }
+                        try (WriteBatch batch = new WriteBatch()) {
+                            batch.put(meta, metaKey, RecordCodec.encodeMeta(decoded.get().header(), after));
+                            retag(batch, metaKey, entry.tags(), after.surrogateKeys());
+                            db.write(writeOptions, batch);
+                        }
+                        next = next.replacing(entry.withMetadata(after.surrogateKeys(), after.responseTimeMillis()));
+                    } catch (RocksDBException e) {
+                        writeFailed(e);
+                    }
+                }
+                return account(k, v, next);
+            });
+            return count[0];
+        } finally {
+            exit();
+        }
+    }
+
+    /**
+     * Removes every object for which {@code condition} holds, judged from the index alone (no record is
+     * read); a key keeps its other variants. Returns how many objects were removed.
+     */
+    public int removeIf(CacheStore.SweepCondition condition) {
+        int[] removed = {0};
+        for (String key : index.asMap().keySet()) {
+            index.asMap().computeIfPresent(key, (k, v) -> {
+                List<DiskEntry> doomed = new ArrayList<>(1);
+                for (DiskEntry e : v.entries()) {
+                    if (condition.test(k, e.responseTimeMillis())) {
+                        doomed.add(e);
+                    }
+                }
+                if (doomed.isEmpty() || !deleteRecords(k, doomed)) {
+                    return v;
+                }
+                removed[0] += doomed.size();
+                DiskVariants rest = v;
+                for (DiskEntry e : doomed) {
+                    rest = rest == null ? null : rest.without(e.varyKey());
+                }
+                return account(k, v, rest);
+            });
+        }
+        removals.add(removed[0]);
+        return removed[0];
     }
 
     /** Removes every variant of {@code primaryKey}; returns how many objects were removed. */
@@ -421,7 +640,7 @@ public final class RocksDiskTier implements AutoCloseable {
         index.asMap().computeIfPresent(primaryKey, (k, v) -> {
             if (deleteRecords(k, v.entries())) {
                 removed[0] = v.entries().size();
-                return null;
+                return account(k, v, null);
             }
             return v;
         });
@@ -445,12 +664,19 @@ public final class RocksDiskTier implements AutoCloseable {
 
     /** The marker {@code name}, or {@code absent}. */
     public long marker(String name, long absent) {
-        try {
-            byte[] value = db.get(handles.get(0), readOptions, markerKey(name));
-            return value == null || value.length != Long.BYTES ? absent : ByteBuffer.wrap(value).getLong();
-        } catch (RocksDBException e) {
-            LOG.warn("disk tier {}: cannot read marker {}: {}", path, name, e.getMessage());
+        if (!enter()) {
             return absent;
+        }
+        try {
+            try {
+                byte[] value = db.get(handles.get(0), readOptions, markerKey(name));
+                return value == null || value.length != Long.BYTES ? absent : ByteBuffer.wrap(value).getLong();
+            } catch (RocksDBException e) {
+                LOG.warn("disk tier {}: cannot read marker {}: {}", path, name, e.getMessage());
+                return absent;
+            }
+        } finally {
+            exit();
         }
     }
 
@@ -459,10 +685,17 @@ public final class RocksDiskTier implements AutoCloseable {
      * mutation written before it.
      */
     public void putMarker(String name, long value) {
+        if (!enter()) {
+            return;
+        }
         try {
-            db.put(handles.get(0), writeOptions, markerKey(name), ByteBuffer.allocate(Long.BYTES).putLong(value).array());
-        } catch (RocksDBException e) {
-            writeFailed(e);
+            try {
+                db.put(handles.get(0), writeOptions, markerKey(name), ByteBuffer.allocate(Long.BYTES).putLong(value).array());
+            } catch (RocksDBException e) {
+                writeFailed(e);
+            }
+        } finally {
+            exit();
         }
     }
 
@@ -470,19 +703,24 @@ public final class RocksDiskTier implements AutoCloseable {
         return ("marker/" + name).getBytes(StandardCharsets.UTF_8);
     }
 
-    /** The primary keys of the objects tagged {@code tag} (blocking: a prefix scan of the tag index). */
+    /**
+     * The primary keys of the objects tagged {@code tag}, each once, in key order (blocking: a prefix scan of
+     * the tag rows; linear in the objects tagged).
+     */
     public List<String> primaryKeysTagged(String tag) {
-        List<String> out = new ArrayList<>();
+        if (!enter()) {
+            return List.of();
+        }
+        Set<String> out = new LinkedHashSet<>();
         byte[] prefix = RecordCodec.tagPrefix(tag);
         try (RocksIterator it = db.newIterator(tags)) {
             for (it.seek(prefix); it.isValid() && startsWith(it.key(), prefix); it.next()) {
-                String primary = RecordCodec.primaryOf(RecordCodec.metaKeyOfTag(it.key()));
-                if (!out.contains(primary)) {
-                    out.add(primary);
-                }
+                out.add(RecordCodec.primaryOf(RecordCodec.metaKeyOfTag(it.key())));
             }
+        } finally {
+            exit();
         }
-        return out;
+        return List.copyOf(out);
     }
 
     private static boolean startsWith(byte[] key, byte[] prefix) {
@@ -499,15 +737,22 @@ public final class RocksDiskTier implements AutoCloseable {
 
     /** Deletes objects' records in one batch; false (and counted) when the disk refuses. */
     private boolean deleteRecords(String primaryKey, List<DiskEntry> entries) {
-        try (WriteBatch batch = new WriteBatch()) {
-            for (DiskEntry e : entries) {
-                addDeletes(batch, primaryKey, e);
-            }
-            db.write(writeOptions, batch);
-            return true;
-        } catch (RocksDBException e) {
-            writeFailed(e);
+        if (!enter()) {
             return false;
+        }
+        try {
+            try (WriteBatch batch = new WriteBatch()) {
+                for (DiskEntry e : entries) {
+                    addDeletes(batch, primaryKey, e);
+                }
+                db.write(writeOptions, batch);
+                return true;
+            } catch (RocksDBException e) {
+                writeFailed(e);
+                return false;
+            }
+        } finally {
+            exit();
         }
     }
 
@@ -549,17 +794,24 @@ public final class RocksDiskTier implements AutoCloseable {
 
     /** Tries a small write; clears the degraded state when the disk accepts it again. */
     public void probeWritable() {
-        if (degraded.isEmpty()) {
+        if (!enter()) {
             return;
         }
         try {
-            byte[] key = "probe".getBytes(StandardCharsets.UTF_8);
-            db.put(handles.get(0), writeOptions, key, new byte[1024]);
-            db.delete(handles.get(0), writeOptions, key);
-            LOG.info("disk tier {}: writes accepted again", path);
-            degraded = "";
-        } catch (RocksDBException e) {
-            // still failing
+            if (degraded.isEmpty()) {
+                return;
+            }
+            try {
+                byte[] key = "probe".getBytes(StandardCharsets.UTF_8);
+                db.put(handles.get(0), writeOptions, key, new byte[1024]);
+                db.delete(handles.get(0), writeOptions, key);
+                LOG.info("disk tier {}: writes accepted again", path);
+                degraded = "";
+            } catch (RocksDBException e) {
+                // still failing
+            }
+        } finally {
+            exit();
         }
     }
 
@@ -569,8 +821,8 @@ public final class RocksDiskTier implements AutoCloseable {
     }
 
     public TierStats stats() {
-        long weightKiB = index.policy().eviction().map(e -> e.weightedSize().orElse(0)).orElse(0L);
-        return new TierStats("disk", index.estimatedSize(), weightKiB * 1024, maxBytes, hits.sum(), misses.sum(), stores.sum(),
+        long entries = index.estimatedSize();
+        return new TierStats("disk", entries, bodyBytes.get() + 1024 * entries, maxBytes, hits.sum(), misses.sum(), stores.sum(),
                 evictions.sum(), removals.sum(), 0, corrupt.sum(), rejected.sum(), writeErrors.sum(), degraded);
     }
 
@@ -578,12 +830,37 @@ public final class RocksDiskTier implements AutoCloseable {
         return degraded;
     }
 
+    /** Body chunks read from disk since open (deliveries, promotions, readers behind a spilling body). */
+    public long chunkReads() {
+        return chunkReads.sum();
+    }
+
+    /** Heap the index takes now (an estimate that errs high, see {@link DiskVariants#heapBytes}). */
+    public long indexBytes() {
+        return indexBytes.get();
+    }
+
+    /** The index's heap budget ({@code store.disk.index-max-size}). */
+    public long indexMaxBytes() {
+        return indexMaxBytes;
+    }
+
     public Path path() {
         return path;
     }
 
+    /** Frees the native handles once no call is using them; later calls find the tier closed. */
     @Override
     public void close() {
+        lifecycle.writeLock().lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        } finally {
+            lifecycle.writeLock().unlock();
+        }
         for (ColumnFamilyHandle h : handles) {
             h.close();
         }
@@ -613,20 +890,27 @@ public final class RocksDiskTier implements AutoCloseable {
 
         @Override
         public void persist(int index, byte[] chunk, int length) {
-            if (!degraded.isEmpty()) {
-                rejected.increment();
-                throw new UncheckedIOException(new java.io.IOException(degraded));
+            if (!enter()) {
+                throw new UncheckedIOException(new java.io.IOException("the disk tier " + path + " is closed"));
             }
             try {
-                if (index == 0) {
-                    db.put(pending, writeOptions, RecordCodec.generationKey(generation),
-                            RecordCodec.metaKey(primaryKey, varyKey));
+                if (!degraded.isEmpty()) {
+                    rejected.increment();
+                    throw new UncheckedIOException(new java.io.IOException(degraded));
                 }
-                db.put(chunks, writeOptions, RecordCodec.chunkKey(generation, index), RecordCodec.chunkValue(chunk, length));
-                persistedChunks.incrementAndGet();
-            } catch (RocksDBException e) {
-                writeFailed(e);
-                throw new UncheckedIOException(new java.io.IOException(e.getMessage(), e));
+                try {
+                    if (index == 0) {
+                        db.put(pending, writeOptions, RecordCodec.generationKey(generation),
+                                RecordCodec.metaKey(primaryKey, varyKey));
+                    }
+                    db.put(chunks, writeOptions, RecordCodec.chunkKey(generation, index), RecordCodec.chunkValue(chunk, length));
+                    persistedChunks.incrementAndGet();
+                } catch (RocksDBException e) {
+                    writeFailed(e);
+                    throw new UncheckedIOException(new java.io.IOException(e.getMessage(), e));
+                }
+            } finally {
+                exit();
             }
         }
 
@@ -649,29 +933,44 @@ public final class RocksDiskTier implements AutoCloseable {
 
         /** Publishes the object: its chunks are all persisted (the caller flushed the last one). */
         public boolean commit(CachedResponse response, long bodyLength, long storedAtMillis) {
-            int count = persistedChunks.get();
-            if (!degraded.isEmpty()) {
-                abort();
+            if (!enter()) {
                 return false;
             }
-            DiskEntry entry = new DiskEntry(varyKey, generation, bodyLength, chunkSize, count, response.surrogateKeys());
-            try (WriteBatch batch = new WriteBatch()) {
-                return publish(primaryKey, entry, response, storedAtMillis, batch);
-            } catch (RocksDBException e) {
-                writeFailed(e);
-                abort();
-                return false;
+            try {
+                int count = persistedChunks.get();
+                if (!degraded.isEmpty()) {
+                    abort();
+                    return false;
+                }
+                DiskEntry entry = new DiskEntry(varyKey, generation, bodyLength, chunkSize, count, response.surrogateKeys(),
+                        response.responseTimeMillis());
+                try (WriteBatch batch = new WriteBatch()) {
+                    return publish(primaryKey, entry, response, storedAtMillis, batch);
+                } catch (RocksDBException e) {
+                    writeFailed(e);
+                    abort();
+                    return false;
+                }
+            } finally {
+                exit();
             }
         }
 
         /** Deletes what was written (the object will not be stored). */
         public void abort() {
-            try (WriteBatch batch = new WriteBatch()) {
-                batch.deleteRange(chunks, RecordCodec.chunkKey(generation, 0), RecordCodec.chunkKey(generation, Integer.MAX_VALUE));
-                batch.delete(pending, RecordCodec.generationKey(generation));
-                db.write(writeOptions, batch);
-            } catch (RocksDBException e) {
-                writeFailed(e); // the pending record stays; the next open cleans up
+            if (!enter()) {
+                return;
+            }
+            try {
+                try (WriteBatch batch = new WriteBatch()) {
+                    batch.deleteRange(chunks, RecordCodec.chunkKey(generation, 0), RecordCodec.chunkKey(generation, Integer.MAX_VALUE));
+                    batch.delete(pending, RecordCodec.generationKey(generation));
+                    db.write(writeOptions, batch);
+                } catch (RocksDBException e) {
+                    writeFailed(e); // the pending record stays; the next open cleans up
+                }
+            } finally {
+                exit();
             }
         }
 

@@ -6,6 +6,7 @@ import io.blueorigin.cdn.httpcache.CachedResponse;
 import io.blueorigin.cdn.storage.CacheStore;
 import io.blueorigin.cdn.storage.ChunkedBody;
 import io.blueorigin.cdn.storage.GrowingBody;
+import io.blueorigin.cdn.storage.MemoryBudget;
 import io.blueorigin.cdn.storage.ObjectWriter;
 import io.blueorigin.cdn.storage.StorageConfig;
 import io.blueorigin.cdn.storage.StoreOpenException;
@@ -46,6 +47,11 @@ import org.rocksdb.RocksDBException;
  *       on the I/O executor, promotes objects that fit the heap, and streams larger ones from disk.</li>
  *   <li><b>Failures</b>: a disk that refuses writes (full, I/O error) degrades the store to heap-only
  *       writes, reported by {@link #degraded()}; a probe every 30 s re-enables it.</li>
+ *   <li><b>Memory</b>: every body in transit (being written, passing through, read back from disk) holds
+ *       its chunks in the process's {@link MemoryBudget}. While it is exhausted a body being kept for the
+ *       heap spills to disk at its next write (with no disk tier it stops being stored and passes
+ *       through, its writer paced), and a new body spills from its first byte. Committing a body to the
+ *       heap tier hands its bytes over to the heap tier's budget ({@code store.heap.max-size}).</li>
  * </ul>
  */
 public final class TieredStore implements CacheStore {
@@ -53,16 +59,18 @@ public final class TieredStore implements CacheStore {
     private final HeapTier heap;
     private final @Nullable RocksDiskTier disk;
     private final ExecutorService io;
+    private final MemoryBudget budget;
     private final @Nullable ScheduledExecutorService probe;
     /** Markers of a heap-only store (a disk tier keeps them in RocksDB). */
     private final java.util.concurrent.ConcurrentHashMap<String, Long> markers = new java.util.concurrent.ConcurrentHashMap<>();
 
     private TieredStore(StorageConfig config, HeapTier heap, @Nullable RocksDiskTier disk, ExecutorService io,
-            @Nullable ScheduledExecutorService probe) {
+            MemoryBudget budget, @Nullable ScheduledExecutorService probe) {
         this.config = config;
         this.heap = heap;
         this.disk = disk;
         this.io = io;
+        this.budget = budget;
         this.probe = probe;
     }
 
@@ -74,16 +82,27 @@ public final class TieredStore implements CacheStore {
      */
     public static TieredStore open(StorageConfig config, String name) {
         requireNonNull(config, "config is null");
+        return open(config, name, MemoryBudget.forProcess(config.inFlightMaxBytes()));
+    }
+
+    /**
+     * Opens the store with a budget for bodies in transit of its own choosing (tests, benchmarks; nodes share
+     * the process's, see {@link #open(StorageConfig, String)}).
+     */
+    public static TieredStore open(StorageConfig config, String name, MemoryBudget budget) {
+        requireNonNull(config, "config is null");
+        requireNonNull(budget, "budget is null");
         HeapTier heap = new HeapTier(config.heapMaxBytes());
         ExecutorService io = Executors.newFixedThreadPool(4, daemonThreads(name + "-disk-io"));
         if (config.diskPath().isEmpty()) {
-            return new TieredStore(config, heap, null, io, null);
+            return new TieredStore(config, heap, null, io, budget, null);
         }
         Path dir = config.diskPath().get();
         Path rocks = DiskDirectory.prepare(dir);
         RocksDiskTier disk;
         try {
-            disk = RocksDiskTier.open(rocks, config.diskMaxBytes(), config.chunkSize(), io, heap::remove);
+            disk = RocksDiskTier.open(rocks, config.diskMaxBytes(), config.diskIndexMaxBytes(), config.chunkSize(), io, budget,
+                    heap::remove);
         } catch (RocksDBException e) {
             io.shutdownNow();
             String message = String.valueOf(e.getMessage());
@@ -95,7 +114,7 @@ public final class TieredStore implements CacheStore {
         }
         ScheduledExecutorService probe = Executors.newSingleThreadScheduledExecutor(daemonThreads(name + "-disk-probe"));
         probe.scheduleWithFixedDelay(disk::probeWritable, 30, 30, TimeUnit.SECONDS);
-        return new TieredStore(config, heap, disk, io, probe);
+        return new TieredStore(config, heap, disk, io, budget, probe);
     }
 
     private static ThreadFactory daemonThreads(String prefix) {
@@ -181,6 +200,17 @@ public final class TieredStore implements CacheStore {
         return new Writer(primaryKey, response, announcedLength);
     }
 
+    /** {@inheritDoc} Its writer pauses while the slowest reader is four chunks behind. */
+    @Override
+    public GrowingBody passThrough(long announcedLength) {
+        return GrowingBody.passingThrough(config.chunkSize(), announcedLength, 4L * config.chunkSize(), budget);
+    }
+
+    @Override
+    public MemoryBudget memoryBudget() {
+        return budget;
+    }
+
     @Override
     public StoredObject freshen(String primaryKey, StoredObject stored, CachedResponse freshened) {
         StoredObject updated = stored.withResponse(freshened);
@@ -198,6 +228,7 @@ public final class TieredStore implements CacheStore {
         return Math.max(inHeap, onDisk);
     }
 
+    /** {@inheritDoc} Linear in the objects tagged: the tag indexes name their keys; no body is read. */
     @Override
     public int removeTagged(String tag) {
         int removed = 0;
@@ -207,6 +238,7 @@ public final class TieredStore implements CacheStore {
         return removed;
     }
 
+    /** The keys tagged {@code tag} in either tier, each once (hash set: linear). */
     private Set<String> taggedKeys(String tag) {
         Set<String> keys = new LinkedHashSet<>(heap.taggedPrimaryKeys(tag));
         if (disk != null) {
@@ -215,18 +247,18 @@ public final class TieredStore implements CacheStore {
         return keys;
     }
 
+    /**
+     * {@inheritDoc} Rewrites the metadata where it is held, the heap's copy and the disk's meta records,
+     * reading no body and promoting nothing.
+     */
     @Override
     public int markStale(String primaryKey, long nowMillis) {
-        Variants variants = lookup(primaryKey);
-        for (StoredObject o : variants.all()) {
-            CachedResponse stale = o.response().markedStale(nowMillis);
-            if (stale != o.response()) {
-                freshen(primaryKey, o, stale);
-            }
-        }
-        return variants.size();
+        int inHeap = heap.rewriteResponses(primaryKey, r -> r.markedStale(nowMillis));
+        int onDisk = disk == null ? 0 : disk.rewriteResponses(primaryKey, r -> r.markedStale(nowMillis));
+        return Math.max(inHeap, onDisk);
     }
 
+    /** {@inheritDoc} Linear in the objects tagged; no body is read, nothing is promoted. */
     @Override
     public int markTaggedStale(String tag, long nowMillis) {
         int marked = 0;
@@ -234,6 +266,17 @@ public final class TieredStore implements CacheStore {
             marked += markStale(key, nowMillis);
         }
         return marked;
+    }
+
+    /**
+     * {@inheritDoc} Judged from the response times the tiers keep in memory (the heap's objects, the disk
+     * index's entries): no record is read, nothing is promoted, and a key keeps its other variants.
+     */
+    @Override
+    public int removeIf(SweepCondition condition) {
+        int inHeap = heap.removeIf(condition);
+        int onDisk = disk == null ? 0 : disk.removeIf(condition);
+        return disk == null ? inHeap : Math.max(inHeap, onDisk);
     }
 
     @Override
@@ -325,7 +368,9 @@ public final class TieredStore implements CacheStore {
 
     /**
      * One object being written: in memory while it is small, spilling to disk once it passes
-     * {@code store.heap.max-object-size} (or from the start when its announced length does).
+     * {@code store.heap.max-object-size} or the memory budget is exhausted (or from the start when its
+     * announced length passes the limit, or the budget is exhausted already). Without a disk tier, an
+     * exhausted budget makes it stop storing and pass through instead.
      */
     private final class Writer implements ObjectWriter {
         private final String primaryKey;
@@ -333,15 +378,17 @@ public final class TieredStore implements CacheStore {
         private final GrowingBody body;
         private RocksDiskTier.@Nullable Write diskWrite;
         private boolean done;
+        /** Memory ran short without a disk tier: the body passes through and will not be stored. */
+        private boolean notStored;
 
         Writer(String primaryKey, CachedResponse response, long announcedLength) {
             this.primaryKey = primaryKey;
             this.varyKey = response.varyKey();
-            if (disk != null && announcedLength > config.heapMaxObjectBytes()) {
+            if (disk != null && (announcedLength > config.heapMaxObjectBytes() || budget.isExhausted())) {
                 diskWrite = disk.begin(primaryKey, varyKey);
-                body = GrowingBody.spilling(config.chunkSize(), announcedLength, diskWrite);
+                body = GrowingBody.spilling(config.chunkSize(), announcedLength, diskWrite, budget);
             } else {
-                body = new GrowingBody(config.chunkSize(), announcedLength, true, 0);
+                body = GrowingBody.retained(config.chunkSize(), announcedLength, budget);
             }
         }
 
@@ -353,9 +400,15 @@ public final class TieredStore implements CacheStore {
         @Override
         public void write(ByteBuffer data) {
             body.write(data);
-            if (diskWrite == null && disk != null && body.committed() > config.heapMaxObjectBytes()) {
+            if (diskWrite != null || notStored || !body.retains()) {
+                return;
+            }
+            if (disk != null && (body.committed() > config.heapMaxObjectBytes() || budget.isExhausted())) {
                 diskWrite = disk.begin(primaryKey, varyKey);
                 body.startSpilling(diskWrite);
+            } else if (disk == null && budget.isExhausted()) {
+                notStored = true;
+                body.passThrough(); // the caller sees body().retains() turn false and stops waiting for a commit
             }
         }
 
@@ -381,15 +434,18 @@ public final class TieredStore implements CacheStore {
                 body.complete();
                 return stored ? Optional.of(new StoredObject(finished, body, storedAt)) : Optional.empty();
             }
-            if (length > maxObjectBytes()) {
+            if (notStored || !body.retains() || length > maxObjectBytes()) {
+                body.passThrough();
                 body.complete();
                 return Optional.empty();
             }
-            StoredObject object = new StoredObject(finished, new ChunkedBody(body.chunks(), body.chunkSize()), storedAt);
+            byte[][] chunks = body.chunks();
+            StoredObject object = new StoredObject(finished, new ChunkedBody(chunks, body.chunkSize()), storedAt);
             heap.put(primaryKey, object);
             if (disk != null) {
-                disk.storeWhole(primaryKey, finished, body.chunks(), storedAt);
+                disk.storeWhole(primaryKey, finished, chunks, storedAt);
             }
+            body.handOverToStore(); // the heap tier counts these bytes now
             // visible in the store before readers learn the body is complete: a client that got the whole
             // response and asks again at once finds it stored
             body.complete();

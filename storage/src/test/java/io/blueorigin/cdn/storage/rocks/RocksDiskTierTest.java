@@ -3,6 +3,7 @@ package io.blueorigin.cdn.storage.rocks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.blueorigin.cdn.httpcache.CachedResponse;
+import io.blueorigin.cdn.storage.MemoryBudget;
 import io.blueorigin.cdn.httpcache.EntityTag;
 import io.blueorigin.cdn.httpcache.Field;
 import java.nio.file.Path;
@@ -23,13 +24,16 @@ class RocksDiskTierTest {
     @TempDir
     Path dir;
 
+    private final MemoryBudget budget = new MemoryBudget(64L << 20);
+
     @AfterEach
     void stop() {
         io.shutdownNow();
+        assertThat(budget.usedBytes()).as("chunks read back are given back").isZero();
     }
 
     private RocksDiskTier open() throws Exception {
-        return RocksDiskTier.open(dir, 64L << 20, CHUNK, io, k -> evicted.incrementAndGet());
+        return RocksDiskTier.open(dir, 64L << 20, 8L << 20, CHUNK, io, budget, k -> evicted.incrementAndGet());
     }
 
     private static CachedResponse response(List<String> tags) {
