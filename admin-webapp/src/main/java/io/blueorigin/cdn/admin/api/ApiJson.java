@@ -142,6 +142,9 @@ final class ApiJson {
             throw ApiException.badRequest(where + ": " + e.getOriginalMessage());
         } catch (JsonProcessingException e) {
             throw ApiException.badRequest("body: malformed JSON" + at(e.getLocation()) + ": " + e.getOriginalMessage());
+        } catch (java.io.CharConversionException e) {
+            // Jackson guesses the encoding from the first bytes (RFC 4627); a body that looks like UTF-32 but is cut short
+            throw ApiException.badRequest("body: not a JSON text in UTF-8 (" + e.getMessage() + ")");
         } catch (IOException e) {
             throw new UncheckedIOException(e); // reading a byte array does not do I/O
         }

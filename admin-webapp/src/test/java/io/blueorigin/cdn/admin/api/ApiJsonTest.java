@@ -70,4 +70,14 @@ class ApiJsonTest {
         assertThatThrownBy(() -> read("", Bodies.PurgeAll.class)).hasMessage("body: expected a JSON object (the body is empty)");
         assertThatThrownBy(() -> read("   ", Bodies.PurgeAll.class)).hasMessageStartingWith("body: expected a JSON object");
     }
+
+    @Test
+    void aBodyThatLooksLikeTruncatedUtf32IsA400NotA500() {
+        // found by ApiBodiesProperties (seed 7822224222007507297): Jackson guesses UTF-32 from "00 00 00 7B", then
+        // runs out of bytes mid-character and throws a CharConversionException, an IOException it does not wrap
+        for (byte[] body : List.of(new byte[] {0, 0, 0, '{', '}'}, new byte[] {0, 0, 0, '{', 0}, new byte[] {'{', 0, 0, 0, 0})) {
+            assertThatThrownBy(() -> ApiJson.read(body, Bodies.PurgeAll.class)).isInstanceOf(ApiException.class)
+                    .hasMessageStartingWith("body: ");
+        }
+    }
 }
