@@ -94,9 +94,10 @@ final class CacheHandler extends Handler.Wrapper {
         String method = request.getMethod();
         // The door: refused here, before any slot, collapse entry, probe or store handle is taken.
         if ("CONNECT".equals(method) || "TRACE".equals(method)) {
+            String requestId = RequestIds.acceptOrGenerate(request.getHeaders().get(RequestIds.HEADER));
             response.getHeaders().put(HttpHeader.ALLOW, ALLOWED_METHODS);
             Delivery.sendText(response, callback, 405, "405 Method Not Allowed: " + nodeName + " is a reverse proxy; "
-                    + method + " is not forwarded; request id " + RequestIds.generate(), XCache.PASS.field());
+                    + method + " is not forwarded; request id " + requestId, XCache.PASS.field(), idField(requestId));
             return true;
         }
         RequestTarget target;
@@ -104,9 +105,10 @@ final class CacheHandler extends Handler.Wrapper {
             HttpURI uri = request.getHttpURI();
             target = RequestTarget.parse(uri.getPath() == null ? "" : uri.getPath(), uri.getQuery());
         } catch (RequestTarget.InvalidTarget e) {
+            String requestId = RequestIds.acceptOrGenerate(request.getHeaders().get(RequestIds.HEADER));
             cache.metrics().rejected("bad-request");
             Delivery.sendText(response, callback, 400, "400 Bad Request: " + e.getMessage() + "; request id "
-                    + RequestIds.generate(), XCache.PASS.field());
+                    + requestId, XCache.PASS.field(), idField(requestId));
             return true;
         }
         boolean head = "HEAD".equals(method);
@@ -169,6 +171,8 @@ final class CacheHandler extends Handler.Wrapper {
 
     /** {@code PURGE}: through the control plane (admin checks the token and logs it), else refused. */
     private boolean purge(Request request, Response response, Callback callback) {
+        // like every answer, a PURGE's carries a request id (the access log's, and admin's log line's)
+        response.getHeaders().put(RequestIds.HEADER, RequestIds.acceptOrGenerate(request.getHeaders().get(RequestIds.HEADER)));
         if (control.purges().isPresent()) {
             control.purges().get().handle(request, response, callback);
         } else {
