@@ -69,6 +69,33 @@ class TieredStoreTest extends CacheStoreContract {
     }
 
     @Test
+    void aPurgeThatLandsWhileADiskReadIsBeingPromotedIsNotUndoneByThePromotion() {
+        // seen in purge-propagation.sh: a lookup read a disk object, the purge removed it from both tiers, then
+        // the lookup put its copy into the heap, and the edge served the purged object as a HIT until it expired
+        store(store, "s /raced", bytes(1000, 7));
+        reopen(); // in the disk tier only
+        store.beforePromotion(() -> assertThat(store.remove("s /raced")).isEqualTo(1));
+        assertThat(store.lookup("s /raced").size()).as("the lookup that began first still gets what it read").isEqualTo(1);
+        store.beforePromotion(null);
+        assertThat(store.lookupInMemory("s /raced").isEmpty()).as("not resurrected in the heap").isTrue();
+        assertThat(store.mayHaveOnDisk("s /raced")).isFalse();
+        assertThat(store.lookup("s /raced").isEmpty()).isTrue();
+    }
+
+    @Test
+    void aSoftPurgeThatLandsWhileADiskReadIsBeingPromotedIsKept() {
+        store(store, "s /soft", bytes(1000, 8));
+        reopen();
+        store.beforePromotion(() -> store.markStale("s /soft", 5_000));
+        store.lookup("s /soft");
+        store.beforePromotion(null);
+        Variants afterwards = store.lookup("s /soft");
+        assertThat(afterwards.all()).isNotEmpty().allMatch(o -> !o.response().isFresh(5_000));
+        Variants inMemory = store.lookupInMemory("s /soft");
+        assertThat(inMemory.all()).allMatch(o -> !o.response().isFresh(5_000));
+    }
+
+    @Test
     void softPurgesMarkersAndClearReachTheDiskAndSurviveARestart() {
         byte[] large = bytes((int) HEAP_OBJECT * 2, 4);
         store(store, "s /large", "", large, List.of("t"), 10_000);

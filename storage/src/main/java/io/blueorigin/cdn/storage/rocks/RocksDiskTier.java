@@ -635,6 +635,27 @@ public final class RocksDiskTier implements AutoCloseable {
     }
 
     /** Removes every variant of {@code primaryKey}; returns how many objects were removed. */
+    /**
+     * Runs {@code action} inside {@code primaryKey}'s atomic section if {@code entry} (as returned by
+     * {@link #entries}) is still one of its current records, the same instance: nothing removed, replaced or
+     * rewrote it since it was read. Returns whether it ran. Used to promote a disk read into the heap tier
+     * without resurrecting what a purge removed meanwhile.
+     */
+    public boolean ifCurrent(String primaryKey, DiskEntry entry, Runnable action) {
+        boolean[] ran = {false};
+        index.asMap().computeIfPresent(primaryKey, (k, v) -> {
+            for (DiskEntry e : v.entries()) {
+                if (e == entry) {
+                    action.run();
+                    ran[0] = true;
+                    break;
+                }
+            }
+            return v;
+        });
+        return ran[0];
+    }
+
     public int remove(String primaryKey) {
         int[] removed = {0};
         index.asMap().computeIfPresent(primaryKey, (k, v) -> {

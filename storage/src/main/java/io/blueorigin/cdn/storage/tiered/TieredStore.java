@@ -186,8 +186,23 @@ public final class TieredStore implements CacheStore {
         }
         StoredObject object = new StoredObject(response.get(), new ChunkedBody(chunks.get(), entry.chunkSize()),
                 response.get().responseTimeMillis());
-        heap.promote(primaryKey, object);
+        Runnable hook = beforePromotion;
+        if (hook != null) {
+            hook.run();
+        }
+        // Promoted only if what was read is still the disk's current record: a purge, soft purge or newer
+        // version that landed while this lookup read the disk must not be undone by putting the old copy
+        // back in the heap (the disk tier goes first in every mutation, see remove()). This request still
+        // gets what it read: its lookup began before the purge.
+        d.ifCurrent(primaryKey, entry, () -> heap.promote(primaryKey, object));
         return Optional.of(object);
+    }
+
+    /** Test seam: runs between reading a disk object and promoting it (to interleave a purge there). */
+    private volatile @Nullable Runnable beforePromotion;
+
+    public void beforePromotion(@Nullable Runnable hook) {
+        this.beforePromotion = hook;
     }
 
     @Override
@@ -223,8 +238,9 @@ public final class TieredStore implements CacheStore {
 
     @Override
     public int remove(String primaryKey) {
-        int inHeap = heap.remove(primaryKey);
+        // disk first: a promotion in flight then finds its record gone and does not refill the heap
         int onDisk = disk == null ? 0 : disk.remove(primaryKey);
+        int inHeap = heap.remove(primaryKey);
         return Math.max(inHeap, onDisk);
     }
 
@@ -253,8 +269,9 @@ public final class TieredStore implements CacheStore {
      */
     @Override
     public int markStale(String primaryKey, long nowMillis) {
-        int inHeap = heap.rewriteResponses(primaryKey, r -> r.markedStale(nowMillis));
+        // disk first (see remove): a promotion that read the fresh copy is then refused or marked here after it
         int onDisk = disk == null ? 0 : disk.rewriteResponses(primaryKey, r -> r.markedStale(nowMillis));
+        int inHeap = heap.rewriteResponses(primaryKey, r -> r.markedStale(nowMillis));
         return Math.max(inHeap, onDisk);
     }
 
@@ -274,15 +291,16 @@ public final class TieredStore implements CacheStore {
      */
     @Override
     public int removeIf(SweepCondition condition) {
-        int inHeap = heap.removeIf(condition);
         int onDisk = disk == null ? 0 : disk.removeIf(condition);
+        int inHeap = heap.removeIf(condition);
         return disk == null ? inHeap : Math.max(inHeap, onDisk);
     }
 
     @Override
     public int clear() {
+        int onDisk = disk == null ? 0 : disk.clear();
         int inHeap = heap.clear();
-        return disk == null ? inHeap : Math.max(inHeap, disk.clear());
+        return disk == null ? inHeap : Math.max(inHeap, onDisk);
     }
 
     @Override
