@@ -2,6 +2,7 @@ package io.blueorigin.cdn.proxy;
 
 import static java.util.Objects.requireNonNull;
 
+import io.blueorigin.cdn.httpcache.site.SiteTable;
 import io.blueorigin.cdn.proxy.control.ControlConfig;
 import io.blueorigin.cdn.runtime.NodeIdentity;
 import io.blueorigin.cdn.runtime.Role;
@@ -17,9 +18,14 @@ import io.blueorigin.cdn.runtime.ServerConfig;
  * @param cache how it caches
  * @param control the control plane it follows (invalidations), if any
  * @param forwarding what it passes upstream of the client's own claims
+ * @param sites the sites it starts with (a standalone node's {@code sites:}; a node following admin gets
+ *     admin's table at registration and keeps the last one it had beside its cache). A host no site claims
+ *     goes to the site named {@code cache.site}; when no site has that name, the node makes one from
+ *     {@code upstream.url} (a shield's origin; an edge's {@code upstream.fallback-url} or shields) and
+ *     claiming no host, so a node configured with only {@code upstream.url} serves as before
  */
 public record ProxyConfig(NodeIdentity identity, ServerConfig server, UpstreamConfig upstream, CacheConfig cache,
-        ControlConfig control, ForwardingConfig forwarding) {
+        ControlConfig control, ForwardingConfig forwarding, SiteTable sites) {
 
     public ProxyConfig {
         requireNonNull(identity, "identity is null");
@@ -28,9 +34,16 @@ public record ProxyConfig(NodeIdentity identity, ServerConfig server, UpstreamCo
         requireNonNull(cache, "cache is null");
         requireNonNull(control, "control is null");
         requireNonNull(forwarding, "forwarding is null");
+        requireNonNull(sites, "sites is null");
         if (identity.role() != Role.EDGE && identity.role() != Role.SHIELD) {
             throw new IllegalArgumentException("a proxy node is an edge or a shield, not " + identity.role().label());
         }
+    }
+
+    /** A node with no sites of its own (only the default site, {@code cache.site}). */
+    public ProxyConfig(NodeIdentity identity, ServerConfig server, UpstreamConfig upstream, CacheConfig cache,
+            ControlConfig control, ForwardingConfig forwarding) {
+        this(identity, server, upstream, cache, control, forwarding, SiteTable.EMPTY);
     }
 
     /** A node with the default forwarding rules. */
@@ -50,23 +63,27 @@ public record ProxyConfig(NodeIdentity identity, ServerConfig server, UpstreamCo
     }
 
     public ProxyConfig withCache(CacheConfig newCache) {
-        return new ProxyConfig(identity, server, upstream, newCache, control, forwarding);
+        return new ProxyConfig(identity, server, upstream, newCache, control, forwarding, sites);
     }
 
     public ProxyConfig withUpstream(UpstreamConfig newUpstream) {
-        return new ProxyConfig(identity, server, newUpstream, cache, control, forwarding);
+        return new ProxyConfig(identity, server, newUpstream, cache, control, forwarding, sites);
     }
 
     public ProxyConfig withServer(ServerConfig newServer) {
-        return new ProxyConfig(identity, newServer, upstream, cache, control, forwarding);
+        return new ProxyConfig(identity, newServer, upstream, cache, control, forwarding, sites);
     }
 
     public ProxyConfig withControl(ControlConfig newControl) {
-        return new ProxyConfig(identity, server, upstream, cache, newControl, forwarding);
+        return new ProxyConfig(identity, server, upstream, cache, newControl, forwarding, sites);
     }
 
     public ProxyConfig withForwarding(ForwardingConfig newForwarding) {
-        return new ProxyConfig(identity, server, upstream, cache, control, newForwarding);
+        return new ProxyConfig(identity, server, upstream, cache, control, newForwarding, sites);
+    }
+
+    public ProxyConfig withSites(SiteTable newSites) {
+        return new ProxyConfig(identity, server, upstream, cache, control, forwarding, newSites);
     }
 
     /** Whether this node answers clients directly (an edge), so CDN-only fields are removed from responses. */
