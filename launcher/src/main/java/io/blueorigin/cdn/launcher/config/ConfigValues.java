@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.blueorigin.cdn.httpcache.site.SiteException;
 import io.blueorigin.cdn.runtime.Role;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -24,7 +25,8 @@ import java.util.Optional;
  *
  * <p>YAML may nest ({@code server: {port: 8080}}) or use dotted keys ({@code server.port: 8080}); both
  * flatten to {@code server.port}. Duplicate keys, unknown keys, keys of another role, lists and empty
- * values are errors that name the key and the file.
+ * values are errors that name the key and the file; the one list is {@code sites} (a standalone node's site
+ * definitions, {@link SiteDefinitions}), whose errors name the field ({@code sites[1].origins[0].url}).
  */
 public final class ConfigValues {
     /** Environment variables that override a key (secrets stay out of files and process lists). */
@@ -91,6 +93,8 @@ public final class ConfigValues {
             }
             try {
                 values.put(key, setting.type().parse(text));
+            } catch (SiteException e) {
+                throw new ConfigException(source + ": " + e.getMessage(), e);
             } catch (IllegalArgumentException e) {
                 throw new ConfigException(source + ": " + key + " : '" + text + "' (" + e.getMessage() + ")");
             }
@@ -131,7 +135,10 @@ public final class ConfigValues {
             Map.Entry<String, JsonNode> field = it.next();
             String key = prefix.isEmpty() ? field.getKey() : prefix + "." + field.getKey();
             JsonNode value = field.getValue();
-            if (value.isObject()) {
+            boolean sites = Settings.find(key).map(s -> s.type() == ValueType.SITES).orElse(false);
+            if (sites && (value.isArray() || value.isObject())) {
+                out.put(key, value.toString()); // JSON text, which is YAML: parsed whole by ValueType.SITES
+            } else if (value.isObject()) {
                 flatten(file, key, value, out);
             } else if (value.isArray()) {
                 throw new ConfigException(file + ": " + key + " : a list is not valid here (expected: a single value)");

@@ -5,6 +5,7 @@ import io.blueorigin.cdn.admin.db.DatabaseConfig;
 import io.blueorigin.cdn.origin.OriginConfig;
 import io.blueorigin.cdn.httpcache.CachePolicyConfig;
 import io.blueorigin.cdn.httpcache.DataSize;
+import io.blueorigin.cdn.httpcache.site.SiteTable;
 import io.blueorigin.cdn.proxy.CacheConfig;
 import io.blueorigin.cdn.proxy.ForwardingConfig;
 import io.blueorigin.cdn.proxy.ProxyConfig;
@@ -79,8 +80,26 @@ public final class NodeConfigs {
                     v.get("upstream.max-concurrent-pass", Integer.class).orElseGet(() ->
                             UpstreamConfig.defaultMaxConcurrentPass(v.value("upstream.max-concurrent", Integer.class))),
                     v.value("upstream.pass-timeout", Duration.class));
-            return new ProxyConfig(identity(v), server(v), upstreamConfig, cache(v), control(v), forwarding(v));
+            return new ProxyConfig(identity(v), server(v), upstreamConfig, cache(v), control(v), forwarding(v))
+                    .withSites(sites(v));
         });
+    }
+
+    /**
+     * The {@code sites} of a standalone edge or shield (version 0), or none. A node following admin
+     * ({@code control.admin-url}) takes admin's table, so declaring both is refused rather than one silently
+     * replacing the other.
+     */
+    public static SiteTable sites(ConfigValues v) {
+        if (!v.isSet(SiteDefinitions.KEY)) {
+            return SiteTable.EMPTY;
+        }
+        if (v.isSet("control.admin-url")) {
+            throw new ConfigException(v.source(SiteDefinitions.KEY) + ": sites : declared, but control.admin-url is set"
+                    + " (from " + v.source("control.admin-url") + "): a node following admin serves admin's sites"
+                    + " (PUT /api/v1/sites/{name}); declare sites only on a standalone node");
+        }
+        return v.value(SiteDefinitions.KEY, SiteTable.class);
     }
 
     /** The {@code forwarding.*} keys of an edge or shield. */

@@ -102,7 +102,14 @@ public final class Settings {
                     EDGE, SHIELD),
             // caching (edge and shield)
             Setting.of("cache.site", ValueType.TOKEN, "default",
-                    "Site name: the first part of every cache key, so one object has one key at every tier and port.",
+                    "The site for requests whose host no site claims (the first part of their cache keys); when no "
+                            + "site has this name the node makes one from upstream.url, so a node with only upstream.url "
+                            + "serves as before (docs/sites.md).",
+                    EDGE, SHIELD),
+            Setting.derived(SiteDefinitions.KEY, ValueType.SITES, "none",
+                    "Sites a standalone node serves, a YAML list of definitions as admin's PUT /api/v1/sites/{name} "
+                            + "takes them (name, hosts, origins, caching; docs/sites.md), e.g. ops/examples/edge-sites.yaml. "
+                            + "A node following admin (control.admin-url) serves admin's sites and may not declare any.",
                     EDGE, SHIELD),
             new Setting("cache.ttl-cap", ValueType.DURATION, EnumSet.of(EDGE, SHIELD),
                     new EnumMap<>(Map.of(EDGE, "30s", SHIELD, "300s")), "edge 30s, shield 300s",

@@ -23,7 +23,9 @@ public enum ValueType {
     URL_LIST("one or more http:// or https:// URLs, separated by commas"),
     LIST("values separated by commas (empty for none)"),
     JDBC_URL("a JDBC URL, jdbc:postgresql://host:5432/database"),
-    PATH("a file system path");
+    PATH("a file system path"),
+    /** A list of site definitions (docs/sites.md): a YAML list in the file, or a flow list with --set. */
+    SITES("a list of site definitions (docs/sites.md)");
 
     private static final Pattern DURATION_SYNTAX = Pattern.compile("(\\d{1,12})\\s*(ms|s|m|h|d)", Pattern.CASE_INSENSITIVE);
     private static final Pattern TOKEN_SYNTAX = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
@@ -43,7 +45,8 @@ public enum ValueType {
     /**
      * Parses {@code text} into this type's Java value.
      *
-     * @throws IllegalArgumentException when the text is not a valid value of this type
+     * @throws IllegalArgumentException when the text is not a valid value of this type ({@link #SITES}: a
+     *     {@link io.blueorigin.cdn.httpcache.site.SiteException} naming the field, e.g. {@code sites[1].origins[0].url})
      */
     public Object parse(String text) {
         String s = text.trim();
@@ -68,6 +71,7 @@ public enum ValueType {
             case LIST -> parseList(s);
             case JDBC_URL -> s.startsWith("jdbc:postgresql:") ? s : null;
             case PATH -> s.isEmpty() || s.indexOf('\0') >= 0 ? null : Path.of(s);
+            case SITES -> SiteDefinitions.parse(s);
         };
         if (value == null) {
             throw new IllegalArgumentException("expected: " + expectation);

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.blueorigin.cdn.admin.AdminConfig;
+import io.blueorigin.cdn.httpcache.site.Site;
+import io.blueorigin.cdn.httpcache.site.SiteTable;
 import io.blueorigin.cdn.origin.OriginConfig;
 import io.blueorigin.cdn.proxy.ProxyConfig;
 import io.blueorigin.cdn.proxy.control.ControlConfig;
@@ -243,5 +245,115 @@ class ConfigValuesTest {
         assertThatThrownBy(() -> ConfigValues.load(Role.EDGE, Optional.empty(), Map.of("server.port", "x"),
                 Map.of("server.port", "--port"), Map.of()))
                 .hasMessage("--port: server.port : 'x' (expected: a port number 0..65535)");
+    }
+
+    // ------------------------------------------------------------------------------------------ sites
+
+    private static final String TWO_SITES = """
+            upstream.url: http://127.0.0.1:9001
+            cache.site: www
+            sites:
+              - name: www
+                hosts: [www.example.com]
+                origins: [{url: "http://127.0.0.1:9001"}]
+              - name: img
+                hosts: ["*.img.example.com"]
+                origins:
+                  - url: http://127.0.0.1:9002
+                    maxConcurrent: 8
+                    verifyTls: false
+                caching: {shieldTtlCap: 10m, cookies: {mode: strip, names: [_ga]}}
+            """;
+
+    @Test
+    void aStandaloneNodeDeclaresSitesInItsYaml() throws IOException {
+        ProxyConfig edge = NodeConfigs.proxy(load(Role.EDGE, yaml("sites.yaml", TWO_SITES)));
+        assertThat(edge.sites().version()).isZero();
+        assertThat(edge.sites().size()).isEqualTo(2);
+        assertThat(edge.sites().select("x.img.example.com").name()).isEqualTo("img");
+        assertThat(edge.sites().get("img").origins().get(0).maxConcurrent()).isEqualTo(8);
+        assertThat(edge.sites().get("img").origins().get(0).verifyTls()).isFalse();
+        assertThat(edge.sites().get("img").caching().shieldTtlCap()).hasMinutes(10);
+        assertThat(edge.cache().site()).isEqualTo("www");
+        ProxyConfig shield = NodeConfigs.proxy(load(Role.SHIELD, yaml("shield-sites.yaml", TWO_SITES)));
+        assertThat(shield.sites().sites()).extracting(Site::name).containsExactly("img", "www");
+
+        assertThat(NodeConfigs.proxy(load(Role.EDGE, yaml("none.yaml", "upstream.url: http://s:1\n"))).sites())
+                .as("no sites: only cache.site's, made from upstream.url").isSameAs(SiteTable.EMPTY);
+        assertThat(NodeConfigs.proxy(load(Role.EDGE, yaml("empty.yaml", "upstream.url: http://s:1\nsites: []\n")))
+                .sites().size()).isZero();
+    }
+
+    @Test
+    void sitesCanBeSetAsAFlowListOnTheCommandLine() {
+        ConfigValues v = ConfigValues.load(Role.EDGE, Optional.empty(), Map.of("upstream.url", "http://s:1",
+                "sites", "[{name: a, hosts: [a.test], origins: [{url: 'http://127.0.0.1:9001'}]}]"), Map.of(), Map.of());
+        assertThat(NodeConfigs.proxy(v).sites().select("A.test.").name()).isEqualTo("a");
+        assertThatThrownBy(() -> ConfigValues.load(Role.EDGE, Optional.empty(), Map.of("sites", "[{name: a}]"),
+                Map.of(), Map.of())).isInstanceOf(ConfigException.class)
+                .hasMessage("--set sites=...: sites[0].origins: expected 1 to 16 origins");
+    }
+
+    @Test
+    void aBadSiteDefinitionNamesTheFieldFromTheKey() throws IOException {
+        String second = TWO_SITES.replace("url: http://127.0.0.1:9002", "url: ftp://127.0.0.1:9002");
+        Path file = yaml("bad-url.yaml", second);
+        assertThatThrownBy(() -> load(Role.EDGE, file)).isInstanceOf(ConfigException.class)
+                .hasMessage(file + ": sites[1].origins[0].url: 'ftp://127.0.0.1:9002': expected an http:// or https:// URL");
+
+        Path deep = yaml("deep.yaml", TWO_SITES.replace("\"*.img.example.com\"", "\"*.*.example.com\""));
+        assertThatThrownBy(() -> load(Role.EDGE, deep)).hasMessageStartingWith(deep + ": sites[1].hosts[0]: '*.*.example.com'");
+
+        Path unknown = yaml("unknown.yaml", TWO_SITES.replace("maxConcurrent: 8", "maxConcurent: 8"));
+        assertThatThrownBy(() -> load(Role.EDGE, unknown))
+                .hasMessageStartingWith(unknown + ": sites[1].origins[0].maxConcurent: unknown field");
+
+        Path ttl = yaml("ttl.yaml", TWO_SITES.replace("shieldTtlCap: 10m", "shieldTtlCap: 1000d"));
+        assertThatThrownBy(() -> load(Role.EDGE, ttl)).hasMessageStartingWith(ttl + ": sites[1].caching.shieldTtlCap: ");
+
+        Path notAMap = yaml("scalar.yaml", "upstream.url: http://s:1\nsites:\n  - www\n");
+        assertThatThrownBy(() -> load(Role.EDGE, notAMap)).hasMessageStartingWith(notAMap + ": sites[0]: expected an object");
+
+        Path map = yaml("map.yaml", "upstream.url: http://s:1\nsites:\n  www: {origins: [{url: 'http://o'}]}\n");
+        assertThatThrownBy(() -> load(Role.EDGE, map)).hasMessageStartingWith(map + ": sites: expected a list of site definitions");
+
+        Path empty = yaml("null.yaml", "upstream.url: http://s:1\nsites:\n");
+        assertThatThrownBy(() -> load(Role.EDGE, empty)).hasMessageContaining("sites").hasMessageContaining("expected a list");
+    }
+
+    @Test
+    void oneHostBelongsToOneSiteAndOneNameToOneSite() throws IOException {
+        Path taken = yaml("taken.yaml", TWO_SITES + """
+                  - name: thumbs
+                    hosts: [img.example.com, t.img.example.com]
+                    origins: [{url: "http://127.0.0.1:9003"}]
+                """);
+        assertThatThrownBy(() -> load(Role.EDGE, taken)).hasMessage(taken + ": sites[2].hosts[1]: 't.img.example.com' overlaps"
+                + " '*.img.example.com' of site 'img' (sites[1].hosts[0]); a host belongs to one site at most");
+
+        Path wildcardLater = yaml("later.yaml", """
+                upstream.url: http://s:1
+                sites:
+                  - {name: a, hosts: [x.shop.test], origins: [{url: "http://o:1"}]}
+                  - {name: b, hosts: ["*.shop.test"], origins: [{url: "http://o:2"}]}
+                """);
+        assertThatThrownBy(() -> load(Role.EDGE, wildcardLater)).hasMessageStartingWith(wildcardLater
+                + ": sites[1].hosts[0]: '*.shop.test' overlaps 'x.shop.test' of site 'a' (sites[0].hosts[0])");
+
+        Path twice = yaml("twice.yaml", TWO_SITES.replace("name: img", "name: www"));
+        assertThatThrownBy(() -> load(Role.EDGE, twice))
+                .hasMessage(twice + ": sites[1].name: site 'www' is already defined by sites[0]");
+    }
+
+    @Test
+    void sitesAreForStandaloneProxyNodesOnly() throws IOException {
+        Path following = yaml("following.yaml", TWO_SITES + "control.admin-url: http://admin:9000\n");
+        ConfigValues v = ConfigValues.load(Role.EDGE, Optional.of(following), Map.of(), Map.of(),
+                Map.of("CDN_CONTROL_TOKEN", "bo_x"));
+        assertThatThrownBy(() -> NodeConfigs.proxy(v)).isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith(following + ": sites : declared, but control.admin-url is set")
+                .hasMessageContaining("PUT /api/v1/sites/{name}");
+        Path origin = yaml("origin.yaml", "sites: []\n");
+        assertThatThrownBy(() -> load(Role.ORIGIN, origin)).hasMessageContaining("'sites' does not apply to an origin node");
     }
 }

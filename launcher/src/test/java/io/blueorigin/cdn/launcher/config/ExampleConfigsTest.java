@@ -2,14 +2,23 @@ package io.blueorigin.cdn.launcher.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.blueorigin.cdn.httpcache.site.Site;
+import io.blueorigin.cdn.httpcache.site.SiteTable;
+import io.blueorigin.cdn.proxy.ProxyConfig;
 import io.blueorigin.cdn.runtime.Role;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** The example configs in ops/examples/ load as written. */
+/** The example configs in ops/examples/ load as written: every file there, each by a test of its own. */
 class ExampleConfigsTest {
 
     @ParameterizedTest
@@ -26,5 +35,36 @@ class ExampleConfigsTest {
         };
         assertThat(config).isNotNull();
         assertThat(values.isSet("server.port")).isTrue();
+    }
+
+    @Test
+    void theTwoSiteStandaloneEdgeLoadsWithItsSites() {
+        Path file = Path.of("..", "ops", "examples", "edge-sites.yaml");
+        ProxyConfig edge = NodeConfigs.proxy(ConfigValues.load(Role.EDGE, Optional.of(file), Map.of(), Map.of(), Map.of()));
+        SiteTable sites = edge.sites();
+        assertThat(sites.version()).isZero();
+        assertThat(sites.sites()).extracting(Site::name).containsExactly("img", "www");
+        assertThat(edge.cache().site()).isEqualTo("www");
+        assertThat(sites.select("www.example.com:8080").name()).isEqualTo("www");
+        assertThat(sites.select("a.img.example.com").name()).isEqualTo("img");
+        assertThat(sites.select("img.example.com").name()).isEqualTo("img");
+        assertThat(sites.select("b.a.img.example.com")).as("a wildcard matches one label").isNull();
+        assertThat(sites.select("127.0.0.1:8080")).as("cache.site's, not claimed").isNull();
+        Site img = sites.get("img");
+        assertThat(img.origins().get(0).url()).isEqualTo(URI.create("http://127.0.0.1:9002"));
+        assertThat(img.origins().get(0).maxConcurrent()).isEqualTo(64);
+        assertThat(img.caching().edgeTtlCap()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(img.caching().query().apply("h=2&x=1&w=3")).isEqualTo("h=2&w=3");
+        assertThat(sites.get("www").caching().cookies().apply("_ga=1; session=abc")).isEqualTo("session=abc");
+        assertThat(sites.get("www").origins().get(0).hostHeader()).isEqualTo("www.example.com");
+    }
+
+    @Test
+    void everyExampleFileIsLoadedByATestHere() throws IOException {
+        try (Stream<Path> files = Files.list(Path.of("..", "ops", "examples"))) {
+            assertThat(files.map(f -> f.getFileName().toString()).sorted())
+                    .as("a new file in ops/examples/ needs a test here that loads it")
+                    .containsExactly("admin.yaml", "edge-sites.yaml", "edge.yaml", "origin.yaml", "shield.yaml");
+        }
     }
 }
