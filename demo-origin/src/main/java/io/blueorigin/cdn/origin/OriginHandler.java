@@ -35,7 +35,8 @@ import org.eclipse.jetty.util.Fields;
  *
  * <pre>
  *   GET  /item/{n}, /article/{n}   small JSON / HTML, Cache-Control: public, max-age=60, ETag, Last-Modified,
- *                                  Surrogate-Key: item-{n} items (article-{n} articles); 304 on a match
+ *                                  Surrogate-Key: item-{n} items (article-{n} articles); 304 on a match;
+ *                                  with origin.site set, the site's name in the body and the ETag
  *   GET  /static/{size}            deterministic body of {size} bytes (1k, 256k, 1m, 1g...), streamed,
  *                                  max-age=86400, single byte ranges
  *   ANY  /echo/...                 JSON reflection of the request (method, headers, body digest), no-store
@@ -173,16 +174,19 @@ final class OriginHandler extends Handler.Abstract.NonBlocking {
         long n = Long.parseLong(id);
         String body;
         String contentType;
+        String site = config.site();
         if (kind.equals("item")) {
             contentType = "application/json";
             body = "{\"id\":" + n + ",\"name\":\"Item " + n + "\",\"price\":" + (n % 100) + "." + (n % 7) + "9"
-                    + ",\"version\":\"" + version + "\"}\n";
+                    + (site.isEmpty() ? "" : ",\"site\":\"" + site + "\"") + ",\"version\":\"" + version + "\"}\n";
         } else {
             contentType = "text/html; charset=utf-8";
             body = "<!doctype html>\n<html><head><title>Article " + n + "</title></head>\n<body><h1>Article " + n
-                    + "</h1>\n<p>Served by the Blue Origin demo origin, version " + version + ".</p></body></html>\n";
+                    + "</h1>\n<p>Served by the Blue Origin demo origin" + (site.isEmpty() ? "" : " of site " + site)
+                    + ", version " + version + ".</p></body></html>\n";
         }
-        String etag = "\"" + kind + "-" + n + "-" + version + "\"";
+        // another site's origin started in the same second has other validators: a 304 never crosses sites
+        String etag = "\"" + kind + "-" + n + "-" + (site.isEmpty() ? "" : site + "-") + version + "\"";
         String surrogateKey = kind + "-" + n + " " + kind + "s";
         return (request, response, callback) -> {
             HttpFields.Mutable out = response.getHeaders();

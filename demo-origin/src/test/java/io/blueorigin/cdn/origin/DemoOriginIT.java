@@ -63,6 +63,30 @@ class DemoOriginIT {
     }
 
     @Test
+    void anOriginOfASiteNamesItInItsPagesAndValidators() throws Exception {
+        HttpResponse<String> plain = send(get("/item/1"));
+        assertThat(plain.body()).doesNotContain("\"site\"");
+        try (DemoOrigin img = DemoOrigin.start(OriginConfig.defaults(ServerConfig.ephemeral()).withDelay(Duration.ZERO)
+                .withSite("img"))) {
+            HttpResponse<String> item = CLIENT.send(HttpRequest.newBuilder(img.uri().resolve("/item/1"))
+                    .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(item.statusCode()).isEqualTo(200);
+            assertThat(item.body()).contains("\"name\":\"Item 1\"").contains("\"site\":\"img\"");
+            assertThat(item.body()).isNotEqualTo(plain.body());
+            String etag = item.headers().firstValue("ETag").orElseThrow();
+            assertThat(etag).startsWith("\"item-1-img-").isNotEqualTo(plain.headers().firstValue("ETag").orElseThrow());
+            assertThat(send(get("/item/1").header("If-None-Match", etag)).statusCode())
+                    .as("the other origin's validator does not match").isEqualTo(200);
+            HttpResponse<String> article = CLIENT.send(HttpRequest.newBuilder(img.uri().resolve("/article/2")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(article.body()).contains("demo origin of site img");
+            assertThat(img.stats().count("/item/1")).isEqualTo(1);
+        }
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> OriginConfig.defaults(ServerConfig.ephemeral()).withSite("Img!"))
+                .hasMessageStartingWith("origin.site : 'Img!'");
+    }
+
+    @Test
     void unknownPathsAndMethodsGetClearErrors() throws Exception {
         assertThat(send(get("/item/abc")).statusCode()).isEqualTo(404);
         assertThat(send(get("/static/12q")).statusCode()).isEqualTo(404);

@@ -222,7 +222,8 @@ public final class NodeConfigs {
         return build(v, () -> new OriginConfig(identity(v), server(v),
                 v.value("origin.delay", Duration.class),
                 v.value("origin.page-max-age", Duration.class),
-                v.value("origin.static-max-age", Duration.class)));
+                v.value("origin.static-max-age", Duration.class),
+                v.get("origin.site", String.class).orElse("")));
     }
 
     /** Runs a record constructor, turning its {@code "key : value (expected: ...)"} into a sourced error. */

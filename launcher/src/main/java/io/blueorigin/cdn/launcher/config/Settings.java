@@ -199,7 +199,10 @@ public final class Settings {
                     "Processing delay before each content response (?delay_ms=N overrides per request).", ORIGIN),
             Setting.of("origin.page-max-age", ValueType.DURATION, "60s",
                     "max-age of /item/{n} and /article/{n}.", ORIGIN),
-            Setting.of("origin.static-max-age", ValueType.DURATION, "1d", "max-age of /static/{size}.", ORIGIN));
+            Setting.of("origin.static-max-age", ValueType.DURATION, "1d", "max-age of /static/{size}.", ORIGIN),
+            Setting.derived("origin.site", ValueType.TOKEN, "none",
+                    "A site name the origin puts in its pages (the \"site\" of /item/{n}, the text of /article/{n}, "
+                            + "their ETags), so two origins' answers differ, as the demo's www and img.", ORIGIN));
 
     /** Keys by name. */
     private static final Map<String, Setting> BY_KEY = ALL.stream()

@@ -60,6 +60,9 @@ class ConfigValuesTest {
         OriginConfig origin = NodeConfigs.origin(ConfigValues.load(Role.ORIGIN, Optional.empty(), Map.of(), Map.of(), Map.of()));
         assertThat(origin.delay()).isEqualTo(Duration.ofMillis(50));
         assertThat(origin.server().port()).isEqualTo(9001);
+        assertThat(origin.site()).as("pages name no site unless asked").isEmpty();
+        assertThat(NodeConfigs.origin(ConfigValues.load(Role.ORIGIN, Optional.empty(), Map.of("origin.site", "img"),
+                Map.of(), Map.of())).site()).isEqualTo("img");
     }
 
     @Test
