@@ -2,7 +2,6 @@ package io.blueorigin.cdn.httpcache.site;
 
 import static java.util.Objects.requireNonNull;
 
-import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -24,7 +23,8 @@ public record HostPattern(String domain, boolean wildcard) {
      * @throws SiteException naming {@code field} when {@code text} is not a host name or a one-level wildcard
      */
     public static HostPattern parse(String text, String field) {
-        String host = text.toLowerCase(Locale.ROOT);
+        // ASCII only: Locale.ROOT would turn U+212A KELVIN SIGN into 'k', accepting a name as another
+        String host = asciiLowerCase(text);
         boolean wildcard = host.startsWith("*.");
         String domain = wildcard ? host.substring(2) : host;
         if (domain.contains("*")) {
@@ -39,6 +39,21 @@ public record HostPattern(String domain, boolean wildcard) {
             throw new SiteException(field, "'" + text + "': a wildcard needs at least two labels after '*.'");
         }
         return new HostPattern(domain, wildcard);
+    }
+
+    /** {@code text} with A-Z lower-cased and every other character (also non-ASCII ones) as it is. */
+    static String asciiLowerCase(String text) {
+        StringBuilder sb = null;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c >= 'A' && c <= 'Z') {
+                if (sb == null) {
+                    sb = new StringBuilder(text);
+                }
+                sb.setCharAt(i, (char) (c + ('a' - 'A')));
+            }
+        }
+        return sb == null ? text : sb.toString();
     }
 
     /** Why {@code host} is not a DNS host name, or null when it is one. */

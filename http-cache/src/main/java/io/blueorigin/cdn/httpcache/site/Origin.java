@@ -9,6 +9,8 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -25,6 +27,7 @@ import org.jspecify.annotations.Nullable;
 public record Origin(URI url, @Nullable String hostHeader, Duration connectTimeout, Duration readTimeout, int maxConcurrent,
         boolean verifyTls) {
     static final Set<String> FIELDS = Set.of("url", "host", "connectTimeout", "readTimeout", "maxConcurrent", "verifyTls");
+    private static final Pattern PORT_SUFFIX = Pattern.compile(":(\\d{1,5})\\z");
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(2);
     public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(30);
     public static final int DEFAULT_MAX_CONCURRENT = 256;
@@ -56,13 +59,23 @@ public record Origin(URI url, @Nullable String hostHeader, Duration connectTimeo
         if (url.getHost() == null || url.getHost().isEmpty()) {
             throw new SiteException(f.path("url"), "'" + text + "': expected a URL with a host, e.g. http://10.0.0.5:8080");
         }
+        if (url.getPort() == 0 || url.getPort() > 65535) {
+            throw new SiteException(f.path("url"), "'" + text + "': expected a port from 1 to 65535");
+        }
         if (url.getRawQuery() != null || url.getRawFragment() != null || url.getRawUserInfo() != null) {
             throw new SiteException(f.path("url"), "'" + text + "': expected no query, fragment or user info");
         }
         String host = f.optionalString("host");
         if (host != null) {
-            String bare = host.toLowerCase(Locale.ROOT).replaceFirst(":\\d{1,5}$", "");
-            String problem = HostPattern.hostProblem(bare);
+            String bare = HostPattern.asciiLowerCase(host);
+            String problem = null;
+            Matcher port = PORT_SUFFIX.matcher(bare);
+            if (port.find()) {
+                bare = bare.substring(0, port.start());
+                int n = Integer.parseInt(port.group(1));
+                problem = n < 1 || n > 65535 ? "a port from 1 to 65535" : null;
+            }
+            problem = problem != null ? problem : HostPattern.hostProblem(bare);
             if (problem != null) {
                 throw new SiteException(f.path("host"), "'" + host + "' is not a host name: " + problem);
             }

@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
@@ -33,9 +32,17 @@ public final class SiteTable {
     private final Map<String, Site> wildcard = new HashMap<>();
 
     private SiteTable(long version, TreeMap<String, Site> byName) {
+        this(version, byName, byName.values());
+    }
+
+    /**
+     * @param order the sites of {@code byName} in the order their hosts are claimed: a host claimed twice is
+     *     refused at the later site, the message naming the earlier one (the site that already had it)
+     */
+    private SiteTable(long version, TreeMap<String, Site> byName, Collection<Site> order) {
         this.version = version;
         this.byName = byName;
-        for (Site site : byName.values()) {
+        for (Site site : order) {
             for (int i = 0; i < site.hosts().size(); i++) {
                 HostPattern p = site.hosts().get(i);
                 Site other = claimant(p);
@@ -79,7 +86,7 @@ public final class SiteTable {
                 throw new SiteException("name", "site '" + s.name() + "' is defined twice");
             }
         }
-        return new SiteTable(version, byName);
+        return new SiteTable(version, byName, sites);
     }
 
     /** This table with {@code site} added or replaced (by name), at {@code newVersion}. */
@@ -89,7 +96,11 @@ public final class SiteTable {
         if (copy.size() > MAX_SITES) {
             throw new SiteException("name", "at most " + MAX_SITES + " sites; remove one first");
         }
-        return new SiteTable(newVersion, copy);
+        // the others first, so that a host they claim is refused at the new site, naming the one that has it
+        List<Site> order = new ArrayList<>(byName.values());
+        order.remove(byName.get(site.name()));
+        order.add(site);
+        return new SiteTable(newVersion, copy, order);
     }
 
     /** This table without the site {@code name} (if it had it), at {@code newVersion}. */
@@ -122,7 +133,7 @@ public final class SiteTable {
         if (h.endsWith(".")) {
             h = h.substring(0, h.length() - 1);
         }
-        return h.toLowerCase(Locale.ROOT);
+        return HostPattern.asciiLowerCase(h);
     }
 
     private static String parent(String host) {
