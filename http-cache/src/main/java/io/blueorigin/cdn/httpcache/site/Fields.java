@@ -1,5 +1,6 @@
 package io.blueorigin.cdn.httpcache.site;
 
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -90,7 +91,9 @@ final class Fields {
             return orElse;
         }
         if (!(v instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue()) || n.doubleValue() < min
-                || n.doubleValue() > max) {
+                || n.doubleValue() > max || v instanceof BigDecimal d && d.stripTrailingZeros().scale() > 0) {
+            // (a BigDecimal such as 256.0000000000000000001, from a decoder keeping decimals exact, is no whole
+            // number although its double is)
             throw new SiteException(path(name), "expected a whole number from " + min + " to " + max + ", not " + v);
         }
         return n.intValue();
