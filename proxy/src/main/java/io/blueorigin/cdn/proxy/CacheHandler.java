@@ -12,6 +12,7 @@ import io.blueorigin.cdn.httpcache.RequestTarget;
 import io.blueorigin.cdn.httpcache.VaryKeys;
 import io.blueorigin.cdn.proxy.control.ControlPlane;
 import io.blueorigin.cdn.proxy.control.LocalInvalidations;
+import io.blueorigin.cdn.proxy.site.ServedSite;
 import io.blueorigin.cdn.runtime.AccessLog;
 import io.blueorigin.cdn.storage.StoredObject;
 import io.blueorigin.cdn.storage.Variants;
@@ -64,7 +65,6 @@ final class CacheHandler extends Handler.Wrapper {
     private final ProxyCache cache;
     private final Fetcher fetcher;
     private final Collapser collapser;
-    private final CachePolicy policy;
     private final String nodeName;
     private final long collapseTimeoutMillis;
     private final ControlPlane control;
@@ -85,7 +85,6 @@ final class CacheHandler extends Handler.Wrapper {
         this.orderingWaitMillis = control.config().orderingWait().toMillis();
         this.startupWaitMillis = control.config().startupWait().toMillis();
         this.collapseTimeoutMillis = cache.config().cache().collapseTimeout().toMillis();
-        this.policy = cache.policy();
         this.nodeName = cache.config().identity().name();
     }
 
@@ -111,6 +110,29 @@ final class CacheHandler extends Handler.Wrapper {
                     + requestId, XCache.PASS.field(), idField(requestId));
             return true;
         }
+        String named = tierSite(request);
+        ServedSite site = named != null ? cache.sites().named(named) : cache.sites().route(Request.getServerName(request));
+        if (site == null && named != null) {
+            // an edge serves a site this shield has not learnt yet (the change is on its way down the log): never
+            // fetch it from another site's origin; the edge's client may retry at once
+            String requestId = RequestIds.acceptOrGenerate(request.getHeaders().get(RequestIds.HEADER));
+            cache.metrics().rejected("site-unknown");
+            Delivery.sendText(response, callback, 503, "503 Service Unavailable: site-unknown: " + nodeName + " does not"
+                    + " serve site '" + named + "' yet; retry in a second; request id " + requestId, XCache.PASS.field(),
+                    new HttpField(HttpHeader.RETRY_AFTER, "1"), new HttpField(Fetcher.ERROR_HEADER, "site-unknown"),
+                    idField(requestId));
+            return true;
+        }
+        if (site == null) {
+            String requestId = RequestIds.acceptOrGenerate(request.getHeaders().get(RequestIds.HEADER));
+            cache.metrics().rejected("misdirected");
+            Delivery.sendText(response, callback, 421, "421 Misdirected Request: " + nodeName + " serves no site for this"
+                    + " host; check the Host (sites are defined in admin, /api/v1/sites); request id " + requestId,
+                    XCache.PASS.field(), idField(requestId));
+            return true;
+        }
+        RequestTarget shaped = site.shape(target); // the key's and the upstream request's target
+        request.setAttribute(ServedSite.ATTRIBUTE, site);
         boolean head = "HEAD".equals(method);
         if (!head && !"GET".equals(method)) {
             if ("PURGE".equals(method)) {
@@ -122,7 +144,7 @@ final class CacheHandler extends Handler.Wrapper {
             // just started: look up only once what the store missed while down is applied (bounded)
             invalidations.whenReplayOver(startupWaitMillis).thenAccept(done -> cache.store().ioExecutor().execute(() -> {
                 try {
-                    lookUp(request, response, callback, target, head, false);
+                    lookUp(request, response, callback, site, shaped, head, false);
                 } catch (Throwable failure) {
                     Response.writeError(request, response, callback, failure);
                 }
@@ -136,7 +158,7 @@ final class CacheHandler extends Handler.Wrapper {
                 invalidations.whenApplied(needed, orderingWaitMillis).thenAccept(caughtUp ->
                         cache.store().ioExecutor().execute(() -> {
                             try {
-                                lookUp(request, response, callback, target, head, !caughtUp);
+                                lookUp(request, response, callback, site, shaped, head, !caughtUp);
                             } catch (Throwable failure) {
                                 Response.writeError(request, response, callback, failure);
                             }
@@ -144,7 +166,20 @@ final class CacheHandler extends Handler.Wrapper {
                 return true;
             }
         }
-        return lookUp(request, response, callback, target, head, false);
+        return lookUp(request, response, callback, site, shaped, head, false);
+    }
+
+    /**
+     * At a shield, the site a node of the tier named for this request ({@link LocalInvalidations#SITE_FIELD}, signed,
+     * or bare from a trusted proxy when no node holds keys); null at an edge or when none is named. Without it the
+     * site is the one claiming the request's host.
+     */
+    private @Nullable String tierSite(Request request) {
+        if (cache.config().isClientFacing()) {
+            return null;
+        }
+        String value = request.getHeaders().get(LocalInvalidations.SITE_FIELD);
+        return value == null ? null : invalidations.verifiedSite(value, cache.forwarding().trusts(Request.getRemoteAddr(request)));
     }
 
     /** A follower waited {@code cache.collapse-timeout} for its leader's response headers. */
@@ -188,13 +223,13 @@ final class CacheHandler extends Handler.Wrapper {
      *
      * @param bypassStored ignore what is stored (a shield that could not catch up with an edge's invalidations)
      */
-    private boolean lookUp(Request request, Response response, Callback callback, RequestTarget target, boolean head,
-            boolean bypassStored) throws Exception {
+    private boolean lookUp(Request request, Response response, Callback callback, ServedSite site, RequestTarget target,
+            boolean head, boolean bypassStored) throws Exception {
         JettyFields fields = new JettyFields(request.getHeaders());
         RequestFacts facts = RequestFacts.of(request.getMethod(), fields);
-        String key = cache.keyOf(target);
+        String key = site.keyOf(target);
         if (bypassStored) {
-            return decide(request, response, callback, facts, target, key, Variants.EMPTY, null, head);
+            return decide(request, response, callback, site, facts, target, key, Variants.EMPTY, null, head);
         }
         Variants inMemory = cache.store().lookupInMemory(key);
         StoredObject stored = inMemory.isEmpty() ? null : inMemory.select(fields);
@@ -203,20 +238,21 @@ final class CacheHandler extends Handler.Wrapper {
             cache.store().ioExecutor().execute(() -> {
                 try {
                     Variants all = cache.store().lookup(key);
-                    decide(request, response, callback, facts, target, key, all, all.isEmpty() ? null : all.select(fields),
-                            head);
+                    decide(request, response, callback, site, facts, target, key, all,
+                            all.isEmpty() ? null : all.select(fields), head);
                 } catch (Throwable failure) {
                     Response.writeError(request, response, callback, failure);
                 }
             });
             return true;
         }
-        return decide(request, response, callback, facts, target, key, inMemory, stored, head);
+        return decide(request, response, callback, site, facts, target, key, inMemory, stored, head);
     }
 
     /** Steps 3-5: decide with what is stored, then serve, fetch or pass. */
-    private boolean decide(Request request, Response response, Callback callback, RequestFacts facts, RequestTarget target,
-            String key, Variants variants, @Nullable StoredObject stored, boolean head) throws Exception {
+    private boolean decide(Request request, Response response, Callback callback, ServedSite site, RequestFacts facts,
+            RequestTarget target, String key, Variants variants, @Nullable StoredObject stored, boolean head) throws Exception {
+        CachePolicy policy = site.policy();
         long now = cache.now();
         if (stored != null) {
             StoredObject screened = invalidations.screen(key, stored, now);
@@ -236,7 +272,7 @@ final class CacheHandler extends Handler.Wrapper {
                     decision.reason());
         }
         if (decision.revalidateInBackground()) {
-            fetcher.revalidateInBackground(key, target, facts, request, requireNonNull(stored), requestId);
+            fetcher.revalidateInBackground(site, key, target, facts, request, requireNonNull(stored), requestId);
         }
         switch (decision.action()) {
             case SERVE_FRESH -> serveStored(response, callback, requireNonNull(stored), now, XCache.HIT, null, head, requestId);
@@ -266,7 +302,7 @@ final class CacheHandler extends Handler.Wrapper {
                     // HEAD is answered from a stored GET; a HEAD that would need upstream is passed through as HEAD
                     return pass(request, response, callback);
                 }
-                fetch(request, response, callback, facts, target, key, decision, stored, requestId);
+                fetch(request, response, callback, site, facts, target, key, decision, stored, requestId);
             }
             case PASS -> {
                 return pass(request, response, callback);
@@ -291,6 +327,9 @@ final class CacheHandler extends Handler.Wrapper {
      * it does not.
      */
     private boolean pass(Request request, Response response, Callback callback) {
+        if (cache.config().isClientFacing() && request.getAttribute(ServedSite.ATTRIBUTE) instanceof ServedSite site) {
+            request.setAttribute(CachingProxyServlet.SITE_FIELD_ATTRIBUTE, invalidations.siteField(site.name()));
+        }
         request.getComponents().getThreadPool().execute(() -> {
             try {
                 if (!super.handle(request, response, callback)) {
@@ -308,8 +347,8 @@ final class CacheHandler extends Handler.Wrapper {
      * the others follow for at most {@code cache.collapse-timeout}. A key remembered as hit-for-miss fetches
      * on its own at once.
      */
-    private void fetch(Request request, Response response, Callback callback, RequestFacts facts, RequestTarget target,
-            String key, CacheDecision decision, @Nullable StoredObject stored, String requestId) {
+    private void fetch(Request request, Response response, Callback callback, ServedSite site, RequestFacts facts,
+            RequestTarget target, String key, CacheDecision decision, @Nullable StoredObject stored, String requestId) {
         StoredObject base = decision.action() == CacheDecision.Action.REVALIDATE ? stored : null;
         Fetch fetch = new Fetch();
         long waitStart = NanoTime.now();
@@ -318,21 +357,21 @@ final class CacheHandler extends Handler.Wrapper {
             flightKey = base == null ? key : key + '\u0000' + base.response().varyKey() + "\u0000revalidate";
             Collapser.Registration registration = collapser.register(flightKey, fetch);
             if (!registration.leader()) {
-                follow(registration.fetch(), request, response, callback, facts, target, key, decision, stored, requestId,
-                        waitStart);
+                follow(registration.fetch(), request, response, callback, site, facts, target, key, decision, stored,
+                        requestId, waitStart);
                 return;
             }
         }
-        fetch.subscribe(ownOutcome(request, waitStart, facts, response, callback, stored, decision, requestId));
-        fetcher.send(fetch, flightKey, key, target, facts, request, base, requestId);
+        fetch.subscribe(ownOutcome(request, waitStart, site, facts, response, callback, stored, decision, requestId));
+        fetcher.send(fetch, flightKey, site, key, target, facts, request, base, requestId);
     }
 
     /** Delivers the outcome of a fetch this request sent itself, noting its upstream wait for the access log. */
-    private Consumer<FetchOutcome> ownOutcome(Request request, long waitStart, RequestFacts facts, Response response,
-            Callback callback, @Nullable StoredObject stored, CacheDecision decision, String requestId) {
+    private Consumer<FetchOutcome> ownOutcome(Request request, long waitStart, ServedSite site, RequestFacts facts,
+            Response response, Callback callback, @Nullable StoredObject stored, CacheDecision decision, String requestId) {
         return outcome -> {
             upstreamTime(request, waitStart);
-            onOutcome(outcome, facts, response, callback, stored, decision, requestId, false);
+            onOutcome(outcome, site, facts, response, callback, stored, decision, requestId, false);
         };
     }
 
@@ -345,9 +384,9 @@ final class CacheHandler extends Handler.Wrapper {
      * A follower waits for the leader's outcome, bounded; a response it cannot use (not stored, or another
      * variant) sends it upstream on its own.
      */
-    private void follow(Fetch leaders, Request request, Response response, Callback callback, RequestFacts facts,
-            RequestTarget target, String key, CacheDecision decision, @Nullable StoredObject stored, String requestId,
-            long waitStart) {
+    private void follow(Fetch leaders, Request request, Response response, Callback callback, ServedSite site,
+            RequestFacts facts, RequestTarget target, String key, CacheDecision decision, @Nullable StoredObject stored,
+            String requestId, long waitStart) {
         AtomicBoolean claimed = new AtomicBoolean();
         collapser.waiting().incrementAndGet();
         Scheduler.Task timeout = request.getComponents().getScheduler().schedule(() -> {
@@ -355,15 +394,15 @@ final class CacheHandler extends Handler.Wrapper {
                 collapser.waiting().decrementAndGet();
                 upstreamTime(request, waitStart);
                 cache.metrics().rejected("collapse-timeout");
-                onOutcome(new FetchOutcome.Failed(new CollapseTimeout(collapseTimeoutMillis)), facts, response, callback,
-                        stored, decision, requestId, true);
+                onOutcome(new FetchOutcome.Failed(new CollapseTimeout(collapseTimeoutMillis)), site, facts, response,
+                        callback, stored, decision, requestId, true);
             }
         }, collapseTimeoutMillis, TimeUnit.MILLISECONDS);
         // snapshot what a follower needs to go upstream itself, while its request is valid
         Runnable alone = () -> {
             Fetch own = new Fetch();
-            own.subscribe(ownOutcome(request, waitStart, facts, response, callback, stored, decision, requestId));
-            fetcher.send(own, null, key, target, facts, request,
+            own.subscribe(ownOutcome(request, waitStart, site, facts, response, callback, stored, decision, requestId));
+            fetcher.send(own, null, site, key, target, facts, request,
                     decision.action() == CacheDecision.Action.REVALIDATE ? stored : null, requestId);
         };
         leaders.subscribe(outcome -> {
@@ -377,7 +416,7 @@ final class CacheHandler extends Handler.Wrapper {
                 return;
             }
             upstreamTime(request, waitStart);
-            onOutcome(outcome, facts, response, callback, stored, decision, requestId, true);
+            onOutcome(outcome, site, facts, response, callback, stored, decision, requestId, true);
         });
     }
 
@@ -391,9 +430,10 @@ final class CacheHandler extends Handler.Wrapper {
     }
 
     /** What a fetch produced, for one waiting client. Runs on the thread that published the outcome. */
-    private void onOutcome(FetchOutcome outcome, RequestFacts facts, Response response, Callback callback,
+    private void onOutcome(FetchOutcome outcome, ServedSite site, RequestFacts facts, Response response, Callback callback,
             @Nullable StoredObject stored, CacheDecision decision, String requestId, boolean collapsed) {
         long now = cache.now();
+        CachePolicy policy = site.policy();
         if (outcome instanceof FetchOutcome.Validated v) {
                 StoredObject object = v.object();
                 PreparedResponse p = prepared(object);
@@ -413,7 +453,7 @@ final class CacheHandler extends Handler.Wrapper {
                         .ttl(ttlSeconds(stored, now)).detail("stale-if-error"), false, requestId);
                 return;
             }
-            respondFailure(response, callback, f.cause(), decision, requestId, collapsed);
+            respondFailure(response, callback, site, f.cause(), decision, requestId, collapsed);
         } else if (outcome instanceof FetchOutcome.Fresh fresh) {
                 CachedResponse r = fresh.response();
                 if (stored != null) {
@@ -453,8 +493,8 @@ final class CacheHandler extends Handler.Wrapper {
      * request id. The body never names the upstream or quotes an exception: the log line (same request id)
      * has them.
      */
-    private void respondFailure(Response response, Callback callback, Throwable cause, CacheDecision decision,
-            String requestId, boolean collapsed) {
+    private void respondFailure(Response response, Callback callback, ServedSite site, Throwable cause,
+            CacheDecision decision, String requestId, boolean collapsed) {
         CacheStatus member = CacheStatus.of(nodeName).fwd(decision.fwd());
         if (collapsed) {
             member.collapsed();
@@ -482,7 +522,7 @@ final class CacheHandler extends Handler.Wrapper {
         }
         int status = Fetcher.isTimeout(cause) ? 504 : 502;
         String kind = Fetcher.errorValue(cause);
-        LOG.warn("{} {} upstream {} failed: {}", requestId, nodeName, upstreamNames(), describe(cause));
+        LOG.warn("{} {} {} upstream {} failed: {}", requestId, nodeName, site, upstreamNames(site), describe(cause));
         Delivery.sendText(response, callback, status, status + (status == 504 ? " Gateway Timeout: " : " Bad Gateway: ")
                 + kind + ": " + nodeName + " could not get a response from its upstream; request id " + requestId,
                 XCache.MISS.field(), new HttpField(Fetcher.ERROR_HEADER, kind),
@@ -490,9 +530,9 @@ final class CacheHandler extends Handler.Wrapper {
     }
 
     /** The upstream(s), for log lines only. */
-    private String upstreamNames() {
-        return cache.config().upstream().urls().size() == 1 ? cache.config().upstream().url().toString()
-                : "tier " + cache.config().upstream().urls();
+    private static String upstreamNames(ServedSite site) {
+        var all = site.upstreams().all();
+        return all.size() == 1 ? all.get(0).toString() : "tier " + all;
     }
 
     private void serveStored(Response response, Callback callback, StoredObject stored, long now, XCache x,

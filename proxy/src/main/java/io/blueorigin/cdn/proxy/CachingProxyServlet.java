@@ -17,6 +17,7 @@ import io.blueorigin.cdn.httpcache.FieldLookup;
 import io.blueorigin.cdn.httpcache.RequestFacts;
 import io.blueorigin.cdn.httpcache.RequestTarget;
 import io.blueorigin.cdn.proxy.upstream.ConcurrencyGate;
+import io.blueorigin.cdn.proxy.site.ServedSite;
 import io.blueorigin.cdn.proxy.upstream.Upstream;
 import io.blueorigin.cdn.runtime.AccessLog;
 import io.blueorigin.cdn.runtime.MinimumRequestRateHandler;
@@ -108,10 +109,24 @@ public class CachingProxyServlet extends AsyncProxyServlet {
         } catch (RequestTarget.InvalidTarget e) {
             return null;
         }
-        Upstream upstream = cache.upstreams().select(cache.keyOf(target));
+        ServedSite site = siteOf(clientRequest);
+        if (site == null) {
+            return null;
+        }
+        target = site.shape(target);
+        Upstream upstream = site.upstreams().select(site.keyOf(target));
         clientRequest.setAttribute(UPSTREAM_ATTRIBUTE, upstream);
         clientRequest.setAttribute(TARGET_ATTRIBUTE, target);
         return upstream.base() + target.pathAndQuery();
+    }
+
+    /** Request attribute: the {@code Blue-Origin-Site} value an edge's door made for a pass-through to its shield. */
+    static final String SITE_FIELD_ATTRIBUTE = CachingProxyServlet.class.getName() + ".siteField";
+
+    /** The site the cache handler chose at the door (every request passes it), else the host's. */
+    private @Nullable ServedSite siteOf(HttpServletRequest clientRequest) {
+        return clientRequest.getAttribute(ServedSite.ATTRIBUTE) instanceof ServedSite chosen ? chosen
+                : cache.sites().route(clientRequest.getServerName());
     }
 
     @Override
@@ -182,6 +197,17 @@ public class CachingProxyServlet extends AsyncProxyServlet {
         Forwarding forwarding = cache.forwarding();
         upstreamRequest.headers(headers -> {
             headers.put(RequestIds.HEADER, requestId).remove(io.blueorigin.cdn.proxy.control.LocalInvalidations.ORDERING_FIELD);
+            // the site goes to a shield as the door signed it (an edge); never a client's claim, never to an origin
+            headers.remove(io.blueorigin.cdn.proxy.control.LocalInvalidations.SITE_FIELD);
+            if (clientRequest.getAttribute(SITE_FIELD_ATTRIBUTE) instanceof String siteField
+                    && clientRequest.getAttribute(UPSTREAM_ATTRIBUTE) instanceof Upstream u && u.origin() == null
+                    && !u.isFallback()) {
+                headers.put(io.blueorigin.cdn.proxy.control.LocalInvalidations.SITE_FIELD, siteField);
+            }
+            if (clientRequest.getAttribute(UPSTREAM_ATTRIBUTE) instanceof Upstream u && u.origin() != null
+                    && u.origin().hostHeader() != null) {
+                headers.put(HttpHeader.HOST, u.origin().hostHeader());
+            }
             for (java.util.ListIterator<HttpField> i = headers.listIterator(); i.hasNext(); ) {
                 if (forwarding.strips(i.next().getLowerCaseName())) {
                     i.remove();
@@ -253,10 +279,14 @@ public class CachingProxyServlet extends AsyncProxyServlet {
         List<String> targets = CachePolicy.invalidates(facts, upstreamResponse.getStatus(),
                 new JettyFields(upstreamResponse.getHeaders()), clientRequest.getHeader("Host"));
         for (String target : targets) {
+            ServedSite site = siteOf(clientRequest);
+            if (site == null) {
+                break;
+            }
             String key;
             try {
                 key = target.equals(".") && clientRequest.getAttribute(TARGET_ATTRIBUTE) instanceof RequestTarget own
-                        ? cache.keyOf(own) : cache.keyOf(target);
+                        ? site.keyOf(own) : cache.sites().keyOf(site.name(), rawPath(target), rawQuery(target));
             } catch (RequestTarget.InvalidTarget e) {
                 continue; // a Location no request can have: nothing is stored under it
             }
@@ -266,6 +296,16 @@ public class CachingProxyServlet extends AsyncProxyServlet {
             }
         }
         super.onProxyResponseSuccess(clientRequest, clientResponse, upstreamResponse);
+    }
+
+    private static String rawPath(String pathAndQuery) {
+        int q = pathAndQuery.indexOf('?');
+        return q < 0 ? pathAndQuery : pathAndQuery.substring(0, q);
+    }
+
+    private static @Nullable String rawQuery(String pathAndQuery) {
+        int q = pathAndQuery.indexOf('?');
+        return q < 0 ? null : pathAndQuery.substring(q + 1);
     }
 
     /** Drops the fields the upstream response's {@code Connection} header nominated (RFC 9110 §7.6.1). */

@@ -9,7 +9,9 @@ import io.blueorigin.cdn.httpcache.RequestTarget;
 import io.blueorigin.cdn.httpcache.StoreDecision;
 import io.blueorigin.cdn.httpcache.VaryKey;
 import io.blueorigin.cdn.httpcache.internal.HttpDates;
+import io.blueorigin.cdn.httpcache.site.Origin;
 import io.blueorigin.cdn.proxy.control.LocalInvalidations;
+import io.blueorigin.cdn.proxy.site.ServedSite;
 import io.blueorigin.cdn.proxy.upstream.ConcurrencyGate;
 import io.blueorigin.cdn.proxy.upstream.Upstream;
 import io.blueorigin.cdn.proxy.upstream.UpstreamAttempt;
@@ -65,7 +67,7 @@ final class Fetcher {
     /** Request fields not forwarded on a cache fetch (besides hop-by-hop ones and Host). */
     private static final Set<String> NOT_FORWARDED = Set.of("host", "if-match", "if-none-match", "if-modified-since",
             "if-unmodified-since", "if-range", "range", "accept-encoding", "x-request-id", "via", "expect",
-            "content-length", "content-type", "forwarded", "x-forwarded-for", "blue-origin-invalidation");
+            "content-length", "content-type", "forwarded", "x-forwarded-for", "blue-origin-invalidation", "blue-origin-site");
     /**
      * Marks a 5xx a node of this CDN generated itself: {@code upstream-unreachable} (it could not connect to
      * its upstream; an edge then skips that shield for a while), {@code upstream-timeout} or
@@ -95,8 +97,7 @@ final class Fetcher {
     }
 
     private final ProxyCache cache;
-    private final HttpClient client;
-    private final Upstreams upstreams;
+    private final OriginClients clients;
     private final Collapser collapser;
     private final LocalInvalidations invalidations;
     /** An edge following admin tells its shield which invalidations it has applied (see {@link LocalInvalidations#ORDERING_FIELD}). */
@@ -112,10 +113,9 @@ final class Fetcher {
      */
     static final int OWN_FIELDS_RESERVE = 2048;
 
-    Fetcher(ProxyCache cache, HttpClient client, Upstreams upstreams, Collapser collapser, LocalInvalidations invalidations) {
+    Fetcher(ProxyCache cache, OriginClients clients, Collapser collapser, LocalInvalidations invalidations) {
         this.cache = requireNonNull(cache, "cache is null");
-        this.client = requireNonNull(client, "client is null");
-        this.upstreams = requireNonNull(upstreams, "upstreams is null");
+        this.clients = requireNonNull(clients, "clients is null");
         this.collapser = requireNonNull(collapser, "collapser is null");
         this.invalidations = requireNonNull(invalidations, "invalidations is null");
         this.sendsOrdering = cache.config().isClientFacing() && cache.config().control().enabled();
@@ -136,13 +136,13 @@ final class Fetcher {
      * @param stored a stored variant to revalidate (its validators are sent, a 304 freshens it), or null
      * @param requestId the request id sent upstream
      */
-    void send(Fetch fetch, @Nullable String flightKey, String key, RequestTarget target, RequestFacts facts,
+    void send(Fetch fetch, @Nullable String flightKey, ServedSite site, String key, RequestTarget target, RequestFacts facts,
             Request clientRequest, @Nullable StoredObject stored, String requestId) {
         Exchange exchange;
         try {
             HttpFields.Mutable headers = HttpFields.build();
-            copyHeaders(clientRequest, stored, requestId, headers);
-            exchange = new Exchange(fetch, flightKey, key, facts, stored, target.pathAndQuery(), headers.asImmutable(),
+            copyHeaders(clientRequest, site, stored, requestId, headers);
+            exchange = new Exchange(fetch, flightKey, site, key, facts, stored, target.pathAndQuery(), headers.asImmutable(),
                     requestId);
         } catch (RuntimeException e) {
             LOG.warn("{} could not build the upstream request: {}", requestId, brief(e));
@@ -152,21 +152,17 @@ final class Fetcher {
             }
             return;
         }
-        exchange.attempt(upstreams.select(key), 1);
+        exchange.attempt(site.upstreams().select(key), 1);
     }
 
     /** Revalidates {@code stored} in the background unless a revalidation of it is already running. */
-    void revalidateInBackground(String key, RequestTarget target, RequestFacts facts, Request clientRequest, StoredObject stored,
-            String requestId) {
+    void revalidateInBackground(ServedSite site, String key, RequestTarget target, RequestFacts facts, Request clientRequest,
+            StoredObject stored, String requestId) {
         String flightKey = key + '\u0000' + stored.response().varyKey() + "\u0000revalidate";
         Fetch fetch = new Fetch();
         if (collapser.register(flightKey, fetch).leader()) {
-            send(fetch, flightKey, key, target, facts, clientRequest, stored, requestId);
+            send(fetch, flightKey, site, key, target, facts, clientRequest, stored, requestId);
         }
-    }
-
-    Upstreams upstreams() {
-        return upstreams;
     }
 
     /**
@@ -175,7 +171,8 @@ final class Fetcher {
      * {@code Via}, {@code X-Forwarded-For}, {@code Forwarded} and {@code X-Request-ID} of this node's own. No
      * {@code User-Agent} is added: the client's (if any) is the only one.
      */
-    private void copyHeaders(Request clientRequest, @Nullable StoredObject stored, String requestId, HttpFields.Mutable out) {
+    private void copyHeaders(Request clientRequest, ServedSite site, @Nullable StoredObject stored, String requestId,
+            HttpFields.Mutable out) {
         HttpFields in = clientRequest.getHeaders();
         Forwarding forwarding = cache.forwarding();
         Set<String> nominated = HopByHop.nominated(in.getValuesList(HttpHeader.CONNECTION));
@@ -188,6 +185,12 @@ final class Fetcher {
                 case "via" -> via = via == null ? f.getValue() : via + ", " + f.getValue();
                 case "x-forwarded-for" -> forwardedFor = forwardedFor == null ? f.getValue() : forwardedFor + ", " + f.getValue();
                 case "forwarded" -> forwarded = forwarded == null ? f.getValue() : forwarded + ", " + f.getValue();
+                case "cookie" -> {
+                    String kept = site.cookies().apply(f.getValue()); // the site's cookie policy
+                    if (kept != null && !forwarding.strips(lower)) {
+                        out.add(HttpHeader.COOKIE, kept);
+                    }
+                }
                 default -> {
                     if (!NOT_FORWARDED.contains(lower) && !HopByHop.isHopByHop(lower, nominated) && !forwarding.strips(lower)) {
                         out.add(f);
@@ -208,6 +211,9 @@ final class Fetcher {
         out.put(RequestIds.HEADER, requestId);
         if (sendsOrdering) {
             invalidations.signedOrdering().ifPresent(value -> out.put(LocalInvalidations.ORDERING_FIELD, value));
+        }
+        if (cache.config().isClientFacing()) {
+            out.put(LocalInvalidations.SITE_FIELD, invalidations.siteField(site.name())); // the shield serves the same site
         }
         if (stored != null) {
             CachedResponse r = stored.response();
@@ -292,6 +298,8 @@ final class Fetcher {
     private final class Exchange {
         private final Fetch fetch;
         private final @Nullable String flightKey;
+        private final ServedSite site;
+        private final Upstreams upstreams;
         private final String key;
         private final RequestFacts facts;
         private final @Nullable StoredObject stored;
@@ -315,10 +323,12 @@ final class Fetcher {
         /** Upstreams that failed to answer this fetch. */
         private final Set<Upstream> tried = new java.util.HashSet<>(4);
 
-        Exchange(Fetch fetch, @Nullable String flightKey, String key, RequestFacts facts, @Nullable StoredObject stored,
-                String pathQuery, HttpFields headers, String requestId) {
+        Exchange(Fetch fetch, @Nullable String flightKey, ServedSite site, String key, RequestFacts facts,
+                @Nullable StoredObject stored, String pathQuery, HttpFields headers, String requestId) {
             this.fetch = fetch;
             this.flightKey = flightKey;
+            this.site = site;
+            this.upstreams = site.upstreams();
             this.key = key;
             this.facts = facts;
             this.stored = stored;
@@ -361,13 +371,19 @@ final class Fetcher {
                 if (LOG.isDebugEnabled()) {
                     LOG.debug("{} {}2{} GET {}{}", requestId, tag(), upstreamTag(), url, stored == null ? "" : " (revalidate)");
                 }
-                client.newRequest(url)
+                Origin origin = target.origin();
+                clients.clientFor(target).newRequest(url)
                         .method(HttpMethod.GET)
-                        .idleTimeout(readTimeoutMillis, TimeUnit.MILLISECONDS)
+                        .idleTimeout(origin == null ? readTimeoutMillis : origin.readTimeout().toMillis(), TimeUnit.MILLISECONDS)
                         .headers(h -> {
                             h.add(headers);
-                            if (target.isFallback()) {
-                                h.remove(LocalInvalidations.ORDERING_FIELD); // an origin has no use for the tier's position
+                            if (target.isFallback() || origin != null) {
+                                // an origin has no use for the tier's position or site
+                                h.remove(LocalInvalidations.ORDERING_FIELD);
+                                h.remove(LocalInvalidations.SITE_FIELD);
+                            }
+                            if (origin != null && origin.hostHeader() != null) {
+                                h.put(HttpHeader.HOST, origin.hostHeader());
                             }
                         })
                         .onResponseHeaders(this::onHeaders)
@@ -421,7 +437,7 @@ final class Fetcher {
             }
             upstreamFault = unreachable || (!cache.config().isClientFacing() && (status == 502 || status == 503 || status == 504));
             if (status == 304 && stored != null) {
-                Optional<CachedResponse> freshened = cache.policy().freshen(stored.response(), facts, fields,
+                Optional<CachedResponse> freshened = site.policy().freshen(stored.response(), facts, fields,
                         requestTimeMillis, responseTime);
                 if (freshened.isPresent()) {
                     fetch.publish(new FetchOutcome.Validated(cache.store().freshen(key, stored, freshened.get())));
@@ -433,7 +449,7 @@ final class Fetcher {
                 settle();
                 return;
             }
-            StoreDecision decision = cache.policy().onResponse(facts, status, fields, requestTimeMillis, responseTime);
+            StoreDecision decision = site.policy().onResponse(facts, status, fields, requestTimeMillis, responseTime);
             CachedResponse r = decision.response();
             long announced = r.contentLength();
             long maxObject = cache.store().maxObjectBytes();

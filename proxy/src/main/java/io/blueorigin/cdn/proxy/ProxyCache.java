@@ -5,6 +5,8 @@ import static java.util.Objects.requireNonNull;
 import io.blueorigin.cdn.httpcache.CacheKey;
 import io.blueorigin.cdn.httpcache.CachePolicy;
 import io.blueorigin.cdn.httpcache.RequestTarget;
+import io.blueorigin.cdn.proxy.site.SiteRouter;
+import io.blueorigin.cdn.proxy.site.SiteTableFile;
 import io.blueorigin.cdn.proxy.upstream.Upstreams;
 import io.blueorigin.cdn.storage.CacheStore;
 import java.time.Clock;
@@ -27,10 +29,13 @@ public final class ProxyCache {
     private final Upstreams upstreams;
     private final ProxyMetrics metrics;
     private final Forwarding forwarding;
+    private final SiteRouter sites;
 
     ProxyCache(ProxyConfig config, CacheStore store, Clock clock, ProxyMetrics metrics) {
         this.metrics = requireNonNull(metrics, "metrics is null");
         this.upstreams = new Upstreams(config.upstream(), clock::millis);
+        this.sites = new SiteRouter(config, upstreams, clock::millis,
+                config.cache().storage().diskPath().map(SiteTableFile::new).orElse(null));
         this.config = requireNonNull(config, "config is null");
         this.store = requireNonNull(store, "store is null");
         this.clock = requireNonNull(clock, "clock is null");
@@ -46,7 +51,12 @@ public final class ProxyCache {
         }
     }
 
-    /** The node's upstreams (ring, breakers, gates). */
+    /** The sites this node serves: which one a host belongs to, each one's policy and upstreams. */
+    public SiteRouter sites() {
+        return sites;
+    }
+
+    /** The node's configured upstreams (ring, breakers, gates): an edge's shields, a shield's default origin. */
     public Upstreams upstreams() {
         return upstreams;
     }
@@ -87,18 +97,13 @@ public final class ProxyCache {
         return forwarding;
     }
 
-    /** The primary cache key of a canonical request-target. */
-    public String keyOf(RequestTarget target) {
-        return CacheKey.of(config.cache().site(), target).asString();
-    }
-
     /**
-     * The primary cache key of a request-target (raw path and query).
+     * The primary cache key of a request-target (raw path and query) in the node's default site ({@code cache.site}).
      *
      * @throws RequestTarget.InvalidTarget when no request can have that target
      */
     public String keyOf(String rawPath, @Nullable String rawQuery) {
-        return CacheKey.of(config.cache().site(), rawPath, rawQuery).asString();
+        return sites.keyOf(config.cache().site(), rawPath, rawQuery);
     }
 
     /** The primary cache key of a raw {@code path?query}. */

@@ -74,7 +74,11 @@ public final class ProxyNode implements Node {
     private final URI uri;
     private final URI managementUri;
 
-    private ProxyNode(NodeServer server, ProxyConfig config, ProxyCache cache, Collapser collapser, ControlPlane control) {
+    private final OriginClients clients;
+
+    private ProxyNode(NodeServer server, ProxyConfig config, ProxyCache cache, Collapser collapser, ControlPlane control,
+            OriginClients clients) {
+        this.clients = clients;
         this.server = server;
         this.uri = server.uri();
         this.managementUri = server.managementUri();
@@ -133,15 +137,26 @@ public final class ProxyNode implements Node {
         // and empty segments are data to pass on, not ambiguities to refuse.
         context.getServletHandler().setDecodeAmbiguousURIs(true);
 
-        HttpClient client = upstreamClient(config);
+        HttpClient client = upstreamClient(config, config.upstream().connectTimeout(), true);
         Collapser collapser = new Collapser(10_000, config.cache().hitForMissTtl());
         AtomicReference<NodeServer> started = new AtomicReference<>();
-        ControlPlane control = ControlPlane.create(config.control(), config.identity(), store, config.cache().site(), clock,
+        ControlPlane control = ControlPlane.create(config.control(), config.identity(), store, cache.sites(), clock,
                 () -> started.get().uri(), () -> started.get().managementUri(), () -> stats(store, collapser, metrics));
         // request bodies only matter on the pass-through path: only it pays for the data-rate check
         long minRate = config.server().limits().minRequestRate();
         Handler passHandler = minRate > 0 ? new MinimumRequestRateHandler(context, minRate) : context;
-        CacheHandler cacheHandler = new CacheHandler(cache, new Fetcher(cache, client, cache.upstreams(), collapser, control.local()),
+        OriginClients clients = new OriginClients(client, config.upstream().connectTimeout(), (connect, verify) -> {
+            HttpClient own = upstreamClient(config, connect, verify);
+            own.setExecutor(client.getExecutor());
+            own.setScheduler(client.getScheduler());
+            try {
+                own.start();
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot start an upstream client", e);
+            }
+            return own;
+        });
+        CacheHandler cacheHandler = new CacheHandler(cache, new Fetcher(cache, clients, collapser, control.local()),
                 collapser, control, passHandler);
 
         HealthRegistry health = new HealthRegistry(config.identity());
@@ -167,7 +182,7 @@ public final class ProxyNode implements Node {
         }
         started.set(server);
         control.startAgent();
-        return new ProxyNode(server, config, cache, collapser, control);
+        return new ProxyNode(server, config, cache, collapser, control, clients);
     }
 
     /**
@@ -209,11 +224,12 @@ public final class ProxyNode implements Node {
     }
 
     /** The client of cache fetches: no redirects, no cookies, no decoding, only what a proxy must do. */
-    private static HttpClient upstreamClient(ProxyConfig config) {
+    private static HttpClient upstreamClient(ProxyConfig config, java.time.Duration connectTimeout, boolean verifyTls) {
         ClientConnector connector = new ClientConnector();
         connector.setSelectors(1);
-        connector.setConnectTimeout(config.upstream().connectTimeout());
-        connector.setSslContextFactory(new org.eclipse.jetty.util.ssl.SslContextFactory.Client());
+        connector.setConnectTimeout(connectTimeout);
+        // verifyTls false: a site origin with a private certificate, on the operator's say-so (Origin.verifyTls)
+        connector.setSslContextFactory(new org.eclipse.jetty.util.ssl.SslContextFactory.Client(!verifyTls));
         HttpClient client = new HttpClient(new HttpClientTransportOverHTTP(connector));
         client.setName(config.identity().name() + "-upstream");
         client.setFollowRedirects(false);
@@ -293,6 +309,7 @@ public final class ProxyNode implements Node {
     public void close() {
         control.close();
         server.close();
+        clients.stop();
         cache.store().close();
     }
 }

@@ -72,6 +72,12 @@ public interface CacheStore extends AutoCloseable {
     int markTaggedStale(String tag, long nowMillis);
 
     /**
+     * The primary keys of every object tagged {@code tag} in any tier, each once (a purge of a tag within one
+     * site filters them); blocking, no body read.
+     */
+    java.util.Set<String> taggedKeys(String tag);
+
+    /**
      * Judges stored objects for a sweep (a ban): {@code primaryKey} and the time its response arrived
      * ({@code CachedResponse.responseTimeMillis()}), nothing more, so a sweep need not read the object.
      */

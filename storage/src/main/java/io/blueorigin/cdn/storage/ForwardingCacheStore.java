@@ -84,6 +84,11 @@ public abstract class ForwardingCacheStore implements CacheStore {
     }
 
     @Override
+    public java.util.Set<String> taggedKeys(String tag) {
+        return delegate.taggedKeys(tag);
+    }
+
+    @Override
     public int removeIf(SweepCondition condition) {
         return delegate.removeIf(condition);
     }

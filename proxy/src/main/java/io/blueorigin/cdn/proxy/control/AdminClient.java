@@ -4,6 +4,9 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.blueorigin.cdn.httpcache.site.Site;
+import io.blueorigin.cdn.httpcache.site.SiteException;
+import io.blueorigin.cdn.httpcache.site.SiteTable;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -81,7 +84,8 @@ final class AdminClient {
     }
 
     /** What {@code register} answers. */
-    record Registration(long latest, long oldestRetained, List<Invalidation> activeBans, Optional<TierKeys> tierKeys) {}
+    record Registration(long latest, long oldestRetained, List<Invalidation> activeBans, Optional<TierKeys> tierKeys,
+            Optional<SiteTable> sites) {}
 
     /** What one long-poll answers. */
     record Poll(List<Invalidation> entries, long latest, long oldestRetained) {}
@@ -97,7 +101,23 @@ final class AdminClient {
         String path = "/nodes/register";
         JsonNode answer = call(HttpMethod.POST, path, body, CALL_TIMEOUT_MILLIS, MAX_REGISTRATION_BYTES);
         return new Registration(answer.path("latest").asLong(0), answer.path("oldestRetained").asLong(0),
-                entries(path, answer.path("activeBans")), tierKeys(path, answer.path("tierKeys")));
+                entries(path, answer.path("activeBans")), tierKeys(path, answer.path("tierKeys")), sites(path, answer.path("sites")));
+    }
+
+    /** Admin's site table ({@code {"version": V, "sites": [...]}}), absent from an admin without sites. */
+    private static Optional<SiteTable> sites(String path, JsonNode node) throws IOException {
+        if (!node.isObject()) {
+            return Optional.empty();
+        }
+        try {
+            List<Site> sites = new java.util.ArrayList<>();
+            for (JsonNode site : node.path("sites")) {
+                sites.add(Site.fromMap(JSON.convertValue(site, Object.class)));
+            }
+            return Optional.of(SiteTable.of(node.path("version").asLong(0), sites));
+        } catch (SiteException e) {
+            throw new IOException("admin's answer to " + path + " holds a site table this node cannot read: " + e.getMessage(), e);
+        }
     }
 
     Poll poll(long after, int waitSeconds) throws IOException {

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.google.re2j.Pattern;
 import com.google.re2j.PatternSyntaxException;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A ban as a node holds it: objects whose response arrived at or before {@code appliedAtMillis} (this
@@ -21,12 +22,21 @@ public final class Ban {
     private final long appliedAtMillis;
     private final long expiresAtMillis;
     private final Pattern regex;
+    /** {@code "<site> "}: the key prefix of the one site it covers, or null for every site. */
+    private final @Nullable String sitePrefix;
+
+    /** A ban over every site. */
+    public Ban(long id, String kind, String pattern, long appliedAtMillis, long expiresAtMillis) {
+        this(id, kind, pattern, null, appliedAtMillis, expiresAtMillis);
+    }
 
     /**
+     * @param site the one site it covers, or null for every site
      * @throws IllegalArgumentException for an unknown kind or a regex RE2/J rejects (admin validated it already)
      */
-    public Ban(long id, String kind, String pattern, long appliedAtMillis, long expiresAtMillis) {
+    public Ban(long id, String kind, String pattern, @Nullable String site, long appliedAtMillis, long expiresAtMillis) {
         this.id = id;
+        this.sitePrefix = site == null ? null : site + " ";
         this.kind = requireNonNull(kind, "kind is null").toLowerCase(Locale.ROOT);
         this.pattern = requireNonNull(pattern, "pattern is null");
         this.appliedAtMillis = appliedAtMillis;
@@ -51,6 +61,9 @@ public final class Ban {
 
     /** Whether the key matches the pattern, whatever the object's age. */
     public boolean matches(String primaryKey) {
+        if (sitePrefix != null && !primaryKey.startsWith(sitePrefix)) {
+            return false;
+        }
         int space = primaryKey.indexOf(' ');
         String site = space < 0 ? "" : primaryKey.substring(0, space);
         String pathAndQuery = primaryKey.substring(space + 1);

@@ -42,6 +42,15 @@ public final class ControlPlane implements AutoCloseable {
      */
     public static ControlPlane create(ControlConfig config, NodeIdentity identity, CacheStore store, String site, Clock clock,
             Supplier<URI> trafficUrl, Supplier<URI> managementUrl, Supplier<JsonNode> stats) {
+        return create(config, identity, store, SiteDirectory.single(site), clock, trafficUrl, managementUrl, stats);
+    }
+
+    /**
+     * Creates the node's control-plane link; {@link #startAgent()} starts following admin once the node's
+     * servers listen. Site changes from admin (registration's table, the log's site entries) go to {@code sites}.
+     */
+    public static ControlPlane create(ControlConfig config, NodeIdentity identity, CacheStore store, SiteDirectory sites,
+            Clock clock, Supplier<URI> trafficUrl, Supplier<URI> managementUrl, Supplier<JsonNode> stats) {
         requireNonNull(config, "config is null");
         if (!config.enabled()) {
             LocalInvalidations standalone = new LocalInvalidations();
@@ -63,9 +72,9 @@ public final class ControlPlane implements AutoCloseable {
         try {
             AdminClient admin = new AdminClient(client, config.adminUrl().orElseThrow(), config.token().orElseThrow());
             LocalInvalidations local = new LocalInvalidations();
-            Invalidator invalidator = new Invalidator(store, site, clock, local);
-            InvalidationAgent agent = new InvalidationAgent(config, identity, admin, store, local, invalidator, clock, trafficUrl,
-                    managementUrl, stats);
+            Invalidator invalidator = new Invalidator(store, sites, clock, local);
+            InvalidationAgent agent = new InvalidationAgent(config, identity, admin, store, local, invalidator, sites, clock,
+                    trafficUrl, managementUrl, stats);
             PurgeRequests purges = new PurgeRequests(admin, invalidator, store.ioExecutor(), identity.name());
             plane = new ControlPlane(config, local, client, agent, purges);
             return plane;

@@ -3,6 +3,8 @@ package io.blueorigin.cdn.proxy.control;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.blueorigin.cdn.httpcache.site.Site;
+import io.blueorigin.cdn.httpcache.site.SiteException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,15 +21,36 @@ import org.jspecify.annotations.Nullable;
  * @param urls for {@link Kind#PURGE}: the URLs, every variant of each
  * @param tags for {@link Kind#PURGE_TAGS}: surrogate keys
  * @param ban for {@link Kind#BAN}: the pattern
+ * @param site for the invalidations: the one site it applies to (null: every site; a URL naming a host
+ *     belongs to that host's site whatever this says); for {@link Kind#SITE_REMOVE}: the site removed
+ * @param definition for {@link Kind#SITE_PUT}: the site added or replaced
  */
-public record Invalidation(long id, Kind kind, boolean soft, List<Url> urls, List<String> tags, Optional<BanSpec> ban) {
+public record Invalidation(long id, Kind kind, boolean soft, List<Url> urls, List<String> tags, Optional<BanSpec> ban,
+        @Nullable String site, @Nullable Site definition) {
 
-    /** The kinds of invalidation. */
+    /**
+     * The kinds of entry: invalidations, and the site changes that travel the same log so a node applies
+     * both in one order (a purge logged after a site change finds the site).
+     */
     public enum Kind {
         PURGE,
         PURGE_TAGS,
         BAN,
-        PURGE_ALL
+        PURGE_ALL,
+        /** A site added or replaced: its whole definition. */
+        SITE_PUT,
+        /** A site removed: the node forgets it and drops its objects. */
+        SITE_REMOVE
+    }
+
+    /** An invalidation of every site. */
+    public Invalidation(long id, Kind kind, boolean soft, List<Url> urls, List<String> tags, Optional<BanSpec> ban) {
+        this(id, kind, soft, urls, tags, ban, null, null);
+    }
+
+    /** Whether this entry changes the site table rather than invalidating objects. */
+    public boolean isSiteChange() {
+        return kind == Kind.SITE_PUT || kind == Kind.SITE_REMOVE;
     }
 
     /**
@@ -96,8 +119,27 @@ public record Invalidation(long id, Kind kind, boolean soft, List<Url> urls, Lis
         if (kind == Kind.BAN && ban.isEmpty()) {
             throw new IllegalArgumentException("invalidation " + id + ": a ban without its pattern");
         }
-        return new Invalidation(id, kind, node.path("soft").asBoolean(false), urls, tags, ban);
+        String site = text(node.get("site"));
+        Site definition = null;
+        if (kind == Kind.SITE_PUT) {
+            try {
+                definition = Site.fromMap(JSON.convertValue(node.get("site"), Object.class));
+            } catch (SiteException e) {
+                throw new IllegalArgumentException("entry " + id + ": a site this node cannot read: " + e.getMessage(), e);
+            }
+            site = definition.name();
+        } else if (kind == Kind.SITE_REMOVE) {
+            site = text(node.get("name"));
+            if (site == null || !Site.isValidName(site)) {
+                throw new IllegalArgumentException("entry " + id + ": site_remove without a valid site name: " + node);
+            }
+        } else if (site != null && !Site.isValidName(site)) {
+            throw new IllegalArgumentException("invalidation " + id + ": not a site name: '" + site + "'");
+        }
+        return new Invalidation(id, kind, node.path("soft").asBoolean(false), urls, tags, ban, site, definition);
     }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     private static @Nullable String text(@Nullable JsonNode n) {
         return n == null || n.isNull() ? null : n.asText();

@@ -115,6 +115,8 @@ public final class InvalidationAgent implements AutoCloseable {
     private volatile long failingSinceMillis;
     /** The reporter's last failure ("" when its last call succeeded); shown, never decides readiness. */
     private volatile String reportError = "";
+    /** The node's sites: admin's table at registration, then the log's site entries (through the invalidator). */
+    private final SiteDirectory sites;
     /** Set by the reporter when admin no longer knows this node (404): the follower registers again. */
     private volatile boolean registerAgain;
     private final AtomicBoolean reporting = new AtomicBoolean();
@@ -133,7 +135,9 @@ public final class InvalidationAgent implements AutoCloseable {
     private final AtomicLong objectsAffected = new AtomicLong();
 
     InvalidationAgent(ControlConfig config, NodeIdentity identity, AdminClient admin, CacheStore store, LocalInvalidations local,
-            Invalidator invalidator, Clock clock, Supplier<URI> trafficUrl, Supplier<URI> managementUrl, Supplier<JsonNode> stats) {
+            Invalidator invalidator, SiteDirectory sites, Clock clock, Supplier<URI> trafficUrl, Supplier<URI> managementUrl,
+            Supplier<JsonNode> stats) {
+        this.sites = requireNonNull(sites, "sites is null");
         this.config = requireNonNull(config, "config is null");
         this.identity = requireNonNull(identity, "identity is null");
         this.admin = requireNonNull(admin, "admin is null");
@@ -172,6 +176,8 @@ public final class InvalidationAgent implements AutoCloseable {
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("admin", config.adminUrl().map(URI::toString).orElse(""));
         details.put("lastApplied", local.lastApplied());
+        details.put("sitesVersion", sites.table().version());
+        details.put("sites", sites.table().size());
         details.put("latest", latestKnown);
         details.put("lagEntries", lagEntries());
         details.put("lastContactAgoMs", contactAgeMillis());
@@ -288,6 +294,12 @@ public final class InvalidationAgent implements AutoCloseable {
         AdminClient.Registration r = admin.register(identity.name(), identity.role().label(), identity.pop(), trafficUrl.get(),
                 managementUrl.get(), Math.max(0, marker));
         contact(r.latest());
+        r.sites().ifPresent(table -> {
+            if (table.version() != sites.table().version() || !table.sites().equals(sites.table().sites())) {
+                LOG.info("{}: site table from admin: {} (had {})", identity.name(), table, sites.table());
+                sites.replace(table); // admin's table is the truth; log entries up to its version are in it
+            }
+        });
         r.tierKeys().ifPresentOrElse(keys -> local.tierKeys(keys, identity.name()), () -> LOG.warn("{}: admin handed out"
                 + " no tier keys (an older admin?): fetches between tiers are not ordered", identity.name()));
         long resumeAfter;

@@ -26,15 +26,20 @@ public final class Invalidator {
     static final String SOFT_PURGE_ALL_MARKER = "invalidation.soft-purge-all-at";
 
     private final CacheStore store;
-    private final String site;
+    private final SiteDirectory sites;
     private final Clock clock;
     private final LocalInvalidations local;
 
-    public Invalidator(CacheStore store, String site, Clock clock, LocalInvalidations local) {
+    public Invalidator(CacheStore store, SiteDirectory sites, Clock clock, LocalInvalidations local) {
         this.store = requireNonNull(store, "store is null");
-        this.site = requireNonNull(site, "site is null");
+        this.sites = requireNonNull(sites, "sites is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.local = requireNonNull(local, "local is null");
+    }
+
+    /** An invalidator of a node serving one site, {@code site}, whatever the host. */
+    public Invalidator(CacheStore store, String site, Clock clock, LocalInvalidations local) {
+        this(store, SiteDirectory.single(site), clock, local);
     }
 
     /** Applies {@code entry} completely (a ban: screened, then swept here); returns the objects removed or marked stale. */
@@ -55,8 +60,11 @@ public final class Invalidator {
             case PURGE -> {
                 Set<String> keys = new LinkedHashSet<>();
                 for (Invalidation.Url url : entry.urls()) {
-                    if (appliesHere(url.site())) {
-                        keys.add(CacheKey.of(site, url.path(), url.query()).asString());
+                    // a URL naming a host belongs to that host's site, as a request for it would; a path to the entry's
+                    String site = url.site() != null ? sites.siteFor(url.site().toLowerCase(Locale.ROOT))
+                            : entry.site() != null ? entry.site() : sites.siteFor(null);
+                    if (site != null) {
+                        keys.add(sites.keyOf(site, url.path(), url.query()));
                     }
                 }
                 int n = 0;
@@ -68,12 +76,24 @@ public final class Invalidator {
             case PURGE_TAGS -> {
                 int n = 0;
                 for (String tag : new LinkedHashSet<>(entry.tags())) {
-                    n += entry.soft() ? store.markTaggedStale(tag, now) : store.removeTagged(tag);
+                    if (entry.site() == null) {
+                        n += entry.soft() ? store.markTaggedStale(tag, now) : store.removeTagged(tag);
+                    } else {
+                        String prefix = entry.site() + " ";
+                        for (String key : store.taggedKeys(tag)) {
+                            if (key.startsWith(prefix)) {
+                                n += entry.soft() ? store.markStale(key, now) : store.remove(key);
+                            }
+                        }
+                    }
                 }
                 yield n;
             }
             case BAN -> throw new IllegalArgumentException("invalidation " + entry.id() + " is a ban: screen it, then sweep it");
             case PURGE_ALL -> {
+                if (entry.site() != null) {
+                    yield purgeSite(entry.site(), entry.soft(), now);
+                }
                 if (entry.soft()) {
                     local.softPurgeAll(now);
                     store.putMarker(SOFT_PURGE_ALL_MARKER, now);
@@ -81,7 +101,35 @@ public final class Invalidator {
                 }
                 yield store.clear();
             }
+            case SITE_PUT -> {
+                if (entry.id() > sites.table().version()) { // else the table already holds it (registration's copy)
+                    sites.replace(sites.table().with(entry.id(), requireNonNull(entry.definition(), "definition")));
+                }
+                yield 0;
+            }
+            case SITE_REMOVE -> {
+                String name = requireNonNull(entry.site(), "site");
+                if (entry.id() > sites.table().version()) {
+                    sites.replace(sites.table().without(entry.id(), name));
+                }
+                yield sites.has(name) ? 0 : purgeSite(name, false, now); // a default site of that name keeps its objects
+            }
         };
+    }
+
+    /** Removes (or marks stale) every object of {@code site}: a walk over the keys, no body read. */
+    private int purgeSite(String site, boolean soft, long now) {
+        String prefix = site + " ";
+        if (!soft) {
+            return store.removeIf((key, responseTime) -> key.startsWith(prefix));
+        }
+        int n = 0;
+        for (String key : store.primaryKeys()) {
+            if (key.startsWith(prefix)) {
+                n += store.markStale(key, now);
+            }
+        }
+        return n;
     }
 
     /**
@@ -93,7 +141,7 @@ public final class Invalidator {
     Ban screen(Invalidation entry) {
         Invalidation.BanSpec spec = entry.ban().orElseThrow(() -> new IllegalArgumentException("invalidation " + entry.id()
                 + " is not a ban"));
-        Ban ban = new Ban(entry.id(), spec.kind(), spec.pattern(), clock.millis(), spec.expiresAt().toEpochMilli());
+        Ban ban = new Ban(entry.id(), spec.kind(), spec.pattern(), entry.site(), clock.millis(), spec.expiresAt().toEpochMilli());
         local.addBan(ban);
         return ban;
     }
@@ -106,11 +154,6 @@ public final class Invalidator {
      */
     int sweep(Ban ban, BooleanSupplier stop) {
         return store.removeIf((key, responseTimeMillis) -> !stop.getAsBoolean() && ban.bans(key, responseTimeMillis));
-    }
-
-    /** A URL's site applies here when it is unset (a path), this node's site, or this node serves the default site. */
-    private boolean appliesHere(String urlSite) {
-        return urlSite == null || "default".equals(site) || site.equalsIgnoreCase(urlSite.toLowerCase(Locale.ROOT));
     }
 
     /** Re-reads what a restarted store remembers. */

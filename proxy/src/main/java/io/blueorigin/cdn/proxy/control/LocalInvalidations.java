@@ -127,6 +127,30 @@ public final class LocalInvalidations {
         return tierKeys.sign(lastApplied, nodeName);
     }
 
+    /**
+     * Names the site of an edge's fetch for its shield (the shield's upstream is the site's origin): signed with the
+     * tier key, or, with no keys (a node not following admin), the bare name, which a shield takes only from a
+     * trusted proxy.
+     */
+    public static final String SITE_FIELD = "Blue-Origin-Site";
+
+    /** The {@link #SITE_FIELD} value for {@code site}: signed when this node holds tier keys, else the bare name. */
+    public String siteField(String site) {
+        return tierKeys.signSite(site).orElse(site);
+    }
+
+    /**
+     * The site a {@link #SITE_FIELD} value names: signed by a node of the tier; or, when this node holds no keys
+     * and {@code peerTrusted}, the bare name. Null otherwise (as if absent).
+     */
+    public @Nullable String verifiedSite(@Nullable String value, boolean peerTrusted) {
+        TierKeys keys = tierKeys;
+        if (keys.present()) {
+            return keys.verifiedSite(value);
+        }
+        return peerTrusted && value != null && io.blueorigin.cdn.httpcache.site.Site.isValidName(value) ? value : null;
+    }
+
     /** The id a {@link #ORDERING_FIELD} value carries if a node of the tier signed it; 0 otherwise (as if absent). */
     public long verifiedOrdering(@Nullable String value) {
         return tierKeys.verifiedId(value);

@@ -117,11 +117,53 @@ public final class TierKeys {
         return MessageDigest.isEqual(mac(key, id, m.group(2)), given) ? id : 0;
     }
 
+    /** The whole site field: a site name, the key version, the signature. */
+    private static final Pattern SIGNED_SITE = Pattern.compile(
+            "([a-z0-9][a-z0-9._-]{0,62}) *; *key=(\\d{1,9}) *; *sig=([A-Za-z0-9_-]{43})");
+
+    /**
+     * The {@code Blue-Origin-Site} value an edge sends its shield: {@code <site>; key=<v>; sig=<HMAC(key v, "site|<site>")>};
+     * empty without keys.
+     */
+    public Optional<String> signSite(String site) {
+        if (!present()) {
+            return Optional.empty();
+        }
+        return Optional.of(site + "; key=" + signing + "; sig=" + Base64.getUrlEncoder().withoutPadding()
+                .encodeToString(mac(keys.get(signing), "site|" + site)));
+    }
+
+    /** The site a {@code Blue-Origin-Site} value names if a node of the tier signed it, else null (as if absent). */
+    public @Nullable String verifiedSite(@Nullable String value) {
+        if (value == null || value.length() > MAX_FIELD_LENGTH || !present()) {
+            return null;
+        }
+        Matcher m = SIGNED_SITE.matcher(value);
+        if (!m.matches()) {
+            return null;
+        }
+        SecretKeySpec key = keys.get(Integer.parseInt(m.group(2)));
+        if (key == null) {
+            return null;
+        }
+        byte[] given;
+        try {
+            given = Base64.getUrlDecoder().decode(m.group(3));
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+        return MessageDigest.isEqual(mac(key, "site|" + m.group(1)), given) ? m.group(1) : null;
+    }
+
     private static byte[] mac(SecretKeySpec key, long id, String nodeName) {
+        return mac(key, id + "|" + nodeName);
+    }
+
+    private static byte[] mac(SecretKeySpec key, String message) {
         try {
             Mac mac = Mac.getInstance(ALGORITHM);
             mac.init(key);
-            return mac.doFinal((id + "|" + nodeName).getBytes(StandardCharsets.UTF_8));
+            return mac.doFinal(message.getBytes(StandardCharsets.UTF_8));
         } catch (NoSuchAlgorithmException | InvalidKeyException e) {
             throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
         }

@@ -2,7 +2,9 @@ package io.blueorigin.cdn.proxy.upstream;
 
 import static java.util.Objects.requireNonNull;
 
+import io.blueorigin.cdn.httpcache.site.Origin;
 import java.net.URI;
+import org.jspecify.annotations.Nullable;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -16,8 +18,15 @@ public final class Upstream {
     private final ConcurrencyGate gate;
     private final boolean fallback;
     private final AtomicLong downUntilMillis = new AtomicLong();
+    /** A site's origin: its own timeouts, Host and TLS check; null for the node's configured upstreams. */
+    private final @Nullable Origin origin;
 
     Upstream(URI url, CircuitBreaker breaker, ConcurrencyGate gate, boolean fallback) {
+        this(url, breaker, gate, fallback, null);
+    }
+
+    Upstream(URI url, CircuitBreaker breaker, ConcurrencyGate gate, boolean fallback, @Nullable Origin origin) {
+        this.origin = origin;
         this.url = requireNonNull(url, "url is null");
         String s = url.toString();
         this.base = s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
@@ -33,6 +42,11 @@ public final class Upstream {
     /** The URL without a trailing slash, to which a raw path and query are appended. */
     public String base() {
         return base;
+    }
+
+    /** The site origin this is (timeouts, {@code Host}, TLS check), or null for a configured upstream. */
+    public @Nullable Origin origin() {
+        return origin;
     }
 
     public CircuitBreaker breaker() {

@@ -1,6 +1,7 @@
 package io.blueorigin.cdn.proxy.upstream;
 
 import io.blueorigin.cdn.proxy.UpstreamConfig;
+import io.blueorigin.cdn.httpcache.site.Origin;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,6 +37,47 @@ public final class Upstreams {
         }
         this.ring = new HashRing<>(members, names, HashRing.DEFAULT_VIRTUAL_NODES);
         this.fallback = config.fallback().map(url -> create(config, url, true)).orElse(null);
+    }
+
+    private Upstreams(HashRing<Upstream> ring, @Nullable Upstream fallback, long downMillis, LongSupplier clock) {
+        this.ring = ring;
+        this.fallback = fallback;
+        this.downMillis = downMillis;
+        this.clock = clock;
+    }
+
+    /**
+     * A site's origins, as a shield fetches them: a ring over them (one origin: always it), each with its own
+     * gate ({@code maxConcurrent} of the origin, {@code upstream.max-queued} of the node) and breaker
+     * ({@code upstream.breaker.*}), so one site's failing origin opens its own breakers only.
+     */
+    public static Upstreams ofOrigins(List<Origin> origins, UpstreamConfig node, LongSupplier clock) {
+        List<Upstream> members = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        for (Origin o : origins) {
+            members.add(originUpstream(o, node, clock, false));
+            names.add(o.url().toString());
+        }
+        return new Upstreams(new HashRing<>(members, names, HashRing.DEFAULT_VIRTUAL_NODES), null, node.downTime().toMillis(),
+                clock);
+    }
+
+    /**
+     * An edge's upstreams for one site: these shields, shared (one breaker and gate per shield, whatever the
+     * site), and as fallback the site's {@code origin} instead of the node's ({@code upstream.fallback-url}),
+     * so a fallback never fetches one site's key from another site's origin. No fallback when this has none.
+     */
+    public Upstreams withSiteFallback(@Nullable Origin origin, UpstreamConfig node) {
+        if (fallback == null || origin == null) {
+            return new Upstreams(ring, null, downMillis, clock);
+        }
+        return new Upstreams(ring, originUpstream(origin, node, clock, true), downMillis, clock);
+    }
+
+    private static Upstream originUpstream(Origin o, UpstreamConfig node, LongSupplier clock, boolean isFallback) {
+        return new Upstream(o.url(), new CircuitBreaker(node.breakerFailures(), node.breakerOpenTime().toMillis(), clock),
+                new ConcurrencyGate(o.maxConcurrent(), UpstreamConfig.defaultMaxConcurrentPass(o.maxConcurrent()),
+                        node.maxQueued()), isFallback, o);
     }
 
     private Upstream create(UpstreamConfig config, URI url, boolean isFallback) {

@@ -254,8 +254,9 @@ public final class TieredStore implements CacheStore {
         return removed;
     }
 
-    /** The keys tagged {@code tag} in either tier, each once (hash set: linear). */
-    private Set<String> taggedKeys(String tag) {
+    /** {@inheritDoc} Both tiers' tag indexes, merged in a hash set: linear. */
+    @Override
+    public Set<String> taggedKeys(String tag) {
         Set<String> keys = new LinkedHashSet<>(heap.taggedPrimaryKeys(tag));
         if (disk != null) {
             keys.addAll(disk.primaryKeysTagged(tag));
