@@ -58,6 +58,16 @@ final class ApiClient {
         return send(request(path).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)));
     }
 
+    Reply put(String path, String json) {
+        return send(request(path).header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    CompletableFuture<Reply> putAsync(String path, String json) {
+        return HTTP.sendAsync(request(path).header("Content-Type", "application/json")
+                        .PUT(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString())
+                .thenApply(r -> new Reply(r.statusCode(), r.headers(), r.body()));
+    }
+
     Reply delete(String path) {
         return send(request(path).DELETE());
     }

@@ -141,7 +141,7 @@ class InvalidationApiIT {
         "/api/v1/purge      | {\"urls\": [\"/a\"]                          | body: malformed JSON",
         "/api/v1/purge      | {\"urls\": [\"/a\"]} trailing                | body: malformed JSON at line 1",
         "/api/v1/purge      | {\"urls\": [\"/a\"]}{}                       | body: unexpected content after the JSON object",
-        "/api/v1/purge      | {\"urls\": [\"/a\"], \"hard\": true}         | hard: unknown field (expected: soft, urls)",
+        "/api/v1/purge      | {\"urls\": [\"/a\"], \"hard\": true}         | hard: unknown field (expected: site, soft, urls)",
         "/api/v1/purge      | {\"urls\": \"/a\"}                           | urls: expected a list",
         "/api/v1/purge      | {\"urls\": [\"/a\"], \"soft\": \"no\"}       | soft: expected true or false",
         "/api/v1/purge      | {}                                           | urls: required (a list of 1-1000 URLs",

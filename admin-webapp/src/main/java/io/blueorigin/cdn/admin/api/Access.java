@@ -15,6 +15,7 @@ import java.util.Optional;
  *       only, and only for the node it is bound to: the {@code {name}} of the path here, the registration's
  *       {@code name} in {@link #checkActingAs}. A purge or admin token is refused (nodes used purge tokens
  *       before node tokens existed; the message says how to upgrade).
+ *   <li>A route marked {@link Route#nodesToo()} (the site table) also takes any node token.
  * </ul>
  */
 final class Access {
@@ -36,9 +37,13 @@ final class Access {
             String name = parameters.get("name");
             return name == null ? Optional.empty() : actingAs(caller, name);
         }
+        if (caller.isNodeToken() && route.nodesToo()) {
+            return Optional.empty();
+        }
         if (caller.isNodeToken()) {
             return Optional.of("token '" + caller.name() + "' is the node token of '" + caller.node().orElseThrow()
-                    + "': it may only call the node agent endpoints (register, heartbeat, acks, long-poll), not " + endpoint);
+                    + "': it may only call the node agent endpoints (register, heartbeat, acks, long-poll, GET /api/v1/sites), not "
+                    + endpoint);
         }
         if (!caller.allows(route.scope())) {
             return Optional.of(endpoint + " needs a token with scope " + route.scope().label() + " (or higher); token '"

@@ -10,6 +10,7 @@ import io.blueorigin.cdn.admin.db.InvalidationLog;
 import io.blueorigin.cdn.admin.db.NodeStats;
 import io.blueorigin.cdn.admin.db.Nodes;
 import io.blueorigin.cdn.admin.db.NotificationListener;
+import io.blueorigin.cdn.admin.db.Sites;
 import io.blueorigin.cdn.admin.db.TierKeys;
 import jakarta.servlet.DispatcherType;
 import java.time.Duration;
@@ -51,13 +52,15 @@ public final class Api implements AutoCloseable {
         requireNonNull(scheduler, "scheduler is null");
         // An append waits for the log lock at most as long as a request waits for a connection.
         InvalidationLog log = new InvalidationLog(database.config().connectTimeout());
+        Sites sites = new Sites(database.config().connectTimeout());
         Nodes nodes = new Nodes();
         NodeStats nodeStats = new NodeStats();
         Acks acks = new Acks();
         LongPolls polls = new LongPolls();
-        InvalidationsApi invalidations = new InvalidationsApi(database, log, nodes, acks, nodeDownAfter);
-        NodesApi agents = new NodesApi(database, nodes, nodeStats, acks, log, tierKeys, nodeDownAfter);
-        LongPollApi longPoll = new LongPollApi(database, log, polls, scheduler);
+        InvalidationsApi invalidations = new InvalidationsApi(database, log, nodes, acks, sites, nodeDownAfter);
+        NodesApi agents = new NodesApi(database, nodes, nodeStats, acks, log, tierKeys, sites, nodeDownAfter);
+        LongPollApi longPoll = new LongPollApi(database, log, sites, polls, scheduler);
+        SitesApi sitesApi = new SitesApi(database, log, sites);
         StatsApi stats = new StatsApi(database, nodes, nodeStats);
         TokensApi tokensApi = new TokensApi(tokens);
         TierKeysApi tierKeysApi = new TierKeysApi(database, tierKeys);
@@ -77,7 +80,12 @@ public final class Api implements AutoCloseable {
                 new Route("POST", "/api/v1/tokens", Scope.ADMIN, tokensApi::create),
                 new Route("GET", "/api/v1/tokens", Scope.ADMIN, tokensApi::list),
                 new Route("DELETE", "/api/v1/tokens/{id}", Scope.ADMIN, tokensApi::revoke),
-                new Route("POST", "/api/v1/tier-keys", Scope.ADMIN, tierKeysApi::rotate)));
+                new Route("POST", "/api/v1/tier-keys", Scope.ADMIN, tierKeysApi::rotate),
+                new Route("GET", "/api/v1/sites", Scope.READ, true, sitesApi::list),
+                new Route("GET", "/api/v1/sites/{name}", Scope.READ, sitesApi::get),
+                new Route("PUT", "/api/v1/sites/{name}", Scope.ADMIN, sitesApi::put),
+                new Route("DELETE", "/api/v1/sites/{name}", Scope.ADMIN, sitesApi::delete),
+                new Route("GET", "/api/v1/sites/{name}/history", Scope.READ, sitesApi::history)));
         return new Api(tokens, polls, router);
     }
 

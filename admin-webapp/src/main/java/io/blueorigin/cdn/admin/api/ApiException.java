@@ -2,20 +2,34 @@ package io.blueorigin.cdn.admin.api;
 
 import static java.util.Objects.requireNonNull;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A request the API refuses, with the status, the {@code error} code and an operator-readable message of
- * the error body {@code {"error": ..., "message": ...}}. Thrown before anything is changed.
+ * the error body {@code {"error": ..., "message": ...}}, and, for some 400s, the offending {@code field} (a JSON
+ * path such as {@code origins[0].url}). Thrown before anything is changed.
  */
 final class ApiException extends Exception {
     private static final long serialVersionUID = 1L;
 
     private final int status;
     private final String error;
+    private final @Nullable String field;
 
     ApiException(int status, String error, String message) {
+        this(status, error, message, null);
+    }
+
+    private ApiException(int status, String error, String message, @Nullable String field) {
         super(requireNonNull(message, "message is null"), null, false, false);
         this.status = status;
         this.error = requireNonNull(error, "error is null");
+        this.field = field;
+    }
+
+    /** A 400 whose body also names {@code field} ({@code "field": "origins[0].url"}); the message starts with it. */
+    static ApiException badField(String field, String message) {
+        return new ApiException(400, "bad_request", message, requireNonNull(field, "field is null"));
     }
 
     static ApiException badRequest(String message) {
@@ -52,5 +66,10 @@ final class ApiException extends Exception {
 
     String error() {
         return error;
+    }
+
+    /** The offending field of a 400, when the answer names it in a {@code field} member. */
+    @Nullable String field() {
+        return field;
     }
 }

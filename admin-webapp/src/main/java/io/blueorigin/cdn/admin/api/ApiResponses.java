@@ -80,7 +80,11 @@ final class ApiResponses {
         if (e.status() == 503) {
             response.setHeader("Retry-After", "1");
         }
-        json(response, e.status(), body(response, e.error(), e.getMessage()));
+        Map<String, @Nullable Object> body = body(response, e.error(), e.getMessage());
+        if (e.field() != null) {
+            body.put("field", e.field());
+        }
+        json(response, e.status(), body);
     }
 
     /** 503: PostgreSQL did not answer; nothing was changed, retry after a second. */

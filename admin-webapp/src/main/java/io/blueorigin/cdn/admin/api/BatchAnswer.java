@@ -10,7 +10,8 @@ import java.io.IOException;
 import java.util.function.BooleanSupplier;
 
 /**
- * Streams one long-poll answer, {@code {"latest": L, "oldestRetained": O, "entries": [<entry>, ...]}}, to the
+ * Streams one long-poll answer, {@code {"latest": L, "oldestRetained": O, "sitesVersion": S, "entries": [<entry>,
+ * ...]}}, to the
  * response as the log's cursor delivers entries, within a byte budget.
  *
  * <p>Invariants:
@@ -30,11 +31,15 @@ import java.util.function.BooleanSupplier;
 final class BatchAnswer {
     /** What closes the answer: {@code ]}}. */
     private static final int CLOSING_BYTES = 2;
-    /** At most what precedes the first entry: {@code {"latest":<19 digits>,"oldestRetained":<19 digits>,"entries":[}. */
-    private static final int OPENING_BYTES = 96;
+    /**
+     * At most what precedes the first entry: {@code {"latest":<19 digits>,"oldestRetained":<19 digits>,
+     * "sitesVersion":<19 digits>,"entries":[}.
+     */
+    private static final int OPENING_BYTES = 128;
 
     private final HttpServletResponse response;
     private final LogBounds bounds;
+    private final long sitesVersion;
     private final long maxBytes;
     private final BooleanSupplier claim;
     private CountingOutputStream counter;
@@ -42,9 +47,10 @@ final class BatchAnswer {
     private boolean declined;
     private int entries;
 
-    BatchAnswer(HttpServletResponse response, LogBounds bounds, long maxBytes, BooleanSupplier claim) {
+    BatchAnswer(HttpServletResponse response, LogBounds bounds, long sitesVersion, long maxBytes, BooleanSupplier claim) {
         this.response = requireNonNull(response, "response is null");
         this.bounds = requireNonNull(bounds, "bounds is null");
+        this.sitesVersion = sitesVersion;
         this.maxBytes = maxBytes;
         this.claim = requireNonNull(claim, "claim is null");
     }
@@ -103,6 +109,7 @@ final class BatchAnswer {
         generator.writeStartObject();
         generator.writeNumberField("latest", bounds.latest());
         generator.writeNumberField("oldestRetained", bounds.oldestRetained());
+        generator.writeNumberField("sitesVersion", sitesVersion);
         generator.writeArrayFieldStart("entries");
         return true;
     }

@@ -5,7 +5,8 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The request bodies of the API, exactly as docs/control-plane.md shows them. {@link ApiJson} binds them
+ * The request bodies of the API (a site definition, {@code PUT /api/v1/sites/{name}}, is read as plain JSON
+ * values and parsed by the site model instead), exactly as docs/control-plane.md shows them. {@link ApiJson} binds them
  * strictly (unknown fields and wrong types are a 400); components are nullable because absence is reported
  * by each handler's validation, with the field's name.
  */
@@ -13,16 +14,16 @@ final class Bodies {
     private Bodies() {}
 
     /** {@code POST /api/v1/purge}. */
-    record Purge(@Nullable List<@Nullable String> urls, @Nullable Boolean soft) {}
+    record Purge(@Nullable List<@Nullable String> urls, @Nullable Boolean soft, @Nullable String site) {}
 
     /** {@code POST /api/v1/purge/tags}. */
-    record PurgeTags(@Nullable List<@Nullable String> tags, @Nullable Boolean soft) {}
+    record PurgeTags(@Nullable List<@Nullable String> tags, @Nullable Boolean soft, @Nullable String site) {}
 
     /** {@code POST /api/v1/bans}. */
-    record Ban(@Nullable String kind, @Nullable String pattern, @Nullable Long ttlSeconds) {}
+    record Ban(@Nullable String kind, @Nullable String pattern, @Nullable Long ttlSeconds, @Nullable String site) {}
 
     /** {@code POST /api/v1/purge-all}. */
-    record PurgeAll(@Nullable Boolean soft) {}
+    record PurgeAll(@Nullable Boolean soft, @Nullable String site) {}
 
     /** {@code POST /api/v1/nodes/register}. */
     record Register(@Nullable String name, @Nullable String role, @Nullable String pop, @Nullable String trafficUrl,

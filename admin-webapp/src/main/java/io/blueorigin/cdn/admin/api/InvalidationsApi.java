@@ -13,6 +13,8 @@ import io.blueorigin.cdn.admin.db.NewInvalidation;
 import io.blueorigin.cdn.admin.db.Node;
 import io.blueorigin.cdn.admin.db.Nodes;
 import io.blueorigin.cdn.admin.db.PurgeUrl;
+import io.blueorigin.cdn.admin.db.Sites;
+import io.blueorigin.cdn.httpcache.site.Site;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -30,7 +32,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The invalidation endpoints for operators: purge, tag purge, ban, purge-all (scope {@code purge}; each one
  * transaction, answered 202 once committed), an entry's per-node status and the recent history (scope
- * {@code read}).
+ * {@code read}). Each invalidation may name the one site it applies to ({@code "site": "img"}; an unknown site
+ * is a 400 naming {@code site}); without one it applies to every site.
  */
 final class InvalidationsApi {
     private static final Logger LOG = LoggerFactory.getLogger(InvalidationsApi.class);
@@ -44,11 +47,13 @@ final class InvalidationsApi {
     private final InvalidationLog log;
     private final Nodes nodes;
     private final Acks acks;
+    private final Sites sites;
     private final Duration nodeDownAfter;
 
-    InvalidationsApi(Database database, InvalidationLog log, Nodes nodes, Acks acks, Duration nodeDownAfter) {
+    InvalidationsApi(Database database, InvalidationLog log, Nodes nodes, Acks acks, Sites sites, Duration nodeDownAfter) {
         this.database = requireNonNull(database, "database is null");
         this.log = requireNonNull(log, "log is null");
+        this.sites = requireNonNull(sites, "sites is null");
         this.nodes = requireNonNull(nodes, "nodes is null");
         this.acks = requireNonNull(acks, "acks is null");
         this.nodeDownAfter = requireNonNull(nodeDownAfter, "nodeDownAfter is null");
@@ -71,7 +76,7 @@ final class InvalidationsApi {
 
     /** {@code POST /api/v1/purge-all}. */
     void purgeAll(ApiCall call) throws ApiException, SQLException, IOException {
-        append(call, NewInvalidation.purgeAll(soft(call.body(Bodies.PurgeAll.class).soft())));
+        append(call, purgeAll(call.body(Bodies.PurgeAll.class)));
     }
 
     // --- body validation: pure, a 400 naming the field or the entry to append ---
@@ -82,7 +87,7 @@ final class InvalidationsApi {
         for (int i = 0; i < urls.size(); i++) {
             parsed.add(PurgeUrls.parse("urls[" + i + "]", urls.get(i)));
         }
-        return NewInvalidation.purge(parsed, soft(body.soft()));
+        return NewInvalidation.purge(parsed, soft(body.soft()), site(body.site()));
     }
 
     static NewInvalidation purgeTags(Bodies.PurgeTags body) throws ApiException {
@@ -90,7 +95,7 @@ final class InvalidationsApi {
         for (int i = 0; i < tags.size(); i++) {
             Tags.check("tags[" + i + "]", tags.get(i));
         }
-        return NewInvalidation.purgeTags(tags, soft(body.soft()));
+        return NewInvalidation.purgeTags(tags, soft(body.soft()), site(body.site()));
     }
 
     static NewInvalidation ban(Bodies.Ban body) throws ApiException {
@@ -99,18 +104,42 @@ final class InvalidationsApi {
         long ttlSeconds = Fields.required("ttlSeconds", body.ttlSeconds(), "how long the ban applies, 1.."
                 + BanRules.MAX_TTL_SECONDS + " seconds");
         BanRule rule = BanRules.check(kind, pattern, ttlSeconds);
-        return NewInvalidation.ban(rule);
+        return NewInvalidation.ban(rule, site(body.site()));
+    }
+
+    static NewInvalidation purgeAll(Bodies.PurgeAll body) throws ApiException {
+        return NewInvalidation.purgeAll(soft(body.soft()), site(body.site()));
+    }
+
+    /** The optional {@code site}: a site name (whether the site exists is checked when the entry is appended). */
+    private static Optional<String> site(@Nullable String site) throws ApiException {
+        if (site == null) {
+            return Optional.empty();
+        }
+        if (!Site.isValidName(site)) {
+            throw ApiException.badField("site", "site: " + Text.quote(site) + " is not a site name (expected 1-63"
+                    + " lower-case letters, digits, '.', '_' or '-'; leave it out for every site)");
+        }
+        return Optional.of(site);
     }
 
     private static boolean soft(@Nullable Boolean soft) {
         return soft != null && soft;
     }
 
-    private void append(ApiCall call, NewInvalidation entry) throws SQLException, IOException {
-        long id = database.inTransaction(connection -> log.append(connection, entry, call.token().id()));
-        LOG.info("invalidation {} committed: {}{} ({} urls, {} tags{}) by token {} '{}'", id, entry.kind().label(),
+    private void append(ApiCall call, NewInvalidation entry) throws ApiException, SQLException, IOException {
+        Optional<Long> appended = database.inTransaction(connection -> {
+            if (entry.site().isPresent() && !sites.exists(connection, entry.site().get())) {
+                return Optional.empty();
+            }
+            return Optional.of(log.append(connection, entry, call.token().id()));
+        });
+        long id = appended.orElseThrow(() -> ApiException.badField("site", "site: no site "
+                + Text.quote(entry.site().orElseThrow()) + " (GET /api/v1/sites lists them; leave it out for every site)"));
+        LOG.info("invalidation {} committed: {}{} ({} urls, {} tags{}{}) by token {} '{}'", id, entry.kind().label(),
                 entry.soft() ? " soft" : "", entry.urls().size(), entry.tags().size(),
                 entry.ban().map(b -> ", " + b.kind().label() + " ban for " + b.ttl().toSeconds() + "s").orElse(""),
+                entry.site().map(site -> ", site " + site).orElse(""),
                 call.token().id(), call.token().name());
         call.response().setHeader("Location", Views.statusPath(id));
         call.respond(202, Views.accepted(id, entry.kind()));

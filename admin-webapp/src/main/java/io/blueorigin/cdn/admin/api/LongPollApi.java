@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.blueorigin.cdn.admin.db.Database;
 import io.blueorigin.cdn.admin.db.InvalidationLog;
 import io.blueorigin.cdn.admin.db.LogBounds;
+import io.blueorigin.cdn.admin.db.Sites;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,7 +17,9 @@ import java.util.function.BooleanSupplier;
 /**
  * {@code GET /api/v1/invalidations?after=N&wait=S&maxBytes=B} (scope {@code node}): the entries after N, at
  * once if there are any (or {@code wait} is 0), else as soon as one is committed (by any admin replica), else
- * after S seconds with none. Each answer carries the log's {@code latest} and {@code oldestRetained}.
+ * after S seconds with none. Each answer carries the log's {@code latest} and {@code oldestRetained}, and
+ * {@code sitesVersion}: the log id of the newest site change (0: none), so a node whose table is behind after
+ * applying the batch (its site entries were deleted by retention) knows to fetch {@code GET /api/v1/sites}.
  *
  * <p>Answers are bounded twice: at most {@link InvalidationLog#MAX_BATCH} entries and at most {@code maxBytes}
  * bytes (the node says how much it reads; {@link #MIN_ANSWER_BYTES} to {@link #MAX_ANSWER_BYTES}, default
@@ -46,12 +49,14 @@ final class LongPollApi {
 
     private final Database database;
     private final InvalidationLog log;
+    private final Sites sites;
     private final LongPolls polls;
     private final ScheduledExecutorService scheduler;
 
-    LongPollApi(Database database, InvalidationLog log, LongPolls polls, ScheduledExecutorService scheduler) {
+    LongPollApi(Database database, InvalidationLog log, Sites sites, LongPolls polls, ScheduledExecutorService scheduler) {
         this.database = requireNonNull(database, "database is null");
         this.log = requireNonNull(log, "log is null");
+        this.sites = requireNonNull(sites, "sites is null");
         this.polls = requireNonNull(polls, "polls is null");
         this.scheduler = requireNonNull(scheduler, "scheduler is null");
     }
@@ -79,7 +84,8 @@ final class LongPollApi {
         try {
             return database.inSnapshot(connection -> {
                 LogBounds bounds = log.bounds(connection);
-                BatchAnswer answer = new BatchAnswer(response, bounds, maxBytes, claim);
+                long sitesVersion = sites.version(connection);
+                BatchAnswer answer = new BatchAnswer(response, bounds, sitesVersion, maxBytes, claim);
                 try {
                     log.forEachAfter(connection, after, InvalidationLog.MAX_BATCH, answer::add);
                     if (!answer.started() && !answer.declined() && !force) {

@@ -12,6 +12,7 @@ import io.blueorigin.cdn.admin.db.Node;
 import io.blueorigin.cdn.admin.db.NodeRegistration;
 import io.blueorigin.cdn.admin.db.NodeStats;
 import io.blueorigin.cdn.admin.db.Nodes;
+import io.blueorigin.cdn.admin.db.Sites;
 import io.blueorigin.cdn.admin.db.TierKeys;
 import io.blueorigin.cdn.runtime.Role;
 import java.io.IOException;
@@ -32,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * The node agent endpoints (scope {@code node}: a node's own token, acting as that node only, see
  * {@link Access}): register, heartbeat, acks; and the node list (scope {@code read}). Each mutating call is
  * one transaction. Registration and heartbeat answers carry the tier keys ({@link TierKeys}), so a rotation
- * reaches every live node within a heartbeat interval.
+ * reaches every live node within a heartbeat interval. The registration answer also carries the site table
+ * ({@code "sites": {"version": V, "sites": [...]}}); later changes reach the node through the log.
  */
 final class NodesApi {
     private static final Logger LOG = LoggerFactory.getLogger(NodesApi.class);
@@ -51,10 +53,12 @@ final class NodesApi {
     private final Acks acks;
     private final InvalidationLog log;
     private final TierKeys tierKeys;
+    private final Sites sites;
     private final Duration nodeDownAfter;
 
     NodesApi(Database database, Nodes nodes, NodeStats stats, Acks acks, InvalidationLog log, TierKeys tierKeys,
-            Duration nodeDownAfter) {
+            Sites sites, Duration nodeDownAfter) {
+        this.sites = requireNonNull(sites, "sites is null");
         this.database = requireNonNull(database, "database is null");
         this.nodes = requireNonNull(nodes, "nodes is null");
         this.stats = requireNonNull(stats, "stats is null");
@@ -64,7 +68,11 @@ final class NodesApi {
         this.nodeDownAfter = requireNonNull(nodeDownAfter, "nodeDownAfter is null");
     }
 
-    /** {@code POST /api/v1/nodes/register}: upsert by name; answers the log's bounds and the active bans. */
+    /**
+     * {@code POST /api/v1/nodes/register}: upsert by name; answers the log's bounds, the active bans, the tier
+     * keys and the site table. The table is read after the bounds, so its version may be above {@code latest}
+     * (a change committed in between): a node ignores site entries at or below its table's version.
+     */
     void register(ApiCall call) throws ApiException, SQLException, IOException {
         NodeRegistration registration = registration(call.body(Bodies.Register.class));
         call.checkActingAs(registration.name());
@@ -76,6 +84,7 @@ final class NodesApi {
             json.put("oldestRetained", bounds.oldestRetained());
             json.put("activeBans", log.activeBans(connection).stream().map(Views::entry).toList());
             json.put("tierKeys", Views.tierKeys(tierKeys.current(connection)));
+            json.put("sites", Views.sites(sites.table(connection)));
             return json;
         });
         LOG.info("node {} ({} in {}) registered at {}, lastApplied {}", registration.name(), registration.role().label(),

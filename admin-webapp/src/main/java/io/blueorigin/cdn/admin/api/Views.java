@@ -8,6 +8,7 @@ import io.blueorigin.cdn.admin.db.InvalidationKind;
 import io.blueorigin.cdn.admin.db.NewToken;
 import io.blueorigin.cdn.admin.db.Node;
 import io.blueorigin.cdn.admin.db.PurgeUrl;
+import io.blueorigin.cdn.admin.db.Sites;
 import io.blueorigin.cdn.admin.db.TierKeySet;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,16 +39,60 @@ final class Views {
         return instant.map(Views::time).orElse(null);
     }
 
-    /** An {@code <entry>} of the node agent endpoints. */
+    /**
+     * An {@code <entry>} of the node agent endpoints. A site change is {@code {"id", "kind": "site_put", "site":
+     * <definition>, "createdAt"}} or {@code {"id", "kind": "site_remove", "name", "createdAt"}}; an invalidation
+     * carries {@code "site"}: the one site it applies to, null for every site.
+     */
     static Map<String, @Nullable Object> entry(Invalidation entry) {
         Map<String, @Nullable Object> json = new LinkedHashMap<>();
         json.put("id", entry.id());
         json.put("kind", entry.kind().label());
-        json.put("soft", entry.soft());
-        json.put("urls", entry.urls().stream().map(Views::target).toList());
-        json.put("tags", entry.tags());
-        json.put("ban", entry.ban().map(Views::ban).orElse(null));
+        switch (entry.kind()) {
+            case SITE_PUT -> json.put("site", entry.definition().orElseThrow());
+            case SITE_REMOVE -> json.put("name", entry.site().orElseThrow());
+            default -> {
+                json.put("soft", entry.soft());
+                json.put("urls", entry.urls().stream().map(Views::target).toList());
+                json.put("tags", entry.tags());
+                json.put("ban", entry.ban().map(Views::ban).orElse(null));
+                json.put("site", entry.site().orElse(null));
+            }
+        }
         json.put("createdAt", time(entry.createdAt()));
+        return json;
+    }
+
+    /** {@code GET /api/v1/sites}, and {@code sites} of the registration answer: {@code {"version": V, "sites": [...]}}. */
+    static Map<String, @Nullable Object> sites(Sites.Table table) {
+        Map<String, @Nullable Object> json = new LinkedHashMap<>();
+        json.put("version", table.version());
+        json.put("sites", table.definitions());
+        return json;
+    }
+
+    /** {@code GET /api/v1/sites/{name}}. */
+    static Map<String, @Nullable Object> site(Sites.Row row) {
+        Map<String, @Nullable Object> json = new LinkedHashMap<>();
+        json.put("site", row.definition());
+        json.put("version", row.version());
+        json.put("createdAt", time(row.createdAt()));
+        json.put("createdBy", row.createdBy());
+        json.put("updatedAt", time(row.updatedAt()));
+        json.put("updatedBy", row.updatedBy());
+        return json;
+    }
+
+    /** One change of {@code GET /api/v1/sites/{name}/history}. */
+    static Map<String, @Nullable Object> siteChange(Sites.Change change) {
+        Map<String, @Nullable Object> json = new LinkedHashMap<>();
+        json.put("version", change.version());
+        json.put("action", change.action());
+        json.put("actor", change.actor());
+        json.put("at", time(change.at()));
+        json.put("requestId", change.requestId());
+        json.put("before", change.before().orElse(null));
+        json.put("after", change.after().orElse(null));
         return json;
     }
 
@@ -96,7 +141,10 @@ final class Views {
         return "/api/v1/invalidations/" + id;
     }
 
-    /** An entry as the history shows it: URLs as submitted, who submitted it. */
+    /**
+     * An entry as the history shows it: URLs as submitted, who submitted it; {@code site} is the site an
+     * invalidation applies to (null: every site), or the site a {@code site_put}/{@code site_remove} changed.
+     */
     private static Map<String, @Nullable Object> history(Invalidation entry) {
         Map<String, @Nullable Object> json = new LinkedHashMap<>();
         json.put("id", entry.id());
@@ -105,6 +153,7 @@ final class Views {
         json.put("urls", entry.urls().stream().map(PurgeUrl::url).toList());
         json.put("tags", entry.tags());
         json.put("ban", entry.ban().map(Views::ban).orElse(null));
+        json.put("site", entry.site().orElse(null));
         json.put("createdAt", time(entry.createdAt()));
         json.put("createdBy", entry.createdBy());
         return json;

@@ -2,12 +2,13 @@ package io.blueorigin.cdn.admin.db;
 
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * One entry of the invalidation log.
+ * One entry of the invalidation log (an invalidation, or a change of the site table).
  *
  * @param id position in the log (apply order)
  * @param kind what it does
@@ -15,17 +16,21 @@ import java.util.Optional;
  * @param urls the URLs of a purge, else empty
  * @param tags the surrogate keys of a tag purge, else empty
  * @param ban the ban of a ban, else empty
+ * @param site the one site an invalidation applies to (empty: every site); the site's name for a site change
+ * @param definition the site definition of a {@code site_put} (as stored), else empty
  * @param createdAt when it was committed (milliseconds)
  * @param createdBy name of the API token that submitted it
  */
 public record Invalidation(long id, InvalidationKind kind, boolean soft, List<PurgeUrl> urls, List<String> tags,
-        Optional<Ban> ban, Instant createdAt, String createdBy) {
+        Optional<Ban> ban, Optional<String> site, Optional<JsonNode> definition, Instant createdAt, String createdBy) {
 
     public Invalidation {
         requireNonNull(kind, "kind is null");
         urls = List.copyOf(urls);
         tags = List.copyOf(tags);
         requireNonNull(ban, "ban is null");
+        requireNonNull(site, "site is null");
+        requireNonNull(definition, "definition is null");
         requireNonNull(createdAt, "createdAt is null");
         requireNonNull(createdBy, "createdBy is null");
     }

@@ -11,14 +11,23 @@ public enum InvalidationKind {
     /** Objects stored before the ban whose URL matches its pattern, until the ban expires. */
     BAN,
     /** Everything. */
-    PURGE_ALL;
+    PURGE_ALL,
+    /** A site created or replaced: nodes put it in their site table. */
+    SITE_PUT,
+    /** A site deleted: nodes drop it and purge all its objects. */
+    SITE_REMOVE;
 
-    /** {@code purge}, {@code purge_tags}, {@code ban}, {@code purge_all}. */
+    /** {@code purge}, {@code purge_tags}, {@code ban}, {@code purge_all}, {@code site_put}, {@code site_remove}. */
     public String label() {
         return name().toLowerCase(Locale.ROOT);
     }
 
     static InvalidationKind fromLabel(String label) {
         return valueOf(label.toUpperCase(Locale.ROOT));
+    }
+
+    /** Whether this is a change of the site table rather than an invalidation. */
+    public boolean isSiteChange() {
+        return this == SITE_PUT || this == SITE_REMOVE;
     }
 }

@@ -205,6 +205,6 @@ public final class InvalidationLog {
                 .map(OffsetDateTime::toInstant);
         PayloadCodec.Parts parts = PayloadCodec.decode(kind, rs.getString(4), banExpiresAt);
         return new Invalidation(rs.getLong(1), kind, rs.getBoolean(3), parts.urls(), parts.tags(), parts.ban(),
-                rs.getObject(5, OffsetDateTime.class).toInstant(), rs.getString(7));
+                parts.site(), parts.definition(), rs.getObject(5, OffsetDateTime.class).toInstant(), rs.getString(7));
     }
 }

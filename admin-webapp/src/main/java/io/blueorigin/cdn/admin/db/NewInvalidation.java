@@ -3,43 +3,69 @@ package io.blueorigin.cdn.admin.db;
 import static java.util.Objects.requireNonNull;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
- * An invalidation to append to the log, already validated by the API. Invariant: {@code urls} is non-empty
- * exactly for {@link InvalidationKind#PURGE}, {@code tags} exactly for {@link InvalidationKind#PURGE_TAGS},
- * {@code ban} present exactly for {@link InvalidationKind#BAN}; a ban is never soft.
+ * An entry to append to the log, already validated by the API. Invariant: {@code urls} is non-empty exactly
+ * for {@link InvalidationKind#PURGE}, {@code tags} exactly for {@link InvalidationKind#PURGE_TAGS},
+ * {@code ban} present exactly for {@link InvalidationKind#BAN}, {@code definition} exactly for
+ * {@link InvalidationKind#SITE_PUT}; a ban and a site change are never soft; a site change always names its
+ * site.
+ *
+ * @param site the one site an invalidation applies to (empty: every site); for a site change, the site's name
+ * @param definition the site definition of a {@code site_put}, as {@code Site.toMap()} wrote it
  */
 public record NewInvalidation(InvalidationKind kind, boolean soft, List<PurgeUrl> urls, List<String> tags,
-        Optional<BanRule> ban) {
+        Optional<BanRule> ban, Optional<String> site, Optional<Map<String, Object>> definition) {
 
     public NewInvalidation {
         requireNonNull(kind, "kind is null");
         urls = List.copyOf(urls);
         tags = List.copyOf(tags);
         requireNonNull(ban, "ban is null");
+        requireNonNull(site, "site is null");
+        requireNonNull(definition, "definition is null");
         if ((kind == InvalidationKind.PURGE) == urls.isEmpty()
                 || (kind == InvalidationKind.PURGE_TAGS) == tags.isEmpty()
                 || (kind == InvalidationKind.BAN) != ban.isPresent()
+                || (kind == InvalidationKind.SITE_PUT) != definition.isPresent()
+                || (kind.isSiteChange() && (site.isEmpty() || soft))
                 || (kind == InvalidationKind.BAN && soft)) {
             throw new IllegalArgumentException("inconsistent " + kind.label() + ": urls=" + urls.size()
-                    + " tags=" + tags.size() + " ban=" + ban.isPresent() + " soft=" + soft);
+                    + " tags=" + tags.size() + " ban=" + ban.isPresent() + " site=" + site.isPresent()
+                    + " definition=" + definition.isPresent() + " soft=" + soft);
         }
     }
 
-    public static NewInvalidation purge(List<PurgeUrl> urls, boolean soft) {
-        return new NewInvalidation(InvalidationKind.PURGE, soft, urls, List.of(), Optional.empty());
+    public static NewInvalidation purge(List<PurgeUrl> urls, boolean soft, Optional<String> site) {
+        return new NewInvalidation(InvalidationKind.PURGE, soft, urls, List.of(), Optional.empty(), site, Optional.empty());
     }
 
-    public static NewInvalidation purgeTags(List<String> tags, boolean soft) {
-        return new NewInvalidation(InvalidationKind.PURGE_TAGS, soft, List.of(), tags, Optional.empty());
+    public static NewInvalidation purgeTags(List<String> tags, boolean soft, Optional<String> site) {
+        return new NewInvalidation(InvalidationKind.PURGE_TAGS, soft, List.of(), tags, Optional.empty(), site,
+                Optional.empty());
     }
 
-    public static NewInvalidation ban(BanRule ban) {
-        return new NewInvalidation(InvalidationKind.BAN, false, List.of(), List.of(), Optional.of(ban));
+    public static NewInvalidation ban(BanRule ban, Optional<String> site) {
+        return new NewInvalidation(InvalidationKind.BAN, false, List.of(), List.of(), Optional.of(ban), site,
+                Optional.empty());
     }
 
-    public static NewInvalidation purgeAll(boolean soft) {
-        return new NewInvalidation(InvalidationKind.PURGE_ALL, soft, List.of(), List.of(), Optional.empty());
+    public static NewInvalidation purgeAll(boolean soft, Optional<String> site) {
+        return new NewInvalidation(InvalidationKind.PURGE_ALL, soft, List.of(), List.of(), Optional.empty(), site,
+                Optional.empty());
+    }
+
+    /** Site {@code name} created or replaced by {@code definition} ({@code Site.toMap()}). */
+    public static NewInvalidation sitePut(String name, Map<String, Object> definition) {
+        return new NewInvalidation(InvalidationKind.SITE_PUT, false, List.of(), List.of(), Optional.empty(),
+                Optional.of(name), Optional.of(definition));
+    }
+
+    /** Site {@code name} deleted. */
+    public static NewInvalidation siteRemove(String name) {
+        return new NewInvalidation(InvalidationKind.SITE_REMOVE, false, List.of(), List.of(), Optional.empty(),
+                Optional.of(name), Optional.empty());
     }
 }

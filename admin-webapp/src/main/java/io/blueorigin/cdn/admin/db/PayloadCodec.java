@@ -19,7 +19,11 @@ import java.util.Optional;
  *   purge_tags  {"tags": ["item-3", ...]}
  *   ban         {"ban": {"kind": "prefix", "pattern": "/static/", "ttlSeconds": 86400}}
  *   purge_all   {}
+ *   site_put    {"site": {"name": "img", "hosts": [...], ...}}   (the definition, as Site.toMap() wrote it)
+ *   site_remove {"name": "img"}
  * </pre>
+ *
+ * The invalidation kinds carry {@code "site": "img"} when they apply to one site only (absent: every site).
  *
  * A ban's expiry lives in the {@code ban_expires_at} column (indexed), not in the payload.
  */
@@ -56,12 +60,18 @@ final class PayloadCodec {
             case PURGE_ALL -> {
                 // nothing but the kind
             }
+            case SITE_PUT -> payload.set("site", MAPPER.valueToTree(entry.definition().orElseThrow()));
+            case SITE_REMOVE -> payload.put("name", entry.site().orElseThrow());
+        }
+        if (!entry.kind().isSiteChange() && entry.site().isPresent()) {
+            payload.put("site", entry.site().get());
         }
         return payload.toString();
     }
 
     /** The parts of a stored entry; {@code banExpiresAt} is the column, present for bans. */
-    record Parts(List<PurgeUrl> urls, List<String> tags, Optional<Ban> ban) {}
+    record Parts(List<PurgeUrl> urls, List<String> tags, Optional<Ban> ban, Optional<String> site,
+            Optional<JsonNode> definition) {}
 
     static Parts decode(InvalidationKind kind, String json, Optional<Instant> banExpiresAt) throws SQLException {
         JsonNode payload;
@@ -73,6 +83,8 @@ final class PayloadCodec {
         List<PurgeUrl> urls = new ArrayList<>();
         List<String> tags = new ArrayList<>();
         Optional<Ban> ban = Optional.empty();
+        Optional<String> site = text(payload.path("site"));
+        Optional<JsonNode> definition = Optional.empty();
         switch (kind) {
             case PURGE -> payload.path("urls").forEach(u -> urls.add(new PurgeUrl(u.path("url").asText(),
                     text(u.path("site")), u.path("path").asText(), text(u.path("query")))));
@@ -87,8 +99,22 @@ final class PayloadCodec {
             case PURGE_ALL -> {
                 // nothing but the kind
             }
+            case SITE_PUT -> {
+                JsonNode d = payload.path("site");
+                if (!d.isObject() || !d.path("name").isTextual()) {
+                    throw new SQLException("invalidations.payload of a site_put has no site definition: " + json);
+                }
+                definition = Optional.of(d);
+                site = Optional.of(d.path("name").asText());
+            }
+            case SITE_REMOVE -> {
+                site = text(payload.path("name"));
+                if (site.isEmpty()) {
+                    throw new SQLException("invalidations.payload of a site_remove has no name: " + json);
+                }
+            }
         }
-        return new Parts(urls, tags, ban);
+        return new Parts(urls, tags, ban, site, definition);
     }
 
     private static Optional<String> text(JsonNode node) {

@@ -36,10 +36,11 @@ class ApiBodiesProperties {
 
     /** An endpoint's body: its type and its validation (as the handler runs them, minus the database). */
     enum Endpoint {
-        PURGE(Bodies.Purge.class, "urls", "soft"),
-        PURGE_TAGS(Bodies.PurgeTags.class, "tags", "soft"),
-        BAN(Bodies.Ban.class, "kind", "pattern", "ttlSeconds"),
-        PURGE_ALL(Bodies.PurgeAll.class, "soft"),
+        PURGE(Bodies.Purge.class, "urls", "soft", "site"),
+        PURGE_TAGS(Bodies.PurgeTags.class, "tags", "soft", "site"),
+        BAN(Bodies.Ban.class, "kind", "pattern", "ttlSeconds", "site"),
+        PURGE_ALL(Bodies.PurgeAll.class, "soft", "site"),
+        SITE(Object.class, "name", "hosts", "origins", "caching", "delivery"),
         REGISTER(Bodies.Register.class, "name", "role", "pop", "trafficUrl", "managementUrl", "lastApplied"),
         HEARTBEAT(Bodies.Heartbeat.class, "lastApplied", "stats"),
         ACKS(Bodies.Acks.class, "acks"),
@@ -61,7 +62,9 @@ class ApiBodiesProperties {
                 case PURGE -> InvalidationsApi.purge((Bodies.Purge) parsed);
                 case PURGE_TAGS -> InvalidationsApi.purgeTags((Bodies.PurgeTags) parsed);
                 case BAN -> InvalidationsApi.ban((Bodies.Ban) parsed);
-                case PURGE_ALL, EMPTY -> parsed;
+                case PURGE_ALL -> InvalidationsApi.purgeAll((Bodies.PurgeAll) parsed);
+                case SITE -> SitesApi.definition("img", parsed);
+                case EMPTY -> parsed;
                 case REGISTER -> NodesApi.registration((Bodies.Register) parsed);
                 case HEARTBEAT -> NodesApi.beat((Bodies.Heartbeat) parsed);
                 case ACKS -> NodesApi.acks((Bodies.Acks) parsed);
@@ -156,6 +159,15 @@ class ApiBodiesProperties {
             case "pattern" -> Arbitraries.oneOf(text(), Arbitraries.of("/static/", "(a+)+$", "((a{1000}){1000}){1000}", "[",
                     "\\p{Greek}", "a{1001}", "x*?*")).map(NODES::textNode);
             case "role" -> Arbitraries.of("edge", "shield", "admin").map(NODES::textNode);
+            case "site" -> Arbitraries.oneOf(text(), Arbitraries.of("img", "IMG", "-x", "a".repeat(64))).map(NODES::textNode);
+            case "hosts" -> strings(Arbitraries.oneOf(text(), Arbitraries.of("img.example.com", "*.img.example.com",
+                    "*.*.example.com", "IMG.example.com", "a..b", "10.0.0.1"))).map(ApiBodiesProperties::array);
+            case "origins" -> Arbitraries.oneOf(url(), Arbitraries.of("http://10.0.0.7:8080", "https://o.example.com/p"))
+                    .map(url -> {
+                        ArrayNode origins = NODES.arrayNode();
+                        origins.addObject().put("url", url);
+                        return (JsonNode) origins;
+                    });
             case "name", "pop", "node" -> Arbitraries.oneOf(text(), Arbitraries.of("edge-nyc", "nyc", "-x", "a".repeat(64)))
                     .map(NODES::textNode);
             case "trafficUrl", "managementUrl" -> url().map(NODES::textNode);

@@ -18,17 +18,17 @@ class ApiJsonTest {
     @Test
     void bindsTheDocumentedShape() throws ApiException {
         assertThat(read("{\"urls\": [\"/a\", \"/b\"], \"soft\": true}", Bodies.Purge.class))
-                .isEqualTo(new Bodies.Purge(List.of("/a", "/b"), true));
+                .isEqualTo(new Bodies.Purge(List.of("/a", "/b"), true, null));
         assertThat(read("{\"kind\": \"prefix\", \"pattern\": \"/s/\", \"ttlSeconds\": 60}", Bodies.Ban.class))
-                .isEqualTo(new Bodies.Ban("prefix", "/s/", 60L));
-        assertThat(read("{}", Bodies.PurgeAll.class)).isEqualTo(new Bodies.PurgeAll(null));
-        assertThat(read("{\"soft\": null}", Bodies.PurgeAll.class)).isEqualTo(new Bodies.PurgeAll(null));
+                .isEqualTo(new Bodies.Ban("prefix", "/s/", 60L, null));
+        assertThat(read("{}", Bodies.PurgeAll.class)).isEqualTo(new Bodies.PurgeAll(null, null));
+        assertThat(read("{\"soft\": null}", Bodies.PurgeAll.class)).isEqualTo(new Bodies.PurgeAll(null, null));
     }
 
     /** body | the 400's message. */
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
-        "{\"urls\": [\"/a\"], \"sfot\": true}     | sfot: unknown field (expected: soft, urls)",
+        "{\"urls\": [\"/a\"], \"sfot\": true}     | sfot: unknown field (expected: site, soft, urls)",
         "{\"urls\": [1]}                          | urls[0]: expected a string",
         "{\"urls\": [{}]}                         | urls[0]: expected a string",
         "{\"urls\": \"/a\"}                       | urls: expected a list",
