@@ -34,8 +34,9 @@ final class Fields {
         }
         for (Object k : m.keySet()) {
             if (!known.contains(String.valueOf(k))) {
-                throw new SiteException(join(path, String.valueOf(k)), "unknown field (known: " + String.join(", ",
-                        known.stream().sorted().toList()) + ")");
+                throw new SiteException(join(path, String.valueOf(k)), known.isEmpty()
+                        ? "unknown field (none is defined yet: expected an empty object)"
+                        : "unknown field (known: " + String.join(", ", known.stream().sorted().toList()) + ")");
             }
         }
         @SuppressWarnings("unchecked")

@@ -222,6 +222,14 @@ class SiteTest {
     }
 
     @Test
+    void deliveryIsReservedAndSaysSo() {
+        Map<String, Object> m = valid();
+        m.put("delivery", map("gzip", true));
+        assertThatThrownBy(() -> Site.fromMap(m))
+                .hasMessage("delivery.gzip: unknown field (none is defined yet: expected an empty object)");
+    }
+
+    @Test
     void readsTheDocumentedExample() {
         Map<String, Object> m = map("name", "img", "hosts", List.of("img.example.com", "*.img.example.com"),
                 "origins", List.of(map("url", "https://10.0.0.7", "host", "img.example.com", "connectTimeout", "2s",
