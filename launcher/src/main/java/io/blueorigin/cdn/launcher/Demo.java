@@ -4,11 +4,13 @@ import static java.util.Objects.requireNonNull;
 
 import io.blueorigin.cdn.admin.AdminConfig;
 import io.blueorigin.cdn.admin.AdminNode;
+import io.blueorigin.cdn.admin.Scope;
 import io.blueorigin.cdn.admin.db.ApiTokens;
 import io.blueorigin.cdn.admin.db.DatabaseConfig;
 import io.blueorigin.cdn.edge.EdgeNode;
 import io.blueorigin.cdn.origin.DemoOrigin;
 import io.blueorigin.cdn.origin.OriginConfig;
+import io.blueorigin.cdn.proxy.CacheConfig;
 import io.blueorigin.cdn.proxy.ForwardingConfig;
 import io.blueorigin.cdn.proxy.ProxyConfig;
 import io.blueorigin.cdn.proxy.control.ControlConfig;
@@ -25,17 +27,25 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * The demo topology in one process, as in the seeds' full-system lab:
  *
  * <pre>
- *   client ─► edge-nyc :8080 ─┐   consistent hash   ┌─► shield-iad :8082 ─┐
- *                             ├──── of the key ─────┤                     ├─► origin :9001
- *   client ─► edge-lhr :8081 ─┘                     └─► shield-ord :8083 ─┘
+ *   client ─► edge-nyc :8080 ─┐   consistent hash   ┌─► shield-iad :8082 ─┐   www ─► origin     :9001
+ *                             ├──── of the key ─────┤                     ├─┤
+ *   client ─► edge-lhr :8081 ─┘                     └─► shield-ord :8083 ─┘   img ─► origin-img :9002
  *   admin :9000 ── embedded PostgreSQL (data under --data-dir)
  * </pre>
+ *
+ * Two sites (docs/sites.md), declared through admin's API ({@code PUT /api/v1/sites/{name}}, with the admin
+ * token) once admin is up and before any edge or shield starts, so every node gets them at registration:
+ * {@code www} claims {@code www.demo.test} and fetches from the origin on :9001, {@code img} claims
+ * {@code img.demo.test} and fetches from the second origin on :9002, whose pages name their site, so the
+ * two answer {@code /item/1} differently. Every node's {@code cache.site} is {@code www}: a host no site
+ * claims ({@code 127.0.0.1:8080}) is served as {@code www}, as before sites existed.
  *
  * Every node also listens on its management port (traffic port + 10000); edges and shields keep their
  * disk tier under {@code <data-dir>/cache/<node>}, so a restarted demo serves its cached objects at once.
@@ -52,7 +62,7 @@ public final class Demo implements AutoCloseable {
 
     /** Which ports the demo binds. */
     public enum Ports {
-        /** admin 9000, origin 9001, shield 8082, edges 8080 and 8081; management +10000. */
+        /** admin 9000, origins 9001 (www) and 9002 (img), shields 8082 and 8083, edges 8080 and 8081; management +10000. */
         STANDARD,
         /** Free ports picked by the OS (tests). */
         EPHEMERAL
@@ -71,21 +81,28 @@ public final class Demo implements AutoCloseable {
         }
     }
 
+    /** The site of requests whose host no site claims: every demo node's {@code cache.site}. */
+    public static final String DEFAULT_SITE = "www";
+    /** The demo's sites: name -> the host it claims (the first origin serves www, the second img). */
+    public static final Map<String, String> SITE_HOSTS = Map.of("www", "www.demo.test", "img", "img.demo.test");
+
     private final Spec spec;
     private final DemoPostgres postgres;
     private final AdminNode admin;
     private final DemoOrigin origin;
+    private final DemoOrigin imgOrigin;
     private final List<ProxyNode> shields;
     private final List<ProxyNode> edges;
     /** Everything started, in start order; closed in reverse. */
     private final List<AutoCloseable> started;
 
-    private Demo(Spec spec, DemoPostgres postgres, AdminNode admin, DemoOrigin origin, List<ProxyNode> shields,
-            List<ProxyNode> edges, List<AutoCloseable> started) {
+    private Demo(Spec spec, DemoPostgres postgres, AdminNode admin, DemoOrigin origin, DemoOrigin imgOrigin,
+            List<ProxyNode> shields, List<ProxyNode> edges, List<AutoCloseable> started) {
         this.spec = spec;
         this.postgres = postgres;
         this.admin = admin;
         this.origin = origin;
+        this.imgOrigin = imgOrigin;
         this.shields = List.copyOf(shields);
         this.edges = List.copyOf(edges);
         this.started = List.copyOf(started);
@@ -107,8 +124,18 @@ public final class Demo implements AutoCloseable {
             started.add(admin);
 
             DemoOrigin origin = DemoOrigin.start(new OriginConfig(new NodeIdentity(Role.ORIGIN, "origin", "local"),
-                    server(spec, 9001, Optional.empty()), Duration.ofMillis(50), Duration.ofSeconds(60), Duration.ofDays(1)));
+                    server(spec, 9001, Optional.empty()), Duration.ofMillis(50), Duration.ofSeconds(60), Duration.ofDays(1),
+                    "www"));
             started.add(origin);
+            DemoOrigin imgOrigin = DemoOrigin.start(new OriginConfig(new NodeIdentity(Role.ORIGIN, "origin-img", "local"),
+                    server(spec, 9002, Optional.empty()), Duration.ofMillis(50), Duration.ofSeconds(60), Duration.ofDays(1),
+                    "img"));
+            started.add(imgOrigin);
+
+            // the sites go into admin before any node registers, so every node starts with them
+            DemoSites.declare(admin.uri(), adminToken(admin, dataDir), List.of(
+                    DemoSites.definition("www", SITE_HOSTS.get("www"), origin.uri()),
+                    DemoSites.definition("img", SITE_HOSTS.get("img"), imgOrigin.uri())));
 
             // every proxy node follows admin's invalidation log with its own node token, made for this run
             List<ProxyNode> shields = new ArrayList<>();
@@ -116,10 +143,10 @@ public final class Demo implements AutoCloseable {
             for (String pop : List.of("iad", "ord")) {
                 NodeIdentity id = NodeIdentity.of(Role.SHIELD, pop);
                 // the edges are on this machine: a shield keeps what they say of their clients (Forwarded, X-Forwarded-For)
-                ProxyNode shield = ShieldNode.start(withStore(ProxyConfig.of(id,
+                ProxyNode shield = ShieldNode.start(withDefaultSite(withStore(ProxyConfig.of(id,
                         server(spec, shieldPort++, accessLog(logs, id)), UpstreamConfig.of(origin.uri()))
                         .withControl(ControlConfig.of(admin.uri(), nodeToken(admin, id.name())))
-                        .withForwarding(ForwardingConfig.defaults().withTrustedProxies(List.of("127.0.0.0/8", "::1"))), dataDir));
+                        .withForwarding(ForwardingConfig.defaults().withTrustedProxies(List.of("127.0.0.0/8", "::1"))), dataDir)));
                 started.add(shield);
                 shields.add(shield);
             }
@@ -131,13 +158,13 @@ public final class Demo implements AutoCloseable {
             int port = 8080;
             for (String pop : List.of("nyc", "lhr")) {
                 NodeIdentity id = NodeIdentity.of(Role.EDGE, pop);
-                ProxyNode edge = EdgeNode.start(withStore(ProxyConfig.of(id,
+                ProxyNode edge = EdgeNode.start(withDefaultSite(withStore(ProxyConfig.of(id,
                         server(spec, port++, accessLog(logs, id)), edgeUpstream)
-                        .withControl(ControlConfig.of(admin.uri(), nodeToken(admin, id.name()))), dataDir));
+                        .withControl(ControlConfig.of(admin.uri(), nodeToken(admin, id.name()))), dataDir)));
                 started.add(edge);
                 edges.add(edge);
             }
-            return new Demo(spec, postgres, admin, origin, shields, edges, started);
+            return new Demo(spec, postgres, admin, origin, imgOrigin, shields, edges, started);
         } catch (java.io.IOException e) {
             stop(started);
             throw new io.blueorigin.cdn.runtime.StartupException("cannot create the demo's data directory "
@@ -156,6 +183,36 @@ public final class Demo implements AutoCloseable {
             throw new io.blueorigin.cdn.runtime.StartupException("cannot create the node token of demo node " + nodeName
                     + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * A token of scope admin for declaring the sites: the bootstrap token on the first start, then the one it
+     * left in {@code <data-dir>/admin.token}; if that file is gone, a new admin token for this run.
+     */
+    private static String adminToken(AdminNode admin, Path dataDir) {
+        if (admin.bootstrapToken().isPresent()) {
+            return admin.bootstrapToken().get();
+        }
+        Path file = dataDir.resolve("admin.token");
+        try {
+            if (Files.isRegularFile(file)) {
+                String token = Files.readString(file).trim();
+                if (admin.tokens().authenticate(token).filter(t -> t.allows(Scope.ADMIN)).isPresent()) {
+                    return token;
+                }
+            }
+            return admin.tokens().create("demo sites", List.of(Scope.ADMIN));
+        } catch (java.io.IOException | java.sql.SQLException e) {
+            throw new io.blueorigin.cdn.runtime.StartupException("cannot get an admin token to declare the demo's sites: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** The node serves a host no site claims as {@link #DEFAULT_SITE}. */
+    private static ProxyConfig withDefaultSite(ProxyConfig config) {
+        CacheConfig cache = config.cache();
+        return config.withCache(new CacheConfig(DEFAULT_SITE, cache.policy(), cache.storage(), cache.collapseTimeout(),
+                cache.hitForMissTtl()));
     }
 
     /**
@@ -197,8 +254,14 @@ public final class Demo implements AutoCloseable {
         return admin;
     }
 
+    /** The origin of site {@code www} (:9001). */
     public DemoOrigin origin() {
         return origin;
+    }
+
+    /** The origin of site {@code img} (:9002). */
+    public DemoOrigin imgOrigin() {
+        return imgOrigin;
     }
 
     /** The shields, iad first. */
@@ -219,6 +282,7 @@ public final class Demo implements AutoCloseable {
         List<Node> nodes = new ArrayList<>(edges);
         nodes.addAll(shields);
         nodes.add(origin);
+        nodes.add(imgOrigin);
         nodes.add(admin);
         for (Node node : nodes) {
             out.append(String.format("  %-11s %-7s %-28s %s%n", node.identity().name(), node.identity().role().label(),
@@ -227,6 +291,10 @@ public final class Demo implements AutoCloseable {
         out.append(String.format("  %-11s %-7s %s%n", "postgres", "db", postgres.jdbcUrl() + " (user postgres)"));
         out.append(String.format("  %-11s %-7s %s%n", "logs", "dir", spec.dataDir().resolve(LOGS)
                 + "/<node>" + ACCESS_LOG_SUFFIX + " (edges, shields, admin; docs/access-log.md)"));
+        out.append(String.format("%n  %-11s %-16s %s%n", "site", "host", "origin"));
+        out.append(String.format("  %-11s %-16s %s%n", "www", SITE_HOSTS.get("www") + ",", origin.uri()));
+        out.append(String.format("  %-11s %-16s%n", "", "any other host"));
+        out.append(String.format("  %-11s %-16s %s%n", "img", SITE_HOSTS.get("img"), imgOrigin.uri()));
         out.append('\n');
         Path tokenFile = spec.dataDir().resolve("admin.token");
         out.append(admin.bootstrapToken()
@@ -238,6 +306,7 @@ public final class Demo implements AutoCloseable {
         out.append("  curl -si ").append(nyc.uri()).append("/item/1        # X-Cache: HIT\n");
         out.append("  curl -si ").append(edges.get(1).uri()).append("/item/1        # Cache-Status: the shield hit, edge-lhr miss\n");
         out.append("  curl -s ").append(origin.uri()).append("/_origin/stats  # what reached the origin\n");
+        out.append("  curl -si -H 'Host: img.demo.test' ").append(nyc.uri()).append("/item/1   # site img: another origin, another object\n");
         out.append("\nCtrl-C stops everything.\n");
         return out.toString();
     }

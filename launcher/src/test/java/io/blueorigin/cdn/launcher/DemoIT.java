@@ -3,7 +3,9 @@ package io.blueorigin.cdn.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.blueorigin.cdn.proxy.ProxyNode;
+import io.blueorigin.cdn.runtime.Json;
 import io.blueorigin.cdn.testkit.TestClient;
 import java.net.URI;
 import java.nio.file.Files;
@@ -12,6 +14,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.eclipse.jetty.client.ContentResponse;
+import org.eclipse.jetty.client.StringRequestContent;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -92,15 +95,107 @@ class DemoIT {
     }
 
     @Test
-    void aRestartOnTheSameDataDirectoryKeepsTheTokenAndTheDatabase(@TempDir Path dataDir) {
+    void aRestartOnTheSameDataDirectoryKeepsTheTokenAndTheDatabase(@TempDir Path dataDir) throws Exception {
         String first;
         try (Demo demo = Demo.start(new Demo.Spec(dataDir, "127.0.0.1", Demo.Ports.EPHEMERAL))) {
             first = demo.admin().bootstrapToken().orElseThrow();
         }
-        try (Demo again = Demo.start(new Demo.Spec(dataDir, "127.0.0.1", Demo.Ports.EPHEMERAL))) {
+        try (Demo again = Demo.start(new Demo.Spec(dataDir, "127.0.0.1", Demo.Ports.EPHEMERAL));
+                TestClient client = new TestClient()) {
             assertThat(again.admin().bootstrapToken()).isEmpty();
             assertThat(again.describe()).contains("created on the first start");
+            // the restart declared its sites again with the token the first start left in admin.token (200: replaced),
+            // now pointing at this run's origins
+            JsonNode sites = sites(client, again, first);
+            assertThat(sites.findValuesAsText("name")).containsExactly("img", "www");
+            assertThat(sites.toString()).contains(again.imgOrigin().uri().toString());
         }
         assertThat(first).startsWith("bo_");
+    }
+
+    // ------------------------------------------------------------------------------------------ sites
+
+    /** {@code GET /api/v1/sites}'s {@code sites}. */
+    private static JsonNode sites(TestClient client, Demo demo, String token) throws Exception {
+        ContentResponse response = TestClient.send(client.request(URI.create(demo.admin().uri() + "/api/v1/sites"))
+                .headers(h -> h.put("Authorization", "Bearer " + token)));
+        assertThat(response.getStatus()).as(response.getContentAsString()).isEqualTo(200);
+        return Json.MAPPER.readTree(response.getContentAsString()).path("sites");
+    }
+
+    /** Needs admin's /api/v1/sites only: the demo's two sites are in admin's table, each with its own origin. */
+    @Test
+    void theDemoDeclaresItsTwoSitesInAdminBeforeTheNodesStart(@TempDir Path dataDir) throws Exception {
+        try (Demo demo = Demo.start(new Demo.Spec(dataDir, "127.0.0.1", Demo.Ports.EPHEMERAL));
+                TestClient client = new TestClient()) {
+            String token = demo.admin().bootstrapToken().orElseThrow();
+            JsonNode sites = sites(client, demo, token);
+            assertThat(sites.findValuesAsText("name")).containsExactly("img", "www");
+            for (JsonNode site : sites) {
+                String name = site.path("name").asText();
+                assertThat(site.path("hosts").get(0).asText()).isEqualTo(Demo.SITE_HOSTS.get(name));
+                URI origin = (name.equals("img") ? demo.imgOrigin() : demo.origin()).uri();
+                assertThat(URI.create(site.path("origins").get(0).path("url").asText())).isEqualTo(origin);
+            }
+            assertThat(demo.origin().uri()).isNotEqualTo(demo.imgOrigin().uri());
+            for (ProxyNode node : List.of(demo.edges().get(0), demo.edges().get(1), demo.shields().get(0), demo.shields().get(1))) {
+                assertThat(node.config().cache().site()).as(node.identity().name() + "'s site for unclaimed hosts")
+                        .isEqualTo(Demo.DEFAULT_SITE);
+            }
+            assertThat(demo.describe()).contains("origin-img").contains("img.demo.test").contains("www.demo.test");
+            // the two origins answer differently
+            String www = client.get(URI.create(demo.origin().uri() + "/item/1")).getContentAsString();
+            String img = client.get(URI.create(demo.imgOrigin().uri() + "/item/1")).getContentAsString();
+            assertThat(www).contains("\"site\":\"www\"");
+            assertThat(img).contains("\"site\":\"img\"");
+        }
+    }
+
+    /**
+     * Needs the proxy side of sites (the Host selects the site, the shield fetches from the site's origin, purges
+     * take a site): each site's object comes from its own origin, is cached under its own key, and a purge of one
+     * site leaves the other's a hit; a host no site claims is served as www.
+     */
+    @Test
+    void eachSiteHasItsOwnOriginObjectAndPurge(@TempDir Path dataDir) throws Exception {
+        try (Demo demo = Demo.start(new Demo.Spec(dataDir, "127.0.0.1", Demo.Ports.EPHEMERAL));
+                TestClient client = new TestClient()) {
+            String token = demo.admin().bootstrapToken().orElseThrow();
+            ProxyNode nyc = demo.edges().get(0);
+            await().atMost(Duration.ofSeconds(20)).until(() -> nyc.control().readiness().ready());
+
+            ContentResponse www = get(client, nyc, "www.demo.test", "/item/1");
+            assertThat(www.getStatus()).isEqualTo(200);
+            assertThat(www.getContentAsString()).contains("\"site\":\"www\"");
+            assertThat(www.getHeaders().get("X-Cache")).isEqualTo("MISS");
+            ContentResponse img = get(client, nyc, "img.demo.test", "/item/1");
+            assertThat(img.getStatus()).isEqualTo(200);
+            assertThat(img.getContentAsString()).contains("\"site\":\"img\"");
+            assertThat(img.getHeaders().get("X-Cache")).as("another site, another key").isEqualTo("MISS");
+            assertThat(demo.origin().stats().count("/item/1")).isEqualTo(1);
+            assertThat(demo.imgOrigin().stats().count("/item/1")).isEqualTo(1);
+
+            assertThat(get(client, nyc, "img.demo.test", "/item/1").getHeaders().get("X-Cache")).isEqualTo("HIT");
+            assertThat(get(client, nyc, "IMG.demo.test:443", "/item/1").getHeaders().get("X-Cache"))
+                    .as("host case and port do not matter").isEqualTo("HIT");
+            ContentResponse unclaimed = get(client, nyc, nyc.uri().getAuthority(), "/item/1");
+            assertThat(unclaimed.getContentAsString()).as("a host no site claims is www's").contains("\"site\":\"www\"");
+            assertThat(unclaimed.getHeaders().get("X-Cache")).as("www's key: site + path").isEqualTo("HIT");
+
+            ContentResponse purge = TestClient.send(client.request(URI.create(demo.admin().uri() + "/api/v1/purge"))
+                    .method("POST").headers(h -> h.put("Authorization", "Bearer " + token))
+                    .body(new StringRequestContent("application/json", "{\"urls\": [\"/item/1\"], \"site\": \"img\"}")));
+            assertThat(purge.getStatus()).as(purge.getContentAsString()).isBetween(200, 202);
+            await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20)).untilAsserted(() ->
+                    assertThat(get(client, nyc, "img.demo.test", "/item/1").getHeaders().get("X-Cache")).isEqualTo("MISS"));
+            assertThat(demo.imgOrigin().stats().count("/item/1")).isEqualTo(2);
+            ContentResponse wwwAgain = get(client, nyc, "www.demo.test", "/item/1");
+            assertThat(wwwAgain.getHeaders().get("X-Cache")).as("the purge of img left www's object").isEqualTo("HIT");
+            assertThat(demo.origin().stats().count("/item/1")).isEqualTo(1);
+        }
+    }
+
+    private static ContentResponse get(TestClient client, ProxyNode edge, String host, String path) {
+        return TestClient.send(client.request(URI.create(edge.uri() + path)).headers(h -> h.put("Host", host)));
     }
 }

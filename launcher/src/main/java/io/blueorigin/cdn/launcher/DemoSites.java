@@ -1,0 +1,62 @@
+package io.blueorigin.cdn.launcher;
+
+import io.blueorigin.cdn.httpcache.site.Site;
+import io.blueorigin.cdn.runtime.Json;
+import io.blueorigin.cdn.runtime.StartupException;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Declares the demo's sites through admin's API, as an operator would: {@code PUT /api/v1/sites/{name}} with a
+ * token of scope admin and the JSON definition (docs/sites.md). 201 (created) or 200 (replaced, a restarted
+ * demo) are success; anything else stops the demo with admin's answer.
+ */
+final class DemoSites {
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    private DemoSites() {}
+
+    /** A site claiming one host, fetching from one origin, with the node's caching settings. */
+    static Map<String, Object> definition(String name, String host, URI origin) {
+        Map<String, Object> site = new LinkedHashMap<>();
+        site.put("name", name);
+        site.put("hosts", List.of(host));
+        site.put("origins", List.of(Map.of("url", origin.toString())));
+        Site.fromMap(site); // the demo's own definitions are valid, or this is a programming error
+        return site;
+    }
+
+    /** PUTs each definition to admin, in order. */
+    static void declare(URI admin, String adminToken, List<Map<String, Object>> sites) {
+        HttpClient client = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+        for (Map<String, Object> site : sites) {
+            String name = (String) site.get("name");
+            URI uri = admin.resolve("/api/v1/sites/" + name);
+            HttpRequest request = HttpRequest.newBuilder(uri).timeout(TIMEOUT)
+                    .header("Authorization", "Bearer " + adminToken)
+                    .header("Content-Type", "application/json")
+                    .PUT(HttpRequest.BodyPublishers.ofString(Json.write(site)))
+                    .build();
+            HttpResponse<String> response;
+            try {
+                response = client.send(request, HttpResponse.BodyHandlers.ofString());
+            } catch (IOException e) {
+                throw new StartupException("cannot declare the demo's site " + name + " (PUT " + uri + "): " + e.getMessage(), e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StartupException("interrupted while declaring the demo's site " + name, e);
+            }
+            if (response.statusCode() != 201 && response.statusCode() != 200) {
+                throw new StartupException("admin refused the demo's site " + name + " (PUT " + uri + "): "
+                        + response.statusCode() + " " + response.body().strip());
+            }
+        }
+    }
+}
