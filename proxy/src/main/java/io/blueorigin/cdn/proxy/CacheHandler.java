@@ -522,6 +522,10 @@ final class CacheHandler extends Handler.Wrapper {
         }
         int status = Fetcher.isTimeout(cause) ? 504 : 502;
         String kind = Fetcher.errorValue(cause);
+        if (Fetcher.UNREACHABLE.equals(kind) && site.definition() != null && !cache.config().isClientFacing()) {
+            // one site's origin is down, not this shield's network: edges must not skip this shield for every site
+            kind = Fetcher.ORIGIN_UNREACHABLE;
+        }
         LOG.warn("{} {} {} upstream {} failed: {}", requestId, nodeName, site, upstreamNames(site), describe(cause));
         Delivery.sendText(response, callback, status, status + (status == 504 ? " Gateway Timeout: " : " Bad Gateway: ")
                 + kind + ": " + nodeName + " could not get a response from its upstream; request id " + requestId,

@@ -367,6 +367,9 @@ public class CachingProxyServlet extends AsyncProxyServlet {
                 : status == HttpStatus.BAD_REQUEST_400 ? "bad-request"
                 : status == HttpStatus.SERVICE_UNAVAILABLE_503 && upstream != null ? "upstream-overloaded"
                 : Fetcher.errorValue(failure);
+        if (Fetcher.UNREACHABLE.equals(kind) && upstream != null && upstream.origin() != null && !config.isClientFacing()) {
+            kind = Fetcher.ORIGIN_UNREACHABLE; // one site's origin, not this shield's network (see Fetcher)
+        }
         // the client learns what went wrong and the request id; the log line (same id) says where and why
         String body = status + " " + HttpStatus.getMessage(status) + ": " + kind + ": " + config.identity().name()
                 + (status == HttpStatus.BAD_REQUEST_400 ? " cannot forward this request-target"

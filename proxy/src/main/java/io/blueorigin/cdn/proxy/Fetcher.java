@@ -76,6 +76,11 @@ final class Fetcher {
      */
     static final String ERROR_HEADER = NodeServer.ERROR_FIELD;
     static final String UNREACHABLE = "upstream-unreachable";
+    /**
+     * A shield could not connect to a site's origin: that site's trouble, so unlike {@link #UNREACHABLE} an edge does
+     * not mark the shield down (which would send every site's keys around it).
+     */
+    static final String ORIGIN_UNREACHABLE = "origin-unreachable";
 
     /** The upstream's queue was full. */
     static final class Overloaded extends RuntimeException {

@@ -98,7 +98,12 @@ public final class ProxyMetrics {
     private static final int CODES = StatusClass.LABELS.size();
     /** {@code reason} values of {@code cdn_rejected_requests_total}. */
     private static final List<String> REJECTION_REASONS = List.of("overloaded", "circuit-open", "collapse-timeout", "unauthorized",
-            "bad-request");
+            "bad-request", "misdirected", "site-unknown");
+    /**
+     * Most {@code site} label values: each site's label is its name for the first {@code SiteRouter.MAX_LABELLED_SITES}
+     * sites and {@code other} beyond; this also bounds labels of sites since removed, which keep their series.
+     */
+    static final int MAX_SITE_LABELS = 2 * io.blueorigin.cdn.proxy.site.SiteRouter.MAX_LABELLED_SITES + 2;
     private static final int STATUSES = Status.values().length;
     private static final int CLASSES = ContentClass.values().length;
 
@@ -109,6 +114,8 @@ public final class ProxyMetrics {
     private final Counter upstreamBytes;
     private final Map<String, UpstreamMeters> upstreams = new ConcurrentHashMap<>();
     private final Map<String, Counter> rejected = new ConcurrentHashMap<>();
+    /** Site label to its request counters, one per cache status; at most {@link #MAX_SITE_LABELS} labels. */
+    private final Map<String, Counter[]> siteRequests = new ConcurrentHashMap<>();
     /** Start of the counters' lifetime (this node process's start). */
     private final Instant startedAt = Instant.now();
 
@@ -131,6 +138,39 @@ public final class ProxyMetrics {
             requests.set(i, counter);
         }
         counter.inc();
+    }
+
+    /**
+     * Counts one client request of a site ({@code cdn_site_requests_total{site, cache_status}}); {@code none} for a
+     * request no site served (421, 400).
+     */
+    void siteRequest(String siteLabel, Status status) {
+        Counter[] counters = siteRequests.get(siteLabel);
+        if (counters == null) {
+            String label = siteRequests.size() < MAX_SITE_LABELS ? siteLabel : "other";
+            counters = siteRequests.computeIfAbsent(label, l -> {
+                Counter[] made = new Counter[STATUSES];
+                for (Status st : Status.values()) {
+                    made[st.ordinal()] = metrics.counter("cdn_site_requests_total", "Client requests answered, by site and"
+                            + " what the cache did (site labels bounded: docs/sites.md).", "site", l, "cache_status", st.label);
+                }
+                return made;
+            });
+        }
+        counters[status.ordinal()].inc();
+    }
+
+    /** Per site label, requests by cache status (for the heartbeat's {@code traffic.sites}). */
+    private Map<String, Map<String, Long>> sites() {
+        Map<String, Map<String, Long>> out = new java.util.TreeMap<>();
+        siteRequests.forEach((site, counters) -> {
+            Map<String, Long> byStatus = new java.util.LinkedHashMap<>();
+            for (Status st : Status.values()) {
+                byStatus.put(st.label, counters[st.ordinal()].getCount());
+            }
+            out.put(site, byStatus);
+        });
+        return out;
     }
 
     /** Records a finished request's body bytes and duration. */
@@ -190,6 +230,7 @@ public final class ProxyMetrics {
         traffic.put("bytesServed", bytesServed());
         traffic.put("bytesUpstream", upstreamBytes.getCount());
         traffic.put("upstreamRequests", upstreamRequests());
+        traffic.put("sites", sites());
         return traffic;
     }
 

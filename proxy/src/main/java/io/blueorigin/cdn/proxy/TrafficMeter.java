@@ -2,6 +2,8 @@ package io.blueorigin.cdn.proxy;
 
 import static java.util.Objects.requireNonNull;
 
+import io.blueorigin.cdn.proxy.site.ServedSite;
+
 import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import org.eclipse.jetty.http.HttpHeader;
@@ -79,6 +81,8 @@ final class TrafficMeter extends Handler.Wrapper {
             // by name: stored fields are replayed as plain HttpFields, which Jetty does not match by enum
             type = ProxyMetrics.ContentClass.of(getHeaders().get(HttpHeader.CONTENT_TYPE.asString()));
             metrics.request(status, type, code);
+            metrics.siteRequest(getRequest().getAttribute(ServedSite.ATTRIBUTE) instanceof ServedSite site
+                    ? site.metricsLabel() : "none", status);
             if (purge && (code == 401 || code == 403 || code == 429)) { // 429: limited after too many failures
                 metrics.rejected("unauthorized");
             }

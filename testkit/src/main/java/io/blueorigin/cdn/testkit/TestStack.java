@@ -33,6 +33,19 @@ public final class TestStack implements AutoCloseable {
         return start(Clock.systemUTC(), cluster);
     }
 
+    /** A stack whose cluster configuration depends on the origin's URI (e.g. sites naming it as their origin). */
+    public static TestStack startWithOrigin(java.util.function.Function<java.net.URI, UnaryOperator<TestCluster.Builder>> cluster) {
+        requireNonNull(cluster, "cluster is null");
+        TestOrigin origin = TestOrigin.start(Clock.systemUTC());
+        try {
+            TestCluster cdn = cluster.apply(origin.uri()).apply(TestCluster.builder(origin.uri())).start();
+            return new TestStack(origin, cdn, new TestClient());
+        } catch (RuntimeException e) {
+            origin.close();
+            throw e;
+        }
+    }
+
     /** The same, with every node and the origin on {@code clock} (a {@link TestClock} to move time). */
     public static TestStack start(Clock clock, UnaryOperator<TestCluster.Builder> cluster) {
         requireNonNull(cluster, "cluster is null");
