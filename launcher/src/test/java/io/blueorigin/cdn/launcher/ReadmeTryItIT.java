@@ -56,6 +56,26 @@ class ReadmeTryItIT {
                 out -> assertThat(json(out).toString()).contains("hitRatio"));
         c.put("tail -n 3 var/demo/logs/edge-lhr.access.log       # a line per request: ... MISS/HIT, upstream ms, request id, total ms",
                 out -> assertThat(out.lines()).hasSize(3).allMatch(l -> l.matches(".* (MISS|HIT|PASS|STALE|REVALIDATED|-) (-|[0-9]+) [0-9a-f]{16} [0-9]+")));
+        // two sites (docs/sites.md): Host selects the site, each has its own origin and keys, a purge names one
+        c.put("curl -s -H \"Authorization: Bearer $TOKEN\" http://127.0.0.1:9000/api/v1/sites   # two sites, www and img, each its hosts and origins",
+                out -> {
+                    JsonNode sites = json(out).path("sites");
+                    assertThat(sites.findValuesAsText("name")).containsExactly("img", "www");
+                    assertThat(out).contains("img.demo.test").contains("www.demo.test")
+                            .contains("http://127.0.0.1:9001").contains("http://127.0.0.1:9002");
+                });
+        c.put("curl -si -H 'Host: www.demo.test' http://127.0.0.1:8080/item/1   # site www (origin :9001), the site of 127.0.0.1 too",
+                out -> assertThat(out).contains("HTTP/1.1 200").contains("\"site\":\"www\""));
+        c.put("curl -si -H 'Host: img.demo.test' http://127.0.0.1:8080/item/1   # site img (origin :9002): another body, X-Cache: MISS",
+                out -> assertThat(out).contains("HTTP/1.1 200").contains("\"site\":\"img\"").contains("X-Cache: MISS"));
+        c.put("curl -si -H 'Host: img.demo.test' http://127.0.0.1:8080/item/1   # X-Cache: HIT: cached apart from www's /item/1",
+                out -> assertThat(out).contains("\"site\":\"img\"").contains("X-Cache: HIT"));
+        c.put("curl -s -X POST -H \"Authorization: Bearer $TOKEN\" -d '{\"urls\": [\"/item/1\"], \"site\": \"img\"}' http://127.0.0.1:9000/api/v1/purge",
+                out -> assertThat(json(out).path("id").asLong()).as("the purge of site img was accepted: %s", out).isPositive());
+        c.put("curl -si -H 'Host: img.demo.test' http://127.0.0.1:8080/item/1   # X-Cache: MISS: the purge named site img",
+                out -> assertThat(out).contains("\"site\":\"img\"").contains("X-Cache: MISS"));
+        c.put("curl -si -H 'Host: www.demo.test' http://127.0.0.1:8080/item/1   # X-Cache: HIT: www's object was not purged",
+                out -> assertThat(out).contains("\"site\":\"www\"").contains("X-Cache: HIT"));
         return c;
     }
 
@@ -69,7 +89,7 @@ class ReadmeTryItIT {
             List<String> assignments = new ArrayList<>();
             for (String line : lines) {
                 Consumer<String> check = checks.get(line);
-                if (line.contains("purged on every node within milliseconds")) {
+                if (line.contains("purged on every node within milliseconds") || line.contains("the purge named site img")) {
                     // the purge reaches every node in milliseconds, not in zero time: allow it a moment
                     await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20))
                             .untilAsserted(() -> check.accept(run(dir, assignments, line)));
