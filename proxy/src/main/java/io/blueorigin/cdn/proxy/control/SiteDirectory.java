@@ -1,5 +1,7 @@
 package io.blueorigin.cdn.proxy.control;
 
+import io.blueorigin.cdn.httpcache.CacheKey;
+import io.blueorigin.cdn.httpcache.RequestTarget;
 import io.blueorigin.cdn.httpcache.site.Site;
 import io.blueorigin.cdn.httpcache.site.SiteTable;
 import org.jspecify.annotations.Nullable;
@@ -23,7 +25,12 @@ public interface SiteDirectory {
      * @throws io.blueorigin.cdn.httpcache.RequestTarget.InvalidTarget when no request could have that target
      */
     default String keyOf(String site, String rawPath, @Nullable String rawQuery) {
-        return io.blueorigin.cdn.httpcache.CacheKey.of(site, rawPath, rawQuery).asString();
+        RequestTarget target = RequestTarget.parse(rawPath, rawQuery);
+        Site defined = table().get(site);
+        if (defined != null) {
+            target = new RequestTarget(target.path(), defined.caching().query().apply(target.query()));
+        }
+        return CacheKey.of(site, target).asString();
     }
 
     /** Whether a site of this name is served here now. */

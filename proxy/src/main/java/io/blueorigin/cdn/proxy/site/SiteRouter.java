@@ -2,10 +2,8 @@ package io.blueorigin.cdn.proxy.site;
 
 import static java.util.Objects.requireNonNull;
 
-import io.blueorigin.cdn.httpcache.CacheKey;
 import io.blueorigin.cdn.httpcache.CachePolicy;
 import io.blueorigin.cdn.httpcache.CachePolicyConfig;
-import io.blueorigin.cdn.httpcache.RequestTarget;
 import io.blueorigin.cdn.httpcache.site.Site;
 import io.blueorigin.cdn.httpcache.site.SiteTable;
 import io.blueorigin.cdn.proxy.ProxyConfig;
@@ -104,13 +102,6 @@ public final class SiteRouter implements SiteDirectory {
     public @Nullable String siteFor(@Nullable String host) {
         ServedSite s = route(host);
         return s == null ? null : s.name();
-    }
-
-    @Override
-    public String keyOf(String site, String rawPath, @Nullable String rawQuery) {
-        RequestTarget target = RequestTarget.parse(rawPath, rawQuery);
-        ServedSite served = named(site);
-        return served == null ? CacheKey.of(site, target).asString() : served.keyOf(served.shape(target));
     }
 
     @Override
