@@ -209,7 +209,9 @@ final class CacheHandler extends Handler.Wrapper {
         // like every answer, a PURGE's carries a request id (the access log's, and admin's log line's)
         response.getHeaders().put(RequestIds.HEADER, RequestIds.acceptOrGenerate(request.getHeaders().get(RequestIds.HEADER)));
         if (control.purges().isPresent()) {
-            control.purges().get().handle(request, response, callback);
+            ServedSite site = (ServedSite) request.getAttribute(ServedSite.ATTRIBUTE);
+            control.purges().get().handle(request, response, callback,
+                    site == null || site.definition() == null ? null : site.name()); // a site of the table, by name
         } else {
             response.getHeaders().put(HttpHeader.ALLOW, ALLOWED_METHODS);
             Delivery.sendText(response, callback, 405, "405 Method Not Allowed: PURGE needs the control plane; " + nodeName

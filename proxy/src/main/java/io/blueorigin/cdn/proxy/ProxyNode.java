@@ -165,6 +165,7 @@ public final class ProxyNode implements Node {
         health.register("collapsing", () -> ReadinessCheck.Result.ready(Map.of("inFlight", collapser.inFlight(),
                 "waiting", collapser.waiting().get(), "collapsed", collapser.collapsed())));
         health.register("invalidations", control::readiness);
+        health.register("sites", () -> siteReadiness(cache.sites()));
         metrics.watch(store, collapser, cache.upstreams(), control);
         NodeServer server = NodeServer.builder(health, config.server())
                 .traffic(new TrafficMeter(metrics, cacheHandler))
@@ -202,6 +203,19 @@ public final class ProxyNode implements Node {
         if (!anyUp) {
             details.put("degraded", "no upstream is usable (every one marked down or its circuit breaker open)");
         }
+        return ReadinessCheck.Result.ready(details);
+    }
+
+    /**
+     * Always ready: the site table's version (the log id of the last site change applied; 0 for a node's own
+     * configuration) and the sites served, the default one ({@code cache.site}) marked.
+     */
+    private static ReadinessCheck.Result siteReadiness(io.blueorigin.cdn.proxy.site.SiteRouter sites) {
+        Map<String, Object> details = new java.util.LinkedHashMap<>();
+        details.put("version", sites.table().version());
+        details.put("sites", sites.all().stream().map(io.blueorigin.cdn.proxy.site.ServedSite::name).sorted().toList());
+        io.blueorigin.cdn.proxy.site.ServedSite fallback = sites.route(null);
+        details.put("unclaimedHosts", fallback == null ? "421" : fallback.name());
         return ReadinessCheck.Result.ready(details);
     }
 

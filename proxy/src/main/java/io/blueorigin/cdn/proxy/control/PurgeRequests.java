@@ -16,6 +16,7 @@ import org.eclipse.jetty.http.HttpURI;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,6 +54,14 @@ public final class PurgeRequests {
     }
 
     public void handle(Request request, Response response, Callback callback) {
+        handle(request, response, callback, null);
+    }
+
+    /**
+     * Handles a PURGE of the request's target in {@code site} (a site of the table, as the door chose it from the
+     * Host), or in the default site when null.
+     */
+    public void handle(Request request, Response response, Callback callback, @Nullable String site) {
         String client = Request.getRemoteAddr(request); // the TCP peer: nothing a client can forge
         Optional<Long> retryAfter = guard.limited(client);
         if (retryAfter.isPresent()) {
@@ -83,6 +92,9 @@ public final class PurgeRequests {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("urls", List.of(query == null ? path : path + "?" + query));
         body.put("soft", soft);
+        if (site != null) {
+            body.put("site", site);
+        }
         admin.forward("/purge", authorization, Json.write(body)).send(new BufferingResponseListener(64 * 1024) {
             @Override
             public void onComplete(org.eclipse.jetty.client.Result result) {
@@ -105,7 +117,7 @@ public final class PurgeRequests {
                 }
                 long id = idOf(text);
                 Invalidation entry = new Invalidation(id, Invalidation.Kind.PURGE, soft,
-                        List.of(new Invalidation.Url(null, path, query)), List.of(), java.util.Optional.empty());
+                        List.of(new Invalidation.Url(null, path, query)), List.of(), java.util.Optional.empty(), site, null);
                 io.execute(() -> {
                     int affected;
                     try {
