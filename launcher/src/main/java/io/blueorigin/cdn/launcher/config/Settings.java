@@ -102,9 +102,9 @@ public final class Settings {
                     EDGE, SHIELD),
             // caching (edge and shield)
             Setting.of("cache.site", ValueType.TOKEN, "default",
-                    "The site for requests whose host no site claims (the first part of their cache keys); when no "
-                            + "site has this name the node makes one from upstream.url, so a node with only upstream.url "
-                            + "serves as before (docs/sites.md).",
+                    "The site for requests whose host no site claims (the first part of their cache keys). With no "
+                            + "sites at all every request is this site's, fetched from upstream.url, as before sites; with "
+                            + "sites, an unclaimed host gets 421 unless one of them has this name (docs/sites.md).",
                     EDGE, SHIELD),
             Setting.derived(SiteDefinitions.KEY, ValueType.SITES, "none",
                     "Sites a standalone node serves, a YAML list of definitions as admin's PUT /api/v1/sites/{name} "
