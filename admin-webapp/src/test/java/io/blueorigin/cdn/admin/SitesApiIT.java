@@ -388,6 +388,33 @@ class SitesApiIT {
         assertThat(entry.path("site").isNull()).as("every site").isTrue();
     }
 
+    /**
+     * A purge naming a site waits for a site change in progress (here: a transaction holding the sites lock that
+     * deletes the site) and then sees its outcome, so no entry names a site deleted before it in the log.
+     */
+    @Test
+    void aScopedPurgeIsOrderedAfterASiteChangeInProgress() throws Exception {
+        put("img", site("\"img.example.com\"", "http://10.0.0.7"), 201);
+        long before = logSize();
+        try (java.sql.Connection change = admin.node.database().dataSource().getConnection()) {
+            change.setAutoCommit(false);
+            try (java.sql.Statement s = change.createStatement()) {
+                s.execute("SELECT pg_advisory_xact_lock(x'7369746573'::bigint)"); // Sites.LOCK, "sites"
+                s.execute("DELETE FROM sites WHERE name = 'img'");
+            }
+            CompletableFuture<ApiClient.Reply> purge = CompletableFuture.supplyAsync(
+                    () -> api.post("/api/v1/purge", "{\"urls\": [\"/a\"], \"site\": \"img\"}"));
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> admin.count(
+                    "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted") == 1);
+            assertThat(purge).isNotDone();
+            change.commit();
+            ApiClient.Reply reply = purge.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(reply.status()).as(reply.body()).isEqualTo(400);
+            assertThat(reply.json().path("field").asText()).isEqualTo("site");
+        }
+        assertThat(logSize()).isEqualTo(before);
+    }
+
     @Test
     void siteEntriesAreListedWithTheirKindAndRetentionDeletesThemButKeepsTheTable() throws Exception {
         admin.node("edge-nyc").post("/api/v1/nodes/register", registration(0));

@@ -129,8 +129,11 @@ final class InvalidationsApi {
 
     private void append(ApiCall call, NewInvalidation entry) throws ApiException, SQLException, IOException {
         Optional<Long> appended = database.inTransaction(connection -> {
-            if (entry.site().isPresent() && !sites.exists(connection, entry.site().get())) {
-                return Optional.empty();
+            if (entry.site().isPresent()) {
+                sites.lockShared(connection); // the site cannot be deleted before this entry commits
+                if (!sites.exists(connection, entry.site().get())) {
+                    return Optional.empty();
+                }
             }
             return Optional.of(log.append(connection, entry, call.token().id()));
         });

@@ -73,13 +73,26 @@ public final class Sites {
     public record Change(long version, String site, String action, String actor, Instant at, Optional<JsonNode> before,
             Optional<JsonNode> after, String requestId) {}
 
-    /** Takes the sites lock for the rest of the caller's transaction (waits at most the lock timeout). */
+    /** Takes the sites lock for the rest of the caller's transaction (waits at most the lock timeout): to change sites. */
     public void lock(Connection connection) throws SQLException {
+        lock(connection, "pg_advisory_xact_lock");
+    }
+
+    /**
+     * Takes the sites lock shared for the rest of the caller's transaction: no site changes until it ends, while
+     * other holders of the shared lock go on. An invalidation naming a site takes it before checking the site
+     * exists, so the site still exists at the entry's position in the log (a delete cannot slip in between).
+     */
+    public void lockShared(Connection connection) throws SQLException {
+        lock(connection, "pg_advisory_xact_lock_shared");
+    }
+
+    private void lock(Connection connection, String function) throws SQLException {
         try (PreparedStatement timeout = connection.prepareStatement("SELECT set_config('lock_timeout', ?, true)")) {
             timeout.setString(1, lockTimeout.toMillis() + "ms");
             timeout.execute();
         }
-        try (PreparedStatement lock = connection.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
+        try (PreparedStatement lock = connection.prepareStatement("SELECT " + function + "(?)")) {
             lock.setLong(1, LOCK);
             lock.execute();
         }
