@@ -203,6 +203,7 @@ public class CachingProxyServlet extends AsyncProxyServlet {
                     && clientRequest.getAttribute(UPSTREAM_ATTRIBUTE) instanceof Upstream u && u.origin() == null
                     && !u.isFallback()) {
                 headers.put(io.blueorigin.cdn.proxy.control.LocalInvalidations.SITE_FIELD, siteField);
+                headers.put(HttpHeader.HOST, clientRequest.getServerName()); // as a cache fetch does (see Fetcher)
             }
             if (clientRequest.getAttribute(UPSTREAM_ATTRIBUTE) instanceof Upstream u && u.origin() != null
                     && u.origin().hostHeader() != null) {

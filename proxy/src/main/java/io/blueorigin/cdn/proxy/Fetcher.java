@@ -218,7 +218,13 @@ final class Fetcher {
             invalidations.signedOrdering().ifPresent(value -> out.put(LocalInvalidations.ORDERING_FIELD, value));
         }
         if (cache.config().isClientFacing()) {
-            out.put(LocalInvalidations.SITE_FIELD, invalidations.siteField(site.name())); // the shield serves the same site
+            // the shield serves the same site: named in the signed field, and the client's host for a shield that
+            // cannot verify it (an edge restarted while admin is down holds no tier keys) to select it by
+            out.put(LocalInvalidations.SITE_FIELD, invalidations.siteField(site.name()));
+            String host = Request.getServerName(clientRequest);
+            if (host != null && !host.isEmpty()) {
+                out.put(HttpHeader.HOST, host);
+            }
         }
         if (stored != null) {
             CachedResponse r = stored.response();
@@ -383,9 +389,10 @@ final class Fetcher {
                         .headers(h -> {
                             h.add(headers);
                             if (target.isFallback() || origin != null) {
-                                // an origin has no use for the tier's position or site
+                                // an origin has no use for the tier's position or site, and gets its own Host
                                 h.remove(LocalInvalidations.ORDERING_FIELD);
                                 h.remove(LocalInvalidations.SITE_FIELD);
+                                h.remove(HttpHeader.HOST);
                             }
                             if (origin != null && origin.hostHeader() != null) {
                                 h.put(HttpHeader.HOST, origin.hostHeader());

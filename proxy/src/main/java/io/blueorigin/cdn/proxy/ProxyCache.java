@@ -35,7 +35,8 @@ public final class ProxyCache {
         this.metrics = requireNonNull(metrics, "metrics is null");
         this.upstreams = new Upstreams(config.upstream(), clock::millis);
         this.sites = new SiteRouter(config, upstreams, clock::millis,
-                config.cache().storage().diskPath().map(SiteTableFile::new).orElse(null));
+                config.cache().storage().diskPath()
+                        .map(dir -> new SiteTableFile(dir.resolve(io.blueorigin.cdn.storage.StorageConfig.NODE_STATE_DIR))).orElse(null));
         this.config = requireNonNull(config, "config is null");
         this.store = requireNonNull(store, "store is null");
         this.clock = requireNonNull(clock, "clock is null");

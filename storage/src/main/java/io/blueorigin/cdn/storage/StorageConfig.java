@@ -20,6 +20,12 @@ import java.util.Optional;
  */
 public record StorageConfig(long heapMaxBytes, long heapMaxObjectBytes, Optional<Path> diskPath, long diskMaxBytes,
         long maxObjectBytes, int chunkSize, long inFlightMaxBytes, long diskIndexMaxBytes) {
+    /**
+     * The subdirectory of {@code store.disk.path} where the node keeps its own state beside the cache (the site
+     * table it serves); the only entry besides the store's own that the directory check accepts.
+     */
+    public static final String NODE_STATE_DIR = "node";
+
 
     public StorageConfig {
         requireNonNull(diskPath, "diskPath is null");

@@ -23,7 +23,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The last site table a node applied, kept beside its cache ({@code <store.disk.path>/sites.json}) so that a node
+ * The last site table a node applied, kept beside its cache ({@code <store.disk.path>/node/sites.json}) so that a node
  * restarted while admin is down serves the sites it served. Written whole to a temporary file, forced to disk,
  * then renamed over the old one (atomic on POSIX file systems): a crash leaves the old table or the new, never
  * half of one. Format: {@code {"version": V, "sites": [definition, ...]}} ({@link Site#toMap}).
@@ -35,6 +35,7 @@ public final class SiteTableFile {
 
     private final Path path;
 
+    /** The table kept in {@code directory} (created when first written). */
     public SiteTableFile(Path directory) {
         this.path = requireNonNull(directory, "directory is null").resolve(NAME);
     }
@@ -65,6 +66,7 @@ public final class SiteTableFile {
         root.put("sites", table.sites().stream().map(Site::toMap).toList());
         Path temp = path.resolveSibling(NAME + ".tmp");
         try {
+            Files.createDirectories(path.getParent());
             try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
                     StandardOpenOption.WRITE)) {
                 ByteBuffer bytes = ByteBuffer.wrap(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root));

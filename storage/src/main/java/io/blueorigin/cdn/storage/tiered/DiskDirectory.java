@@ -1,5 +1,6 @@
 package io.blueorigin.cdn.storage.tiered;
 
+import io.blueorigin.cdn.storage.StorageConfig;
 import io.blueorigin.cdn.storage.StoreOpenException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -60,7 +61,8 @@ final class DiskDirectory {
             Set<String> unexpected;
             try (Stream<Path> entries = Files.list(dir)) {
                 unexpected = entries.map(p -> p.getFileName().toString())
-                        .filter(n -> !n.equals(MARKER) && !n.equals("rocksdb")).collect(Collectors.toSet());
+                        .filter(n -> !n.equals(MARKER) && !n.equals("rocksdb") && !n.equals(StorageConfig.NODE_STATE_DIR))
+                        .collect(Collectors.toSet());
             }
             if (!unexpected.isEmpty()) {
                 throw new StoreOpenException("store.disk.path " + dir + " holds files a Blue Origin store does not make ("

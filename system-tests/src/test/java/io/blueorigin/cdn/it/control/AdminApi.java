@@ -27,6 +27,15 @@ final class AdminApi {
                 .header("Content-Type", "application/json"), token);
     }
 
+    Answer put(String path, String json, String token) {
+        return send(HttpRequest.newBuilder(admin.resolve("/api/v1" + path)).PUT(HttpRequest.BodyPublishers.ofString(json))
+                .header("Content-Type", "application/json"), token);
+    }
+
+    Answer delete(String path, String token) {
+        return send(HttpRequest.newBuilder(admin.resolve("/api/v1" + path)).DELETE(), token);
+    }
+
     Answer get(String path, String token) {
         return send(HttpRequest.newBuilder(admin.resolve("/api/v1" + path)).GET(), token);
     }
