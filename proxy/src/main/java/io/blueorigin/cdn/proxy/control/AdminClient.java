@@ -88,7 +88,7 @@ final class AdminClient {
             Optional<SiteTable> sites) {}
 
     /** What one long-poll answers. */
-    record Poll(List<Invalidation> entries, long latest, long oldestRetained) {}
+    record Poll(List<Invalidation> entries, long latest, long oldestRetained, long sitesVersion) {}
 
     /** What a heartbeat answers. */
     record Beat(long latest, Optional<TierKeys> tierKeys) {}
@@ -124,7 +124,14 @@ final class AdminClient {
         String path = "/invalidations?after=" + after + "&wait=" + waitSeconds + "&maxBytes=" + MAX_POLL_BYTES;
         JsonNode answer = call(HttpMethod.GET, path, null, waitSeconds * 1000L + CALL_TIMEOUT_MILLIS, MAX_POLL_BYTES);
         return new Poll(entries(path, answer.path("entries")), answer.path("latest").asLong(0),
-                answer.path("oldestRetained").asLong(0));
+                answer.path("oldestRetained").asLong(0), answer.path("sitesVersion").asLong(0));
+    }
+
+    /** Admin's whole site table ({@code GET /api/v1/sites}), for a node whose table fell behind the log. */
+    SiteTable sites() throws IOException {
+        String path = "/sites";
+        return sites(path, call(HttpMethod.GET, path, null, CALL_TIMEOUT_MILLIS, MAX_REGISTRATION_BYTES))
+                .orElseThrow(() -> new IOException("admin's answer to " + path + " holds no site table"));
     }
 
     void ack(String name, List<Ack> acks) throws IOException {

@@ -3,6 +3,7 @@ package io.blueorigin.cdn.proxy.control;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.blueorigin.cdn.httpcache.site.SiteTable;
 import io.blueorigin.cdn.runtime.NodeIdentity;
 import io.blueorigin.cdn.runtime.ReadinessCheck;
 import io.blueorigin.cdn.storage.CacheStore;
@@ -358,6 +359,13 @@ public final class InvalidationAgent implements AutoCloseable {
             appliedByKind.incrementAndGet(entry.kind().ordinal());
         }
         if (local.lastApplied() >= poll.latest()) {
+            if (poll.sitesVersion() > sites.table().version()) {
+                // caught up, yet a site change is missing: its entry left the log (retention) before this node read it
+                SiteTable table = admin.sites();
+                LOG.info("{}: site table {} is behind admin's ({}); replaced with {}", identity.name(), sites.table(),
+                        poll.sitesVersion(), table);
+                sites.replace(table);
+            }
             caughtUp();
         }
         retireBans();
