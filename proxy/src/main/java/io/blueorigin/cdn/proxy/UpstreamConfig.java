@@ -28,10 +28,12 @@ import java.util.Optional;
  *     the rest of {@code maxConcurrent} is kept for cache fills
  * @param passTimeout longest a pass-through exchange may take in all (request body, response), so slow senders and
  *     slow readers cannot hold an upstream slot for ever
+ * @param toOrigins an edge with no shield tier ({@code upstream.to-origins}): each site of its table fetches from the
+ *     site's own origins, as a shield does; {@code urls} serve only a node with no sites
  */
 public record UpstreamConfig(List<URI> urls, Optional<URI> fallback, Duration connectTimeout, Duration readTimeout,
         int maxConnections, Duration downTime, int maxConcurrent, int maxQueued, int breakerFailures, Duration breakerOpenTime,
-        int maxConcurrentPass, Duration passTimeout) {
+        int maxConcurrentPass, Duration passTimeout, boolean toOrigins) {
 
     public UpstreamConfig {
         requireNonNull(urls, "urls is null");
@@ -85,6 +87,20 @@ public record UpstreamConfig(List<URI> urls, Optional<URI> fallback, Duration co
         }
     }
 
+    /** Sites fetched through {@code urls} (shields), the usual edge. */
+    public UpstreamConfig(List<URI> urls, Optional<URI> fallback, Duration connectTimeout, Duration readTimeout,
+            int maxConnections, Duration downTime, int maxConcurrent, int maxQueued, int breakerFailures,
+            Duration breakerOpenTime, int maxConcurrentPass, Duration passTimeout) {
+        this(urls, fallback, connectTimeout, readTimeout, maxConnections, downTime, maxConcurrent, maxQueued, breakerFailures,
+                breakerOpenTime, maxConcurrentPass, passTimeout, false);
+    }
+
+    /** These settings, with each site fetched from its own origins ({@code true}) or through {@code urls}. */
+    public UpstreamConfig withToOrigins(boolean direct) {
+        return new UpstreamConfig(urls, fallback, connectTimeout, readTimeout, maxConnections, downTime, maxConcurrent,
+                maxQueued, breakerFailures, breakerOpenTime, maxConcurrentPass, passTimeout, direct);
+    }
+
     /** Without the pass-through limits: pass-through may take half of {@code maxConcurrent}, for two minutes at most. */
     public UpstreamConfig(List<URI> urls, Optional<URI> fallback, Duration connectTimeout, Duration readTimeout,
             int maxConnections, Duration downTime, int maxConcurrent, int maxQueued, int breakerFailures,
@@ -132,23 +148,23 @@ public record UpstreamConfig(List<URI> urls, Optional<URI> fallback, Duration co
 
     public UpstreamConfig withTimeouts(Duration connect, Duration read) {
         return new UpstreamConfig(urls, fallback, connect, read, maxConnections, downTime, maxConcurrent, maxQueued,
-                breakerFailures, breakerOpenTime, maxConcurrentPass, passTimeout);
+                breakerFailures, breakerOpenTime, maxConcurrentPass, passTimeout, toOrigins);
     }
 
     public UpstreamConfig withProtection(int newMaxConcurrent, int newMaxQueued, int failures, Duration openTime) {
         return new UpstreamConfig(urls, fallback, connectTimeout, readTimeout, maxConnections, downTime, newMaxConcurrent,
                 newMaxQueued, failures, openTime, maxConcurrentPass == defaultMaxConcurrentPass(maxConcurrent)
-                        ? defaultMaxConcurrentPass(newMaxConcurrent) : Math.min(maxConcurrentPass, newMaxConcurrent), passTimeout);
+                        ? defaultMaxConcurrentPass(newMaxConcurrent) : Math.min(maxConcurrentPass, newMaxConcurrent), passTimeout, toOrigins);
     }
 
     public UpstreamConfig withDownTime(Duration newDownTime) {
         return new UpstreamConfig(urls, fallback, connectTimeout, readTimeout, maxConnections, newDownTime, maxConcurrent,
-                maxQueued, breakerFailures, breakerOpenTime, maxConcurrentPass, passTimeout);
+                maxQueued, breakerFailures, breakerOpenTime, maxConcurrentPass, passTimeout, toOrigins);
     }
 
     /** These settings with pass-through limited to {@code maxPass} requests in flight and {@code timeout} each. */
     public UpstreamConfig withPassLimits(int maxPass, Duration timeout) {
         return new UpstreamConfig(urls, fallback, connectTimeout, readTimeout, maxConnections, downTime, maxConcurrent,
-                maxQueued, breakerFailures, breakerOpenTime, maxPass, timeout);
+                maxQueued, breakerFailures, breakerOpenTime, maxPass, timeout, toOrigins);
     }
 }

@@ -79,7 +79,8 @@ public final class NodeConfigs {
                     v.value("upstream.breaker.open-time", Duration.class),
                     v.get("upstream.max-concurrent-pass", Integer.class).orElseGet(() ->
                             UpstreamConfig.defaultMaxConcurrentPass(v.value("upstream.max-concurrent", Integer.class))),
-                    v.value("upstream.pass-timeout", Duration.class));
+                    v.value("upstream.pass-timeout", Duration.class))
+                    .withToOrigins(v.role() == Role.EDGE && v.value("upstream.to-origins", Boolean.class));
             return new ProxyConfig(identity(v), server(v), upstreamConfig, cache(v), control(v), forwarding(v))
                     .withSites(sites(v));
         });

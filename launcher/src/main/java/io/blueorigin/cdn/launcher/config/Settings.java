@@ -66,6 +66,10 @@ public final class Settings {
                     EDGE, SHIELD),
             Setting.derived("upstream.fallback-url", ValueType.URL, "none",
                     "Where to go when every upstream.url is down (an edge's origin); unset: fail instead.", EDGE, SHIELD),
+            Setting.of("upstream.to-origins", ValueType.BOOLEAN, "false",
+                    "An edge with no shield tier (one box): each site of its sites: table fetches from the site's own "
+                            + "origins, with their gates and breakers, as a shield does; upstream.url then serves only a "
+                            + "node with no sites. A shield always fetches sites from their origins.", EDGE, SHIELD),
             Setting.of("upstream.down-time", ValueType.DURATION, "10s",
                     "How long an upstream that refused connections is skipped (its keys go to the next shield).",
                     EDGE, SHIELD),

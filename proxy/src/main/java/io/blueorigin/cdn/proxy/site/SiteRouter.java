@@ -137,7 +137,9 @@ public final class SiteRouter implements SiteDirectory {
                 byName.put(site.name(), old);
                 continue;
             }
-            Upstreams upstreams = shield ? Upstreams.ofOrigins(site.origins(), config.upstream(), clock)
+            // a shield, or an edge with no shield tier (upstream.to-origins), fetches from the site's own origins
+            Upstreams upstreams = shield || config.upstream().toOrigins()
+                    ? Upstreams.ofOrigins(site.origins(), config.upstream(), clock)
                     : nodeUpstreams.withSiteFallback(site.origins().get(0), config.upstream());
             byName.put(site.name(), new ServedSite(site.name(), site, new CachePolicy(site.caching().applyTo(base, shield)),
                     upstreams, label));
