@@ -54,8 +54,8 @@ class ReadmeTryItIT {
                         .anyMatch(l -> l.contains("cache_status=\"miss\"")));
         c.put("curl -s -H \"Authorization: Bearer $TOKEN\" 'http://127.0.0.1:9000/api/v1/stats?window=5m'  # hit ratio per tier and node",
                 out -> assertThat(json(out).toString()).contains("hitRatio"));
-        c.put("tail -n 3 var/demo/logs/edge-lhr.access.log       # a line per request: ... MISS/HIT, upstream ms, request id, total ms",
-                out -> assertThat(out.lines()).hasSize(3).allMatch(l -> l.matches(".* (MISS|HIT|PASS|STALE|REVALIDATED|-) (-|[0-9]+) [0-9a-f]{16} [0-9]+")));
+        c.put("tail -n 3 var/demo/logs/edge-lhr.access.log       # a line per request: ... site, MISS/HIT, upstream ms, request id, total ms",
+                out -> assertThat(out.lines()).hasSize(3).allMatch(l -> l.matches(".* (www|img|-) (MISS|HIT|PASS|STALE|REVALIDATED|-) (-|[0-9]+) [0-9a-f]{16} [0-9]+")));
         // two sites (docs/sites.md): Host selects the site, each has its own origin and keys, a purge names one
         c.put("curl -s -H \"Authorization: Bearer $TOKEN\" http://127.0.0.1:9000/api/v1/sites   # two sites, www and img, each its hosts and origins",
                 out -> {

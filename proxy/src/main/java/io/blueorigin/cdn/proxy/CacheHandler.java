@@ -133,6 +133,7 @@ final class CacheHandler extends Handler.Wrapper {
         }
         RequestTarget shaped = site.shape(target); // the key's and the upstream request's target
         request.setAttribute(ServedSite.ATTRIBUTE, site);
+        request.setAttribute(AccessLog.SITE, site.name());
         boolean head = "HEAD".equals(method);
         if (!head && !"GET".equals(method)) {
             if ("PURGE".equals(method)) {

@@ -86,6 +86,11 @@ public final class AccessLog extends ContainerLifeCycle implements RequestLog {
 
     /** Request attribute: milliseconds the proxy waited for upstream response headers, a {@link Number}. */
     public static final String UPSTREAM_MILLIS = "io.blueorigin.cdn.upstream-ms";
+    /**
+     * Request attribute: the name of the site that served the request (a {@code String}), logged after the
+     * User-Agent; {@code -} when none did (a 421, admin's requests).
+     */
+    public static final String SITE = "io.blueorigin.cdn.site";
     /** Response field whose value is logged as the cache status. */
     public static final String CACHE_STATUS_FIELD = "X-Cache";
     /** Response (else request) field whose value is logged as the request id. */
@@ -165,6 +170,8 @@ public final class AccessLog extends ContainerLifeCycle implements RequestLog {
         out.append("\" \"");
         quoted(out, request.getHeaders().get(HttpHeader.USER_AGENT));
         out.append("\" ");
+        token(out, request.getAttribute(SITE) instanceof String site ? site : null);
+        out.append(' ');
         token(out, response.getHeaders().get(CACHE_STATUS_FIELD));
         out.append(' ');
         if (request.getAttribute(UPSTREAM_MILLIS) instanceof Number upstream) {

@@ -51,9 +51,9 @@ import org.junit.jupiter.api.io.TempDir;
 class AccessLogIT {
     private static final HttpClient CLIENT = HttpClient.newHttpClient();
     private static final String QUOTED = "\"((?:[^\"\\\\]|\\\\.)*)\"";
-    /** One whole line, a group per field: NCSA combined, then cache, upstream ms, request id, total ms. */
+    /** One whole line, a group per field: NCSA combined, then site, cache, upstream ms, request id, total ms. */
     private static final Pattern LINE = Pattern.compile("^(\\S+) - - \\[(\\d{2}/[A-Z][a-z]{2}/\\d{4}:\\d{2}:\\d{2}:\\d{2} \\+0000)\\] "
-            + QUOTED + " (\\d{3}) (\\d+|-) " + QUOTED + " " + QUOTED + " (\\S+) (\\d+|-) (\\S+) (\\d+)$");
+            + QUOTED + " (\\d{3}) (\\d+|-) " + QUOTED + " " + QUOTED + " (\\S+) (\\S+) (\\d+|-) (\\S+) (\\d+)$");
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern(AccessLog.TIME_FORMAT, Locale.ENGLISH);
 
     @TempDir
@@ -64,13 +64,13 @@ class AccessLogIT {
 
     /** The fields of one parsed line. */
     private record Line(String client, Instant time, String request, int status, String bytes, String referer,
-            String userAgent, String cache, String upstreamMillis, String requestId, long totalMillis) {
+            String userAgent, String site, String cache, String upstreamMillis, String requestId, long totalMillis) {
         static Line parse(String line) {
             Matcher m = LINE.matcher(line);
             assertThat(m.matches()).as("access log line format: %s", line).isTrue();
             return new Line(m.group(1), ZonedDateTime.parse(m.group(2), TIME).toInstant(), m.group(3),
                     Integer.parseInt(m.group(4)), m.group(5), m.group(6), m.group(7), m.group(8), m.group(9),
-                    m.group(10), Long.parseLong(m.group(11)));
+                    m.group(10), m.group(11), Long.parseLong(m.group(12)));
         }
     }
 
@@ -113,6 +113,7 @@ class AccessLogIT {
             }
             if (path.startsWith("/miss/")) {
                 request.setAttribute(AccessLog.UPSTREAM_MILLIS, 12L);
+                request.setAttribute(AccessLog.SITE, "img");
                 return answer(request, response, callback, "MISS");
             }
             if (path.startsWith("/wrapped/")) {
@@ -212,6 +213,7 @@ class AccessLogIT {
         assertThat(line.bytes()).isEqualTo("5");
         assertThat(line.referer()).isEqualTo("https://example.com/page");
         assertThat(line.userAgent()).isEqualTo("Mozilla/5.0 (X11; Linux x86_64)");
+        assertThat(line.site()).isEqualTo("-"); // no site named: a request no site served, or admin's
         assertThat(line.cache()).isEqualTo("HIT");
         assertThat(line.upstreamMillis()).isEqualTo("-");
         assertThat(line.requestId()).isEqualTo("client-chosen-id");
@@ -221,6 +223,7 @@ class AccessLogIT {
     void theUpstreamTimeTheHandlerSetOnItsRequestIsLogged() throws Exception {
         send(request("/miss/1"));
         Line line = lineFor("GET /miss/1");
+        assertThat(line.site()).isEqualTo("img");
         assertThat(line.cache()).isEqualTo("MISS");
         assertThat(line.upstreamMillis()).isEqualTo("12");
         assertThat(line.requestId()).isEqualTo("generated-id");

@@ -17,7 +17,8 @@ import org.jspecify.annotations.Nullable;
  * One origin server of a site: where a shield (or an edge with no shield to ask) fetches the site's misses.
  *
  * @param url {@code http} or {@code https} with a host; a path prefix is kept; no query, fragment or user info
- * @param hostHeader the {@code Host} sent to it, or null to send the client's
+ * @param hostHeader the {@code Host} sent to it, or null for the host and port of {@code url} (never the client's:
+ *     several hosts share one site's key)
  * @param connectTimeout a TCP (and TLS) connect taking longer fails the attempt
  * @param readTimeout no byte for this long fails the fetch (504)
  * @param maxConcurrent most requests in flight to it from one node (origin protection)
@@ -38,7 +39,7 @@ public record Origin(URI url, @Nullable String hostHeader, Duration connectTimeo
         requireNonNull(readTimeout, "readTimeout is null");
     }
 
-    /** An origin with the defaults: the client's Host, 2 s to connect, 30 s without a byte, 256 in flight, TLS checked. */
+    /** An origin with the defaults: its URL's Host, 2 s to connect, 30 s without a byte, 256 in flight, TLS checked. */
     public static Origin of(URI url) {
         return new Origin(url, null, DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT, DEFAULT_MAX_CONCURRENT, true);
     }

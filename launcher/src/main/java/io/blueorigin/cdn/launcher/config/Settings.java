@@ -56,7 +56,7 @@ public final class Settings {
             Setting.derived("management.port", ValueType.PORT, "server.port + 10000",
                     "Management port: /healthz, /readyz, /metrics, so no customer path is shadowed."),
             Setting.derived("access-log.path", ValueType.PATH, "none (off)",
-                    "File for the access log: NCSA combined, then X-Cache, upstream ms, request id, total ms "
+                    "File for the access log: NCSA combined, then site, X-Cache, upstream ms, request id, total ms "
                             + "(docs/access-log.md). yyyy_mm_dd in the name rotates daily (UTC), keeping 31 days. "
                             + "The directory must exist; unset for none."),
             // upstream (edge and shield)
