@@ -77,6 +77,11 @@ class SitesIT {
                 assertThat(atImg.header("Host")).contains("images.internal");
                 assertThat(atImg.hasHeader("Blue-Origin-Site")).isFalse();
                 assertThat(stack.cdn.edge("nyc").cache().store().primaryKeys()).contains("www /item/1", "img /item/1");
+                io.blueorigin.cdn.testkit.MetricsScrape metrics =
+                        io.blueorigin.cdn.testkit.MetricsScrape.of(stack.cdn.edge("nyc").managementUri());
+                assertThat(metrics.sum("cdn_site_requests_total", l -> "img".equals(l.get("site"))
+                        && "hit".equals(l.get("cache_status")))).isEqualTo(1);
+                assertThat(metrics.sum("cdn_site_requests_total", "site", "www")).isEqualTo(2);
                 assertThat(stack.cdn.shield().cache().store().primaryKeys()).contains("www /item/1", "img /item/1");
                 AtRest.await(stack.cdn);
             }
@@ -92,6 +97,11 @@ class SitesIT {
                     assertThat(r.getStatus()).as(host).isEqualTo(421);
                     assertThat(r.getContentAsString()).contains("serves no site for this host").contains("request id");
                 }
+                // counted per site: the misdirected ones under 'none' (site labels are bounded)
+                io.blueorigin.cdn.testkit.MetricsScrape metrics =
+                        io.blueorigin.cdn.testkit.MetricsScrape.of(stack.cdn.edge("nyc").managementUri());
+                assertThat(metrics.sum("cdn_site_requests_total", "site", "none")).isEqualTo(4);
+                assertThat(metrics.sum("cdn_site_requests_total", "site", "img")).isZero();
                 assertThat(stack.origin.count()).isZero();
                 assertThat(img.count()).isZero();
                 AtRest.await(stack.cdn);
@@ -122,6 +132,31 @@ class SitesIT {
                 assertThat(get(stack, "www.example.test", "/q?utm=1&w=10").getContentAsString()).isEqualTo("q utm=1&w=10");
                 AtRest.await(stack.cdn);
             }
+        }
+    }
+
+    @Test
+    void eachSiteHasItsOwnCachingPolicy() {
+        // img: a client's no-cache does not reach the origin, and 404s are kept for a minute; www keeps the node's rules
+        Map<String, Object> caching = Map.of("requestNoCache", "ignore", "negativeTtl", "1m");
+        try (TestOrigin img = TestOrigin.start(); TestStack stack = startWith(img.uri(), caching)) {
+            stack.origin.onPrefix("/p", r -> Reply.ok("www").withHeader("Cache-Control", "max-age=60").withHeader("ETag", "\"w\""));
+            img.onPrefix("/p", r -> Reply.ok("img").withHeader("Cache-Control", "max-age=60").withHeader("ETag", "\"i\""));
+            img.onPrefix("/missing", r -> Reply.status(404).withBody("no such picture"));
+            stack.origin.onPrefix("/missing", r -> Reply.status(404).withBody("no such page"));
+            for (String host : List.of("www.example.test", "img.example.test")) {
+                get(stack, host, "/p");
+                get(stack, host, "/missing");
+                get(stack, host, "/missing");
+            }
+            for (String host : List.of("www.example.test", "img.example.test")) {
+                TestClient.send(stack.client.request(stack.edge("nyc", "/p")).headers(h -> h.put(HttpHeader.HOST, host)
+                        .put(HttpHeader.CACHE_CONTROL, "no-cache")));
+            }
+            assertThat(img.count("/p")).as("img ignores the client's no-cache").isEqualTo(1);
+            assertThat(stack.origin.count("/p")).as("www revalidates on a client's no-cache").isEqualTo(2);
+            assertThat(img.count("/missing")).as("img caches its 404 (negativeTtl)").isEqualTo(1);
+            AtRest.await(stack.cdn);
         }
     }
 
