@@ -2,6 +2,7 @@ package io.blueorigin.cdn.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.blueorigin.cdn.admin.db.NodeSiteTraffic;
 import io.blueorigin.cdn.admin.db.NodeStats;
 import io.blueorigin.cdn.admin.db.NodeTraffic;
 import java.sql.Connection;
@@ -11,6 +12,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -66,6 +68,78 @@ class NodeStatsIT {
 
     private static List<NodeTraffic> hour(long node) {
         return traffic(node, T, HOUR_LATER, 60);
+    }
+
+    /** A stats object with traffic totals and, unless null, {@code traffic.sites} as given (a JSON object). */
+    private static String sitesTraffic(String startedAt, long hit, long miss, String sites) {
+        return "{\"traffic\": {\"startedAt\": \"" + startedAt + "\", \"requests\": {\"hit\": " + hit + ", \"stale\": 0,"
+                + " \"revalidated\": 0, \"miss\": " + miss + ", \"pass\": 0, \"error\": 0}, \"bytesServed\": " + hit
+                + ", \"bytesUpstream\": " + miss + ", \"upstreamRequests\": " + miss + (sites == null ? "" : ", \"sites\": " + sites)
+                + "}}";
+    }
+
+    /** One label's counters: hit, stale, miss (and 1 of each of revalidated, pass, error). */
+    private static String site(long hit, long stale, long miss) {
+        return "{\"hit\": " + hit + ", \"stale\": " + stale + ", \"revalidated\": 1, \"miss\": " + miss
+                + ", \"pass\": 1, \"error\": 1}";
+    }
+
+    private static List<NodeSiteTraffic> sites(long node, Optional<String> site) {
+        try (Connection connection = admin.node.database().dataSource().getConnection()) {
+            return new NodeStats().siteTraffic(connection, T, HOUR_LATER, site).stream().filter(t -> t.nodeId() == node)
+                    .toList();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void siteStepsFollowEachLabelThroughRestartsAndHeartbeatsWithoutSites() {
+        long edge = node("sites-edge");
+        beat(edge, T.minusSeconds(30), sitesTraffic(S1, 100, 10, "{\"www\": " + site(60, 0, 5) + ", \"img\": "
+                + site(40, 0, 5) + "}")); // the node's first row: a baseline only
+        beat(edge, T.minusSeconds(20), sitesTraffic(S1, 200, 20, "{\"www\": " + site(100, 0, 10) + ", \"img\": "
+                + site(40, 0, 5) + "}")); // a step before the window: the baseline of the next
+        // www: +50 hits, +5 stale, +10 misses; img unchanged (not stored); none appears (since 0): 3 + 3
+        beat(edge, T.plusSeconds(10), sitesTraffic(S1, 300, 30, "{\"www\": " + site(150, 5, 20) + ", \"img\": "
+                + site(40, 0, 5) + ", \"none\": " + site(0, 0, 3) + "}"));
+        // restarted: every label counts since S2; img and none absent
+        beat(edge, T.plusSeconds(70), sitesTraffic(S2, 10, 1, "{\"www\": " + site(4, 0, 1) + "}"));
+        // an older node's heartbeat: traffic without sites is a step of the totals, no site step
+        beat(edge, T.plusSeconds(130), sitesTraffic(S2, 20, 2, null));
+        // the previous row has no sites: www counts from 0
+        beat(edge, T.plusSeconds(190), sitesTraffic(S2, 30, 3, "{\"www\": " + site(10, 0, 1) + "}"));
+        // www's own counters decreased (the totals did not): a reset for www; malformed labels and values ignored
+        beat(edge, T.plusSeconds(250), sitesTraffic(S2, 40, 4, "{\"www\": " + site(5, 0, 1) + ", \"Bad Label\": "
+                + site(9, 9, 9) + ", \"x\": \"many\", \"\": " + site(1, 1, 1) + "}"));
+        beat(edge, T.plusSeconds(310), "{\"heap\": {\"entries\": 3}}"); // no traffic at all: skipped
+        // sites not an object: no site step
+        beat(edge, T.plusSeconds(370), sitesTraffic(S2, 50, 5, "[1, 2]"));
+
+        long www = (50 + 5 + 10) + (4 + 1 + 3) + (10 + 1 + 3) + (5 + 1 + 3); // revalidated, pass, error 1 each
+        assertThat(sites(edge, Optional.empty())).containsExactly(
+                new NodeSiteTraffic(edge, "none", 1, 6, 0),
+                new NodeSiteTraffic(edge, "www", 4, www, 55 + 4 + 10 + 5));
+        assertThat(sites(edge, Optional.of("www"))).containsExactly(new NodeSiteTraffic(edge, "www", 4, www, 74));
+        assertThat(sites(edge, Optional.of("img"))).isEmpty();
+        // the totals are as before
+        assertThat(hour(edge).stream().mapToLong(NodeTraffic::requests).sum()).isEqualTo(110 + 11 + 11 + 11 + 11 + 11);
+        assertThat(admin.count("SELECT count(*) FROM node_stats_sites t JOIN node_stats s ON s.id = t.stats_id"
+                + " WHERE s.node_id = " + edge)).isEqualTo(6); // with the step before the window (www: 40 + 5)
+    }
+
+    @Test
+    void aNodeResetResetsEverySiteAndDeletingRowsDeletesTheirSiteSteps() {
+        long edge = node("sites-reset-edge");
+        beat(edge, T.plusSeconds(5), sitesTraffic(S1, 100, 10, "{\"www\": " + site(100, 0, 10) + "}"));
+        // same startedAt, but the totals' miss decreased: a reset, so www counts its own counters even though they grew
+        beat(edge, T.plusSeconds(15), sitesTraffic(S1, 120, 5, "{\"www\": " + site(120, 0, 10) + "}"));
+
+        assertThat(sites(edge, Optional.empty())).containsExactly(new NodeSiteTraffic(edge, "www", 1, 133, 120));
+        admin.sql("DELETE FROM node_stats WHERE node_id = " + edge);
+        assertThat(sites(edge, Optional.empty())).isEmpty();
+        assertThat(admin.count("SELECT count(*) FROM node_stats_sites t WHERE NOT EXISTS"
+                + " (SELECT FROM node_stats s WHERE s.id = t.stats_id)")).isZero();
     }
 
     @Test

@@ -152,6 +152,78 @@ class StatsApiIT {
         assertThat(series.path(59).path("bytesServed").asLong()).isEqualTo(10_000);
     }
 
+    /** Traffic with {@code hits} hit requests in its totals and {@code traffic.sites} = {@code {sites}}. */
+    private static String sites(String startedAt, long hits, String sites) {
+        return "{\"traffic\": {\"startedAt\": \"" + startedAt + "\", \"requests\": {\"hit\": " + hits + ", \"stale\": 0,"
+                + " \"revalidated\": 0, \"miss\": 0, \"pass\": 0, \"error\": 0}, \"bytesServed\": 0, \"bytesUpstream\": 0,"
+                + " \"upstreamRequests\": 0, \"sites\": {" + sites + "}}}";
+    }
+
+    private static String site(long hit, long stale, long miss) {
+        return "{\"hit\": " + hit + ", \"stale\": " + stale + ", \"revalidated\": 0, \"miss\": " + miss
+                + ", \"pass\": 0, \"error\": 0}";
+    }
+
+    private static void assertSite(JsonNode json, String site, long requests, long hits, Double hitRatio) {
+        assertThat(json.path("site").asText()).as("site in %s", json).isEqualTo(site);
+        assertThat(json.path("requests").asLong()).as("requests in %s", json).isEqualTo(requests);
+        assertThat(json.path("hits").asLong()).as("hits in %s", json).isEqualTo(hits);
+        if (hitRatio == null) {
+            assertThat(json.path("hitRatio").isNull()).as("hitRatio in %s", json).isTrue();
+        } else {
+            assertThat(json.path("hitRatio").asDouble()).as("hitRatio in %s", json).isEqualTo(hitRatio);
+        }
+    }
+
+    @Test
+    void sitesSumEachLabelOverTheNodesOfEachTier() {
+        register("edge-nyc", "edge");
+        register("edge-lon", "edge");
+        register("shield-iad", "shield");
+        beat("edge-nyc", 600, sites(S1, 100, "\"www\": " + site(100, 0, 10) + ", \"img\": " + site(10, 0, 10)));
+        // www: 90 hits, 10 stale, 10 misses; img unchanged; none (e.g. 421s) appears
+        beat("edge-nyc", 400, sites(S1, 200, "\"www\": " + site(190, 10, 20) + ", \"img\": " + site(10, 0, 10)
+                + ", \"none\": " + site(0, 0, 4)));
+        beat("edge-nyc", 200, sites(S2, 5, "\"www\": " + site(5, 0, 5))); // restarted: since S2
+        // an older node: traffic without sites counts in the totals only
+        beat("edge-lon", 600, traffic(S1, 0, 0, 0, 0, 0));
+        beat("edge-lon", 300, traffic(S1, 50, 0, 50, 0, 0));
+        beat("shield-iad", 600, sites(S1, 0, "\"www\": " + site(0, 0, 0)));
+        beat("shield-iad", 300, sites(S1, 20, "\"www\": " + site(15, 0, 5) + ", \"img\": " + site(0, 0, 10)));
+
+        JsonNode stats = reader.get("/api/v1/stats").json();
+        assertThat(stats.path("cluster").path("requests").asLong()).isEqualTo(100 + 5 + 100);
+        JsonNode sites = stats.path("sites");
+        assertThat(sites.size()).as("%s", sites).isEqualTo(3);
+        // by edge requests (what clients saw), then shield requests
+        assertSite(sites.path(0), "www", 120, 105, 0.875);
+        assertSite(sites.path(0).path("tiers").path("edge"), "", 120, 105, 0.875);
+        assertSite(sites.path(0).path("tiers").path("shield"), "", 20, 15, 0.75);
+        assertSite(sites.path(1), "none", 4, 0, 0.0);
+        assertSite(sites.path(2), "img", 0, 0, null);
+        assertSite(sites.path(2).path("tiers").path("shield"), "", 10, 0, 0.0);
+        assertThat(stats.path("sitesOmitted").asLong()).isZero();
+        assertThat(sites.path(0).toString()).isEqualTo("{\"site\":\"www\",\"requests\":120,\"hits\":105,"
+                + "\"hitRatio\":0.875,\"tiers\":{\"edge\":{\"requests\":120,\"hits\":105,\"hitRatio\":0.875},"
+                + "\"shield\":{\"requests\":20,\"hits\":15,\"hitRatio\":0.75}}}");
+
+        JsonNode www = reader.get("/api/v1/stats?site=www&window=15m").json();
+        assertThat(www.path("sites").size()).isEqualTo(1);
+        assertSite(www.path("sites").path(0), "www", 120, 105, 0.875);
+        assertThat(www.path("cluster").path("requests").asLong()).as("the rest is not restricted").isEqualTo(205);
+        // the steps of the window only: the restart 200 s ago
+        assertSite(reader.get("/api/v1/stats?site=www&window=5m").json().path("sites").path(0), "www", 10, 5, 0.5);
+        JsonNode unknown = reader.get("/api/v1/stats?site=docs").json();
+        assertThat(unknown.path("sites").size()).isEqualTo(1);
+        assertSite(unknown.path("sites").path(0), "docs", 0, 0, null);
+
+        for (String bad : List.of("Www", "", "www%20x", "-www", "a".repeat(64))) {
+            ApiClient.Reply reply = reader.get("/api/v1/stats?site=" + bad);
+            assertThat(reply.status()).as(bad).isEqualTo(400);
+            assertThat(reply.message()).as(bad).startsWith("site: ").contains("is not a site label");
+        }
+    }
+
     @Test
     void withoutShieldTrafficTheClusterUpstreamIsTheEdges() {
         register("edge-nyc", "edge");
@@ -197,7 +269,7 @@ class StatsApiIT {
         assertThat(reader.get("/api/v1/stats?window=2h").message())
                 .isEqualTo("window: '2h' is not a window (expected one of: 5m, 15m, 1h, 6h, 24h, 7d)");
         assertThat(reader.get("/api/v1/stats?node=edge-nyc").message())
-                .isEqualTo("node: unknown query parameter (expected: window)");
+                .isEqualTo("node: unknown query parameter (expected: site, window)");
         assertThat(reader.get("/api/v1/stats?window=1h&window=5m").message())
                 .isEqualTo("window: given 2 times (expected once)");
     }

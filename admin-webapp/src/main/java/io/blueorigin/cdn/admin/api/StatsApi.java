@@ -5,14 +5,17 @@ import static java.util.Objects.requireNonNull;
 import io.blueorigin.cdn.admin.db.Database;
 import io.blueorigin.cdn.admin.db.NodeStats;
 import io.blueorigin.cdn.admin.db.Nodes;
+import io.blueorigin.cdn.httpcache.site.Site;
 import java.io.IOException;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Optional;
 
 /**
- * {@code GET /api/v1/stats?window=1h} (scope {@code read}): cluster, per-tier and per-node traffic over a
- * window ending now, and its series in {@link #BUCKETS} buckets, for the console's charts. The figures are
+ * {@code GET /api/v1/stats?window=1h&site=www} (scope {@code read}): cluster, per-tier, per-node and per-site
+ * traffic over a window ending now, and its series in {@link #BUCKETS} buckets, for the console's charts
+ * ({@code site} restricts the per-site list to that label). The figures are
  * computed in PostgreSQL from the heartbeats' cumulative counters ({@link NodeStats#traffic}) and combined
  * by {@link StatsReport}; everything is read on one snapshot. "Now" is the database's clock (the one
  * heartbeats are stamped with), cut to the millisecond, so the window's bounds are exactly those shown.
@@ -35,13 +38,16 @@ final class StatsApi {
 
     /** {@code GET /api/v1/stats}. */
     void stats(ApiCall call) throws ApiException, SQLException, IOException {
-        StatsWindow window = window(call.query("window"));
+        ApiCall.Query query = call.query("window", "site");
+        StatsWindow window = window(query);
+        Optional<String> site = site(query);
         StatsReport report;
         try {
             report = database.inSnapshot(connection -> {
                 Instant to = Nodes.now(connection).truncatedTo(ChronoUnit.MILLIS);
+                Instant from = to.minus(window.length());
                 return StatsReport.of(window, to, BUCKETS, nodes.list(connection),
-                        stats.traffic(connection, to.minus(window.length()), to, BUCKETS));
+                        stats.traffic(connection, from, to, BUCKETS), stats.siteTraffic(connection, from, to, site), site);
             });
         } catch (SQLException e) {
             if (QUERY_CANCELED.equals(e.getSQLState())) {
@@ -52,6 +58,15 @@ final class StatsApi {
             throw e;
         }
         call.respond(200, Views.stats(report));
+    }
+
+    private static Optional<String> site(ApiCall.Query query) throws ApiException {
+        Optional<String> label = query.text("site");
+        if (label.isPresent() && !Site.isValidName(label.get())) {
+            throw ApiException.badRequest("site: " + Text.quote(label.get()) + " is not a site label (expected a site"
+                    + " name: 1-63 of a-z 0-9 . _ -, starting with a letter or digit; or other, or none)");
+        }
+        return label;
     }
 
     private static StatsWindow window(ApiCall.Query query) throws ApiException {

@@ -3,16 +3,20 @@ package io.blueorigin.cdn.admin.api;
 import static java.util.Objects.requireNonNull;
 
 import io.blueorigin.cdn.admin.db.Node;
+import io.blueorigin.cdn.admin.db.NodeSiteTraffic;
 import io.blueorigin.cdn.admin.db.NodeTraffic;
 import io.blueorigin.cdn.runtime.Role;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * The figures of {@code GET /api/v1/stats}, combined from each node's per-bucket sums
@@ -25,16 +29,23 @@ import java.util.Map;
  *       tier's (what reached the origin) when a shield reported traffic in the window ({@code steps > 0}),
  *       else the edge tier's;
  *   <li>the series: the cluster's figures per bucket, with the upstream tier chosen once for the window,
- *       so the buckets add up to the cluster's figures (as long as nothing saturates).
+ *       so the buckets add up to the cluster's figures (as long as nothing saturates);
+ *   <li>a site label: its requests and hits per tier over the window (nodes' {@code traffic.sites}),
+ *       the edge tier's as its own figures, like the cluster.
  * </ul>
  *
  * @param nodes one line per registered node, in the order given
  * @param tiers edge and shield, in that order
  * @param upstreamTier whose {@code bytesUpstream} the cluster and the series report
  * @param series one element per bucket, oldest first
+ * @param sites per site label, the most requested first, at most {@link #MAX_SITES}
+ * @param sitesOmitted labels with traffic in the window left out of {@code sites} by the cap
  */
 record StatsReport(StatsWindow window, Instant from, Instant to, List<NodeLine> nodes, Map<Role, Traffic> tiers,
-        Role upstreamTier, Traffic cluster, List<Traffic> series) {
+        Role upstreamTier, Traffic cluster, List<Traffic> series, List<SiteLine> sites, int sitesOmitted) {
+
+    /** Most site labels one answer lists (nodes send at most 100 site names, {@code other} and {@code none} each). */
+    static final int MAX_SITES = 200;
 
     /** The roles that serve traffic, in the order the answer lists them. */
     static final List<Role> TIERS = List.of(Role.EDGE, Role.SHIELD);
@@ -47,6 +58,29 @@ record StatsReport(StatsWindow window, Instant from, Instant to, List<NodeLine> 
         }
     }
 
+    /**
+     * A site label's figures per tier (sums over the tier's registered nodes; only {@code steps},
+     * {@code requests} and {@code hits} are set, site steps carry no bytes).
+     */
+    record SiteLine(String site, Map<Role, Traffic> tiers) {
+        SiteLine {
+            requireNonNull(site, "site is null");
+            tiers = Collections.unmodifiableMap(new EnumMap<>(tiers));
+            if (!tiers.keySet().containsAll(TIERS)) {
+                throw new IllegalArgumentException("tiers missing: " + tiers.keySet());
+            }
+        }
+
+        /** What clients saw: the edge tier's figures, as for the cluster. */
+        Traffic traffic() {
+            return tiers.get(Role.EDGE);
+        }
+
+        private long total() {
+            return tiers.values().stream().mapToLong(Traffic::requests).reduce(0, (a, b) -> a + b < 0 ? Long.MAX_VALUE : a + b);
+        }
+    }
+
     StatsReport {
         requireNonNull(window, "window is null");
         requireNonNull(from, "from is null");
@@ -56,6 +90,10 @@ record StatsReport(StatsWindow window, Instant from, Instant to, List<NodeLine> 
         nodes = List.copyOf(nodes);
         tiers = Collections.unmodifiableMap(new EnumMap<>(tiers));
         series = List.copyOf(series);
+        sites = List.copyOf(sites);
+        if (sitesOmitted < 0) {
+            throw new IllegalArgumentException("sitesOmitted < 0: " + sitesOmitted);
+        }
         if (series.isEmpty()) {
             throw new IllegalArgumentException("no buckets");
         }
@@ -66,6 +104,17 @@ record StatsReport(StatsWindow window, Instant from, Instant to, List<NodeLine> 
      * {@code buckets} buckets; sums of nodes not in {@code nodes} or of buckets out of range are ignored.
      */
     static StatsReport of(StatsWindow window, Instant to, int buckets, List<Node> nodes, List<NodeTraffic> sums) {
+        return of(window, to, buckets, nodes, sums, List.of(), Optional.empty());
+    }
+
+    /**
+     * As {@link #of(StatsWindow, Instant, int, List, List)}, with per-site sums: each label's figures per tier,
+     * summed over the tier's registered nodes, ordered by edge requests, then shield requests (most first),
+     * then label, cut at {@link #MAX_SITES}. With {@code site}, only that label is listed, with zeros when no
+     * node reported it.
+     */
+    static StatsReport of(StatsWindow window, Instant to, int buckets, List<Node> nodes, List<NodeTraffic> sums,
+            List<NodeSiteTraffic> siteSums, Optional<String> site) {
         if (buckets < 1) {
             throw new IllegalArgumentException("buckets < 1: " + buckets);
         }
@@ -100,7 +149,30 @@ record StatsReport(StatsWindow window, Instant from, Instant to, List<NodeLine> 
             series.add(perBucket.get(Role.EDGE).get(i)
                     .withBytesUpstream(perBucket.get(upstreamTier).get(i).bytesUpstream()));
         }
-        return new StatsReport(window, to.minus(window.length()), to, lines, tiers, upstreamTier, cluster, series);
+        Map<String, Map<Role, Traffic>> perSite = new TreeMap<>();
+        site.ifPresent(label -> perSite.put(label, noTraffic()));
+        for (NodeSiteTraffic sum : siteSums) {
+            Node node = byId.get(sum.nodeId());
+            if (node == null || !perBucket.containsKey(node.role()) || site.filter(s -> !s.equals(sum.site())).isPresent()) {
+                continue;
+            }
+            perSite.computeIfAbsent(sum.site(), label -> noTraffic())
+                    .merge(node.role(), new Traffic(sum.steps(), sum.requests(), sum.hits(), 0, 0), Traffic::plus);
+        }
+        List<SiteLine> sites = perSite.entrySet().stream().map(e -> new SiteLine(e.getKey(), e.getValue()))
+                .sorted(Comparator.comparingLong((SiteLine line) -> line.traffic().requests()).reversed()
+                        .thenComparing(Comparator.comparingLong(SiteLine::total).reversed())
+                        .thenComparing(SiteLine::site))
+                .toList();
+        int omitted = Math.max(0, sites.size() - MAX_SITES);
+        return new StatsReport(window, to.minus(window.length()), to, lines, tiers, upstreamTier, cluster, series,
+                sites.subList(0, sites.size() - omitted), omitted);
+    }
+
+    private static Map<Role, Traffic> noTraffic() {
+        Map<Role, Traffic> tiers = new EnumMap<>(Role.class);
+        TIERS.forEach(tier -> tiers.put(tier, Traffic.NONE));
+        return tiers;
     }
 
     /** Where bucket {@code i} starts; it holds the steps whose later row is in {@code (start, start + step]}. */

@@ -239,6 +239,25 @@ final class Views {
             series.add(point);
         }
         json.put("series", series);
+        json.put("sites", report.sites().stream().map(line -> {
+            Map<String, @Nullable Object> site = new LinkedHashMap<>();
+            site.put("site", line.site());
+            site.putAll(requests(line.traffic()));
+            Map<String, Object> siteTiers = new LinkedHashMap<>();
+            line.tiers().forEach((role, traffic) -> siteTiers.put(role.label(), requests(traffic)));
+            site.put("tiers", siteTiers);
+            return site;
+        }).toList());
+        json.put("sitesOmitted", report.sitesOmitted());
+        return json;
+    }
+
+    /** The request figures of a site label; {@code hitRatio} null without requests. */
+    private static Map<String, @Nullable Object> requests(Traffic traffic) {
+        Map<String, @Nullable Object> json = new LinkedHashMap<>();
+        json.put("requests", traffic.requests());
+        json.put("hits", traffic.hits());
+        json.put("hitRatio", traffic.hitRatio().isPresent() ? traffic.hitRatio().getAsDouble() : null);
         return json;
     }
 

@@ -11,6 +11,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The {@code node_stats} table: one row per heartbeat (pruned by {@link Retention}), and the traffic the
@@ -57,6 +58,17 @@ public final class NodeStats {
             + " FROM node_stats WHERE at > ?::timestamptz AND at <= ?::timestamptz"
             + " AND previous_at IS NOT NULL AND previous_at > ?::timestamptz"
             + " GROUP BY node_id, bucket ORDER BY node_id, bucket";
+
+    /**
+     * Per-node, per-site sums of the stored site steps of the window's rows (the same rows as {@link #TRAFFIC}).
+     * Parameters: 1 from, 2 to, 3 from - (to - from), then 4 the site when restricted to one.
+     */
+    private static final String SITE_TRAFFIC = "SELECT s.node_id, t.site, count(*),"
+            + " LEAST(sum(t.requests), " + Long.MAX_VALUE + ")::bigint, LEAST(sum(t.hits), " + Long.MAX_VALUE + ")::bigint"
+            + " FROM node_stats s JOIN node_stats_sites t ON t.stats_id = s.id"
+            + " WHERE s.at > ?::timestamptz AND s.at <= ?::timestamptz"
+            + " AND s.previous_at IS NOT NULL AND s.previous_at > ?::timestamptz";
+    private static final String SITE_TRAFFIC_GROUP = " GROUP BY s.node_id, t.site ORDER BY s.node_id, t.site";
 
     /** Stores one heartbeat's stats, a JSON object already checked to be storable as jsonb. */
     public void insert(Connection connection, long nodeId, String statsJson) throws SQLException {
@@ -105,6 +117,42 @@ public final class NodeStats {
                 while (rs.next()) {
                     rows.add(new NodeTraffic(rs.getLong(1), rs.getInt(2), rs.getLong(3), rs.getLong(4), rs.getLong(5),
                             rs.getLong(6), rs.getLong(7)));
+                }
+            }
+        }
+        return rows;
+    }
+
+    /**
+     * Every node's traffic per site label in the window {@code (from, to]}: the sums of the per-site steps
+     * ({@code node_stats_sites}, migration V0011) of exactly the rows {@link #traffic} counts (same window,
+     * same baseline rule), not split into buckets. {@code site}, when present, restricts the answer to that
+     * label. Inside a transaction, the query is cancelled after {@link #STATEMENT_TIMEOUT}.
+     *
+     * @return one element per node and label with at least one step with requests, by node id and label
+     */
+    public List<NodeSiteTraffic> siteTraffic(Connection connection, Instant from, Instant to, Optional<String> site)
+            throws SQLException {
+        if (!from.isBefore(to)) {
+            throw new IllegalArgumentException("empty window: from " + from + " is not before to " + to);
+        }
+        Duration window = Duration.between(from, to);
+        try (Statement timeout = connection.createStatement()) {
+            timeout.execute("SET LOCAL statement_timeout = " + STATEMENT_TIMEOUT.toMillis());
+        }
+        List<NodeSiteTraffic> rows = new ArrayList<>();
+        String sql = SITE_TRAFFIC + (site.isPresent() ? " AND t.site = ?" : "") + SITE_TRAFFIC_GROUP;
+        try (PreparedStatement select = connection.prepareStatement(sql)) {
+            select.setObject(1, utc(from));
+            select.setObject(2, utc(to));
+            select.setObject(3, utc(from.minus(window)));
+            if (site.isPresent()) {
+                select.setString(4, site.get());
+            }
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(new NodeSiteTraffic(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getLong(4),
+                            rs.getLong(5)));
                 }
             }
         }
