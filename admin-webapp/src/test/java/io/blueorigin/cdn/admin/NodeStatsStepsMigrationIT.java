@@ -3,6 +3,7 @@ package io.blueorigin.cdn.admin;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.blueorigin.cdn.admin.db.Database;
+import io.blueorigin.cdn.admin.db.NodeSiteTraffic;
 import io.blueorigin.cdn.admin.db.NodeStats;
 import io.blueorigin.cdn.admin.db.NodeTraffic;
 import java.sql.Connection;
@@ -13,6 +14,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 
@@ -71,6 +73,37 @@ class NodeStatsStepsMigrationIT {
                     new NodeTraffic(edge, 3, 1, 10, 10, 100, 10));
             assertThat(count(sql, "SELECT count(*) FROM node_stats WHERE previous_at IS NULL")).isEqualTo(2);
         }
+    }
+
+    @Test
+    void rowsWithSitesStoredBeforeV0011GetTheirSiteSteps() throws SQLException {
+        String url = TestPostgres.freshDatabase();
+        flyway(url, "10").migrate();
+        try (Connection connection = DriverManager.getConnection(url, "postgres", "postgres");
+                Statement sql = connection.createStatement()) {
+            long edge;
+            try (ResultSet rs = sql.executeQuery("INSERT INTO nodes (name, role, pop, traffic_url, management_url,"
+                    + " last_applied) VALUES ('edge', 'edge', 'nyc', 'http://a', 'http://b', 0) RETURNING id")) {
+                rs.next();
+                edge = rs.getLong(1);
+            }
+            beat(sql, edge, T.minusSeconds(10), withSites(traffic(S1, 100, 10, 0, 0), "{\"www\": {\"hit\": 100, \"miss\": 10}}"));
+            beat(sql, edge, T.plusSeconds(10), withSites(traffic(S1, 150, 20, 0, 0), "{\"www\": {\"hit\": 150, \"miss\": 20},"
+                    + " \"none\": {\"error\": 2}}"));
+            beat(sql, edge, T.plusSeconds(70), withSites(traffic(S2, 5, 1, 0, 0), "{\"www\": {\"hit\": 5, \"miss\": 1}}"));
+            beat(sql, edge, T.plusSeconds(130), traffic(S2, 6, 1, 0, 0)); // no sites
+
+            flyway(url, "latest").migrate();
+
+            beat(sql, edge, T.plusSeconds(190), withSites(traffic(S2, 9, 1, 0, 0), "{\"www\": {\"hit\": 9, \"miss\": 1}}"));
+            assertThat(new NodeStats().siteTraffic(connection, T, T.plus(Duration.ofHours(1)), Optional.empty()))
+                    .containsExactly(new NodeSiteTraffic(edge, "none", 1, 2, 0),
+                            new NodeSiteTraffic(edge, "www", 3, 60 + 6 + 10, 50 + 5 + 9));
+        }
+    }
+
+    private static String withSites(String traffic, String sites) {
+        return traffic.substring(0, traffic.length() - 2) + ", \"sites\": " + sites + "}}";
     }
 
     private static long count(Statement sql, String query) throws SQLException {

@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.blueorigin.cdn.admin.db.Node;
+import io.blueorigin.cdn.admin.db.NodeSiteTraffic;
 import io.blueorigin.cdn.admin.db.NodeTraffic;
 import io.blueorigin.cdn.runtime.Role;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import org.junit.jupiter.api.Test;
 
@@ -70,6 +73,44 @@ class StatsReportTest {
         assertThat(report.tiers().get(Role.SHIELD)).isEqualTo(Traffic.NONE);
         assertThat(report.tiers().get(Role.SHIELD).hitRatio()).isEmpty();
         assertThat(report.bucketLength()).isEqualTo(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void sitesAreSummedPerTierOrderedByEdgeRequestsAndCapped() {
+        List<NodeSiteTraffic> sums = new ArrayList<>();
+        sums.add(new NodeSiteTraffic(2, "www", 2, 100, 90));
+        sums.add(new NodeSiteTraffic(3, "www", 1, 50, 0));
+        sums.add(new NodeSiteTraffic(1, "www", 1, 10, 5));
+        sums.add(new NodeSiteTraffic(1, "img", 1, 30, 3)); // shield only
+        sums.add(new NodeSiteTraffic(99, "ghost", 1, 1000, 1000)); // not a registered node: ignored
+        for (int i = 0; i < StatsReport.MAX_SITES + 5; i++) {
+            sums.add(new NodeSiteTraffic(4, String.format("s%03d", i), 1, 1, 1));
+        }
+        StatsReport report = StatsReport.of(StatsWindow.ONE_HOUR, TO, 60, List.of(SHIELD, NYC, LON, IDLE), List.of(),
+                sums, Optional.empty());
+
+        assertThat(report.sites()).hasSize(StatsReport.MAX_SITES);
+        assertThat(report.sitesOmitted()).isEqualTo(7); // 207 labels
+        StatsReport.SiteLine www = report.sites().get(0);
+        assertThat(www.site()).isEqualTo("www");
+        assertThat(www.traffic()).isEqualTo(new Traffic(3, 150, 90, 0, 0));
+        assertThat(www.tiers().get(Role.SHIELD)).isEqualTo(new Traffic(1, 10, 5, 0, 0));
+        // one request each at the edge, then by label; img has no edge requests: it is among those cut
+        assertThat(report.sites().get(1).site()).isEqualTo("s000");
+        assertThat(report.sites().get(StatsReport.MAX_SITES - 1).site()).isEqualTo("s198");
+        assertThat(report.sites()).extracting(StatsReport.SiteLine::site).doesNotContain("img", "ghost");
+
+        StatsReport img = StatsReport.of(StatsWindow.ONE_HOUR, TO, 60, List.of(SHIELD, NYC), List.of(), sums,
+                Optional.of("img"));
+        assertThat(img.sites()).hasSize(1);
+        assertThat(img.sites().get(0).traffic()).isEqualTo(Traffic.NONE);
+        assertThat(img.sites().get(0).tiers().get(Role.SHIELD)).isEqualTo(new Traffic(1, 30, 3, 0, 0));
+        StatsReport none = StatsReport.of(StatsWindow.ONE_HOUR, TO, 60, List.of(SHIELD, NYC), List.of(), sums,
+                Optional.of("none"));
+        assertThat(none.sites()).extracting(StatsReport.SiteLine::site).containsExactly("none");
+        assertThat(none.sites().get(0).tiers()).containsOnlyKeys(Role.EDGE, Role.SHIELD);
+        assertThat(none.sitesOmitted()).isZero();
+        assertThat(StatsReport.of(StatsWindow.ONE_HOUR, TO, 60, List.of(NYC), List.of()).sites()).isEmpty();
     }
 
     @Test
