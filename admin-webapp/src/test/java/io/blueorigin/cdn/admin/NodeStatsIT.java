@@ -84,6 +84,11 @@ class NodeStatsIT {
                 + ", \"pass\": 1, \"error\": 1}";
     }
 
+    /** {@code stats} (as {@link #traffic} writes it) with {@code traffic.sites} of one label, www, of {@code hit} hits. */
+    private static String withSites(String stats, long hit) {
+        return stats.substring(0, stats.length() - 2) + ", \"sites\": {\"www\": {\"hit\": " + hit + "}}}}";
+    }
+
     private static List<NodeSiteTraffic> sites(long node, Optional<String> site) {
         try (Connection connection = admin.node.database().dataSource().getConnection()) {
             return new NodeStats().siteTraffic(connection, T, HOUR_LATER, site).stream().filter(t -> t.nodeId() == node)
@@ -264,18 +269,18 @@ class NodeStatsIT {
     @Test
     void concurrentInsertsForOneNodeMakeAChain() throws Exception {
         long edge = node("concurrent-edge");
-        beat(edge, T.plusSeconds(5), traffic(S1, 10, 0, 0, 100, 0));
+        beat(edge, T.plusSeconds(5), withSites(traffic(S1, 10, 0, 0, 100, 0), 10));
         try (Connection first = admin.node.database().dataSource().getConnection();
                 Connection second = admin.node.database().dataSource().getConnection()) {
             first.setAutoCommit(false);
             try (Statement insert = first.createStatement()) {
                 insert.execute("INSERT INTO node_stats (node_id, at, stats) VALUES (" + edge + ", '" + T.plusSeconds(15)
-                        + "', '" + traffic(S1, 30, 0, 0, 300, 0) + "')");
+                        + "', '" + withSites(traffic(S1, 30, 0, 0, 300, 0), 30) + "')");
             }
             Thread other = new Thread(() -> {
                 try (Statement insert = second.createStatement()) {
                     insert.execute("INSERT INTO node_stats (node_id, at, stats) VALUES (" + edge + ", '"
-                            + T.plusSeconds(25) + "', '" + traffic(S1, 60, 0, 0, 600, 0) + "')");
+                            + T.plusSeconds(25) + "', '" + withSites(traffic(S1, 60, 0, 0, 600, 0), 60) + "')");
                 } catch (SQLException e) {
                     throw new IllegalStateException(e);
                 }
@@ -295,6 +300,7 @@ class NodeStatsIT {
 
         // 20 then 30 requests: the second step is from the first, not from the row both started after
         assertThat(hour(edge)).containsExactly(new NodeTraffic(edge, 0, 2, 50, 50, 500, 0));
+        assertThat(sites(edge, Optional.empty())).containsExactly(new NodeSiteTraffic(edge, "www", 2, 50, 50));
     }
 
     @Test
