@@ -152,7 +152,7 @@ class SitesControlIT {
     void siteChangesReachEveryNodeLikePurges() {
         List<Long> changes = new ArrayList<>();
         List<Long> purges = new ArrayList<>();
-        for (int i = 0; i < 100; i++) {
+        for (int i = 0; i < 60; i++) {
             changes.add(putSite("churn", "[\"churn.example.test\"]", img.uri(), ", \"caching\": {\"edgeTtlCap\": \"" + (i + 1)
                     + "s\"}"));
             AdminApi.Answer purge = api.post("/purge", "{\"urls\": [\"/churn/" + i + "\"], \"site\": \"churn\"}", adminToken);
@@ -161,10 +161,10 @@ class SitesControlIT {
             long id = purge.body().path("id").asLong();
             purges.add(untilEveryNode(answered, node -> node.control().local().lastApplied() >= id));
         }
-        System.out.println("site change to every node (3 nodes, 100 changes): " + percentiles(changes));
-        System.out.println("purge to every node, same run (3 nodes, 100 purges): " + percentiles(purges));
+        System.out.println("site change to every node (3 nodes, 60 changes): " + percentiles(changes));
+        System.out.println("purge to every node, same run (3 nodes, 60 purges): " + percentiles(purges));
         for (ProxyNode node : nodes()) {
-            assertThat(node.cache().sites().table().get("churn").caching().edgeTtlCap()).isEqualTo(Duration.ofSeconds(100));
+            assertThat(node.cache().sites().table().get("churn").caching().edgeTtlCap()).isEqualTo(Duration.ofSeconds(60));
         }
         assertThat(api.delete("/sites/churn", adminToken).status()).isEqualTo(200);
     }
