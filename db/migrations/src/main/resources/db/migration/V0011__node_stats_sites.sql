@@ -26,13 +26,6 @@ COMMENT ON TABLE node_stats_sites IS 'Per-site traffic step of a node_stats row 
 COMMENT ON COLUMN node_stats_sites.requests IS 'Requests of every kind for this site label since the previous row';
 COMMENT ON COLUMN node_stats_sites.hits IS 'Requests for this site label served from the cache since the previous row (hit + stale)';
 
--- The six request counters of one label, clamped: hit, stale, revalidated, miss, pass, error.
-CREATE FUNCTION node_stats_site_counters(v jsonb) RETURNS bigint[]
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-SELECT ARRAY[node_stats_counter(v -> 'hit'), node_stats_counter(v -> 'stale'), node_stats_counter(v -> 'revalidated'),
-    node_stats_counter(v -> 'miss'), node_stats_counter(v -> 'pass'), node_stats_counter(v -> 'error')]
-$$;
-
 -- Whether the node's step from counters p to c (node_stats_counters) is a reset: restarted, or a counter decreased.
 CREATE FUNCTION node_stats_reset(c bigint[], p bigint[], restarted boolean) RETURNS boolean
     LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
@@ -40,32 +33,39 @@ SELECT restarted OR p[1] > c[1] OR p[2] > c[2] OR p[3] > c[3] OR p[4] > c[4] OR 
     OR p[7] > c[7] OR p[8] > c[8] OR p[9] > c[9]
 $$;
 
--- The per-site steps from the previous row's traffic object to this row's, the node's step being a reset or not.
-CREATE FUNCTION node_stats_site_steps(traffic jsonb, previous jsonb, reset boolean)
+-- The per-site steps from the previous row's traffic.sites to this row's, the node's step being a reset or
+-- not. One pass over each object (a hash join on the label) and only inlinable expressions: about 1 ms for
+-- 102 labels (calling a non-inlined function per label and counter cost 30 ms).
+CREATE FUNCTION node_stats_site_steps(sites jsonb, previous_sites jsonb, reset boolean)
     RETURNS TABLE (site text, requests bigint, hits bigint)
     LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-SELECT l.site,
-    CASE WHEN l.r THEN l.c[1] + l.c[2] + l.c[3] + l.c[4] + l.c[5] + l.c[6]
-        ELSE (l.c[1] + l.c[2] + l.c[3] + l.c[4] + l.c[5] + l.c[6]) - (l.p[1] + l.p[2] + l.p[3] + l.p[4] + l.p[5] + l.p[6])
-    END,
-    CASE WHEN l.r THEN l.c[1] + l.c[2] ELSE (l.c[1] + l.c[2]) - (l.p[1] + l.p[2]) END
+SELECT d.site, CASE WHEN d.r THEN d.cs ELSE d.cs - d.ps END, CASE WHEN d.r THEN d.ch ELSE d.ch - d.ph END
 FROM (
-    SELECT k.site, k.c, k.p, reset OR k.p[1] > k.c[1] OR k.p[2] > k.c[2] OR k.p[3] > k.c[3] OR k.p[4] > k.c[4]
-        OR k.p[5] > k.c[5] OR k.p[6] > k.c[6] AS r
+    SELECT k.site, k.c1 + k.c2 + k.c3 + k.c4 + k.c5 + k.c6 AS cs, k.c1 + k.c2 AS ch,
+        k.p1 + k.p2 + k.p3 + k.p4 + k.p5 + k.p6 AS ps, k.p1 + k.p2 AS ph,
+        reset OR k.p1 > k.c1 OR k.p2 > k.c2 OR k.p3 > k.c3 OR k.p4 > k.c4 OR k.p5 > k.c5 OR k.p6 > k.c6 AS r
     FROM (
-        SELECT e.key AS site, node_stats_site_counters(e.value) AS c,
-            node_stats_site_counters(CASE WHEN jsonb_typeof(previous -> 'sites') = 'object'
-                THEN previous -> 'sites' -> e.key END) AS p
-        FROM jsonb_each(CASE WHEN jsonb_typeof(traffic -> 'sites') = 'object' THEN traffic -> 'sites'
-            ELSE '{}'::jsonb END) e
-        WHERE e.key ~ '^[a-z0-9][a-z0-9._-]{0,62}$'
-        ORDER BY e.key
-        LIMIT 250
+        SELECT e.key AS site,
+            node_stats_counter(e.value -> 'hit') AS c1, node_stats_counter(e.value -> 'stale') AS c2,
+            node_stats_counter(e.value -> 'revalidated') AS c3, node_stats_counter(e.value -> 'miss') AS c4,
+            node_stats_counter(e.value -> 'pass') AS c5, node_stats_counter(e.value -> 'error') AS c6,
+            node_stats_counter(pe.value -> 'hit') AS p1, node_stats_counter(pe.value -> 'stale') AS p2,
+            node_stats_counter(pe.value -> 'revalidated') AS p3, node_stats_counter(pe.value -> 'miss') AS p4,
+            node_stats_counter(pe.value -> 'pass') AS p5, node_stats_counter(pe.value -> 'error') AS p6
+        FROM (
+            SELECT j.key, j.value
+            FROM jsonb_each(CASE WHEN jsonb_typeof(sites) = 'object' THEN sites ELSE '{}'::jsonb END) j
+            WHERE j.key ~ '^[a-z0-9][a-z0-9._-]{0,62}$'
+            ORDER BY j.key
+            LIMIT 250
+        ) e
+        LEFT JOIN jsonb_each(CASE WHEN jsonb_typeof(previous_sites) = 'object' THEN previous_sites
+            ELSE '{}'::jsonb END) pe ON pe.key = e.key
+        OFFSET 0
     ) k
-) l
-WHERE CASE WHEN l.r THEN l.c[1] + l.c[2] + l.c[3] + l.c[4] + l.c[5] + l.c[6]
-        ELSE (l.c[1] + l.c[2] + l.c[3] + l.c[4] + l.c[5] + l.c[6]) - (l.p[1] + l.p[2] + l.p[3] + l.p[4] + l.p[5] + l.p[6])
-    END > 0
+    OFFSET 0
+) d
+WHERE CASE WHEN d.r THEN d.cs ELSE d.cs - d.ps END > 0
 $$;
 
 -- Rows stored before this migration: the steps of rows that carry traffic.sites, from each node's previous
@@ -82,7 +82,7 @@ FROM (
     ) t
     WINDOW w AS (PARTITION BY node_id ORDER BY at, id)
 ) l
-CROSS JOIN LATERAL node_stats_site_steps(l.traffic, l.previous, node_stats_reset(node_stats_counters(l.traffic),
+CROSS JOIN LATERAL node_stats_site_steps(l.traffic -> 'sites', l.previous -> 'sites', node_stats_reset(node_stats_counters(l.traffic),
     node_stats_counters(l.previous), (l.traffic ->> 'startedAt') IS DISTINCT FROM (l.previous ->> 'startedAt'))) s
 WHERE l.previous IS NOT NULL AND l.previous_at IS NOT NULL AND jsonb_typeof(l.traffic -> 'sites') = 'object';
 
@@ -102,7 +102,7 @@ BEGIN
     IF FOUND THEN
         INSERT INTO node_stats_sites (stats_id, site, requests, hits)
         SELECT NEW.id, s.site, s.requests, s.hits
-        FROM node_stats_site_steps(NEW.stats -> 'traffic', previous, node_stats_reset(
+        FROM node_stats_site_steps(NEW.stats -> 'traffic' -> 'sites', previous -> 'sites', node_stats_reset(
             node_stats_counters(NEW.stats -> 'traffic'), node_stats_counters(previous),
             (NEW.stats -> 'traffic' ->> 'startedAt') IS DISTINCT FROM (previous ->> 'startedAt'))) s;
     END IF;
