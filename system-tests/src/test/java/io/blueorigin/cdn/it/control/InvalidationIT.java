@@ -10,10 +10,7 @@ import io.blueorigin.cdn.proxy.control.TierKeys;
 import io.blueorigin.cdn.testkit.Reply;
 import io.blueorigin.cdn.testkit.TestClient;
 import io.blueorigin.cdn.testkit.TestStack;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -54,13 +51,7 @@ class InvalidationIT {
     }
 
     private static ProxyConfig withDisk(ProxyConfig c) {
-        Path dir = data.resolve(c.identity().name());
-        try {
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return c.withCache(c.cache().withStorage(c.cache().storage().withDisk(dir, 256L << 20)));
+        return io.blueorigin.cdn.testkit.NodeDisks.withDisk(c, data);
     }
 
     @AfterAll

@@ -26,7 +26,7 @@ class SiteTableKeptIT {
 
     private static ProxyConfig node(ProxyConfig c) {
         // admin down at restart: serve after a short wait for it rather than control.startup-wait's default
-        return SitesControlIT.withDisk(c, data).withControl(c.control().withWaits(Duration.ofSeconds(1), Duration.ofMillis(200),
+        return io.blueorigin.cdn.testkit.NodeDisks.withDisk(c, data).withControl(c.control().withWaits(Duration.ofSeconds(1), Duration.ofMillis(200),
                 Duration.ofMillis(500)));
     }
 

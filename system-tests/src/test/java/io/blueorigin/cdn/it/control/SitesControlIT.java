@@ -9,10 +9,7 @@ import io.blueorigin.cdn.testkit.Reply;
 import io.blueorigin.cdn.testkit.TestClient;
 import io.blueorigin.cdn.testkit.TestOrigin;
 import io.blueorigin.cdn.testkit.TestStack;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -55,18 +52,7 @@ class SitesControlIT {
     }
 
     static ProxyConfig withDisk(ProxyConfig c) {
-        return withDisk(c, data);
-    }
-
-    /** {@code c} with a disk tier under {@code root}, a directory per node. */
-    static ProxyConfig withDisk(ProxyConfig c, Path root) {
-        Path dir = root.resolve(c.identity().name());
-        try {
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return c.withCache(c.cache().withStorage(c.cache().storage().withDisk(dir, 256L << 20)));
+        return io.blueorigin.cdn.testkit.NodeDisks.withDisk(c, data);
     }
 
     @AfterAll
