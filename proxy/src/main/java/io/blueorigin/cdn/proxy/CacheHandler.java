@@ -228,7 +228,7 @@ final class CacheHandler extends Handler.Wrapper {
      */
     private boolean lookUp(Request request, Response response, Callback callback, ServedSite site, RequestTarget target,
             boolean head, boolean bypassStored) throws Exception {
-        JettyFields fields = new JettyFields(request.getHeaders());
+        JettyFields fields = new JettyFields(request.getHeaders(), site.cookies());
         RequestFacts facts = RequestFacts.of(request.getMethod(), fields);
         String key = site.keyOf(target);
         if (bypassStored) {

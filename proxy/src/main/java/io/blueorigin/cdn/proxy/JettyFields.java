@@ -1,5 +1,6 @@
 package io.blueorigin.cdn.proxy;
 
+import io.blueorigin.cdn.httpcache.site.CookiePolicy;
 import io.blueorigin.cdn.httpcache.Field;
 import io.blueorigin.cdn.httpcache.FieldList;
 import io.blueorigin.cdn.httpcache.FieldLookup;
@@ -33,9 +34,16 @@ final class JettyFields implements FieldLookup {
     /** Bit i set: HEADERS[i] is present. */
     private final int present;
     private final @Nullable String requestId;
+    /** The site's cookie policy: {@code Cookie} reads as what it leaves (Vary matching sees what the origin gets). */
+    private final CookiePolicy cookies;
 
     JettyFields(HttpFields fields) {
+        this(fields, CookiePolicy.PASS);
+    }
+
+    JettyFields(HttpFields fields, CookiePolicy cookies) {
         this.fields = fields;
+        this.cookies = cookies;
         int bits = 0;
         String id = null;
         for (HttpField f : fields) {
@@ -68,6 +76,9 @@ final class JettyFields implements FieldLookup {
 
     @Override
     public List<String> values(String name) {
+        if (cookies.mode() != CookiePolicy.Mode.PASS && "Cookie".equalsIgnoreCase(name)) {
+            return cookie();
+        }
         Integer bit = BITS.get(name);
         if (bit != null) {
             return (present & (1 << bit)) == 0 ? List.of() : fields.getValuesList(HEADERS[bit]);
@@ -78,8 +89,18 @@ final class JettyFields implements FieldLookup {
         return fields.getValuesList(name);
     }
 
+    /** The request's cookies less those the site strips, as one field (none when nothing is left). */
+    private List<String> cookie() {
+        List<String> sent = fields.getValuesList(HttpHeader.COOKIE);
+        String kept = sent.isEmpty() ? null : cookies.apply(String.join("; ", sent));
+        return kept == null ? List.of() : List.of(kept);
+    }
+
     @Override
     public boolean has(String name) {
+        if (cookies.mode() != CookiePolicy.Mode.PASS && "Cookie".equalsIgnoreCase(name)) {
+            return !cookie().isEmpty();
+        }
         Integer bit = BITS.get(name);
         if (bit != null) {
             return (present & (1 << bit)) != 0;
