@@ -181,8 +181,10 @@ public class CachingProxyServlet extends AsyncProxyServlet {
 
     @Override
     protected Request newProxyRequest(HttpServletRequest clientRequest, String rewrittenTarget) {
-        return super.newProxyRequest(clientRequest, rewrittenTarget)
-                .idleTimeout(config.upstream().readTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        // a site's origin has its own read timeout; its connect timeout and TLS check are the pass-through client's
+        long readTimeout = clientRequest.getAttribute(UPSTREAM_ATTRIBUTE) instanceof Upstream u && u.origin() != null
+                ? u.origin().readTimeout().toMillis() : config.upstream().readTimeout().toMillis();
+        return super.newProxyRequest(clientRequest, rewrittenTarget).idleTimeout(readTimeout, TimeUnit.MILLISECONDS);
     }
 
     /**
