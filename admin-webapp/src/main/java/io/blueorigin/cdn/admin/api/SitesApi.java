@@ -8,7 +8,6 @@ import io.blueorigin.cdn.admin.db.Database;
 import io.blueorigin.cdn.admin.db.InvalidationLog;
 import io.blueorigin.cdn.admin.db.NewInvalidation;
 import io.blueorigin.cdn.admin.db.Sites;
-import io.blueorigin.cdn.httpcache.site.HostPattern;
 import io.blueorigin.cdn.httpcache.site.Site;
 import io.blueorigin.cdn.httpcache.site.SiteException;
 import io.blueorigin.cdn.httpcache.site.SiteTable;
@@ -175,27 +174,12 @@ final class SitesApi {
 
     /**
      * Refuses {@code site} if one of its hosts is claimed by another site (an equal name, an exact name under a
-     * wildcard, a wildcard over an exact name or the same wildcard), naming that site; then lets the table
-     * check its own invariants (at most {@link SiteTable#MAX_SITES} sites).
+     * wildcard, a wildcard over an exact name or the same wildcard), naming that site ({@link SiteTable.HostTaken}),
+     * or if the table would break another of its invariants (at most {@link SiteTable#MAX_SITES} sites).
      *
      * @throws SiteException naming {@code hosts[i]} and the other site
      */
     static void checkHosts(Site site, List<Site> others) {
-        for (int i = 0; i < site.hosts().size(); i++) {
-            HostPattern host = site.hosts().get(i);
-            for (Site other : others) {
-                if (other.name().equals(site.name())) {
-                    continue;
-                }
-                for (HostPattern claimed : other.hosts()) {
-                    if (host.overlaps(claimed)) {
-                        throw new SiteException("hosts[" + i + "]", "'" + host + "' is already claimed by site '"
-                                + other.name() + "'" + (claimed.equals(host) ? "" : " (as '" + claimed + "')")
-                                + "; a host belongs to one site at most (remove it there first)");
-                    }
-                }
-            }
-        }
         SiteTable.of(0, others).with(0, site);
     }
 

@@ -7,7 +7,7 @@ import static java.util.Objects.requireNonNull;
  * says what was expected. Admin turns it into a 400 with this message; a node's YAML loader into a start-up
  * error.
  */
-public final class SiteException extends IllegalArgumentException {
+public class SiteException extends IllegalArgumentException {
     private static final long serialVersionUID = 1L;
 
     private final String field;

@@ -47,11 +47,82 @@ public final class SiteTable {
                 HostPattern p = site.hosts().get(i);
                 Site other = claimant(p);
                 if (other != null && !other.name().equals(site.name())) {
-                    throw new SiteException("hosts[" + i + "]", "'" + p + "' is already claimed by site '" + other.name()
-                            + "'; a host belongs to one site at most (remove it there first)");
+                    throw new HostTaken(site, i, other);
                 }
                 (p.wildcard() ? wildcard : exact).put(p.domain(), site);
             }
+        }
+    }
+
+    /**
+     * A site claims a host another site already has. Says which (the refused site and its host, the holder and
+     * its host), so that callers that know where each site came from (a YAML list, an API path) can point there.
+     */
+    public static final class HostTaken extends SiteException {
+        private static final long serialVersionUID = 1L;
+
+        private final String site;
+        private final int hostIndex;
+        private final HostPattern host;
+        private final String holder;
+        private final int holderHostIndex;
+        private final HostPattern held;
+
+        HostTaken(Site site, int hostIndex, Site holder) {
+            this(site, hostIndex, holder, indexOfOverlap(holder, site.hosts().get(hostIndex)));
+        }
+
+        private HostTaken(Site site, int hostIndex, Site holder, int holderHostIndex) {
+            super("hosts[" + hostIndex + "]", message(site.hosts().get(hostIndex), holder, holder.hosts().get(holderHostIndex)));
+            this.site = site.name();
+            this.hostIndex = hostIndex;
+            this.host = site.hosts().get(hostIndex);
+            this.holder = holder.name();
+            this.holderHostIndex = holderHostIndex;
+            this.held = holder.hosts().get(holderHostIndex);
+        }
+
+        private static String message(HostPattern host, Site holder, HostPattern held) {
+            return "'" + host + "' is already claimed by site '" + holder.name() + "'"
+                    + (held.equals(host) ? "" : " (as '" + held + "')")
+                    + "; a host belongs to one site at most (remove it there first)";
+        }
+
+        private static int indexOfOverlap(Site holder, HostPattern host) {
+            for (int j = 0; j < holder.hosts().size(); j++) {
+                if (holder.hosts().get(j).overlaps(host)) {
+                    return j;
+                }
+            }
+            throw new IllegalStateException(holder.name() + " claims no host overlapping " + host);
+        }
+
+        /** The refused site's name. */
+        public String site() {
+            return site;
+        }
+
+        /** The index of the refused host in its site's {@code hosts}. */
+        public int hostIndex() {
+            return hostIndex;
+        }
+
+        public HostPattern host() {
+            return host;
+        }
+
+        /** The name of the site that has the host. */
+        public String holder() {
+            return holder;
+        }
+
+        /** The index of the overlapping host in the holder's {@code hosts}. */
+        public int holderHostIndex() {
+            return holderHostIndex;
+        }
+
+        public HostPattern held() {
+            return held;
         }
     }
 
@@ -74,6 +145,8 @@ public final class SiteTable {
     }
 
     /**
+     * @param sites in the order their hosts are claimed: a host claimed twice is refused ({@link HostTaken}) at the
+     *     later site
      * @throws SiteException when two sites share a name or claim the same host, or there are too many
      */
     public static SiteTable of(long version, Collection<Site> sites) {

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import io.blueorigin.cdn.httpcache.site.HostPattern;
 import io.blueorigin.cdn.httpcache.site.Site;
 import io.blueorigin.cdn.httpcache.site.SiteException;
 import io.blueorigin.cdn.httpcache.site.SiteTable;
@@ -61,10 +60,6 @@ public final class SiteDefinitions {
         }
         List<Site> sites = new ArrayList<>();
         Map<String, Integer> indexByName = new HashMap<>();
-        // who claims what so far: exact host -> claimant, wildcard domain -> claimant, exact hosts by parent domain
-        Map<String, Claim> exact = new HashMap<>();
-        Map<String, Claim> wildcard = new HashMap<>();
-        Map<String, List<Claim>> exactByParent = new HashMap<>();
         for (int i = 0; i < list.size(); i++) {
             String at = KEY + "[" + i + "]";
             Site site;
@@ -79,48 +74,17 @@ public final class SiteDefinitions {
                 throw new SiteException(at + ".name", "site '" + site.name() + "' is already defined by " + KEY + "["
                         + earlier + "]");
             }
-            for (int j = 0; j < site.hosts().size(); j++) {
-                HostPattern p = site.hosts().get(j);
-                Claim claim = new Claim(i, j, site.name(), p);
-                Claim other;
-                if (p.wildcard()) {
-                    other = wildcard.get(p.domain());
-                    if (other == null) {
-                        List<Claim> under = exactByParent.getOrDefault(p.domain(), List.of());
-                        other = under.isEmpty() ? null : under.get(0);
-                    }
-                } else {
-                    other = exact.get(p.domain());
-                    if (other == null) {
-                        other = wildcard.get(parent(p.domain()));
-                    }
-                }
-                if (other != null && other.siteIndex() != i) {
-                    throw new SiteException(at + ".hosts[" + j + "]", "'" + p + "' overlaps '" + other.pattern()
-                            + "' of site '" + other.site() + "' (" + KEY + "[" + other.siteIndex() + "].hosts["
-                            + other.hostIndex() + "]); a host belongs to one site at most");
-                }
-                if (p.wildcard()) {
-                    wildcard.put(p.domain(), claim);
-                } else {
-                    exact.put(p.domain(), claim);
-                    exactByParent.computeIfAbsent(parent(p.domain()), d -> new ArrayList<>()).add(claim);
-                }
-            }
             sites.add(site);
         }
         try {
-            return SiteTable.of(0, sites);
-        } catch (SiteException e) { // checked above; kept so that nothing the table refuses goes unnamed
+            return SiteTable.of(0, sites); // in list order: a host claimed twice is refused at the later site
+        } catch (SiteTable.HostTaken e) {
+            int holder = indexByName.get(e.holder());
+            throw new SiteException(KEY + "[" + indexByName.get(e.site()) + "]." + e.field(), "'" + e.host() + "' overlaps '"
+                    + e.held() + "' of site '" + e.holder() + "' (" + KEY + "[" + holder + "].hosts[" + e.holderHostIndex()
+                    + "]); a host belongs to one site at most");
+        } catch (SiteException e) {
             throw new SiteException(KEY, e.getMessage());
         }
     }
-
-    private static String parent(String host) {
-        int dot = host.indexOf('.');
-        return dot < 0 ? "" : host.substring(dot + 1);
-    }
-
-    /** Host {@code hostIndex} of site {@code siteIndex} of the list. */
-    private record Claim(int siteIndex, int hostIndex, String site, HostPattern pattern) {}
 }
