@@ -132,8 +132,7 @@ final class CacheHandler extends Handler.Wrapper {
             return true;
         }
         RequestTarget shaped = site.shape(target); // the key's and the upstream request's target
-        request.setAttribute(ServedSite.ATTRIBUTE, site);
-        request.setAttribute(AccessLog.SITE, site.name());
+        request.setAttribute(ServedSite.ATTRIBUTE, site); // also the access log's site
         boolean head = "HEAD".equals(method);
         if (!head && !"GET".equals(method)) {
             if ("PURGE".equals(method)) {
@@ -524,12 +523,9 @@ final class CacheHandler extends Handler.Wrapper {
             return;
         }
         int status = Fetcher.isTimeout(cause) ? 504 : 502;
-        String kind = Fetcher.errorValue(cause);
-        if (Fetcher.UNREACHABLE.equals(kind) && site.definition() != null && !cache.config().isClientFacing()) {
-            // one site's origin is down, not this shield's network: edges must not skip this shield for every site
-            kind = Fetcher.ORIGIN_UNREACHABLE;
-        }
-        LOG.warn("{} {} {} upstream {} failed: {}", requestId, nodeName, site, upstreamNames(site), describe(cause));
+        // a shield's table site is fetched from the site's origins (see Fetcher.ORIGIN_UNREACHABLE)
+        String kind = Fetcher.errorValue(cause, site.definition() != null && !cache.config().isClientFacing());
+        LOG.warn("{} {} site {} upstream {} failed: {}", requestId, nodeName, site, upstreamNames(site), describe(cause));
         Delivery.sendText(response, callback, status, status + (status == 504 ? " Gateway Timeout: " : " Bad Gateway: ")
                 + kind + ": " + nodeName + " could not get a response from its upstream; request id " + requestId,
                 XCache.MISS.field(), new HttpField(Fetcher.ERROR_HEADER, kind),

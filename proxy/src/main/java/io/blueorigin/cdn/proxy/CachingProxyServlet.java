@@ -289,7 +289,7 @@ public class CachingProxyServlet extends AsyncProxyServlet {
             String key;
             try {
                 key = target.equals(".") && clientRequest.getAttribute(TARGET_ATTRIBUTE) instanceof RequestTarget own
-                        ? site.keyOf(own) : cache.sites().keyOf(site.name(), rawPath(target), rawQuery(target));
+                        ? site.keyOf(own) : cache.sites().keyOf(site.name(), target);
             } catch (RequestTarget.InvalidTarget e) {
                 continue; // a Location no request can have: nothing is stored under it
             }
@@ -299,16 +299,6 @@ public class CachingProxyServlet extends AsyncProxyServlet {
             }
         }
         super.onProxyResponseSuccess(clientRequest, clientResponse, upstreamResponse);
-    }
-
-    private static String rawPath(String pathAndQuery) {
-        int q = pathAndQuery.indexOf('?');
-        return q < 0 ? pathAndQuery : pathAndQuery.substring(0, q);
-    }
-
-    private static @Nullable String rawQuery(String pathAndQuery) {
-        int q = pathAndQuery.indexOf('?');
-        return q < 0 ? null : pathAndQuery.substring(q + 1);
     }
 
     /** Drops the fields the upstream response's {@code Connection} header nominated (RFC 9110 §7.6.1). */
@@ -369,10 +359,7 @@ public class CachingProxyServlet extends AsyncProxyServlet {
         String kind = status == HttpStatus.REQUEST_TIMEOUT_408 ? "request-body-too-slow"
                 : status == HttpStatus.BAD_REQUEST_400 ? "bad-request"
                 : status == HttpStatus.SERVICE_UNAVAILABLE_503 && upstream != null ? "upstream-overloaded"
-                : Fetcher.errorValue(failure);
-        if (Fetcher.UNREACHABLE.equals(kind) && upstream != null && upstream.origin() != null && !config.isClientFacing()) {
-            kind = Fetcher.ORIGIN_UNREACHABLE; // one site's origin, not this shield's network (see Fetcher)
-        }
+                : Fetcher.errorValue(failure, upstream != null && upstream.origin() != null && !config.isClientFacing());
         // the client learns what went wrong and the request id; the log line (same id) says where and why
         String body = status + " " + HttpStatus.getMessage(status) + ": " + kind + ": " + config.identity().name()
                 + (status == HttpStatus.BAD_REQUEST_400 ? " cannot forward this request-target"

@@ -249,8 +249,16 @@ final class Fetcher {
      * {@code upstream-failed} (the origin's trouble, not the shield's).
      */
     static String errorValue(@Nullable Throwable failure) {
+        return errorValue(failure, false);
+    }
+
+    /**
+     * {@link #errorValue(Throwable)}, where {@code siteOrigin} says the upstream was a site's origin fetched by a
+     * shield: a connection it could not make is then {@link #ORIGIN_UNREACHABLE}, that site's trouble.
+     */
+    static String errorValue(@Nullable Throwable failure, boolean siteOrigin) {
         if (failure != null && neverReachedUpstream(failure)) {
-            return UNREACHABLE;
+            return siteOrigin ? ORIGIN_UNREACHABLE : UNREACHABLE;
         }
         if (failure instanceof HeadersTooLarge) {
             return "upstream-headers-too-large";
@@ -310,7 +318,6 @@ final class Fetcher {
         private final Fetch fetch;
         private final @Nullable String flightKey;
         private final ServedSite site;
-        private final Upstreams upstreams;
         private final String key;
         private final RequestFacts facts;
         private final @Nullable StoredObject stored;
@@ -339,7 +346,6 @@ final class Fetcher {
             this.fetch = fetch;
             this.flightKey = flightKey;
             this.site = site;
-            this.upstreams = site.upstreams();
             this.key = key;
             this.facts = facts;
             this.stored = stored;
@@ -445,7 +451,7 @@ final class Fetcher {
             }
             boolean unreachable = status >= 500 && UNREACHABLE.equals(fields.first(ERROR_HEADER));
             if (unreachable && upstream != null) {
-                upstreams.markDown(upstream, "it could not reach its own upstream");
+                site.upstreams().markDown(upstream, "it could not reach its own upstream");
             }
             upstreamFault = unreachable || (!cache.config().isClientFacing() && (status == 502 || status == 503 || status == 504));
             if (status == 304 && stored != null) {
@@ -567,7 +573,7 @@ final class Fetcher {
                 }
                 if (!fetch.isPublished()) {
                     if (neverReachedUpstream(failure)) {
-                        upstreams.markDown(target, brief(failure));
+                        site.upstreams().markDown(target, brief(failure));
                     }
                     // A GET that got no response may be sent again (RFC 9110 §9.2.2): one that never reached its
                     // upstream to each usable upstream in turn (cheap, and harmless); one that was reset or closed
@@ -575,7 +581,7 @@ final class Fetcher {
                     tried.add(target);
                     boolean retry = neverReachedUpstream(failure)
                             || (number == 1 && !isTimeout(failure) && !(failure instanceof HeadersTooLarge));
-                    Optional<Upstream> next = retry ? upstreams.next(key, tried) : Optional.empty();
+                    Optional<Upstream> next = retry ? site.upstreams().next(key, tried) : Optional.empty();
                     if (next.isPresent()) {
                         LOG.info("{} no response from {} ({}), retrying on {}", requestId, target, brief(failure), next.get());
                         attempt(next.get(), number + 1);

@@ -109,7 +109,6 @@ public final class ProxyCache {
 
     /** The primary cache key of a raw {@code path?query}. */
     public String keyOf(String rawPathAndQuery) {
-        int q = rawPathAndQuery.indexOf('?');
-        return q < 0 ? keyOf(rawPathAndQuery, null) : keyOf(rawPathAndQuery.substring(0, q), rawPathAndQuery.substring(q + 1));
+        return sites.keyOf(config.cache().site(), rawPathAndQuery);
     }
 }

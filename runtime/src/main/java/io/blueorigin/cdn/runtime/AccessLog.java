@@ -87,8 +87,8 @@ public final class AccessLog extends ContainerLifeCycle implements RequestLog {
     /** Request attribute: milliseconds the proxy waited for upstream response headers, a {@link Number}. */
     public static final String UPSTREAM_MILLIS = "io.blueorigin.cdn.upstream-ms";
     /**
-     * Request attribute: the name of the site that served the request (a {@code String}), logged after the
-     * User-Agent; {@code -} when none did (a 421, admin's requests).
+     * Request attribute: the site that served the request, logged after the User-Agent as its {@code toString()}
+     * (the proxy puts its site object, whose string is the name); {@code -} when none did (a 421, admin's requests).
      */
     public static final String SITE = "io.blueorigin.cdn.site";
     /** Response field whose value is logged as the cache status. */
@@ -170,7 +170,8 @@ public final class AccessLog extends ContainerLifeCycle implements RequestLog {
         out.append("\" \"");
         quoted(out, request.getHeaders().get(HttpHeader.USER_AGENT));
         out.append("\" ");
-        token(out, request.getAttribute(SITE) instanceof String site ? site : null);
+        Object site = request.getAttribute(SITE);
+        token(out, site == null ? null : site.toString());
         out.append(' ');
         token(out, response.getHeaders().get(CACHE_STATUS_FIELD));
         out.append(' ');

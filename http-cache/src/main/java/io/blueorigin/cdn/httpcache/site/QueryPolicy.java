@@ -1,5 +1,6 @@
 package io.blueorigin.cdn.httpcache.site;
 
+import io.blueorigin.cdn.httpcache.RequestTarget;
 import static java.util.Objects.requireNonNull;
 
 import java.util.ArrayList;
@@ -38,6 +39,12 @@ public record QueryPolicy(Mode mode, List<String> allow) {
     public QueryPolicy {
         requireNonNull(mode, "mode is null");
         allow = List.copyOf(allow);
+    }
+
+    /** The target this policy leaves of a canonical {@code target} (the same object when the query is unchanged). */
+    public RequestTarget apply(RequestTarget target) {
+        String kept = apply(target.query());
+        return kept == target.query() ? target : new RequestTarget(target.path(), kept);
     }
 
     /** The query this policy leaves of {@code query} (canonical, without {@code ?}), or null for none. */

@@ -27,10 +27,14 @@ public interface SiteDirectory {
     default String keyOf(String site, String rawPath, @Nullable String rawQuery) {
         RequestTarget target = RequestTarget.parse(rawPath, rawQuery);
         Site defined = table().get(site);
-        if (defined != null) {
-            target = new RequestTarget(target.path(), defined.caching().query().apply(target.query()));
-        }
-        return CacheKey.of(site, target).asString();
+        return CacheKey.of(site, defined == null ? target : defined.caching().query().apply(target)).asString();
+    }
+
+    /** {@link #keyOf(String, String, String)} of a raw {@code path?query}. */
+    default String keyOf(String site, String rawPathAndQuery) {
+        int q = rawPathAndQuery.indexOf('?');
+        return q < 0 ? keyOf(site, rawPathAndQuery, null)
+                : keyOf(site, rawPathAndQuery.substring(0, q), rawPathAndQuery.substring(q + 1));
     }
 
     /** Whether a site of this name is served here now. */

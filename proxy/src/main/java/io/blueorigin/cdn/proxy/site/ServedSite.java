@@ -6,7 +6,6 @@ import io.blueorigin.cdn.httpcache.CacheKey;
 import io.blueorigin.cdn.httpcache.CachePolicy;
 import io.blueorigin.cdn.httpcache.RequestTarget;
 import io.blueorigin.cdn.httpcache.site.CookiePolicy;
-import io.blueorigin.cdn.httpcache.site.QueryPolicy;
 import io.blueorigin.cdn.httpcache.site.Site;
 import io.blueorigin.cdn.proxy.upstream.Upstreams;
 import org.jspecify.annotations.Nullable;
@@ -17,8 +16,11 @@ import org.jspecify.annotations.Nullable;
  * version, reused across table changes that leave its definition alone (its breakers keep their state).
  */
 public final class ServedSite {
-    /** Request attribute holding the {@link ServedSite} the door chose, for the pass-through servlet. */
-    public static final String ATTRIBUTE = ServedSite.class.getName();
+    /**
+     * Request attribute holding the {@link ServedSite} the door chose: the pass-through servlet and the traffic meter
+     * read it, and it is the access log's site attribute (the log writes its {@link #toString()}, the name).
+     */
+    public static final String ATTRIBUTE = io.blueorigin.cdn.runtime.AccessLog.SITE;
 
     private final String name;
     private final @Nullable Site definition;
@@ -60,12 +62,7 @@ public final class ServedSite {
 
     /** The target as the site keys and fetches it: the query reduced by its query policy. */
     public RequestTarget shape(RequestTarget canonical) {
-        if (definition == null) {
-            return canonical;
-        }
-        QueryPolicy query = definition.caching().query();
-        String kept = query.apply(canonical.query());
-        return kept == canonical.query() ? canonical : new RequestTarget(canonical.path(), kept);
+        return definition == null ? canonical : definition.caching().query().apply(canonical);
     }
 
     /** The primary key of a shaped target ({@link #shape}). */
@@ -78,8 +75,9 @@ public final class ServedSite {
         return definition == null ? CookiePolicy.PASS : definition.caching().cookies();
     }
 
+    /** The name: what the access log writes for the {@link #ATTRIBUTE} it finds. */
     @Override
     public String toString() {
-        return "site " + name;
+        return name;
     }
 }
