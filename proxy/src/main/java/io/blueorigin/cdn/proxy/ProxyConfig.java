@@ -20,9 +20,8 @@ import io.blueorigin.cdn.runtime.ServerConfig;
  * @param forwarding what it passes upstream of the client's own claims
  * @param sites the sites it starts with (a standalone node's {@code sites:}; a node following admin gets
  *     admin's table at registration and keeps the last one it had beside its cache). A host no site claims
- *     goes to the site named {@code cache.site}; when no site has that name, the node makes one from
- *     {@code upstream.url} (a shield's origin; an edge's {@code upstream.fallback-url} or shields) and
- *     claiming no host, so a node configured with only {@code upstream.url} serves as before
+ *     goes to the site named {@code cache.site}, else gets 421; a node with no sites at all serves every host as
+ *     its own site {@code cache.site} from {@code upstream.url}, as before (see {@code SiteRouter})
  */
 public record ProxyConfig(NodeIdentity identity, ServerConfig server, UpstreamConfig upstream, CacheConfig cache,
         ControlConfig control, ForwardingConfig forwarding, SiteTable sites) {
