@@ -14,7 +14,8 @@ import java.util.List;
  * @param heuristicFraction heuristic freshness = this × (Date − Last-Modified) (RFC 9111 §4.2.2 suggests 10 %)
  * @param heuristicMaxMillis upper bound of heuristic freshness
  * @param negativeTtlMillis lifetime of 404 and 410 responses that carry no freshness information (0: none)
- * @param errorTtlMillis lifetime of 500, 502, 503 and 504 responses that carry no freshness information (0: none)
+ * @param errorTtlMillis lifetime of 500, 502, 503 and 504 responses that carry no freshness information (0, the
+ *     default: not stored, as RFC 9110 §15.1 says of codes that are not heuristically cacheable; opt-in)
  * @param maxStaleOnErrorMillis how long past expiry a stored response may be served when the upstream
  *     cannot be reached or answers 502/503/504 (RFC 9111 §4.2.4 "disconnected"), unless the response forbids
  *     stale serving; longer {@code stale-if-error} directives win
@@ -65,7 +66,11 @@ public record CachePolicyConfig(
         }
     }
 
-    /** The edge's defaults: 30 s cap, 10 % heuristic up to 1 day, 404/410 for 10 s, 5xx for 1 s, 1 day of grace. */
+    /**
+     * The edge's defaults: 30 s cap, 10 % heuristic up to 1 day, 404/410 for 10 s, 1 day of grace. 500/502/503/504
+     * without freshness are not stored: they are not heuristically cacheable (RFC 9110 §15.1), so caching them is
+     * an operator's opt-in ({@code cache.error-ttl}).
+     */
     public static CachePolicyConfig edgeDefaults() {
         return defaults(30_000);
     }
@@ -76,7 +81,7 @@ public record CachePolicyConfig(
     }
 
     private static CachePolicyConfig defaults(long capMillis) {
-        return new CachePolicyConfig(capMillis, 0.1, 86_400_000L, 10_000, 1_000, 86_400_000L,
+        return new CachePolicyConfig(capMillis, 0.1, 86_400_000L, 10_000, 0, 86_400_000L,
                 RequestNoCache.REVALIDATE, SetCookie.PASS, List.of("CDN-Cache-Control"));
     }
 

@@ -21,7 +21,7 @@ class CachePolicyConfigTest {
         assertThat(c.heuristicFraction()).isEqualTo(0.1);
         assertThat(c.heuristicMaxMillis()).isEqualTo(86_400_000L);
         assertThat(c.negativeTtlMillis()).isEqualTo(10_000);
-        assertThat(c.errorTtlMillis()).isEqualTo(1_000);
+        assertThat(c.errorTtlMillis()).as("RFC 9110 §15.1: errors are not stored without freshness by default").isZero();
         assertThat(c.maxStaleOnErrorMillis()).isEqualTo(86_400_000L);
         assertThat(c.requestNoCache()).isEqualTo(RequestNoCache.REVALIDATE);
         assertThat(c.setCookie()).isEqualTo(SetCookie.PASS);

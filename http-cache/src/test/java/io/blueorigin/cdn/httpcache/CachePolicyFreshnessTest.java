@@ -34,6 +34,9 @@ class CachePolicyFreshnessTest {
         §4.2.1 Expires equal to Date                          | 200    | `Expires: {0} | Date: {0} | ETag: "a"`                              | 0       | 0        | 0
         §5.3 invalid Expires: already expired                 | 200    | `Expires: 0 | Date: {0} | ETag: "a" | Last-Modified: {-86400}`      | 0       | 0        | 0
         §5.3 Expires -1: already expired                      | 200    | `Expires: -1 | Date: {0} | ETag: "a"`                              | 0       | 0        | 0
+        §5.3 Expires with two spaces: already expired         | 200    | `Expires: Sun,  06 Nov 2095 08:49:37 GMT | Date: {0} | ETag: "a"`  | 0       | 0        | 0
+        §5.3 Expires with a doubled inner space: expired      | 200    | `Expires: Sun, 06 Nov  2095 08:49:37 GMT | Date: {0} | ETag: "a"`  | 0       | 0        | 0
+        §5.3 a valid far Expires for contrast                 | 200    | `Expires: Sun, 06 Nov 2095 08:49:37 GMT | Date: Sun, 06 Nov 2095 08:48:37 GMT` | 0 | 0 | 60
         §4.2.1 two different Expires: stale                   | 200    | `Expires: {60} | Expires: {120} | Date: {0} | ETag: "a"`            | 0       | 0        | 0
         §4.2.1 the same Expires twice                         | 200    | `Expires: {60} | Expires: {60} | Date: {0}`                          | 0       | 0        | 60
         §4.2.1 invalid Date: Expires minus response time      | 200    | `Expires: {60} | Date: yesterday`                                    | 0       | 10       | 50
@@ -63,10 +66,10 @@ class CachePolicyFreshnessTest {
         deviation §4.2.1 404 without freshness: negative TTL  | 404    | `Date: {0}`                                                          | 0       | 0        | 10
         deviation §4.2.1 410 without freshness: negative TTL  | 410    | `Date: {0}`                                                          | 0       | 0        | 10
         deviation §4.2.1 404 with only an ETag: negative TTL  | 404    | `ETag: "a" | Date: {0}`                                              | 0       | 0        | 10
-        deviation §4.2.1 500 without freshness: error TTL     | 500    | `Date: {0}`                                                          | 0       | 0        | 1
-        deviation §4.2.1 502 without freshness: error TTL     | 502    | `Date: {0}`                                                          | 0       | 0        | 1
-        deviation §4.2.1 503 without freshness: error TTL     | 503    | `Date: {0}`                                                          | 0       | 0        | 1
-        deviation §4.2.1 504 without freshness: error TTL     | 504    | `Date: {0}`                                                          | 0       | 0        | 1
+        §15.1 500 without freshness: not stored by default  | 500    | `Date: {0}`                                                          | 0       | 0        | 0
+        §15.1 502 without freshness: not stored by default  | 502    | `Date: {0}`                                                          | 0       | 0        | 0
+        §15.1 503 without freshness: not stored by default  | 503    | `Date: {0}`                                                          | 0       | 0        | 0
+        §15.1 504 without freshness: not stored by default  | 504    | `Date: {0}`                                                          | 0       | 0        | 0
         deviation §4.2.1 501 is not an error TTL code         | 501    | `Date: {0}`                                                          | 0       | 0        | 0
         §4.2.1 404 with max-age: what it says                 | 404    | `Cache-Control: max-age=60 | Date: {0}`                              | 0       | 0        | 60
         §4.2.1 404 with max-age=0: no negative TTL            | 404    | `Cache-Control: max-age=0 | Date: {0}`                               | 0       | 0        | 0
@@ -94,6 +97,9 @@ class CachePolicyFreshnessTest {
         cap above the negative TTL                            | 30    | 404    | `Date: {0}`                                       | 0       | 0        | 10
         cap shortens a heuristic                              | 30    | 200    | `Last-Modified: {-86400} | Date: {0}`             | 0       | 0        | 30
         cap of zero                                           | 0     | 200    | `Cache-Control: max-age=60 | Age: 7 | Date: {0}`  | 0       | 0        | 7
+        opt-in cache.error-ttl=1s: 503 for 1 s                | 30    | 503    | `Date: {0}`                                       | 0       | 0        | 1
+        opt-in cache.error-ttl=1s: 502 for 1 s                | 30    | 502    | `Date: {0}`                                       | 0       | 0        | 1
+        opt-in cache.error-ttl=1s: not 501                    | 30    | 501    | `Date: {0}`                                       | 0       | 0        | 0
         """)
     void capsTheLifetime(String section, long capSeconds, int status, String response, long requestOffset, long responseOffset,
             long lifetimeSeconds) {

@@ -68,8 +68,8 @@ class CachePolicyResponseTest {
         §4.2.1 invalid max-age, no validator                | GET    | ``                             | 200    | `Cache-Control: max-age=soon`                     | false | zero lifetime and no validator
         deviation §4.2.1 404 without freshness              | GET    | ``                             | 404    | ``                                                | true  | stored
         deviation §4.2.1 410 without freshness              | GET    | ``                             | 410    | ``                                                | true  | stored
-        deviation §4.2.1 500 without freshness              | GET    | ``                             | 500    | ``                                                | true  | stored
-        deviation §4.2.1 503 without freshness              | GET    | ``                             | 503    | ``                                                | true  | stored
+        §15.1 500 w/o freshness not stored               | GET    | ``                             | 500    | ``                                                | false | no freshness information
+        §15.1 503 w/o freshness not stored               | GET    | ``                             | 503    | ``                                                | false | no freshness information
         §4.2.1 404 with max-age=0 gets no negative TTL      | GET    | ``                             | 404    | `Cache-Control: max-age=0`                        | false | zero lifetime and no validator
         §5.2.2.7 private 404 not stored                     | GET    | ``                             | 404    | `Cache-Control: private`                          | false | private
         §3 403 without freshness                            | GET    | ``                             | 403    | ``                                                | false | no freshness information

@@ -37,7 +37,11 @@ public final class HttpDates {
         try {
             int comma = s.indexOf(',');
             if (comma > 0) {
-                String rest = s.substring(comma + 1).trim();
+                // exactly one SP after the comma (the grammar's; "Thu,  01 Dec ..." is not a date)
+                if (s.length() < comma + 3 || s.charAt(comma + 1) != ' ') {
+                    return OptionalLong.empty();
+                }
+                String rest = s.substring(comma + 2);
                 return rest.indexOf('-') > 0 && rest.indexOf('-') < 4 ? rfc850(rest) : imfFixdate(rest);
             }
             return asctime(s);
@@ -79,11 +83,13 @@ public final class HttpDates {
 
     /** {@code Sun Nov  6 08:49:37 1994}. */
     private static OptionalLong asctime(String s) {
-        String[] p = words(s);
+        // date3 = month SP ( 2DIGIT / ( SP DIGIT ) ): the one place the grammar has two spaces in a row
+        boolean padded = s.length() > 9 && s.charAt(7) == ' ' && s.charAt(8) == ' ';
+        String[] p = words(padded ? s.substring(0, 8) + s.substring(9) : s);
         if (p.length != 5) {
             return OptionalLong.empty();
         }
-        int day = p[2].length() == 1 ? digits(p[2], 1) : digits(p[2], 2);
+        int day = padded ? digits(p[2], 1) : digits(p[2], 2);
         return build(digits(p[4], 4), month(p[1]), day, p[3]);
     }
 
@@ -109,24 +115,20 @@ public final class HttpDates {
     }
 
     /**
-     * {@code s} split at runs of spaces, as {@code s.split(" +")} gives for the trimmed strings passed here,
-     * without compiling a regular expression per call (a two-character pattern misses
-     * {@link String#split}'s fast path).
+     * {@code s} split at each single space, as the grammar separates its parts (RFC 9110 §5.6.7: SP, never a
+     * run of them): two spaces in a row give an empty word, which no part accepts, so such a value is invalid
+     * (RFC 9111 §5.3: an invalid {@code Expires} means already expired). No regular expression per call.
      */
     static String[] words(String s) {
         List<String> out = new ArrayList<>(5);
-        int i = 0;
-        int n = s.length();
-        while (i < n) {
-            int start = i;
-            while (i < n && s.charAt(i) != ' ') {
-                i++;
-            }
-            out.add(s.substring(start, i));
-            while (i < n && s.charAt(i) == ' ') {
-                i++;
+        int start = 0;
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) == ' ') {
+                out.add(s.substring(start, i));
+                start = i + 1;
             }
         }
+        out.add(s.substring(start));
         return out.toArray(new String[0]);
     }
 

@@ -49,6 +49,16 @@ class HttpDatesTest {
         §5.6.7 ISO 8601 is not an HTTP-date        | `1994-11-06T08:49:37Z`               | invalid
         §5.6.7 letters for digits                  | `Sun, 0a Nov 1994 08:49:37 GMT`      | invalid
         §5.6.7 fullwidth digits                    | `Sun, ０６ Nov 1994 08:49:37 GMT`     | invalid
+        §5.6.7 two spaces after the comma          | `Sun,  06 Nov 1994 08:49:37 GMT`     | invalid
+        §5.6.7 no space after the comma            | `Sun,06 Nov 1994 08:49:37 GMT`       | invalid
+        §5.6.7 two spaces between date parts       | `Sun, 06  Nov 1994 08:49:37 GMT`     | invalid
+        §5.6.7 two spaces before the time          | `Sun, 06 Nov 1994  08:49:37 GMT`     | invalid
+        §5.6.7 two spaces before GMT               | `Sun, 06 Nov 1994 08:49:37  GMT`     | invalid
+        §5.6.7 a tab is not SP                     | `Sun, 06 Nov 1994	08:49:37 GMT`     | invalid
+        §5.6.7 RFC 850 with two spaces             | `Sunday,  06-Nov-94 08:49:37 GMT`    | invalid
+        §5.6.7 asctime two spaces, two-digit day   | `Sun Nov  16 08:49:37 1994`          | invalid
+        §5.6.7 asctime one space, one-digit day    | `Sun Nov 6 08:49:37 1994`            | invalid
+        §5.6.7 asctime two spaces before the year  | `Sun Nov 16 08:49:37  1994`          | invalid
         """)
     void parses(String section, String value, String expected) {
         if (expected.equals("invalid")) {

@@ -122,8 +122,9 @@ public final class Settings {
                     "Upper bound of heuristic freshness (10% of the time since Last-Modified, RFC 9111 4.2.2).", EDGE, SHIELD),
             Setting.of("cache.negative-ttl", ValueType.DURATION, "10s",
                     "Lifetime of 404/410 responses that carry no freshness information (0s: do not cache them).", EDGE, SHIELD),
-            Setting.of("cache.error-ttl", ValueType.DURATION, "1s",
-                    "Lifetime of 500/502/503/504 responses that carry no freshness information (0s: do not cache them).",
+            Setting.of("cache.error-ttl", ValueType.DURATION, "0s",
+                    "Lifetime of 500/502/503/504 responses that carry no freshness information; 0s (default): not stored,"
+                    + " as RFC 9110 15.1 says (opt-in negative caching of errors).",
                     EDGE, SHIELD),
             Setting.of("cache.max-stale-on-error", ValueType.DURATION, "1d",
                     "How long past expiry a stored object is served when the upstream is down or answers 502/503/504.",
