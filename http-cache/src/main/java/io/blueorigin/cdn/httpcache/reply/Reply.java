@@ -1,0 +1,121 @@
+package io.blueorigin.cdn.httpcache.reply;
+
+import static java.util.Objects.requireNonNull;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What to send the client, decided by {@link ReplyPolicy}: the reply half of the cache's decisions, as
+ * {@link io.blueorigin.cdn.httpcache.CacheDecision} is the request half. The proxy's client exchange only
+ * carries it out ({@code deliver(reply)}); it makes no choice of its own about status, {@code X-Cache} or the
+ * {@code Cache-Status} parameters.
+ *
+ * @param kind what is sent
+ * @param source which representation is sent (or whose metadata a 304 carries)
+ * @param served the {@code X-Cache} value: what this tier did
+ * @param detail {@code Cache-Status}'s {@code detail} (e.g. {@code stale-if-error}, the store's reason), or null
+ * @param fwdStatus {@code Cache-Status}'s {@code fwd-status} (the upstream's status), 0 when none
+ * @param stored {@code Cache-Status}'s {@code stored}: the fetched response is being stored
+ * @param error why no response could be had ({@link Kind#FAIL} only), else null
+ */
+public record Reply(Kind kind, Source source, Served served, @Nullable String detail, int fwdStatus, boolean stored,
+        @Nullable UpstreamError error) {
+
+    public Reply {
+        requireNonNull(kind, "kind is null");
+        requireNonNull(source, "source is null");
+        requireNonNull(served, "served is null");
+        if ((kind == Kind.FAIL) != (error != null)) {
+            throw new IllegalArgumentException("an error goes with FAIL and only with it: " + kind + ", " + error);
+        }
+        if (kind.sendsRepresentation() && source == Source.NONE) {
+            throw new IllegalArgumentException(kind + " needs a representation");
+        }
+    }
+
+    /** The closed set of replies (ranges, encodings, signatures and rate limits add theirs here). */
+    public enum Kind {
+        /** The representation, whole, with its own status. */
+        SEND(true),
+        /** 304: the representation's metadata, no body (RFC 9110 §15.4.5). */
+        NOT_MODIFIED(true),
+        /** 412: {@code If-Match}/{@code If-Unmodified-Since} failed against the stored response. */
+        PRECONDITION_FAILED(false),
+        /** 504: {@code only-if-cached} and nothing usable stored (RFC 9111 §5.2.1.7). */
+        ONLY_IF_CACHED(false),
+        /** 502/503/504: no response and nothing stale to stand in ({@link Reply#error()} says why). */
+        FAIL(false);
+
+        private final boolean sendsRepresentation;
+
+        Kind(boolean sendsRepresentation) {
+            this.sendsRepresentation = sendsRepresentation;
+        }
+
+        /** Whether the reply carries a representation's fields (and, for SEND, its body). */
+        public boolean sendsRepresentation() {
+            return sendsRepresentation;
+        }
+    }
+
+    /** Which representation a reply uses. */
+    public enum Source {
+        /** The stored response (possibly freshened by a 304 from upstream). */
+        STORED,
+        /** The response just fetched. */
+        FETCHED,
+        /** None: the node's own text answer. */
+        NONE
+    }
+
+    /** The {@code X-Cache} values (docs/x-cache.md). */
+    public enum Served {
+        /** Served from cache without going upstream (including a 304 to a client's conditional request). */
+        HIT,
+        /** Fetched from upstream; cacheable (stored, unless too large). */
+        MISS,
+        /** Served stale from cache: stale-while-revalidate, client max-stale, or stale-if-error. */
+        STALE,
+        /** Stored response validated upstream (304) and served. */
+        REVALIDATED,
+        /** Not cacheable (method, or the response forbade storing): passed through. */
+        PASS
+    }
+
+    /** Why a fetch produced no response, and the status that says so. */
+    public enum UpstreamError {
+        /** Too many requests already wait for the upstream (the gate's queue is full): 503, retry soon. */
+        OVERLOADED(503, "upstream-overloaded"),
+        /** The upstream's circuit breaker is open: 503, retry soon. */
+        CIRCUIT_OPEN(503, "circuit-open"),
+        /** A collapsed follower waited {@code cache.collapse-timeout} for its leader: 504. */
+        COLLAPSE_TIMEOUT(504, "collapse-timeout"),
+        /** The upstream did not answer in time: 504. */
+        TIMEOUT(504, "upstream-timeout"),
+        /** No usable response: refused connection, reset, bad header section: 502. */
+        FAILED(502, "upstream-failed");
+
+        private final int status;
+        private final String value;
+
+        UpstreamError(int status, String value) {
+            this.status = status;
+            this.value = value;
+        }
+
+        /** The status sent to the client. */
+        public int status() {
+            return status;
+        }
+
+        /** The {@code Blue-Origin-Error} value, unless the proxy names the failure more precisely. */
+        public String value() {
+            return value;
+        }
+
+        /** Whether a client should simply retry soon ({@code Retry-After}). */
+        public boolean retrySoon() {
+            return status == 503;
+        }
+    }
+}
