@@ -14,9 +14,11 @@ sealed interface FetchOutcome {
      * @param prepared its header section, ready for the wire
      * @param body the body, readable while it arrives
      * @param stored whether it is being stored
+     * @param cacheable whether it is cacheable: stored, or would be but for its size ({@code X-Cache: MISS}, else PASS)
      * @param reason the store decision's reason ("stored", "private", ...)
      */
-    record Fresh(CachedResponse response, PreparedResponse prepared, GrowingBody body, boolean stored, String reason)
+    record Fresh(CachedResponse response, PreparedResponse prepared, GrowingBody body, boolean stored,
+            boolean cacheable, String reason)
             implements FetchOutcome {}
 
     /** The upstream answered 304 to a revalidation: {@code object} is the stored response, freshened. */

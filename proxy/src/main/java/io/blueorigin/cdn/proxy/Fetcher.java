@@ -9,6 +9,7 @@ import io.blueorigin.cdn.httpcache.RequestTarget;
 import io.blueorigin.cdn.httpcache.StoreDecision;
 import io.blueorigin.cdn.httpcache.VaryKey;
 import io.blueorigin.cdn.httpcache.internal.HttpDates;
+import io.blueorigin.cdn.httpcache.reply.Reply;
 import io.blueorigin.cdn.httpcache.site.Origin;
 import io.blueorigin.cdn.proxy.control.LocalInvalidations;
 import io.blueorigin.cdn.proxy.site.ServedSite;
@@ -304,6 +305,20 @@ final class Fetcher {
         return failure.getClass().getSimpleName() + ": " + (message.length() > 100 ? message.substring(0, 100) + "..." : message);
     }
 
+    /** How a fetch that gave no response failed, as the reply decision classifies it. */
+    static Reply.UpstreamError errorOf(Throwable failure) {
+        if (failure instanceof Overloaded) {
+            return Reply.UpstreamError.OVERLOADED;
+        }
+        if (failure instanceof CircuitOpen) {
+            return Reply.UpstreamError.CIRCUIT_OPEN;
+        }
+        if (failure instanceof CacheHandler.CollapseTimeout) {
+            return Reply.UpstreamError.COLLAPSE_TIMEOUT;
+        }
+        return isTimeout(failure) ? Reply.UpstreamError.TIMEOUT : Reply.UpstreamError.FAILED;
+    }
+
     static boolean isTimeout(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause()) {
             if (c instanceof TimeoutException) {
@@ -499,7 +514,8 @@ final class Fetcher {
             response = r;
             long length = status == 204 ? 0 : announced;
             PreparedResponse prepared = PreparedResponse.of(r, r.fields(), length, cache.viaSelf(), cache.droppedFields());
-            fetch.publish(new FetchOutcome.Fresh(r, prepared, growing, store, store ? "stored" : reason));
+            fetch.publish(new FetchOutcome.Fresh(r, prepared, growing, store, store || (decision.store() && announced > maxObject),
+                    store ? "stored" : reason));
             if (!store) {
                 settle(); // a body passed through has one reader: nobody else may join it
             }

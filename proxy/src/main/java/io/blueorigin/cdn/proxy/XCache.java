@@ -1,5 +1,6 @@
 package io.blueorigin.cdn.proxy;
 
+import io.blueorigin.cdn.httpcache.reply.Reply;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.PreEncodedHttpField;
 
@@ -18,6 +19,22 @@ enum XCache {
     REVALIDATED,
     /** Not cacheable (method, or the response forbade storing): passed through. */
     PASS;
+
+    static {
+        // one value per http-cache Served value, in the same order (XCache.of relies on it)
+        for (Reply.Served s : Reply.Served.values()) {
+            if (!values()[s.ordinal()].name().equals(s.name())) {
+                throw new ExceptionInInitializerError("XCache and Reply.Served differ at " + s);
+            }
+        }
+    }
+
+    /** The value for what http-cache's reply decision says this tier did. */
+    static XCache of(Reply.Served served) {
+        return VALUES[served.ordinal()];
+    }
+
+    private static final XCache[] VALUES = values();
 
     /** Header name. */
     static final String HEADER = "X-Cache";

@@ -1,0 +1,394 @@
+package io.blueorigin.cdn.proxy;
+
+import static java.util.Objects.requireNonNull;
+
+import io.blueorigin.cdn.httpcache.CacheDecision;
+import io.blueorigin.cdn.httpcache.CacheStatus;
+import io.blueorigin.cdn.httpcache.CachedResponse;
+import io.blueorigin.cdn.httpcache.RequestFacts;
+import io.blueorigin.cdn.httpcache.RequestTarget;
+import io.blueorigin.cdn.httpcache.VaryKeys;
+import io.blueorigin.cdn.httpcache.reply.Fetched;
+import io.blueorigin.cdn.httpcache.reply.Reply;
+import io.blueorigin.cdn.httpcache.reply.ReplyPolicy;
+import io.blueorigin.cdn.proxy.site.ServedSite;
+import io.blueorigin.cdn.runtime.AccessLog;
+import io.blueorigin.cdn.storage.Body;
+import io.blueorigin.cdn.storage.StoredObject;
+import io.blueorigin.cdn.storage.Variants;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.NanoTime;
+import org.eclipse.jetty.util.thread.Scheduler;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client GET or HEAD at an edge or shield, from lookup to the reply: the one object that holds the
+ * request's state (request, response, callback, site, target, facts, key, stored variant, decision, request id,
+ * upstream wait), so each step takes at most two arguments:
+ *
+ * <pre>
+ *   lookUp ─► decide ─┬─► deliver(reply)                       answered from cache (ReplyPolicy.fromStore)
+ *                     ├─► fetch ─┬─► onOutcome ─► deliver(reply) (ReplyPolicy.afterFetch)
+ *                     │          └─► follow ───► onOutcome ─► deliver(reply)
+ *                     └─► pass (the servlet)
+ * </pre>
+ *
+ * <p>http-cache decides; this class carries out. {@link CacheDecision} says whether to go upstream, {@link Reply}
+ * what the client is sent; {@link #deliver(Reply)} is the only place a reply is written, and the only place the
+ * {@code X-Cache} and {@code Cache-Status} values are formed.
+ *
+ * <p>Threading: steps run one after another (on Jetty's thread, the store's I/O executor, or the thread that
+ * published a fetch's outcome), never two at once: the fields below are written before the step that hands the
+ * exchange on, and read after it. The callback is completed exactly once, by {@link Delivery}.
+ */
+final class ClientExchange {
+    private static final Logger LOG = LoggerFactory.getLogger(ClientExchange.class);
+
+    private final CacheHandler handler;
+    private final Request request;
+    private final Response response;
+    private final Callback callback;
+    private final ServedSite site;
+    /** The canonical target shaped by the site's query policy: the key's and the upstream request's. */
+    private final RequestTarget target;
+    private final boolean head;
+
+    // set by lookUp
+    private RequestFacts facts;
+    private String key;
+    private String requestId;
+    // set by decide
+    private @Nullable StoredObject stored;
+    private CacheDecision decision;
+    // set when going upstream
+    private long waitStart;
+    private boolean collapsed;
+    // set by onOutcome
+    private FetchOutcome.@Nullable Fresh fresh;
+    private @Nullable Throwable failure;
+
+    ClientExchange(CacheHandler handler, Request request, Response response, Callback callback, ServedSite site,
+            RequestTarget target) {
+        this.handler = handler;
+        this.request = request;
+        this.response = response;
+        this.callback = callback;
+        this.site = site;
+        this.target = target;
+        this.head = "HEAD".equals(request.getMethod());
+    }
+
+    /**
+     * Steps 1-2: the key, the stored variants (from memory here, from disk on the I/O executor).
+     *
+     * @param bypassStored ignore what is stored (a shield that could not catch up with an edge's invalidations)
+     */
+    void lookUp(boolean bypassStored) {
+        JettyFields fields = new JettyFields(request.getHeaders(), site.cookies());
+        facts = RequestFacts.of(request.getMethod(), fields);
+        requestId = RequestIds.acceptOrGenerate(fields.requestId());
+        key = site.keyOf(target);
+        if (bypassStored) {
+            decide(Variants.EMPTY, null);
+            return;
+        }
+        ProxyCache cache = handler.cache();
+        Variants inMemory = cache.store().lookupInMemory(key);
+        StoredObject found = inMemory.isEmpty() ? null : inMemory.select(fields);
+        if (found == null && cache.store().mayHaveOnDisk(key)) {
+            // the disk tier may have it: read it on the I/O executor, never on this (Jetty's reading) thread
+            cache.store().ioExecutor().execute(() -> {
+                try {
+                    Variants all = cache.store().lookup(key);
+                    decide(all, all.isEmpty() ? null : all.select(fields));
+                } catch (Throwable t) {
+                    Response.writeError(request, response, callback, t);
+                }
+            });
+            return;
+        }
+        decide(inMemory, found);
+    }
+
+    /** Step 3: decide with what is stored (bans screened), then answer, fetch or pass. */
+    private void decide(Variants variants, @Nullable StoredObject found) {
+        ProxyCache cache = handler.cache();
+        long now = cache.now();
+        if (found != null) {
+            StoredObject screened = handler.invalidations().screen(key, found, now);
+            if (screened == null) {
+                // a ban covers it: gone for this request and, soon, from the store
+                String banned = key;
+                cache.store().ioExecutor().execute(() -> cache.store().remove(banned));
+                variants = Variants.EMPTY;
+            }
+            found = screened;
+        }
+        stored = found;
+        decision = site.policy().onRequest(facts, found == null ? null : found.response(),
+                found == null && !variants.isEmpty(), now);
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("{} C2{} {} {} -> {} ({})", requestId, handler.role().tag(), facts.method(), target.pathAndQuery(),
+                    decision.action(), decision.reason());
+        }
+        if (decision.revalidateInBackground()) {
+            handler.fetcher().revalidateInBackground(site, key, target, facts, request, requireNonNull(found), requestId);
+        }
+        switch (decision.action()) {
+            case FETCH, REVALIDATE -> {
+                if (head) {
+                    // HEAD is answered from a stored GET; a HEAD that would need upstream is passed through as HEAD
+                    handler.pass(request, response, callback);
+                } else {
+                    fetch();
+                }
+            }
+            case PASS -> handler.pass(request, response, callback);
+            default -> deliver(ReplyPolicy.fromStore(decision));
+        }
+    }
+
+    /**
+     * Step 4: misses and revalidations of one key share one upstream fetch (collapsing): the first request
+     * leads, the others follow for at most {@code cache.collapse-timeout}. A key remembered as hit-for-miss
+     * fetches on its own at once.
+     */
+    private void fetch() {
+        Collapser collapser = handler.collapser();
+        waitStart = NanoTime.now();
+        Fetch fetch = new Fetch();
+        String flightKey = null; // a hit-for-miss key fetches on its own, outside the in-flight map
+        if (!collapser.isHitForMiss(key)) {
+            StoredObject base = revalidated();
+            flightKey = base == null ? key : key + '\u0000' + base.response().varyKey() + "\u0000revalidate";
+            Collapser.Registration registration = collapser.register(flightKey, fetch);
+            if (!registration.leader()) {
+                follow(registration.fetch());
+                return;
+            }
+        }
+        sendUpstream(fetch, flightKey);
+    }
+
+    /** Sends this request's own fetch; its outcome comes back to {@link #onOutcome}. */
+    private void sendUpstream(Fetch fetch, @Nullable String flightKey) {
+        fetch.subscribe(this::onOutcome);
+        handler.fetcher().send(fetch, flightKey, site, key, target, facts, request, revalidated(), requestId);
+    }
+
+    /** The stored variant whose validators go upstream, when the decision is to revalidate it. */
+    private @Nullable StoredObject revalidated() {
+        return decision.action() == CacheDecision.Action.REVALIDATE ? stored : null;
+    }
+
+    /**
+     * A follower waits for the leader's outcome, bounded; a response it cannot use (not stored, or another
+     * variant) sends it upstream on its own.
+     */
+    private void follow(Fetch leaders) {
+        Collapser collapser = handler.collapser();
+        AtomicBoolean claimed = new AtomicBoolean();
+        collapser.waiting().incrementAndGet();
+        long timeoutMillis = handler.collapseTimeoutMillis();
+        Scheduler.Task timeout = request.getComponents().getScheduler().schedule(() -> {
+            if (claimed.compareAndSet(false, true)) {
+                collapser.waiting().decrementAndGet();
+                collapsed = true;
+                handler.cache().metrics().rejected("collapse-timeout");
+                onOutcome(new FetchOutcome.Failed(new CacheHandler.CollapseTimeout(timeoutMillis)));
+            }
+        }, timeoutMillis, TimeUnit.MILLISECONDS);
+        leaders.subscribe(outcome -> {
+            if (!claimed.compareAndSet(false, true)) {
+                return; // timed out already
+            }
+            timeout.cancel();
+            collapser.waiting().decrementAndGet();
+            if (outcome instanceof FetchOutcome.Fresh f && !usableByFollower(f)) {
+                sendUpstream(new Fetch(), null);
+                return;
+            }
+            collapsed = true;
+            onOutcome(outcome);
+        });
+    }
+
+    /** A follower can read the leader's response if it is being stored and is the variant the follower asked for. */
+    private boolean usableByFollower(FetchOutcome.Fresh f) {
+        if (!f.stored()) {
+            return false;
+        }
+        CachedResponse r = f.response();
+        return r.varyFields().isEmpty() || VaryKeys.of(facts.fields()).matches(r);
+    }
+
+    /** Step 5: what a fetch produced. Runs on the thread that published the outcome. */
+    private void onOutcome(FetchOutcome outcome) {
+        request.setAttribute(AccessLog.UPSTREAM_MILLIS, NanoTime.millisSince(waitStart));
+        Fetched fetched;
+        if (outcome instanceof FetchOutcome.Validated v) {
+            stored = v.object();
+            fetched = new Fetched.Validated(v.object().response());
+        } else if (outcome instanceof FetchOutcome.Failed f) {
+            failure = f.cause();
+            fetched = new Fetched.Failure(Fetcher.errorOf(f.cause()));
+        } else {
+            fresh = (FetchOutcome.Fresh) outcome;
+            fetched = new Fetched.Response(fresh.response(), fresh.stored(), fresh.cacheable(), fresh.reason());
+        }
+        Reply reply = ReplyPolicy.afterFetch(fetched, facts.fields(), stored == null ? null : stored.response(),
+                site.policy(), handler.cache().now());
+        if (fresh != null && reply.source() != Reply.Source.FETCHED) {
+            fresh.body().reader().close(); // nobody reads the new body (a stale response stands in): the fetch stops
+        }
+        deliver(reply);
+    }
+
+    /**
+     * Step 6, the only writer of a reply: status and fields of the representation the reply names (stored or
+     * fetched), {@code Age}, {@code X-Cache}, {@code Cache-Status}, the request id, then the body; or this node's
+     * own text answer.
+     */
+    void deliver(Reply reply) {
+        long now = handler.cache().now();
+        switch (reply.kind()) {
+            case SEND, NOT_MODIFIED -> {
+                boolean fromStore = reply.source() == Reply.Source.STORED;
+                StoredObject object = fromStore ? requireNonNull(stored) : null;
+                PreparedResponse p = fromStore ? handler.prepared(object) : requireNonNull(fresh).prepared();
+                CachedResponse r = fromStore ? object.response() : fresh.response();
+                HttpField age = ResponseFields.age(Math.max(0, r.currentAgeMillis(now) / 1000));
+                HttpField cacheStatus = cacheStatus(reply, p, r, now);
+                HttpField x = XCache.of(reply.served()).field();
+                if (reply.kind() == Reply.Kind.NOT_MODIFIED) {
+                    Delivery.sendNotModified(response, callback, p, age, x, cacheStatus, idField());
+                } else {
+                    Body body = fromStore ? object.body() : fresh.body();
+                    Delivery.send(response, callback, p, body, head, age, x, cacheStatus, idField());
+                }
+            }
+            case PRECONDITION_FAILED -> Delivery.sendText(response, callback, 412,
+                    "412 Precondition Failed: the stored response does not match If-Match / If-Unmodified-Since",
+                    XCache.of(reply.served()).field(), idField());
+            case ONLY_IF_CACHED -> Delivery.sendText(response, callback, 504, "504 Gateway Timeout: only-if-cached, and "
+                    + handler.nodeName() + " has no usable stored response", XCache.of(reply.served()).field(),
+                    new HttpField(PreparedResponse.CACHE_STATUS, cacheStatus(reply, null).toString()), idField());
+            case FAIL -> fail(reply);
+            default -> throw new IllegalStateException("unhandled reply " + reply.kind());
+        }
+    }
+
+    /**
+     * No response to give: a queue-full or open-breaker upstream gets a fast 503 with Retry-After; an
+     * unreachable one a 502, a slow one a 504, all plain text naming this node, the kind of failure and the
+     * request id. The body never names the upstream or quotes an exception: the log line (same request id)
+     * has them.
+     */
+    private void fail(Reply reply) {
+        Reply.UpstreamError error = requireNonNull(reply.error());
+        String node = handler.nodeName();
+        HttpField x = XCache.of(reply.served()).field();
+        switch (error) {
+            case OVERLOADED, CIRCUIT_OPEN -> {
+                boolean overloaded = error == Reply.UpstreamError.OVERLOADED;
+                handler.cache().metrics().rejected(overloaded ? "overloaded" : "circuit-open");
+                LOG.info("{} {}: {}", requestId, node, failure == null ? error : failure.getMessage());
+                Delivery.sendText(response, callback, error.status(), error.status() + " Service Unavailable: " + error.value()
+                        + ": " + node + (overloaded ? " has too many requests waiting for its upstream"
+                        : " is letting its failing upstream recover") + "; retry in a second; request id " + requestId, x,
+                        new HttpField(HttpHeader.RETRY_AFTER, "1"), new HttpField(Fetcher.ERROR_HEADER, error.value()),
+                        new HttpField(PreparedResponse.CACHE_STATUS, cacheStatus(reply, null).detail(error.value()).toString()),
+                        idField());
+            }
+            case COLLAPSE_TIMEOUT ->
+                // a follower's own wait ran out (cache.collapse-timeout): the leader's fetch goes on
+                Delivery.sendText(response, callback, 504, "504 Gateway Timeout: collapse-timeout: " + node + " waited "
+                        + handler.collapseTimeoutMillis() + " ms for another request's fetch of this object"
+                        + " (cache.collapse-timeout); request id " + requestId, x,
+                        new HttpField(Fetcher.ERROR_HEADER, error.value()),
+                        new HttpField(PreparedResponse.CACHE_STATUS, cacheStatus(reply, null).detail(error.value()).toString()),
+                        idField());
+            default -> {
+                // a shield's table site is fetched from the site's origins (see Fetcher.ORIGIN_UNREACHABLE)
+                String kind = Fetcher.errorValue(failure, site.definition() != null && handler.role().fetchesSiteOrigins());
+                LOG.warn("{} {} site {} upstream {} failed: {}", requestId, node, site, upstreamNames(), describe(failure));
+                int status = error.status();
+                Delivery.sendText(response, callback, status, status + (status == 504 ? " Gateway Timeout: " : " Bad Gateway: ")
+                        + kind + ": " + node + " could not get a response from its upstream; request id " + requestId, x,
+                        new HttpField(Fetcher.ERROR_HEADER, kind),
+                        new HttpField(PreparedResponse.CACHE_STATUS, cacheStatus(reply, null).detail(kind).toString()), idField());
+            }
+        }
+    }
+
+    /** {@code Cache-Status} for a reply with a representation; a plain fresh hit uses the prepared, pre-encoded one. */
+    private HttpField cacheStatus(Reply reply, PreparedResponse p, CachedResponse r, long now) {
+        long ttl = Math.floorDiv(r.ttlMillis(now), 1000);
+        if (reply.served() == Reply.Served.HIT && reply.detail() == null && !wentUpstream()) {
+            return p.hitStatus(handler.nodeName(), ttl);
+        }
+        return p.cacheStatus(cacheStatus(reply, reply.source() == Reply.Source.STORED ? ttl : null));
+    }
+
+    /**
+     * This node's {@code Cache-Status} member (RFC 9211) for {@code reply}: a hit, or why it went upstream and how
+     * that went, in one order: hit | fwd, fwd-status, ttl (a stored response's), collapsed, stored, detail.
+     */
+    private CacheStatus cacheStatus(Reply reply, @Nullable Long ttlSeconds) {
+        CacheStatus member = CacheStatus.of(handler.nodeName());
+        if (wentUpstream() || reply.kind() == Reply.Kind.ONLY_IF_CACHED) {
+            member.fwd(decision.fwd());
+        } else {
+            member.hit();
+        }
+        if (reply.fwdStatus() > 0) {
+            member.fwdStatus(reply.fwdStatus());
+        }
+        if (ttlSeconds != null) {
+            member.ttl(ttlSeconds);
+        }
+        if (collapsed) {
+            member.collapsed();
+        }
+        if (reply.stored()) {
+            member.stored();
+        }
+        if (reply.detail() != null && reply.kind() != Reply.Kind.FAIL) {
+            member.detail(reply.detail()); // a failure's detail is named by fail(), which may name it more precisely
+        }
+        return member;
+    }
+
+    private boolean wentUpstream() {
+        return decision.action() == CacheDecision.Action.FETCH || decision.action() == CacheDecision.Action.REVALIDATE;
+    }
+
+    private HttpField idField() {
+        return new HttpField(RequestIds.HEADER, requestId);
+    }
+
+    /** The upstream(s), for log lines only. */
+    private String upstreamNames() {
+        var all = site.upstreams().all();
+        return all.size() == 1 ? all.get(0).toString() : "tier " + all;
+    }
+
+    private static String describe(@Nullable Throwable failure) {
+        if (failure == null) {
+            return "no response";
+        }
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getClass().getSimpleName() + ": " + root.getMessage();
+    }
+}

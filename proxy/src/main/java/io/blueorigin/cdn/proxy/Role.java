@@ -1,0 +1,55 @@
+package io.blueorigin.cdn.proxy;
+
+/**
+ * What differs between the two roles that run the caching proxy, in one place: the client exchange and the
+ * handler ask the role, never {@code isClientFacing()}.
+ *
+ * <ul>
+ *   <li>An <b>edge</b> faces clients: it routes a request by its {@code Host}, names the site to its shields
+ *       (signed {@code Blue-Origin-Site}) and drops the fields meant for CDN caches only.</li>
+ *   <li>A <b>shield</b> faces edges: it serves the site an edge named, holds an edge's fetch until it has
+ *       applied the invalidations that edge has, and fetches a site from the site's own origins (a connection
+ *       it cannot make is then {@code origin-unreachable}, the site's trouble).</li>
+ * </ul>
+ */
+enum Role {
+    EDGE(true, "E"),
+    SHIELD(false, "S");
+
+    private final boolean clientFacing;
+    private final String tag;
+
+    Role(boolean clientFacing, String tag) {
+        this.clientFacing = clientFacing;
+        this.tag = tag;
+    }
+
+    static Role of(ProxyConfig config) {
+        return config.isClientFacing() ? EDGE : SHIELD;
+    }
+
+    /** Whether the site comes from the {@code Host} alone (an edge), not from a tier node's signed field. */
+    boolean routesByHost() {
+        return clientFacing;
+    }
+
+    /** Whether an edge's ordering field holds this node's lookups until it caught up (a shield following admin). */
+    boolean waitsForEdges(boolean controlEnabled) {
+        return !clientFacing && controlEnabled;
+    }
+
+    /** Whether a request passed upstream carries the signed site field (an edge, so its shield serves that site). */
+    boolean namesSiteUpstream() {
+        return clientFacing;
+    }
+
+    /** Whether a failed fetch of a table site went to the site's own origins (a shield's upstream for it). */
+    boolean fetchesSiteOrigins() {
+        return !clientFacing;
+    }
+
+    /** The one-letter tier in debug log lines (C2E: client to edge). */
+    String tag() {
+        return tag;
+    }
+}
