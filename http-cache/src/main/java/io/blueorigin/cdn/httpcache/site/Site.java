@@ -24,7 +24,7 @@ import org.jspecify.annotations.Nullable;
  *  "caching": {"edgeTtlCap": "30s", "shieldTtlCap": "5m", "negativeTtl": "10s", "requestNoCache": "ignore",
  *              "query": {"mode": "allow-list", "allow": ["w", "h"]},
  *              "cookies": {"mode": "strip", "names": ["_ga"]}},
- *  "delivery": {"rateLimit": {"perSecond": 20, "burst": 40, "appliesTo": "misses"}}}
+ *  "delivery": {"rateLimit": {"rate": 20, "per": "1s", "burst": 40, "appliesTo": "misses"}}}
  * }</pre>
  * {@code delivery} holds the site's delivery settings: {@code rateLimit} ({@link SiteRateLimit}).
  *

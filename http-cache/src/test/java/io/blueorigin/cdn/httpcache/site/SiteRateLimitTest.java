@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.blueorigin.cdn.httpcache.site.SiteRateLimit.AppliesTo;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -25,16 +26,17 @@ class SiteRateLimitTest {
 
     @Test
     void readsAndRoundTrips() {
-        Site site = withDelivery(map("rateLimit", map("perSecond", 20, "burst", 40, "appliesTo", "misses")));
-        assertThat(site.rateLimit()).isEqualTo(new SiteRateLimit(20, 40, AppliesTo.MISSES));
-        assertThat(site.toMap().get("delivery")).isEqualTo(map("rateLimit", map("perSecond", 20, "burst", 40, "appliesTo", "misses")));
+        Site site = withDelivery(map("rateLimit", map("rate", 600, "per", "1m", "burst", 40, "appliesTo", "misses")));
+        assertThat(site.rateLimit()).isEqualTo(new SiteRateLimit(600, Duration.ofMinutes(1), 40, AppliesTo.MISSES));
+        assertThat(site.toMap().get("delivery"))
+                .isEqualTo(map("rateLimit", map("rate", 600, "per", "1m", "burst", 40, "appliesTo", "misses")));
         assertThat(Site.fromMap(site.toMap())).isEqualTo(site);
     }
 
     @Test
-    void appliesToLeftOutKeepsTheNodesSetting() {
-        Site site = withDelivery(map("rateLimit", map("perSecond", 5, "burst", 1)));
-        assertThat(site.rateLimit()).isEqualTo(new SiteRateLimit(5, 1, null));
+    void perLeftOutIsASecondAndAppliesToLeftOutKeepsTheNodesSetting() {
+        Site site = withDelivery(map("rateLimit", map("rate", 5, "burst", 1)));
+        assertThat(site.rateLimit()).isEqualTo(new SiteRateLimit(5, Duration.ofSeconds(1), 1, null));
         assertThat(Site.fromMap(site.toMap())).isEqualTo(site);
     }
 
@@ -48,15 +50,18 @@ class SiteRateLimitTest {
 
     static Stream<Arguments> invalid() {
         return Stream.of(
-                Arguments.of(map("perSecond", 1), "delivery.rateLimit.burst"),
-                Arguments.of(map("burst", 1), "delivery.rateLimit.perSecond"),
-                Arguments.of(map("perSecond", 0, "burst", 1), "delivery.rateLimit.perSecond"),
-                Arguments.of(map("perSecond", 1, "burst", 0), "delivery.rateLimit.burst"),
-                Arguments.of(map("perSecond", 1, "burst", SiteRateLimit.MAX + 1), "delivery.rateLimit.burst"),
-                Arguments.of(map("perSecond", 1.5, "burst", 2), "delivery.rateLimit.perSecond"),
-                Arguments.of(map("perSecond", "10", "burst", 2), "delivery.rateLimit.perSecond"),
-                Arguments.of(map("perSecond", 1, "burst", 2, "appliesTo", "hits"), "delivery.rateLimit.appliesTo"),
-                Arguments.of(map("perSecond", 1, "burst", 2, "window", "1s"), "delivery.rateLimit.window"),
+                Arguments.of(map("rate", 1), "delivery.rateLimit.burst"),
+                Arguments.of(map("burst", 1), "delivery.rateLimit.rate"),
+                Arguments.of(map("rate", 0, "burst", 1), "delivery.rateLimit.rate"),
+                Arguments.of(map("rate", 1, "burst", 0), "delivery.rateLimit.burst"),
+                Arguments.of(map("rate", 1, "burst", SiteRateLimit.MAX + 1), "delivery.rateLimit.burst"),
+                Arguments.of(map("rate", 1.5, "burst", 2), "delivery.rateLimit.rate"),
+                Arguments.of(map("rate", "10", "burst", 2), "delivery.rateLimit.rate"),
+                Arguments.of(map("rate", 1, "per", "500ms", "burst", 2), "delivery.rateLimit.per"),
+                Arguments.of(map("rate", 1, "per", "2d", "burst", 2), "delivery.rateLimit.per"),
+                Arguments.of(map("rate", 1, "per", 60, "burst", 2), "delivery.rateLimit.per"),
+                Arguments.of(map("rate", 1, "burst", 2, "appliesTo", "hits"), "delivery.rateLimit.appliesTo"),
+                Arguments.of(map("rate", 1, "burst", 2, "window", "1s"), "delivery.rateLimit.window"),
                 Arguments.of(List.of(), "delivery.rateLimit"));
     }
 
@@ -72,7 +77,7 @@ class SiteRateLimitTest {
 
     @Test
     void anUnknownFieldNamesTheKnownOnes() {
-        assertThatThrownBy(() -> withDelivery(map("rateLimit", map("perSecond", 1, "burst", 2, "window", "1s"))))
-                .hasMessage("delivery.rateLimit.window: unknown field (known: appliesTo, burst, perSecond)");
+        assertThatThrownBy(() -> withDelivery(map("rateLimit", map("rate", 1, "burst", 2, "window", "1s"))))
+                .hasMessage("delivery.rateLimit.window: unknown field (known: appliesTo, burst, per, rate)");
     }
 }
