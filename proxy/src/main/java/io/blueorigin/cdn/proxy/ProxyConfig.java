@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.blueorigin.cdn.httpcache.site.SiteTable;
 import io.blueorigin.cdn.proxy.control.ControlConfig;
+import io.blueorigin.cdn.proxy.ratelimit.RateLimitConfig;
 import io.blueorigin.cdn.runtime.NodeIdentity;
 import io.blueorigin.cdn.runtime.Role;
 import io.blueorigin.cdn.runtime.ServerConfig;
@@ -22,9 +23,11 @@ import io.blueorigin.cdn.runtime.ServerConfig;
  *     admin's table at registration and keeps the last one it had beside its cache). A host no site claims
  *     goes to the site named {@code cache.site}, else gets 421; a node with no sites at all serves every host as
  *     its own site {@code cache.site} from {@code upstream.url}, as before (see {@code SiteRouter})
+ * @param rateLimit an edge's rate limit per client address and the table of its buckets ({@code ratelimit.*});
+ *     a shield's is the defaults (its clients are edges)
  */
 public record ProxyConfig(NodeIdentity identity, ServerConfig server, UpstreamConfig upstream, CacheConfig cache,
-        ControlConfig control, ForwardingConfig forwarding, SiteTable sites) {
+        ControlConfig control, ForwardingConfig forwarding, SiteTable sites, RateLimitConfig rateLimit) {
 
     public ProxyConfig {
         requireNonNull(identity, "identity is null");
@@ -34,9 +37,16 @@ public record ProxyConfig(NodeIdentity identity, ServerConfig server, UpstreamCo
         requireNonNull(control, "control is null");
         requireNonNull(forwarding, "forwarding is null");
         requireNonNull(sites, "sites is null");
+        requireNonNull(rateLimit, "rateLimit is null");
         if (identity.role() != Role.EDGE && identity.role() != Role.SHIELD) {
             throw new IllegalArgumentException("a proxy node is an edge or a shield, not " + identity.role().label());
         }
+    }
+
+    /** A node with the default rate limits (the node's own off). */
+    public ProxyConfig(NodeIdentity identity, ServerConfig server, UpstreamConfig upstream, CacheConfig cache,
+            ControlConfig control, ForwardingConfig forwarding, SiteTable sites) {
+        this(identity, server, upstream, cache, control, forwarding, sites, RateLimitConfig.defaults());
     }
 
     /** A node with no sites of its own (only the default site, {@code cache.site}). */
@@ -62,27 +72,31 @@ public record ProxyConfig(NodeIdentity identity, ServerConfig server, UpstreamCo
     }
 
     public ProxyConfig withCache(CacheConfig newCache) {
-        return new ProxyConfig(identity, server, upstream, newCache, control, forwarding, sites);
+        return new ProxyConfig(identity, server, upstream, newCache, control, forwarding, sites, rateLimit);
     }
 
     public ProxyConfig withUpstream(UpstreamConfig newUpstream) {
-        return new ProxyConfig(identity, server, newUpstream, cache, control, forwarding, sites);
+        return new ProxyConfig(identity, server, newUpstream, cache, control, forwarding, sites, rateLimit);
     }
 
     public ProxyConfig withServer(ServerConfig newServer) {
-        return new ProxyConfig(identity, newServer, upstream, cache, control, forwarding, sites);
+        return new ProxyConfig(identity, newServer, upstream, cache, control, forwarding, sites, rateLimit);
     }
 
     public ProxyConfig withControl(ControlConfig newControl) {
-        return new ProxyConfig(identity, server, upstream, cache, newControl, forwarding, sites);
+        return new ProxyConfig(identity, server, upstream, cache, newControl, forwarding, sites, rateLimit);
     }
 
     public ProxyConfig withForwarding(ForwardingConfig newForwarding) {
-        return new ProxyConfig(identity, server, upstream, cache, control, newForwarding, sites);
+        return new ProxyConfig(identity, server, upstream, cache, control, newForwarding, sites, rateLimit);
     }
 
     public ProxyConfig withSites(SiteTable newSites) {
-        return new ProxyConfig(identity, server, upstream, cache, control, forwarding, newSites);
+        return new ProxyConfig(identity, server, upstream, cache, control, forwarding, newSites, rateLimit);
+    }
+
+    public ProxyConfig withRateLimit(RateLimitConfig newRateLimit) {
+        return new ProxyConfig(identity, server, upstream, cache, control, forwarding, sites, newRateLimit);
     }
 
     /** Whether this node answers clients directly (an edge), so CDN-only fields are removed from responses. */

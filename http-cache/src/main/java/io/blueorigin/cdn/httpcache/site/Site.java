@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A site: a property the fleet serves, as operators define it in admin ({@code /api/v1/sites}) or in a
@@ -23,9 +24,9 @@ import java.util.regex.Pattern;
  *  "caching": {"edgeTtlCap": "30s", "shieldTtlCap": "5m", "negativeTtl": "10s", "requestNoCache": "ignore",
  *              "query": {"mode": "allow-list", "allow": ["w", "h"]},
  *              "cookies": {"mode": "strip", "names": ["_ga"]}},
- *  "delivery": {}}
+ *  "delivery": {"rateLimit": {"rate": 20, "per": "1s", "burst": 40, "appliesTo": "misses"}}}
  * }</pre>
- * {@code delivery} is reserved for compression, signed URLs and rate limits; today it must be empty.
+ * {@code delivery} holds the site's delivery settings: {@code rateLimit} ({@link SiteRateLimit}).
  *
  * @param name 1-63 lower-case letters, digits, '.', '_' or '-', starting with a letter or digit: the first part
  *     of every cache key of the site, a metrics label, and the {@code /api/v1/sites/{name}} path
@@ -33,8 +34,11 @@ import java.util.regex.Pattern;
  * @param origins where its misses are fetched, at least one; with several, keys are spread over them by
  *     consistent hashing and an unusable one's keys go to the next
  * @param caching its caching settings over the node's
+ * @param rateLimit its own rate limit per client at the edge ({@code delivery.rateLimit}), on top of the node's;
+ *     null: only the node's
  */
-public record Site(String name, List<HostPattern> hosts, List<Origin> origins, SiteCaching caching) {
+public record Site(String name, List<HostPattern> hosts, List<Origin> origins, SiteCaching caching,
+        @Nullable SiteRateLimit rateLimit) {
     static final Set<String> FIELDS = Set.of("name", "hosts", "origins", "caching", "delivery");
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
     /** Most host names one site claims. */
@@ -54,6 +58,11 @@ public record Site(String name, List<HostPattern> hosts, List<Origin> origins, S
         if (origins.isEmpty()) {
             throw new SiteException("origins", "at least one origin");
         }
+    }
+
+    /** A site with no delivery settings of its own. */
+    public Site(String name, List<HostPattern> hosts, List<Origin> origins, SiteCaching caching) {
+        this(name, hosts, origins, caching, null);
     }
 
     /** A site with one origin, no host names and the node's caching settings (a standalone node's default site). */
@@ -111,10 +120,9 @@ public record Site(String name, List<HostPattern> hosts, List<Origin> origins, S
             origins.add(o);
         }
         Object delivery = f.raw("delivery");
-        if (delivery != null) {
-            Fields.of(delivery, "delivery", Set.of()); // reserved: no delivery setting exists yet
-        }
-        return new Site(name, hosts, origins, SiteCaching.fromMap(f.raw("caching"), "caching"));
+        Fields d = delivery == null ? null : Fields.of(delivery, "delivery", Set.of("rateLimit"));
+        SiteRateLimit rateLimit = d == null ? null : SiteRateLimit.fromMap(d.raw("rateLimit"), d.path("rateLimit"));
+        return new Site(name, hosts, origins, SiteCaching.fromMap(f.raw("caching"), "caching"), rateLimit);
     }
 
     /** The definition as JSON/YAML values, which {@link #fromMap} reads back to an equal site. */
@@ -124,7 +132,11 @@ public record Site(String name, List<HostPattern> hosts, List<Origin> origins, S
         m.put("hosts", hosts.stream().map(HostPattern::toString).toList());
         m.put("origins", origins.stream().map(Origin::toMap).toList());
         m.put("caching", caching.toMap());
-        m.put("delivery", Map.of());
+        Map<String, Object> delivery = new LinkedHashMap<>();
+        if (rateLimit != null) {
+            delivery.put("rateLimit", rateLimit.toMap());
+        }
+        m.put("delivery", delivery);
         return m;
     }
 }

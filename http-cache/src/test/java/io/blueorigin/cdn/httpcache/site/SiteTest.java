@@ -222,11 +222,11 @@ class SiteTest {
     }
 
     @Test
-    void deliveryIsReservedAndSaysSo() {
+    void anUnknownDeliveryFieldIsRefusedNamingTheKnownOnes() {
         Map<String, Object> m = valid();
         m.put("delivery", map("gzip", true));
         assertThatThrownBy(() -> Site.fromMap(m))
-                .hasMessage("delivery.gzip: unknown field (none is defined yet: expected an empty object)");
+                .hasMessage("delivery.gzip: unknown field (known: rateLimit)");
     }
 
     @Test

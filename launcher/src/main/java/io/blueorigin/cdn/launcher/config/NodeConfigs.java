@@ -10,6 +10,8 @@ import io.blueorigin.cdn.proxy.CacheConfig;
 import io.blueorigin.cdn.proxy.ForwardingConfig;
 import io.blueorigin.cdn.proxy.ProxyConfig;
 import io.blueorigin.cdn.proxy.control.ControlConfig;
+import io.blueorigin.cdn.proxy.ratelimit.RateLimitConfig;
+import io.blueorigin.cdn.httpcache.site.SiteRateLimit;
 import io.blueorigin.cdn.storage.StorageConfig;
 import java.util.ArrayList;
 import java.util.List;
@@ -82,7 +84,8 @@ public final class NodeConfigs {
                     v.value("upstream.pass-timeout", Duration.class))
                     .withToOrigins(v.role() == Role.EDGE && v.value("upstream.to-origins", Boolean.class));
             return new ProxyConfig(identity(v), server(v), upstreamConfig, cache(v), control(v), forwarding(v))
-                    .withSites(sites(v));
+                    .withSites(sites(v))
+                    .withRateLimit(rateLimit(v));
         });
     }
 
@@ -108,6 +111,18 @@ public final class NodeConfigs {
     public static ForwardingConfig forwarding(ConfigValues v) {
         return build(v, () -> new ForwardingConfig(v.value("forwarding.strip-fields", List.class),
                 v.value("forwarding.trusted-proxies", List.class)));
+    }
+
+    /** The {@code ratelimit.*} keys of an edge; a shield's are the defaults (its clients are edges). */
+    public static RateLimitConfig rateLimit(ConfigValues v) {
+        if (v.role() != Role.EDGE) {
+            return RateLimitConfig.defaults();
+        }
+        return build(v, () -> new RateLimitConfig(v.value("ratelimit.enabled", Boolean.class),
+                v.value("ratelimit.rate", Integer.class), v.value("ratelimit.period", Duration.class),
+                v.value("ratelimit.burst", Integer.class),
+                choice(v.value("ratelimit.applies-to", String.class), "ratelimit.applies-to", SiteRateLimit.AppliesTo.class),
+                v.value("ratelimit.max-entries", Integer.class), v.value("ratelimit.idle-expiry", Duration.class)));
     }
 
     /** A size key that must fit an int (header sections). */

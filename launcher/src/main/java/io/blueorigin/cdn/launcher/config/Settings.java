@@ -104,6 +104,26 @@ public final class Settings {
             Setting.of("forwarding.trusted-proxies", ValueType.LIST, "",
                     "Addresses or CIDR ranges (a load balancer; a shield's edges) whose Forwarded and X-Forwarded-For are kept and appended to; from any other peer they are replaced.",
                     EDGE, SHIELD),
+            // rate limits (edge)
+            Setting.of("ratelimit.enabled", ValueType.BOOLEAN, "false",
+                    "Turns on the node's rate limit per client address (a token bucket each; beyond it 429 with "
+                            + "Retry-After). Sites' own limits (delivery.rateLimit) apply either way (docs/rate-limits.md).",
+                    EDGE),
+            Setting.of("ratelimit.rate", ValueType.INT, String.valueOf(io.blueorigin.cdn.proxy.ratelimit.RateLimitConfig.DEFAULT_RATE),
+                    "Requests one client address may keep up per ratelimit.period (behind forwarding.trusted-proxies: "
+                            + "the address they report); tokens come back one at a time.", EDGE),
+            Setting.of("ratelimit.period", ValueType.DURATION, "1s", "What ratelimit.rate is counted over (1s to 1d).", EDGE),
+            Setting.of("ratelimit.burst", ValueType.INT, String.valueOf(io.blueorigin.cdn.proxy.ratelimit.RateLimitConfig.DEFAULT_BURST),
+                    "Requests one client address may send at once after a pause (the bucket's size).", EDGE),
+            Setting.of("ratelimit.applies-to", ValueType.STRING, "all",
+                    "all (hits count too: protects the node) or misses (only requests the cache does not answer: "
+                            + "protects the origin); also the default of sites' own limits.", EDGE),
+            Setting.of("ratelimit.max-entries", ValueType.INT,
+                    String.valueOf(io.blueorigin.cdn.proxy.ratelimit.RateLimitConfig.DEFAULT_MAX_ENTRIES),
+                    "Most buckets kept (client addresses times limits, a few hundred bytes each); beyond it the least "
+                            + "used are dropped (their clients start again with a full bucket).", EDGE),
+            Setting.of("ratelimit.idle-expiry", ValueType.DURATION, "1m",
+                    "A bucket unused this long is dropped, but never before it would have refilled.", EDGE),
             // caching (edge and shield)
             Setting.of("cache.site", ValueType.TOKEN, "default",
                     "The site for requests whose host no site claims (the first part of their cache keys). With no "

@@ -91,6 +91,33 @@ class ConfigValuesTest {
     }
 
     @Test
+    void rateLimitKeysAreReadForAnEdgeAndBadOnesNamed() {
+        ProxyConfig edge = NodeConfigs.proxy(ConfigValues.load(Role.EDGE, Optional.empty(), Map.of("upstream.url",
+                "http://127.0.0.1:8082", "ratelimit.enabled", "true", "ratelimit.rate", "600", "ratelimit.period", "1m",
+                "ratelimit.burst", "50", "ratelimit.applies-to", "misses", "ratelimit.max-entries", "1000",
+                "ratelimit.idle-expiry", "5m"), Map.of(), Map.of()));
+        assertThat(edge.rateLimit()).isEqualTo(new io.blueorigin.cdn.proxy.ratelimit.RateLimitConfig(true, 600,
+                Duration.ofMinutes(1), 50, io.blueorigin.cdn.httpcache.site.SiteRateLimit.AppliesTo.MISSES, 1000,
+                Duration.ofMinutes(5)));
+        assertThat(NodeConfigs.proxy(ConfigValues.load(Role.EDGE, Optional.empty(), Map.of("upstream.url",
+                "http://127.0.0.1:8082"), Map.of(), Map.of())).rateLimit())
+                .as("off unless asked").isEqualTo(io.blueorigin.cdn.proxy.ratelimit.RateLimitConfig.defaults());
+
+        assertThatThrownBy(() -> NodeConfigs.proxy(ConfigValues.load(Role.EDGE, Optional.empty(), Map.of(
+                "upstream.url", "http://127.0.0.1:8082", "ratelimit.applies-to", "hits"), Map.of(), Map.of())))
+                .hasMessageContaining("ratelimit.applies-to : 'hits' (expected: one of all, misses)");
+        assertThatThrownBy(() -> NodeConfigs.proxy(ConfigValues.load(Role.EDGE, Optional.empty(), Map.of(
+                "upstream.url", "http://127.0.0.1:8082", "ratelimit.burst", "0"), Map.of(), Map.of())))
+                .hasMessageContaining("ratelimit.burst : 0");
+        assertThatThrownBy(() -> NodeConfigs.proxy(ConfigValues.load(Role.EDGE, Optional.empty(), Map.of(
+                "upstream.url", "http://127.0.0.1:8082", "ratelimit.period", "500ms"), Map.of(), Map.of())))
+                .hasMessageContaining("ratelimit.period : 500ms");
+        assertThatThrownBy(() -> ConfigValues.load(Role.SHIELD, Optional.empty(), Map.of(
+                "upstream.url", "http://127.0.0.1:9001", "ratelimit.enabled", "true"), Map.of(), Map.of()))
+                .hasMessageContaining("'ratelimit.enabled' does not apply to a shield node");
+    }
+
+    @Test
     void nestedAndDottedKeysBothWork() throws IOException {
         Path file = yaml("edge.yaml", """
                 node:

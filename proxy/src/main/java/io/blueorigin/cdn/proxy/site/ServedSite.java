@@ -45,6 +45,11 @@ public final class ServedSite {
         return definition;
     }
 
+    /** Its own rate limit per client ({@code delivery.rateLimit}), checked over the node's; null: none. */
+    public io.blueorigin.cdn.httpcache.site.@Nullable SiteRateLimit rateLimit() {
+        return definition == null ? null : definition.rateLimit();
+    }
+
     /** Its caching policy: the node's with the site's settings over it. */
     public CachePolicy policy() {
         return policy;
