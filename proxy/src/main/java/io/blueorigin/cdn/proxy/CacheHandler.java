@@ -3,13 +3,18 @@ package io.blueorigin.cdn.proxy;
 import static java.util.Objects.requireNonNull;
 
 import io.blueorigin.cdn.httpcache.RequestTarget;
+import io.blueorigin.cdn.httpcache.reply.Reply;
 import io.blueorigin.cdn.proxy.control.ControlPlane;
 import io.blueorigin.cdn.proxy.control.LocalInvalidations;
+import io.blueorigin.cdn.proxy.ratelimit.Admission;
+import io.blueorigin.cdn.proxy.ratelimit.RateLimiter;
 import io.blueorigin.cdn.proxy.site.ServedSite;
 import io.blueorigin.cdn.storage.StoredObject;
+import java.util.List;
 import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.http.HttpURI;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -109,6 +114,11 @@ final class CacheHandler extends Handler.Wrapper {
         if (!"HEAD".equals(method) && !"GET".equals(method)) {
             if ("PURGE".equals(method)) {
                 return purge(request, response, callback);
+            }
+            Reply.Refusal refusal = rateLimit(request, site, false);
+            if (refusal != null) {
+                refuse(response, callback, refusal, RequestIds.acceptOrGenerate(request.getHeaders().get(RequestIds.HEADER)));
+                return true;
             }
             return pass(request, response, callback); // the servlet forwards and invalidates
         }
@@ -224,6 +234,43 @@ final class CacheHandler extends Handler.Wrapper {
         return true;
     }
 
+
+    /**
+     * The door's per-client limit ({@code ratelimit.*}, the site's {@code delivery.rateLimit}): a refusal, or null
+     * to go on. The client is the peer, or the address a trusted proxy forwarded for ({@link Forwarding}).
+     *
+     * @param hit whether the cache answers without going upstream (a misses-only limit lets it through)
+     */
+    Reply.@Nullable Refusal rateLimit(Request request, ServedSite site, boolean hit) {
+        RateLimiter limiter = cache.rateLimiter();
+        if (limiter == null || !limiter.limits(site.rateLimit())) {
+            return null;
+        }
+        String peer = Request.getRemoteAddr(request);
+        String forwardedFor = null;
+        if (cache.forwarding().trusts(peer)) {
+            List<String> lines = request.getHeaders().getValuesList(HttpHeader.X_FORWARDED_FOR);
+            forwardedFor = lines.isEmpty() ? null : String.join(",", lines);
+        }
+        Admission admission = limiter.admit(cache.forwarding().clientAddress(peer, forwardedFor), site.name(),
+                site.rateLimit(), hit);
+        return admission.admitted() ? null : Reply.Refusal.rateLimited(admission.message(), admission.retryAfterSeconds());
+    }
+
+    /** Sends a refusal of the door: its status, {@code Blue-Origin-Error}, {@code Retry-After} if any, the text. */
+    void refuse(Response response, Callback callback, Reply.Refusal refusal, String requestId) {
+        cache.metrics().rejected(refusal.error());
+        HttpField retry = refusal.retryAfterSeconds() > 0
+                ? new HttpField(HttpHeader.RETRY_AFTER, Long.toString(refusal.retryAfterSeconds())) : null;
+        HttpField error = new HttpField(Fetcher.ERROR_HEADER, refusal.error());
+        String text = refusal.status() + " " + HttpStatus.getMessage(refusal.status()) + ": " + refusal.error() + ": "
+                + refusal.message() + "; request id " + requestId;
+        if (retry == null) {
+            Delivery.sendText(response, callback, refusal.status(), text, XCache.PASS.field(), error, idField(requestId));
+        } else {
+            Delivery.sendText(response, callback, refusal.status(), text, XCache.PASS.field(), error, retry, idField(requestId));
+        }
+    }
 
     /** The stored object's prepared header section, made once per stored object. */
     PreparedResponse prepared(StoredObject stored) {

@@ -139,6 +139,11 @@ final class ClientExchange {
             LOG.debug("{} C2{} {} {} -> {} ({})", requestId, handler.role().tag(), facts.method(), target.pathAndQuery(),
                     decision.action(), decision.reason());
         }
+        Reply.Refusal refusal = handler.rateLimit(request, site, !wentUpstream() && decision.action() != CacheDecision.Action.PASS);
+        if (refusal != null) {
+            deliver(Reply.refused(refusal));
+            return;
+        }
         if (decision.revalidateInBackground()) {
             handler.fetcher().revalidateInBackground(site, key, target, facts, request, requireNonNull(found), requestId);
         }
@@ -282,6 +287,7 @@ final class ClientExchange {
                     + handler.nodeName() + " has no usable stored response", XCache.of(reply.served()).field(),
                     new HttpField(PreparedResponse.CACHE_STATUS, cacheStatus(reply, null).toString()), idField());
             case FAIL -> fail(reply);
+            case REFUSED -> handler.refuse(response, callback, requireNonNull(reply.refusal()), requestId);
             default -> throw new IllegalStateException("unhandled reply " + reply.kind());
         }
     }

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.blueorigin.cdn.httpcache.CacheKey;
 import io.blueorigin.cdn.httpcache.CachePolicy;
 import io.blueorigin.cdn.httpcache.RequestTarget;
+import io.blueorigin.cdn.proxy.ratelimit.RateLimiter;
 import io.blueorigin.cdn.proxy.site.SiteRouter;
 import io.blueorigin.cdn.proxy.site.SiteTableFile;
 import io.blueorigin.cdn.proxy.upstream.Upstreams;
@@ -29,6 +30,8 @@ public final class ProxyCache {
     private final Upstreams upstreams;
     private final ProxyMetrics metrics;
     private final Forwarding forwarding;
+    /** An edge's per-client limits; null at a shield (its clients are edges). */
+    private final @Nullable RateLimiter rateLimiter;
     private final SiteRouter sites;
 
     ProxyCache(ProxyConfig config, CacheStore store, Clock clock, ProxyMetrics metrics) {
@@ -43,6 +46,7 @@ public final class ProxyCache {
         this.policy = new CachePolicy(config.cache().policy());
         this.viaSelf = "1.1 " + config.identity().name();
         this.forwarding = new Forwarding(config.forwarding());
+        this.rateLimiter = config.isClientFacing() ? new RateLimiter(config.rateLimit()) : null;
         if (config.isClientFacing()) {
             java.util.HashSet<String> dropped = new java.util.HashSet<>(Set.of("surrogate-key", "surrogate-control"));
             config.cache().policy().targetedFields().forEach(f -> dropped.add(f.toLowerCase(Locale.ROOT)));
@@ -94,6 +98,11 @@ public final class ProxyCache {
     }
 
     /** The forwarding rules of every upstream request. */
+    /** An edge's per-client rate limits; null at a shield. */
+    @Nullable RateLimiter rateLimiter() {
+        return rateLimiter;
+    }
+
     Forwarding forwarding() {
         return forwarding;
     }

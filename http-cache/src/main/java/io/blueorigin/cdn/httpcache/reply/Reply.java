@@ -17,9 +17,10 @@ import org.jspecify.annotations.Nullable;
  * @param fwdStatus {@code Cache-Status}'s {@code fwd-status} (the upstream's status), 0 when none
  * @param stored {@code Cache-Status}'s {@code stored}: the fetched response is being stored
  * @param error why no response could be had ({@link Kind#FAIL} only), else null
+ * @param refusal why the request is refused before the cache is asked ({@link Kind#REFUSED} only), else null
  */
 public record Reply(Kind kind, Source source, Served served, @Nullable String detail, int fwdStatus, boolean stored,
-        @Nullable UpstreamError error) {
+        @Nullable UpstreamError error, @Nullable Refusal refusal) {
 
     public Reply {
         requireNonNull(kind, "kind is null");
@@ -27,6 +28,9 @@ public record Reply(Kind kind, Source source, Served served, @Nullable String de
         requireNonNull(served, "served is null");
         if ((kind == Kind.FAIL) != (error != null)) {
             throw new IllegalArgumentException("an error goes with FAIL and only with it: " + kind + ", " + error);
+        }
+        if ((kind == Kind.REFUSED) != (refusal != null)) {
+            throw new IllegalArgumentException("a refusal goes with REFUSED and only with it: " + kind + ", " + refusal);
         }
         if (kind.sendsRepresentation() && source == Source.NONE) {
             throw new IllegalArgumentException(kind + " needs a representation");
@@ -44,7 +48,9 @@ public record Reply(Kind kind, Source source, Served served, @Nullable String de
         /** 504: {@code only-if-cached} and nothing usable stored (RFC 9111 §5.2.1.7). */
         ONLY_IF_CACHED(false),
         /** 502/503/504: no response and nothing stale to stand in ({@link Reply#error()} says why). */
-        FAIL(false);
+        FAIL(false),
+        /** 4xx before the cache: a signature or a rate limit says no ({@link Reply#refusal()} says which). */
+        REFUSED(false);
 
         private final boolean sendsRepresentation;
 
@@ -80,6 +86,37 @@ public record Reply(Kind kind, Source source, Served served, @Nullable String de
         REVALIDATED,
         /** Not cacheable (method, or the response forbade storing): passed through. */
         PASS
+    }
+
+    /** A reply for a request refused at the door of the cache (signed URLs, rate limits). */
+    public static Reply refused(Refusal refusal) {
+        return new Reply(Kind.REFUSED, Source.NONE, Served.PASS, refusal.error(), 0, false, null, refusal);
+    }
+
+    /**
+     * Why a request is refused: its status, the {@code Blue-Origin-Error} value, the text for the client, and when it
+     * may retry.
+     *
+     * @param retryAfterSeconds {@code Retry-After}, 0 for none
+     */
+    public record Refusal(int status, String error, String message, long retryAfterSeconds) {
+        public Refusal {
+            if (status < 400 || status > 499) {
+                throw new IllegalArgumentException("a refusal is a 4xx: " + status);
+            }
+            requireNonNull(error, "error is null");
+            requireNonNull(message, "message is null");
+        }
+
+        /** 429: {@code retryAfterSeconds} until the client's bucket has a token again (RFC 6585 §4). */
+        public static Refusal rateLimited(String message, long retryAfterSeconds) {
+            return new Refusal(429, "rate-limited", message, Math.max(1, retryAfterSeconds));
+        }
+
+        /** 403 with one of the signed-URL error values ({@code signature-missing}, ...). */
+        public static Refusal forbidden(String error, String message) {
+            return new Refusal(403, error, message, 0);
+        }
     }
 
     /** Why a fetch produced no response, and the status that says so. */

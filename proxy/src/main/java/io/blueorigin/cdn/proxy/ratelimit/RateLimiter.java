@@ -126,6 +126,11 @@ public final class RateLimiter {
         return Admission.ADMITTED;
     }
 
+    /** Whether any limit may apply to a request of a site with {@code siteLimit} (else no address need be worked out). */
+    public boolean limits(@Nullable SiteRateLimit siteLimit) {
+        return config.enabled() || siteLimit != null;
+    }
+
     /** Buckets held now (an estimate between maintenance runs; exact after {@link #cleanUp()}). */
     public long size() {
         return buckets.estimatedSize();
