@@ -43,7 +43,16 @@ public final class DiskBody implements Body {
         if (from < 0) {
             throw new IllegalArgumentException("from : " + from + " (expected: >= 0)");
         }
-        return new Reader(Math.min(from, entry.bodyLength()));
+        return new Reader(Math.min(from, entry.bodyLength()), entry.bodyLength());
+    }
+
+    /** A reader that reads no chunk ahead past byte {@code end}, so a range reads only the chunks it covers. */
+    @Override
+    public BodyReader reader(long from, long end) {
+        if (from < 0 || end < from) {
+            throw new IllegalArgumentException("from, end : " + from + ", " + end + " (expected: 0 <= from <= end)");
+        }
+        return new Reader(Math.min(from, entry.bodyLength()), Math.min(end, entry.bodyLength()));
     }
 
     /** A chunk read: bytes (positioned at the chunk's start) or a failure. */
@@ -51,6 +60,8 @@ public final class DiskBody implements Body {
 
     private final class Reader implements BodyReader {
         private final long start;
+        /** Chunks are read ahead only while the next one starts before this byte (the body's length, or a range's end). */
+        private final long readAheadEnd;
         private long position;
         /** The next chunk, once read; handed from the I/O thread to the reader. */
         private final AtomicReference<@Nullable Loaded> ready = new AtomicReference<>();
@@ -63,9 +74,10 @@ public final class DiskBody implements Body {
         /** Of {@link #reserved}, the chunk handed out last (its client write may still be under way). Reader only. */
         private long returned;
 
-        Reader(long from) {
+        Reader(long from, long readAheadEnd) {
             this.start = from;
             this.position = from;
+            this.readAheadEnd = readAheadEnd;
         }
 
         private int chunkIndex() {
@@ -98,7 +110,7 @@ public final class DiskBody implements Body {
             int offset = (int) (position - (long) index * entry.chunkSize());
             ByteBuffer out = chunk.position(offset).slice().asReadOnlyBuffer();
             position += out.remaining();
-            if (position < entry.bodyLength() && !budget.isExhausted()) {
+            if (position < readAheadEnd && !budget.isExhausted()) {
                 load(chunkIndex()); // read ahead while this chunk is written to the client
             }
             return out;
