@@ -109,6 +109,35 @@ class ReplyPolicyTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("goes upstream");
     }
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+        §14.2 one range of a stored 200: 206                    | bytes=0-9      | true  | PARTIAL
+        §14.6 two ranges of a stored 200: multipart 206         | bytes=0-1,5-6  | true  | MULTIPART
+        §14.6 two ranges of a body passed through: the whole    | bytes=0-1,5-6  | false | SEND
+        §14.2 one range of a body passed through: 206           | bytes=0-9      | false | PARTIAL
+        §15.5.17 nothing satisfiable: 416                       | bytes=500-600  | true  | UNSATISFIABLE
+        §14.2 an invalid Range: the whole                       | bytes=9-0      | true  | SEND
+        """)
+    void narrowsAWholeRepresentationByItsRanges(String section, String range, boolean retained, Reply.Kind kind) {
+        CachedResponse r = stored(policy, 200, "Cache-Control: max-age=60 | ETag: \"a\"");
+        var ranges = new io.blueorigin.cdn.httpcache.range.RangePolicy().decide("GET", java.util.List.of(range), java.util.List.of(),
+                io.blueorigin.cdn.httpcache.range.Representation.of(r, 100));
+        Reply reply = ReplyPolicy.withRanges(ReplyPolicy.fromStore(new CacheDecision(Action.SERVE_FRESH, Fwd.NONE, "t", false)),
+                ranges, retained);
+        assertThat(reply.kind()).as(section).isEqualTo(kind);
+        assertThat(reply.served()).as(section).isEqualTo(Reply.Served.HIT);
+        assertThat(reply.ranges() != null).as(section).isEqualTo(kind.isRanged());
+    }
+
+    @Test
+    void onlyAWholeRepresentationSentIsNarrowed() {
+        CachedResponse r = stored(policy, 200, "Cache-Control: max-age=60");
+        var ranges = new io.blueorigin.cdn.httpcache.range.RangePolicy().decide("GET", java.util.List.of("bytes=0-1"),
+                java.util.List.of(), io.blueorigin.cdn.httpcache.range.Representation.of(r, 100));
+        Reply notModified = ReplyPolicy.fromStore(new CacheDecision(Action.RESPOND_NOT_MODIFIED, Fwd.NONE, "t", false));
+        assertThat(ReplyPolicy.withRanges(notModified, ranges, true)).as("§13.2.2: a 304 comes before any range").isSameAs(notModified);
+    }
+
     /** {@code "200 stored"}: a 200 with ETag "n" and Last-Modified a day before T, received at T + 100 s. */
     private Fetched fetched(String spec, CachedResponse stale) {
         String[] p = spec.split(" ");

@@ -3,6 +3,7 @@ package io.blueorigin.cdn.proxy;
 import static java.util.Objects.requireNonNull;
 
 import io.blueorigin.cdn.httpcache.RequestTarget;
+import io.blueorigin.cdn.httpcache.range.RangePolicy;
 import io.blueorigin.cdn.httpcache.reply.Reply;
 import io.blueorigin.cdn.proxy.control.ControlPlane;
 import io.blueorigin.cdn.proxy.control.LocalInvalidations;
@@ -45,6 +46,7 @@ final class CacheHandler extends Handler.Wrapper {
     private final long collapseTimeoutMillis;
     private final ControlPlane control;
     private final Role role;
+    private final RangePolicy ranges = new RangePolicy();
     private final LocalInvalidations invalidations;
     /** A shield following admin holds edge fetches until it has applied what the edge has (ordering). */
     private final boolean waitsForEdges;
@@ -270,6 +272,11 @@ final class CacheHandler extends Handler.Wrapper {
         } else {
             Delivery.sendText(response, callback, refusal.status(), text, XCache.PASS.field(), error, retry, idField(requestId));
         }
+    }
+
+    /** How this node answers {@code Range} (at most {@link RangePolicy#DEFAULT_MAX_RANGES} specs in one field). */
+    RangePolicy ranges() {
+        return ranges;
     }
 
     /** The stored object's prepared header section, made once per stored object. */

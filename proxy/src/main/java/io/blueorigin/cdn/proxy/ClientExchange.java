@@ -8,14 +8,22 @@ import io.blueorigin.cdn.httpcache.CachedResponse;
 import io.blueorigin.cdn.httpcache.RequestFacts;
 import io.blueorigin.cdn.httpcache.RequestTarget;
 import io.blueorigin.cdn.httpcache.VaryKeys;
+import io.blueorigin.cdn.httpcache.range.ByteRange;
+import io.blueorigin.cdn.httpcache.range.MultipartByteranges;
+import io.blueorigin.cdn.httpcache.range.RangeDecision;
+import io.blueorigin.cdn.httpcache.range.Representation;
 import io.blueorigin.cdn.httpcache.reply.Fetched;
 import io.blueorigin.cdn.httpcache.reply.Reply;
 import io.blueorigin.cdn.httpcache.reply.ReplyPolicy;
 import io.blueorigin.cdn.proxy.site.ServedSite;
 import io.blueorigin.cdn.runtime.AccessLog;
 import io.blueorigin.cdn.storage.Body;
+import io.blueorigin.cdn.storage.BodySlice;
+import io.blueorigin.cdn.storage.MultipartBody;
 import io.blueorigin.cdn.storage.StoredObject;
 import io.blueorigin.cdn.storage.Variants;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.http.HttpField;
@@ -157,7 +165,7 @@ final class ClientExchange {
                 }
             }
             case PASS -> handler.pass(request, response, callback);
-            default -> deliver(ReplyPolicy.fromStore(decision));
+            default -> deliver(ranged(ReplyPolicy.fromStore(decision)));
         }
     }
 
@@ -254,7 +262,23 @@ final class ClientExchange {
         if (fresh != null && reply.source() != Reply.Source.FETCHED) {
             fresh.body().reader().close(); // nobody reads the new body (a stale response stands in): the fetch stops
         }
-        deliver(reply);
+        deliver(ranged(reply));
+    }
+
+    /**
+     * {@code reply} narrowed by the request's {@code Range}, if it has one (RFC 9110 §14; after the conditionals).
+     * A response being fetched is ranged as it arrives: a 206 goes out as soon as its bytes do.
+     */
+    private Reply ranged(Reply reply) {
+        if (reply.kind() != Reply.Kind.SEND || !request.getHeaders().contains(HttpHeader.RANGE)) {
+            return reply;
+        }
+        boolean fromStore = reply.source() == Reply.Source.STORED;
+        CachedResponse r = fromStore ? requireNonNull(stored).response() : requireNonNull(fresh).response();
+        Body body = fromStore ? stored.body() : fresh.body();
+        RangeDecision ranges = handler.ranges().decide(facts.method(), facts.fields().values("Range"),
+                facts.fields().values("If-Range"), Representation.of(r, body.length()));
+        return ReplyPolicy.withRanges(reply, ranges, fromStore || fresh.stored());
     }
 
     /**
@@ -280,6 +304,7 @@ final class ClientExchange {
                     Delivery.send(response, callback, p, body, head, age, x, cacheStatus, idField());
                 }
             }
+            case PARTIAL, MULTIPART, UNSATISFIABLE -> deliverRanges(reply, now);
             case PRECONDITION_FAILED -> Delivery.sendText(response, callback, 412,
                     "412 Precondition Failed: the stored response does not match If-Match / If-Unmodified-Since",
                     XCache.of(reply.served()).field(), idField());
@@ -290,6 +315,52 @@ final class ClientExchange {
             case REFUSED -> handler.refuse(response, callback, requireNonNull(reply.refusal()), requestId);
             default -> throw new IllegalStateException("unhandled reply " + reply.kind());
         }
+    }
+
+    /** A 206 of one range or several, or a 416, from the stored or the arriving representation. */
+    private void deliverRanges(Reply reply, long now) {
+        RangeDecision ranges = requireNonNull(reply.ranges());
+        boolean fromStore = reply.source() == Reply.Source.STORED;
+        PreparedResponse p = fromStore ? handler.prepared(requireNonNull(stored)) : requireNonNull(fresh).prepared();
+        CachedResponse r = fromStore ? stored.response() : fresh.response();
+        Body whole = fromStore ? stored.body() : fresh.body();
+        HttpField age = ResponseFields.age(Math.max(0, r.currentAgeMillis(now) / 1000));
+        HttpField cacheStatus = cacheStatus(reply, p, r, now);
+        HttpField x = XCache.of(reply.served()).field();
+        switch (reply.kind()) {
+            case PARTIAL -> {
+                ByteRange range = ranges.ranges().get(0);
+                Delivery.sendPartial(response, callback, p, BodySlice.of(whole, range),
+                        new HttpField(HttpHeader.CONTENT_RANGE, range.contentRange(ranges.completeLength())), false,
+                        age, x, cacheStatus, idField());
+            }
+            case MULTIPART -> {
+                MultipartByteranges framing = MultipartByteranges.of(ranges,
+                        contentType(r),
+                        MultipartByteranges.newBoundary(ThreadLocalRandom.current()));
+                Delivery.sendPartial(response, callback, p, MultipartBody.of(framing, whole),
+                        new HttpField(HttpHeader.CONTENT_TYPE, framing.contentTypeField()), true, age, x, cacheStatus, idField());
+            }
+            default -> {
+                if (!fromStore) {
+                    whole.reader().close(); // nobody reads the arriving body: a stored one goes on, a passed one stops
+                }
+                Delivery.sendText(response, callback, 416, "416 Range Not Satisfiable: no range asked for lies within the "
+                        + ranges.completeLength() + " bytes of this representation; request id " + requestId,
+                        new HttpField(HttpHeader.CONTENT_RANGE, ByteRange.unsatisfiedContentRange(ranges.completeLength())),
+                        x, cacheStatus, idField());
+            }
+        }
+    }
+
+    /** The representation's {@code Content-Type}, for each part of a multipart (RFC 9110 §14.6). */
+    private static Optional<String> contentType(CachedResponse r) {
+        for (var f : r.fields()) {
+            if (f.name().equalsIgnoreCase("Content-Type")) {
+                return Optional.of(f.value());
+            }
+        }
+        return Optional.empty();
     }
 
     /**

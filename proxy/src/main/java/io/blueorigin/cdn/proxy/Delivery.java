@@ -52,6 +52,34 @@ final class Delivery {
         new BodyWriter(response, body.reader(), callback).iterate();
     }
 
+    /**
+     * A 206: part of the representation {@code prepared} describes, as {@code part} (a slice, or a
+     * {@code multipart/byteranges} payload of known length) with the fields that say which part.
+     *
+     * @param partFields {@code Content-Range} (one range) or {@code Content-Type: multipart/byteranges} (several)
+     * @param multipart whether the prepared {@code Content-Type} is replaced by the multipart one (RFC 9110 §14.6)
+     */
+    static void sendPartial(Response response, Callback callback, PreparedResponse prepared, Body part, HttpField partFields,
+            boolean multipart, HttpField... extra) {
+        response.setStatus(206);
+        HttpFields.Mutable h = response.getHeaders();
+        if (prepared.date != null) {
+            h.put(prepared.date);
+        }
+        for (HttpField f : prepared.fields) {
+            if (!multipart || !f.is(HttpHeader.CONTENT_TYPE.asString())) {
+                h.add(f);
+            }
+        }
+        h.add(prepared.via);
+        h.add(partFields);
+        for (HttpField f : extra) {
+            h.add(f);
+        }
+        h.add(HttpHeader.CONTENT_LENGTH, part.length());
+        new BodyWriter(response, part.reader(), callback).iterate();
+    }
+
     /** A 304 from the cache: the stored fields but representation metadata (RFC 9110 §15.4.5), no body. */
     static void sendNotModified(Response response, Callback callback, PreparedResponse prepared, HttpField... extra) {
         head(response, 304, prepared, prepared.notModifiedFields, extra);

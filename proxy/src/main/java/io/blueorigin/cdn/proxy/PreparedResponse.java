@@ -26,7 +26,9 @@ import org.jspecify.annotations.Nullable;
 final class PreparedResponse {
     /** Fields never copied from the stored response as they are. */
     private static final Set<String> RECOMPUTED = Set.of("date", "content-length", "via", "x-cache", "x-request-id", "age",
-            "cache-status");
+            "cache-status", "accept-ranges");
+    /** Sent with a 200 of known length: this node answers ranges of it (RFC 9110 §14.3), whatever upstream said. */
+    private static final HttpField ACCEPT_RANGES = new PreEncodedHttpField(HttpHeader.ACCEPT_RANGES, "bytes");
     /**
      * Representation metadata a 304 leaves out (RFC 9110 §15.4.5: a sender SHOULD NOT generate it); every
      * other stored field is sent, so a downstream cache freshening its copy also gets updated fields.
@@ -102,6 +104,9 @@ final class PreparedResponse {
             if (!NOT_IN_304.contains(lower)) {
                 notModified.add(field);
             }
+        }
+        if (response.status() == 200 && length >= 0) {
+            out.add(ACCEPT_RANGES);
         }
         via.append(via.length() == 0 ? "" : ", ").append(viaSelf);
         return new PreparedResponse(response.status(), out.toArray(new HttpField[0]), notModified.toArray(new HttpField[0]),

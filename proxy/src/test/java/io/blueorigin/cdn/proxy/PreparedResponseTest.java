@@ -39,7 +39,7 @@ class PreparedResponseTest {
     void perRequestFieldsAreLeftOutAndViaAndCacheStatusExtendTheUpstreamOnes() {
         PreparedResponse p = PreparedResponse.of(response(), STORED, 10, "1.1 edge-nyc", Set.of());
         assertThat(names(p.fields)).containsExactly("Content-Type", "Cache-Control", "CDN-Cache-Control", "Surrogate-Key",
-                "ETag", "X-Custom");
+                "ETag", "X-Custom", "Accept-Ranges"); // ours: this node answers ranges of a 200 of known length
         assertThat(p.date).isNotNull();
         assertThat(p.via.getValue()).isEqualTo("1.1 shield-iad, 1.1 edge-nyc");
         assertThat(p.contentLength.getValue()).isEqualTo("10");
@@ -52,7 +52,7 @@ class PreparedResponseTest {
     void aClientFacingNodeDropsCdnOnlyFieldsAndA304LeavesOutRepresentationMetadata() {
         PreparedResponse p = PreparedResponse.of(response(), STORED, 10, "1.1 edge-nyc",
                 Set.of("cdn-cache-control", "surrogate-key"));
-        assertThat(names(p.fields)).containsExactly("Content-Type", "Cache-Control", "ETag", "X-Custom");
+        assertThat(names(p.fields)).containsExactly("Content-Type", "Cache-Control", "ETag", "X-Custom", "Accept-Ranges");
         assertThat(names(p.notModifiedFields)).containsExactly("Cache-Control", "ETag", "X-Custom");
     }
 

@@ -2,6 +2,7 @@ package io.blueorigin.cdn.httpcache.reply;
 
 import static java.util.Objects.requireNonNull;
 
+import io.blueorigin.cdn.httpcache.range.RangeDecision;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -18,9 +19,10 @@ import org.jspecify.annotations.Nullable;
  * @param stored {@code Cache-Status}'s {@code stored}: the fetched response is being stored
  * @param error why no response could be had ({@link Kind#FAIL} only), else null
  * @param refusal why the request is refused before the cache is asked ({@link Kind#REFUSED} only), else null
+ * @param ranges the ranges sent ({@link Kind#PARTIAL}, {@link Kind#MULTIPART}, {@link Kind#UNSATISFIABLE}), else null
  */
 public record Reply(Kind kind, Source source, Served served, @Nullable String detail, int fwdStatus, boolean stored,
-        @Nullable UpstreamError error, @Nullable Refusal refusal) {
+        @Nullable UpstreamError error, @Nullable Refusal refusal, @Nullable RangeDecision ranges) {
 
     public Reply {
         requireNonNull(kind, "kind is null");
@@ -31,6 +33,9 @@ public record Reply(Kind kind, Source source, Served served, @Nullable String de
         }
         if ((kind == Kind.REFUSED) != (refusal != null)) {
             throw new IllegalArgumentException("a refusal goes with REFUSED and only with it: " + kind + ", " + refusal);
+        }
+        if (kind.isRanged() != (ranges != null)) {
+            throw new IllegalArgumentException("ranges go with a ranged reply and only with it: " + kind);
         }
         if (kind.sendsRepresentation() && source == Source.NONE) {
             throw new IllegalArgumentException(kind + " needs a representation");
@@ -43,6 +48,12 @@ public record Reply(Kind kind, Source source, Served served, @Nullable String de
         SEND(true),
         /** 304: the representation's metadata, no body (RFC 9110 §15.4.5). */
         NOT_MODIFIED(true),
+        /** 206 with one range of the representation and {@code Content-Range} (RFC 9110 §15.3.7.1). */
+        PARTIAL(true),
+        /** 206 {@code multipart/byteranges} with several ranges (RFC 9110 §14.6, §15.3.7.2). */
+        MULTIPART(true),
+        /** 416 {@code Content-Range: bytes *}{@code /len}: no range satisfiable (RFC 9110 §15.5.17). */
+        UNSATISFIABLE(true),
         /** 412: {@code If-Match}/{@code If-Unmodified-Since} failed against the stored response. */
         PRECONDITION_FAILED(false),
         /** 504: {@code only-if-cached} and nothing usable stored (RFC 9111 §5.2.1.7). */
@@ -58,9 +69,14 @@ public record Reply(Kind kind, Source source, Served served, @Nullable String de
             this.sendsRepresentation = sendsRepresentation;
         }
 
-        /** Whether the reply carries a representation's fields (and, for SEND, its body). */
+        /** Whether the reply is about a representation (its fields, its body or part of it, or its length). */
         public boolean sendsRepresentation() {
             return sendsRepresentation;
+        }
+
+        /** Whether a {@code Range} decided it. */
+        public boolean isRanged() {
+            return this == PARTIAL || this == MULTIPART || this == UNSATISFIABLE;
         }
     }
 
@@ -90,7 +106,7 @@ public record Reply(Kind kind, Source source, Served served, @Nullable String de
 
     /** A reply for a request refused at the door of the cache (signed URLs, rate limits). */
     public static Reply refused(Refusal refusal) {
-        return new Reply(Kind.REFUSED, Source.NONE, Served.PASS, refusal.error(), 0, false, null, refusal);
+        return new Reply(Kind.REFUSED, Source.NONE, Served.PASS, refusal.error(), 0, false, null, refusal, null);
     }
 
     /**

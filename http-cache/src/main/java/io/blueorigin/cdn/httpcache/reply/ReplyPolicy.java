@@ -5,6 +5,7 @@ import io.blueorigin.cdn.httpcache.CachePolicy;
 import io.blueorigin.cdn.httpcache.CachedResponse;
 import io.blueorigin.cdn.httpcache.Conditionals;
 import io.blueorigin.cdn.httpcache.FieldLookup;
+import io.blueorigin.cdn.httpcache.range.RangeDecision;
 import io.blueorigin.cdn.httpcache.reply.Reply.Kind;
 import io.blueorigin.cdn.httpcache.reply.Reply.Served;
 import io.blueorigin.cdn.httpcache.reply.Reply.Source;
@@ -38,13 +39,13 @@ public final class ReplyPolicy {
     public static Reply fromStore(CacheDecision decision) {
         return switch (decision.action()) {
             case SERVE_FRESH -> HIT;
-            case SERVE_STALE -> new Reply(Kind.SEND, Source.STORED, Served.STALE, "max-stale", 0, false, null, null);
+            case SERVE_STALE -> new Reply(Kind.SEND, Source.STORED, Served.STALE, "max-stale", 0, false, null, null, null);
             case SERVE_STALE_AND_REVALIDATE -> STALE_WHILE_REVALIDATE;
             case RESPOND_NOT_MODIFIED -> decision.servesStale()
-                    ? new Reply(Kind.NOT_MODIFIED, Source.STORED, Served.STALE, "stale-while-revalidate", 0, false, null, null)
-                    : new Reply(Kind.NOT_MODIFIED, Source.STORED, Served.HIT, null, 0, false, null, null);
-            case RESPOND_PRECONDITION_FAILED -> new Reply(Kind.PRECONDITION_FAILED, Source.NONE, Served.HIT, null, 0, false, null, null);
-            case RESPOND_GATEWAY_TIMEOUT -> new Reply(Kind.ONLY_IF_CACHED, Source.NONE, Served.PASS, "only-if-cached", 0, false, null, null);
+                    ? new Reply(Kind.NOT_MODIFIED, Source.STORED, Served.STALE, "stale-while-revalidate", 0, false, null, null, null)
+                    : new Reply(Kind.NOT_MODIFIED, Source.STORED, Served.HIT, null, 0, false, null, null, null);
+            case RESPOND_PRECONDITION_FAILED -> new Reply(Kind.PRECONDITION_FAILED, Source.NONE, Served.HIT, null, 0, false, null, null, null);
+            case RESPOND_GATEWAY_TIMEOUT -> new Reply(Kind.ONLY_IF_CACHED, Source.NONE, Served.PASS, "only-if-cached", 0, false, null, null, null);
             case FETCH, REVALIDATE, PASS -> throw new IllegalArgumentException(decision.action() + " goes upstream: no reply yet");
         };
     }
@@ -60,25 +61,48 @@ public final class ReplyPolicy {
             long nowMillis) {
         if (fetched instanceof Fetched.Validated v) {
             Kind kind = notModified(request, v.freshened()) ? Kind.NOT_MODIFIED : Kind.SEND;
-            return new Reply(kind, Source.STORED, Served.REVALIDATED, null, 304, false, null, null);
+            return new Reply(kind, Source.STORED, Served.REVALIDATED, null, 304, false, null, null, null);
         }
         if (fetched instanceof Fetched.Failure f) {
             if (stale != null && policy.mayServeStale(stale, CachePolicy.UpstreamFailure.UNREACHABLE, nowMillis)) {
-                return new Reply(Kind.SEND, Source.STORED, Served.STALE, "stale-if-error", 0, false, null, null);
+                return new Reply(Kind.SEND, Source.STORED, Served.STALE, "stale-if-error", 0, false, null, null, null);
             }
-            return new Reply(Kind.FAIL, Source.NONE, Served.MISS, f.error().value(), 0, false, f.error(), null);
+            return new Reply(Kind.FAIL, Source.NONE, Served.MISS, f.error().value(), 0, false, f.error(), null, null);
         }
         Fetched.Response r = (Fetched.Response) fetched;
         int status = r.response().status();
         if (stale != null) {
             Optional<CachePolicy.UpstreamFailure> failure = CachePolicy.failureOf(status);
             if (failure.isPresent() && policy.mayServeStale(stale, failure.get(), nowMillis)) {
-                return new Reply(Kind.SEND, Source.STORED, Served.STALE, "stale-if-error", status, false, null, null);
+                return new Reply(Kind.SEND, Source.STORED, Served.STALE, "stale-if-error", status, false, null, null, null);
             }
         }
         Kind kind = notModified(request, r.response()) ? Kind.NOT_MODIFIED : Kind.SEND;
         return new Reply(kind, Source.FETCHED, r.cacheable() ? Served.MISS : Served.PASS, r.stored() ? null : r.reason(),
-                status, r.stored(), null, null);
+                status, r.stored(), null, null, null);
+    }
+
+    /**
+     * {@code reply} narrowed by the request's {@code Range} (RFC 9110 §14.2; the conditionals came first, §13.2.2):
+     * a 206 of one range or of several ({@code multipart/byteranges}), or a 416; unchanged for anything but a whole
+     * representation sent, or when the ranges ask for the whole one ({@code FULL}).
+     *
+     * @param bodyRetained whether the body is kept whole while it is sent (stored, or being stored): a
+     *     multipart's parts may read it out of order; a body passed through keeps only a window, so several ranges
+     *     of it are answered whole (one range is a single forward read and is served)
+     */
+    public static Reply withRanges(Reply reply, RangeDecision ranges, boolean bodyRetained) {
+        if (reply.kind() != Kind.SEND) {
+            return reply;
+        }
+        Kind kind = switch (ranges.action()) {
+            case FULL -> null;
+            case PARTIAL -> Kind.PARTIAL;
+            case MULTIPART -> bodyRetained ? Kind.MULTIPART : null;
+            case UNSATISFIABLE -> Kind.UNSATISFIABLE;
+        };
+        return kind == null ? reply : new Reply(kind, reply.source(), reply.served(), reply.detail(), reply.fwdStatus(),
+                reply.stored(), null, null, ranges);
     }
 
     /** Whether a 200 matches the client's {@code If-None-Match}/{@code If-Modified-Since} (RFC 9111 §4.3.2). */
@@ -87,7 +111,7 @@ public final class ReplyPolicy {
                 response.validatorDateMillis()) == Conditionals.Outcome.NOT_MODIFIED;
     }
 
-    private static final Reply HIT = new Reply(Kind.SEND, Source.STORED, Served.HIT, null, 0, false, null, null);
+    private static final Reply HIT = new Reply(Kind.SEND, Source.STORED, Served.HIT, null, 0, false, null, null, null);
     private static final Reply STALE_WHILE_REVALIDATE =
-            new Reply(Kind.SEND, Source.STORED, Served.STALE, "stale-while-revalidate", 0, false, null, null);
+            new Reply(Kind.SEND, Source.STORED, Served.STALE, "stale-while-revalidate", 0, false, null, null, null);
 }
