@@ -110,6 +110,35 @@ public final class NodeConfigs {
                 v.value("forwarding.trusted-proxies", List.class)));
     }
 
+    /**
+     * The {@code compression.*} keys of an edge, as the policy its compressor and variant selection follow
+     * (docs/compression.md); {@link io.blueorigin.cdn.httpcache.encoding.CompressionPolicy#off()} when
+     * {@code compression.enabled} is false or {@code compression.codings} is empty.
+     */
+    @SuppressWarnings("unchecked")
+    public static io.blueorigin.cdn.httpcache.encoding.CompressionPolicy compression(ConfigValues v) {
+        return build(v, () -> {
+            java.util.Set<io.blueorigin.cdn.httpcache.encoding.Coding> codings =
+                    java.util.EnumSet.noneOf(io.blueorigin.cdn.httpcache.encoding.Coding.class);
+            for (String token : (List<String>) v.value("compression.codings", List.class)) {
+                io.blueorigin.cdn.httpcache.encoding.Coding coding = io.blueorigin.cdn.httpcache.encoding.Coding.of(token)
+                        .filter(c -> c != io.blueorigin.cdn.httpcache.encoding.Coding.IDENTITY)
+                        .orElseThrow(() -> new IllegalArgumentException("compression.codings : '" + token
+                                + "' (expected: br, gzip or both, comma-separated)"));
+                codings.add(coding);
+            }
+            if (!v.value("compression.enabled", Boolean.class)) {
+                codings.clear();
+            }
+            return new io.blueorigin.cdn.httpcache.encoding.CompressionPolicy(codings,
+                    (List<String>) v.value("compression.types", List.class),
+                    v.value("compression.min-size", DataSize.class).bytes(),
+                    v.value("compression.max-size", DataSize.class).bytes(),
+                    v.value("compression.gzip-level", Integer.class),
+                    v.value("compression.brotli-quality", Integer.class));
+        });
+    }
+
     /** A size key that must fit an int (header sections). */
     private static int intSize(ConfigValues v, String key) {
         long bytes = v.value(key, DataSize.class).bytes();
