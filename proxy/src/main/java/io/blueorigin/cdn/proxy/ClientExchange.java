@@ -8,6 +8,9 @@ import io.blueorigin.cdn.httpcache.CachedResponse;
 import io.blueorigin.cdn.httpcache.RequestFacts;
 import io.blueorigin.cdn.httpcache.RequestTarget;
 import io.blueorigin.cdn.httpcache.VaryKeys;
+import io.blueorigin.cdn.httpcache.encoding.AcceptEncoding;
+import io.blueorigin.cdn.httpcache.encoding.Coding;
+import io.blueorigin.cdn.httpcache.encoding.CompressionPolicy;
 import io.blueorigin.cdn.httpcache.range.ByteRange;
 import io.blueorigin.cdn.httpcache.range.MultipartByteranges;
 import io.blueorigin.cdn.httpcache.range.RangeDecision;
@@ -15,6 +18,8 @@ import io.blueorigin.cdn.httpcache.range.Representation;
 import io.blueorigin.cdn.httpcache.reply.Fetched;
 import io.blueorigin.cdn.httpcache.reply.Reply;
 import io.blueorigin.cdn.httpcache.reply.ReplyPolicy;
+import io.blueorigin.cdn.proxy.encoding.Compressor;
+import io.blueorigin.cdn.proxy.encoding.EncodedVariants;
 import io.blueorigin.cdn.proxy.site.ServedSite;
 import io.blueorigin.cdn.runtime.AccessLog;
 import io.blueorigin.cdn.storage.Body;
@@ -28,6 +33,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.PreEncodedHttpField;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
@@ -70,6 +76,12 @@ final class ClientExchange {
     private final boolean head;
 
     // set by lookUp
+    /** The request's fields as received; {@link #facts} reads {@code Accept-Encoding} as the negotiated coding. */
+    private JettyFields received;
+    /** The coding negotiated for the reply (an edge that compresses); identity otherwise. */
+    private Coding coding = Coding.IDENTITY;
+    /** The identity variant served although {@link #coding} was negotiated: its copy is made in the background. */
+    private @Nullable StoredObject compressible;
     private RequestFacts facts;
     private String key;
     private String requestId;
@@ -101,7 +113,15 @@ final class ClientExchange {
      */
     void lookUp(boolean bypassStored) {
         JettyFields fields = new JettyFields(request.getHeaders(), site.cookies());
-        facts = RequestFacts.of(request.getMethod(), fields);
+        received = fields;
+        Compressor compressor = handler.cache().compressor();
+        if (compressor == null) {
+            facts = RequestFacts.of(request.getMethod(), fields);
+        } else {
+            // variants are keyed on the negotiated coding, not the client's spelling: at most br, gzip, identity
+            coding = AcceptEncoding.negotiate(fields, compressor.policy().codings()).coding();
+            facts = RequestFacts.of(request.getMethod(), AcceptEncoding.normalized(fields, coding));
+        }
         requestId = RequestIds.acceptOrGenerate(fields.requestId());
         key = site.keyOf(target);
         if (bypassStored) {
@@ -110,13 +130,13 @@ final class ClientExchange {
         }
         ProxyCache cache = handler.cache();
         Variants inMemory = cache.store().lookupInMemory(key);
-        StoredObject found = inMemory.isEmpty() ? null : inMemory.select(fields);
+        StoredObject found = select(inMemory);
         if (found == null && cache.store().mayHaveOnDisk(key)) {
             // the disk tier may have it: read it on the I/O executor, never on this (Jetty's reading) thread
             cache.store().ioExecutor().execute(() -> {
                 try {
                     Variants all = cache.store().lookup(key);
-                    decide(all, all.isEmpty() ? null : all.select(fields));
+                    decide(all, select(all));
                 } catch (Throwable t) {
                     Response.writeError(request, response, callback, t);
                 }
@@ -124,6 +144,32 @@ final class ClientExchange {
             return;
         }
         decide(inMemory, found);
+    }
+
+    /**
+     * The stored variant for this request (RFC 9111 §4.1). At an edge that compresses: a copy it encoded only while
+     * fresh (it is never revalidated: the identity one is), else the identity variant, whose copy in the negotiated
+     * coding is then made in the background (docs/compression.md).
+     */
+    private @Nullable StoredObject select(Variants variants) {
+        if (variants.isEmpty()) {
+            return null;
+        }
+        StoredObject found = variants.select(facts.fields());
+        if (handler.cache().compressor() == null || coding == Coding.IDENTITY) {
+            return found;
+        }
+        if (found != null && EncodedVariants.isEncodedHere(found.response()) && !found.response().isFresh(handler.cache().now())) {
+            found = null;
+        }
+        if (found == null) {
+            found = EncodedVariants.identityVariant(variants, received);
+        }
+        if (found != null && EncodedVariants.codingOf(found.response()) == Coding.IDENTITY
+                && !EncodedVariants.isEncodedHere(found.response())) {
+            compressible = found;
+        }
+        return found;
     }
 
     /** Step 3: decide with what is stored (bans screened), then answer, fetch or pass. */
@@ -165,7 +211,13 @@ final class ClientExchange {
                 }
             }
             case PASS -> handler.pass(request, response, callback);
-            default -> deliver(ranged(ReplyPolicy.fromStore(decision)));
+            default -> {
+                deliver(ranged(ReplyPolicy.fromStore(decision)));
+                Compressor compressor = handler.cache().compressor();
+                if (compressor != null && compressible != null && decision.action() == CacheDecision.Action.SERVE_FRESH) {
+                    compressor.compressInBackground(key, compressible, coding, received); // never fails; later hits use it
+                }
+            }
         }
     }
 
@@ -288,6 +340,9 @@ final class ClientExchange {
      */
     void deliver(Reply reply) {
         long now = handler.cache().now();
+        if (reply.kind().sendsRepresentation()) {
+            varyOnCoding(reply.source() == Reply.Source.STORED ? requireNonNull(stored).response() : requireNonNull(fresh).response());
+        }
         switch (reply.kind()) {
             case SEND, NOT_MODIFIED -> {
                 boolean fromStore = reply.source() == Reply.Source.STORED;
@@ -316,6 +371,21 @@ final class ClientExchange {
             default -> throw new IllegalStateException("unhandled reply " + reply.kind());
         }
     }
+
+    /**
+     * An identity response this edge would compress varies on {@code Accept-Encoding} even as the origin sent it
+     * (RFC 9110 §12.5.5): a downstream cache must not give it to a client that gets a compressed copy here, or the
+     * reverse. Encoded copies carry it in their stored fields.
+     */
+    private void varyOnCoding(CachedResponse r) {
+        Compressor compressor = handler.cache().compressor();
+        if (compressor != null && !r.varyFields().contains("accept-encoding") && !EncodedVariants.isEncodedHere(r)
+                && compressor.eligible(r) == CompressionPolicy.Reason.ELIGIBLE) {
+            response.getHeaders().add(VARY_ACCEPT_ENCODING);
+        }
+    }
+
+    private static final HttpField VARY_ACCEPT_ENCODING = new PreEncodedHttpField(HttpHeader.VARY, "Accept-Encoding");
 
     /** A 206 of one range or several, or a 416, from the stored or the arriving representation. */
     private void deliverRanges(Reply reply, long now) {

@@ -5,6 +5,8 @@ import static java.util.Objects.requireNonNull;
 import io.blueorigin.cdn.httpcache.CacheKey;
 import io.blueorigin.cdn.httpcache.CachePolicy;
 import io.blueorigin.cdn.httpcache.RequestTarget;
+import io.blueorigin.cdn.proxy.encoding.Compressor;
+import io.blueorigin.cdn.proxy.encoding.EncodedVariants;
 import io.blueorigin.cdn.proxy.ratelimit.RateLimiter;
 import io.blueorigin.cdn.proxy.site.SiteRouter;
 import io.blueorigin.cdn.proxy.site.SiteTableFile;
@@ -32,6 +34,8 @@ public final class ProxyCache {
     private final Forwarding forwarding;
     /** An edge's per-client limits; null at a shield (its clients are edges). */
     private final @Nullable RateLimiter rateLimiter;
+    /** An edge's compressor (compress once, store next to the identity variant); null when it compresses nothing. */
+    private final @Nullable Compressor compressor;
     private final SiteRouter sites;
 
     ProxyCache(ProxyConfig config, CacheStore store, Clock clock, ProxyMetrics metrics) {
@@ -47,8 +51,11 @@ public final class ProxyCache {
         this.viaSelf = "1.1 " + config.identity().name();
         this.forwarding = new Forwarding(config.forwarding());
         this.rateLimiter = config.isClientFacing() ? new RateLimiter(config.rateLimit()) : null;
+        this.compressor = config.isClientFacing() && config.compression().enabled()
+                ? new Compressor(store, config.compression(), clock, MAX_PENDING_COMPRESSIONS) : null;
         if (config.isClientFacing()) {
-            java.util.HashSet<String> dropped = new java.util.HashSet<>(Set.of("surrogate-key", "surrogate-control"));
+            java.util.HashSet<String> dropped = new java.util.HashSet<>(Set.of("surrogate-key", "surrogate-control",
+                    EncodedVariants.ENCODED_HERE.toLowerCase(Locale.ROOT)));
             config.cache().policy().targetedFields().forEach(f -> dropped.add(f.toLowerCase(Locale.ROOT)));
             this.droppedFields = Set.copyOf(dropped);
         } else {
@@ -98,6 +105,14 @@ public final class ProxyCache {
     }
 
     /** The forwarding rules of every upstream request. */
+    /** Most compressions queued at once; more are declined (the identity variant is served meanwhile). */
+    private static final int MAX_PENDING_COMPRESSIONS = 64;
+
+    /** An edge's compressor; null at a shield or when {@code compression.enabled} is false. */
+    @Nullable Compressor compressor() {
+        return compressor;
+    }
+
     /** An edge's per-client rate limits; null at a shield. */
     @Nullable RateLimiter rateLimiter() {
         return rateLimiter;

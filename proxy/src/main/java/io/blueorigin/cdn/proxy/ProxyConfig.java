@@ -2,6 +2,7 @@ package io.blueorigin.cdn.proxy;
 
 import static java.util.Objects.requireNonNull;
 
+import io.blueorigin.cdn.httpcache.encoding.CompressionPolicy;
 import io.blueorigin.cdn.httpcache.site.SiteTable;
 import io.blueorigin.cdn.proxy.control.ControlConfig;
 import io.blueorigin.cdn.proxy.ratelimit.RateLimitConfig;
@@ -25,9 +26,11 @@ import io.blueorigin.cdn.runtime.ServerConfig;
  *     its own site {@code cache.site} from {@code upstream.url}, as before (see {@code SiteRouter})
  * @param rateLimit an edge's rate limit per client address and the table of its buckets ({@code ratelimit.*});
  *     a shield's is the defaults (its clients are edges)
+ * @param compression what an edge compresses and how ({@code compression.*}); off at a shield and by default
  */
 public record ProxyConfig(NodeIdentity identity, ServerConfig server, UpstreamConfig upstream, CacheConfig cache,
-        ControlConfig control, ForwardingConfig forwarding, SiteTable sites, RateLimitConfig rateLimit) {
+        ControlConfig control, ForwardingConfig forwarding, SiteTable sites, RateLimitConfig rateLimit,
+        CompressionPolicy compression) {
 
     public ProxyConfig {
         requireNonNull(identity, "identity is null");
@@ -38,9 +41,16 @@ public record ProxyConfig(NodeIdentity identity, ServerConfig server, UpstreamCo
         requireNonNull(forwarding, "forwarding is null");
         requireNonNull(sites, "sites is null");
         requireNonNull(rateLimit, "rateLimit is null");
+        requireNonNull(compression, "compression is null");
         if (identity.role() != Role.EDGE && identity.role() != Role.SHIELD) {
             throw new IllegalArgumentException("a proxy node is an edge or a shield, not " + identity.role().label());
         }
+    }
+
+    /** A node that compresses nothing itself. */
+    public ProxyConfig(NodeIdentity identity, ServerConfig server, UpstreamConfig upstream, CacheConfig cache,
+            ControlConfig control, ForwardingConfig forwarding, SiteTable sites, RateLimitConfig rateLimit) {
+        this(identity, server, upstream, cache, control, forwarding, sites, rateLimit, CompressionPolicy.off());
     }
 
     /** A node with the default rate limits (the node's own off). */
@@ -72,31 +82,35 @@ public record ProxyConfig(NodeIdentity identity, ServerConfig server, UpstreamCo
     }
 
     public ProxyConfig withCache(CacheConfig newCache) {
-        return new ProxyConfig(identity, server, upstream, newCache, control, forwarding, sites, rateLimit);
+        return new ProxyConfig(identity, server, upstream, newCache, control, forwarding, sites, rateLimit, compression);
     }
 
     public ProxyConfig withUpstream(UpstreamConfig newUpstream) {
-        return new ProxyConfig(identity, server, newUpstream, cache, control, forwarding, sites, rateLimit);
+        return new ProxyConfig(identity, server, newUpstream, cache, control, forwarding, sites, rateLimit, compression);
     }
 
     public ProxyConfig withServer(ServerConfig newServer) {
-        return new ProxyConfig(identity, newServer, upstream, cache, control, forwarding, sites, rateLimit);
+        return new ProxyConfig(identity, newServer, upstream, cache, control, forwarding, sites, rateLimit, compression);
     }
 
     public ProxyConfig withControl(ControlConfig newControl) {
-        return new ProxyConfig(identity, server, upstream, cache, newControl, forwarding, sites, rateLimit);
+        return new ProxyConfig(identity, server, upstream, cache, newControl, forwarding, sites, rateLimit, compression);
     }
 
     public ProxyConfig withForwarding(ForwardingConfig newForwarding) {
-        return new ProxyConfig(identity, server, upstream, cache, control, newForwarding, sites, rateLimit);
+        return new ProxyConfig(identity, server, upstream, cache, control, newForwarding, sites, rateLimit, compression);
     }
 
     public ProxyConfig withSites(SiteTable newSites) {
-        return new ProxyConfig(identity, server, upstream, cache, control, forwarding, newSites, rateLimit);
+        return new ProxyConfig(identity, server, upstream, cache, control, forwarding, newSites, rateLimit, compression);
+    }
+
+    public ProxyConfig withCompression(CompressionPolicy newCompression) {
+        return new ProxyConfig(identity, server, upstream, cache, control, forwarding, sites, rateLimit, newCompression);
     }
 
     public ProxyConfig withRateLimit(RateLimitConfig newRateLimit) {
-        return new ProxyConfig(identity, server, upstream, cache, control, forwarding, sites, newRateLimit);
+        return new ProxyConfig(identity, server, upstream, cache, control, forwarding, sites, newRateLimit, compression);
     }
 
     /** Whether this node answers clients directly (an edge), so CDN-only fields are removed from responses. */

@@ -2,27 +2,31 @@ package io.blueorigin.cdn.launcher.config;
 
 import io.blueorigin.cdn.admin.AdminConfig;
 import io.blueorigin.cdn.admin.db.DatabaseConfig;
-import io.blueorigin.cdn.origin.OriginConfig;
 import io.blueorigin.cdn.httpcache.CachePolicyConfig;
 import io.blueorigin.cdn.httpcache.DataSize;
+import io.blueorigin.cdn.httpcache.encoding.Coding;
+import io.blueorigin.cdn.httpcache.encoding.CompressionPolicy;
+import io.blueorigin.cdn.httpcache.site.SiteRateLimit;
 import io.blueorigin.cdn.httpcache.site.SiteTable;
+import io.blueorigin.cdn.origin.OriginConfig;
 import io.blueorigin.cdn.proxy.CacheConfig;
 import io.blueorigin.cdn.proxy.ForwardingConfig;
 import io.blueorigin.cdn.proxy.ProxyConfig;
+import io.blueorigin.cdn.proxy.UpstreamConfig;
 import io.blueorigin.cdn.proxy.control.ControlConfig;
 import io.blueorigin.cdn.proxy.ratelimit.RateLimitConfig;
-import io.blueorigin.cdn.httpcache.site.SiteRateLimit;
-import io.blueorigin.cdn.storage.StorageConfig;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Optional;
-import io.blueorigin.cdn.proxy.UpstreamConfig;
 import io.blueorigin.cdn.runtime.NodeIdentity;
 import io.blueorigin.cdn.runtime.Role;
 import io.blueorigin.cdn.runtime.ServerConfig;
+import io.blueorigin.cdn.storage.StorageConfig;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -85,7 +89,8 @@ public final class NodeConfigs {
                     .withToOrigins(v.role() == Role.EDGE && v.value("upstream.to-origins", Boolean.class));
             return new ProxyConfig(identity(v), server(v), upstreamConfig, cache(v), control(v), forwarding(v))
                     .withSites(sites(v))
-                    .withRateLimit(rateLimit(v));
+                    .withRateLimit(rateLimit(v))
+                    .withCompression(v.role() == Role.EDGE ? compression(v) : CompressionPolicy.off());
         });
     }
 
@@ -123,6 +128,35 @@ public final class NodeConfigs {
                 v.value("ratelimit.burst", Integer.class),
                 choice(v.value("ratelimit.applies-to", String.class), "ratelimit.applies-to", SiteRateLimit.AppliesTo.class),
                 v.value("ratelimit.max-entries", Integer.class), v.value("ratelimit.idle-expiry", Duration.class)));
+    }
+
+    /**
+     * The {@code compression.*} keys of an edge, as the policy its compressor and variant selection follow
+     * (docs/compression.md); {@link CompressionPolicy#off()} when
+     * {@code compression.enabled} is false or {@code compression.codings} is empty.
+     */
+    @SuppressWarnings("unchecked")
+    public static CompressionPolicy compression(ConfigValues v) {
+        return build(v, () -> {
+            Set<Coding> codings =
+                    EnumSet.noneOf(Coding.class);
+            for (String token : (List<String>) v.value("compression.codings", List.class)) {
+                Coding coding = Coding.of(token)
+                        .filter(c -> c != Coding.IDENTITY)
+                        .orElseThrow(() -> new IllegalArgumentException("compression.codings : '" + token
+                                + "' (expected: br, gzip or both, comma-separated)"));
+                codings.add(coding);
+            }
+            if (!v.value("compression.enabled", Boolean.class)) {
+                codings.clear();
+            }
+            return new CompressionPolicy(codings,
+                    (List<String>) v.value("compression.types", List.class),
+                    v.value("compression.min-size", DataSize.class).bytes(),
+                    v.value("compression.max-size", DataSize.class).bytes(),
+                    v.value("compression.gzip-level", Integer.class),
+                    v.value("compression.brotli-quality", Integer.class));
+        });
     }
 
     /** A size key that must fit an int (header sections). */

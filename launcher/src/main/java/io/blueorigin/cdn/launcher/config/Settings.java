@@ -183,6 +183,23 @@ public final class Settings {
                     "Heap for the disk tier's index (keys, vary keys and tags of every object on disk, about 200 bytes "
                             + "plus their lengths each); beyond it objects are evicted as when the disk is full.",
                     EDGE, SHIELD),
+            // compression (edge): docs/compression.md
+            Setting.of("compression.enabled", ValueType.BOOLEAN, "true",
+                    "Compress eligible responses at the edge with the coding the client prefers (Accept-Encoding), once "
+                            + "per object: the copy is stored next to the identity one and served as a hit.", EDGE),
+            Setting.of("compression.codings", ValueType.LIST, "br,gzip",
+                    "Content codings the edge produces (br, gzip); empty turns compression off as compression.enabled=false does.",
+                    EDGE),
+            Setting.of("compression.types", ValueType.LIST,
+                    String.join(",", io.blueorigin.cdn.httpcache.encoding.CompressionPolicy.DEFAULT_TYPES),
+                    "Media types compressed (type/subtype or type/*; parameters ignored). A response the origin "
+                            + "compressed, or with Cache-Control: no-transform, is sent as it is.", EDGE),
+            Setting.of("compression.min-size", ValueType.SIZE, "1KB", "Smaller bodies are not compressed.", EDGE),
+            Setting.of("compression.max-size", ValueType.SIZE, "10MB",
+                    "Larger bodies are not compressed (bounds the work and the second copy of one object).", EDGE),
+            Setting.of("compression.gzip-level", ValueType.INT, "6", "gzip level, 1 (fast) to 9 (small).", EDGE),
+            Setting.of("compression.brotli-quality", ValueType.INT, "5",
+                    "Brotli quality, 0 (fast) to 11 (small; about 100 times slower than 5, see docs/compression.md).", EDGE),
             // control plane (edge and shield)
             Setting.derived("control.admin-url", ValueType.URL, "none (standalone)",
                     "Admin node to follow: invalidation log, registration, heartbeats, PURGE; unset: a standalone cache.",
