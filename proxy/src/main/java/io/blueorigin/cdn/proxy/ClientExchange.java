@@ -31,8 +31,11 @@ import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.http.PreEncodedHttpField;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -243,9 +246,17 @@ final class ClientExchange {
         sendUpstream(fetch, flightKey);
     }
 
-    /** Sends this request's own fetch; its outcome comes back to {@link #onOutcome}. */
+    /**
+     * Sends this request's own fetch; its outcome comes back to {@link #onOutcome}. A {@code 103 Early Hints} from
+     * upstream is relayed to this client while its response is not begun (RFC 9110 §15.2, RFC 8297).
+     */
     private void sendUpstream(Fetch fetch, @Nullable String flightKey) {
         fetch.subscribe(this::onOutcome);
+        request.setAttribute(EarlyHints.ATTRIBUTE, (Consumer<HttpFields>) hints -> {
+            if (!response.isCommitted() && request.getConnectionMetaData().getHttpVersion().getVersion() >= 11) {
+                response.writeInterim(HttpStatus.EARLY_HINTS_103, hints); // a 1xx never goes to an HTTP/1.0 client
+            }
+        });
         handler.fetcher().send(fetch, flightKey, site, key, target, facts, request, revalidated(), requestId);
     }
 

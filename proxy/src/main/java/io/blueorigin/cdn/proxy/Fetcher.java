@@ -158,6 +158,7 @@ final class Fetcher {
             }
             return;
         }
+        exchange.earlyHints = clientRequest.getAttribute(EarlyHints.ATTRIBUTE);
         exchange.attempt(site.upstreams().select(key), 1);
     }
 
@@ -339,6 +340,8 @@ final class Fetcher {
         private final String pathQuery;
         private final HttpFields headers;
         private final String requestId;
+        /** Where a {@code 103 Early Hints} from upstream goes (the leading client's response), or null. */
+        private @Nullable Object earlyHints;
         private long requestTimeMillis;
         /** When the current attempt was sent ({@link NanoTime}), for the upstream latency metric. */
         private long sentNanos;
@@ -419,6 +422,7 @@ final class Fetcher {
                                 h.put(HttpHeader.HOST, origin.hostHeader());
                             }
                         })
+                        .attribute(EarlyHints.ATTRIBUTE, earlyHints)
                         .onResponseHeaders(this::onHeaders)
                         .onResponseContentAsync(this::onContent)
                         .send(result -> onComplete(result, attempt, number));

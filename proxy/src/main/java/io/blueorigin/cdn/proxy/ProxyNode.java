@@ -260,6 +260,7 @@ public final class ProxyNode implements Node {
                 // bodies are stored and relayed exactly as received; 1xx/401/redirects are the client's business
                 client.getContentDecoderFactories().clear();
                 client.getProtocolHandlers().clear();
+                client.getProtocolHandlers().put(new EarlyHints.Relay()); // 103s go on to the client (RFC 9110 §15.2)
             }
         });
         return client;

@@ -35,9 +35,11 @@ public final class Reply {
     private final Failure failure;
     private final CompletionStage<?> hold;
     private final @Nullable CompletionStage<?> midBodyPause;
+    /** Fields of a {@code 103 Early Hints} sent before the reply (none: no 103). */
+    private final List<Map.Entry<String, String>> earlyHints;
 
     private Reply(int status, List<Map.Entry<String, String>> headers, byte[] body, Duration delay, Failure failure,
-            CompletionStage<?> hold, @Nullable CompletionStage<?> midBodyPause) {
+            CompletionStage<?> hold, @Nullable CompletionStage<?> midBodyPause, List<Map.Entry<String, String>> earlyHints) {
         this.status = status;
         this.headers = List.copyOf(headers);
         this.body = body;
@@ -45,10 +47,11 @@ public final class Reply {
         this.failure = requireNonNull(failure, "failure is null");
         this.hold = requireNonNull(hold, "hold is null");
         this.midBodyPause = midBodyPause;
+        this.earlyHints = List.copyOf(earlyHints);
     }
 
     private Reply(int status, List<Map.Entry<String, String>> headers, byte[] body, Duration delay, Failure failure) {
-        this(status, headers, body, delay, failure, CompletableFuture.completedFuture(null), null);
+        this(status, headers, body, delay, failure, CompletableFuture.completedFuture(null), null, List.of());
     }
 
     /** A {@code status} reply with no headers and an empty body. */
@@ -68,7 +71,7 @@ public final class Reply {
     public Reply withHeader(String name, String value) {
         List<Map.Entry<String, String>> more = new ArrayList<>(headers);
         more.add(Map.entry(name, value));
-        return new Reply(status, more, body, delay, failure, hold, midBodyPause);
+        return new Reply(status, more, body, delay, failure, hold, midBodyPause, earlyHints);
     }
 
     public Reply withBody(String text) {
@@ -76,20 +79,20 @@ public final class Reply {
     }
 
     public Reply withBody(byte[] bytes) {
-        return new Reply(status, headers, bytes.clone(), delay, failure, hold, midBodyPause);
+        return new Reply(status, headers, bytes.clone(), delay, failure, hold, midBodyPause, earlyHints);
     }
 
     public Reply withDelay(Duration newDelay) {
-        return new Reply(status, headers, body, newDelay, failure, hold, midBodyPause);
+        return new Reply(status, headers, body, newDelay, failure, hold, midBodyPause, earlyHints);
     }
 
     public Reply withFailure(Failure newFailure) {
-        return new Reply(status, headers, body, delay, newFailure, hold, midBodyPause);
+        return new Reply(status, headers, body, delay, newFailure, hold, midBodyPause, earlyHints);
     }
 
     /** Answers only once {@code release} completes (and after the delay): a test decides when the origin replies. */
     public Reply heldUntil(CompletionStage<?> release) {
-        return new Reply(status, headers, body, delay, failure, release, midBodyPause);
+        return new Reply(status, headers, body, delay, failure, release, midBodyPause, earlyHints);
     }
 
     /**
@@ -97,7 +100,18 @@ public final class Reply {
      * {@code resume} before sending the rest: a test can act while a response is half-way through.
      */
     public Reply pausedMidBodyUntil(CompletionStage<?> resume) {
-        return new Reply(status, headers, body, delay, failure, hold, resume);
+        return new Reply(status, headers, body, delay, failure, hold, resume, earlyHints);
+    }
+
+    /** Sends {@code 103 Early Hints} with this field before the reply (RFC 8297); call again for more fields. */
+    public Reply withEarlyHint(String name, String value) {
+        List<Map.Entry<String, String>> more = new java.util.ArrayList<>(earlyHints);
+        more.add(Map.entry(name, value));
+        return new Reply(status, headers, body, delay, failure, hold, midBodyPause, more);
+    }
+
+    List<Map.Entry<String, String>> earlyHints() {
+        return earlyHints;
     }
 
     CompletionStage<?> hold() {

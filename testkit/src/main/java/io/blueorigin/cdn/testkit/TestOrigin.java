@@ -265,6 +265,18 @@ public final class TestOrigin implements AutoCloseable {
             default -> {
             }
         }
+        if (!reply.earlyHints().isEmpty()) {
+            org.eclipse.jetty.http.HttpFields.Mutable hints = org.eclipse.jetty.http.HttpFields.build();
+            reply.earlyHints().forEach(h -> hints.add(h.getKey(), h.getValue()));
+            // the 103 goes out first, then the final response (RFC 8297)
+            response.writeInterim(HttpStatus.EARLY_HINTS_103, hints)
+                    .whenComplete((ignored, error) -> answerFinal(request, response, callback, reply));
+            return;
+        }
+        answerFinal(request, response, callback, reply);
+    }
+
+    private void answerFinal(Request request, Response response, Callback callback, Reply reply) {
         response.setStatus(reply.status());
         if (reply.headers().stream().noneMatch(h -> h.getKey().equalsIgnoreCase("Date"))) {
             response.getHeaders().put("Date", org.eclipse.jetty.http.DateGenerator.formatDate(clock.millis()));
