@@ -2,6 +2,7 @@ package io.blueorigin.cdn.httpcache.site;
 
 import static java.util.Objects.requireNonNull;
 
+import io.blueorigin.cdn.httpcache.signing.SigningPolicy;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,9 +24,10 @@ import java.util.regex.Pattern;
  *  "caching": {"edgeTtlCap": "30s", "shieldTtlCap": "5m", "negativeTtl": "10s", "requestNoCache": "ignore",
  *              "query": {"mode": "allow-list", "allow": ["w", "h"]},
  *              "cookies": {"mode": "strip", "names": ["_ga"]}},
- *  "delivery": {}}
+ *  "delivery": {"signing": {"rules": [{"prefix": "/private/", "mode": "required", "params": ["w"]}]}}}
  * }</pre>
- * {@code delivery} is reserved for compression, signed URLs and rate limits; today it must be empty.
+ * {@code delivery} holds how objects are delivered to clients: today {@code signing}, the signed-URL policy
+ * ({@link SiteSigning}, docs/signed-urls.md); other members are refused.
  *
  * @param name 1-63 lower-case letters, digits, '.', '_' or '-', starting with a letter or digit: the first part
  *     of every cache key of the site, a metrics label, and the {@code /api/v1/sites/{name}} path
@@ -33,9 +35,12 @@ import java.util.regex.Pattern;
  * @param origins where its misses are fetched, at least one; with several, keys are spread over them by
  *     consistent hashing and an unusable one's keys go to the next
  * @param caching its caching settings over the node's
+ * @param signing which of its paths need signed URLs ({@code delivery.signing}; {@link SigningPolicy#NONE}: none)
  */
-public record Site(String name, List<HostPattern> hosts, List<Origin> origins, SiteCaching caching) {
+public record Site(String name, List<HostPattern> hosts, List<Origin> origins, SiteCaching caching, SigningPolicy signing) {
     static final Set<String> FIELDS = Set.of("name", "hosts", "origins", "caching", "delivery");
+    /** The members of {@code delivery}. */
+    static final Set<String> DELIVERY_FIELDS = Set.of("signing");
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
     /** Most host names one site claims. */
     public static final int MAX_HOSTS = 100;
@@ -47,6 +52,7 @@ public record Site(String name, List<HostPattern> hosts, List<Origin> origins, S
         hosts = List.copyOf(hosts);
         origins = List.copyOf(origins);
         requireNonNull(caching, "caching is null");
+        requireNonNull(signing, "signing is null");
         if (!NAME.matcher(name).matches()) {
             throw new SiteException("name", "'" + name + "': expected 1-63 lower-case letters, digits, '.', '_' or '-',"
                     + " starting with a letter or digit");
@@ -54,6 +60,11 @@ public record Site(String name, List<HostPattern> hosts, List<Origin> origins, S
         if (origins.isEmpty()) {
             throw new SiteException("origins", "at least one origin");
         }
+    }
+
+    /** A site without delivery settings. */
+    public Site(String name, List<HostPattern> hosts, List<Origin> origins, SiteCaching caching) {
+        this(name, hosts, origins, caching, SigningPolicy.NONE);
     }
 
     /** A site with one origin, no host names and the node's caching settings (a standalone node's default site). */
@@ -111,10 +122,9 @@ public record Site(String name, List<HostPattern> hosts, List<Origin> origins, S
             origins.add(o);
         }
         Object delivery = f.raw("delivery");
-        if (delivery != null) {
-            Fields.of(delivery, "delivery", Set.of()); // reserved: no delivery setting exists yet
-        }
-        return new Site(name, hosts, origins, SiteCaching.fromMap(f.raw("caching"), "caching"));
+        Fields d = delivery == null ? null : Fields.of(delivery, "delivery", DELIVERY_FIELDS);
+        SigningPolicy signing = d == null ? SigningPolicy.NONE : SiteSigning.fromMap(d.raw("signing"), d.path("signing"));
+        return new Site(name, hosts, origins, SiteCaching.fromMap(f.raw("caching"), "caching"), signing);
     }
 
     /** The definition as JSON/YAML values, which {@link #fromMap} reads back to an equal site. */
@@ -124,7 +134,11 @@ public record Site(String name, List<HostPattern> hosts, List<Origin> origins, S
         m.put("hosts", hosts.stream().map(HostPattern::toString).toList());
         m.put("origins", origins.stream().map(Origin::toMap).toList());
         m.put("caching", caching.toMap());
-        m.put("delivery", Map.of());
+        Map<String, Object> delivery = new LinkedHashMap<>();
+        if (!signing.equals(SigningPolicy.NONE)) {
+            delivery.put("signing", SiteSigning.toMap(signing));
+        }
+        m.put("delivery", delivery);
         return m;
     }
 }
