@@ -56,7 +56,7 @@ class SignatureCheckProperties {
             case PATH -> signed.path() + replacement + "?" + q;
             case EXPIRY -> signed.path() + "?" + q.replace("exp=" + expires, "exp=" + replacement);
             case KEY_ID -> signed.path() + "?" + q.replace("kid=k1", "kid=" + replacement);
-            case SIGNED_PARAM -> signed.path() + "?" + q.replaceFirst("^w=[^&]*", "w=" + replacement);
+            case SIGNED_PARAM -> signed.path() + "?" + q.replaceFirst("^w=[^&]*", java.util.regex.Matcher.quoteReplacement("w=" + replacement));
             case SIGNATURE -> signed.path() + "?" + q.replace("sig=" + sig, "sig=" + replacement);
         };
         RequestTarget target;
