@@ -133,9 +133,12 @@ public final class Demo implements AutoCloseable {
             started.add(imgOrigin);
 
             // the sites go into admin before any node registers, so every node starts with them
-            DemoSites.declare(admin.uri(), adminToken(admin, dataDir), List.of(
-                    DemoSites.definition("www", SITE_HOSTS.get("www"), origin.uri()),
+            // www's /private/ needs signed URLs (docs/signed-urls.md): blue-origin sign --site www --path /private/...
+            String sitesToken = adminToken(admin, dataDir);
+            DemoSites.declare(admin.uri(), sitesToken, List.of(
+                    DemoSites.withSigning(DemoSites.definition("www", SITE_HOSTS.get("www"), origin.uri()), "/private/"),
                     DemoSites.definition("img", SITE_HOSTS.get("img"), imgOrigin.uri())));
+            DemoSites.ensureSigningKey(admin.uri(), sitesToken, "www");
 
             // every proxy node follows admin's invalidation log with its own node token, made for this run
             List<ProxyNode> shields = new ArrayList<>();

@@ -33,6 +33,57 @@ final class DemoSites {
         return site;
     }
 
+    /** {@code site} with {@code delivery.signing} requiring signed URLs under {@code prefix}. */
+    static Map<String, Object> withSigning(Map<String, Object> site, String prefix) {
+        Map<String, Object> signed = new LinkedHashMap<>(site);
+        signed.put("delivery", Map.of("signing", Map.of("rules", List.of(Map.of("prefix", prefix, "mode", "required")))));
+        Site.fromMap(signed);
+        return signed;
+    }
+
+    /**
+     * Gives {@code site} a current signing key unless it has one (a restarted demo keeps its key, so URLs signed
+     * in an earlier run stay valid and restarts never pile up keys).
+     */
+    static void ensureSigningKey(URI admin, String adminToken, String site) {
+        HttpClient client = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+        URI uri = admin.resolve("/api/v1/sites/" + site + "/keys");
+        HttpResponse<String> listed = send(client, HttpRequest.newBuilder(uri).timeout(TIMEOUT)
+                .header("Authorization", "Bearer " + adminToken).GET().build(), "list the keys of site " + site);
+        if (listed.statusCode() != 200) {
+            throw new StartupException("admin refused to list the keys of the demo's site " + site + " (GET " + uri + "): "
+                    + listed.statusCode() + " " + listed.body().strip());
+        }
+        try {
+            for (com.fasterxml.jackson.databind.JsonNode key : Json.MAPPER.readTree(listed.body()).path("keys")) {
+                if (key.path("state").asText().equals("current")) {
+                    return;
+                }
+            }
+        } catch (IOException e) {
+            throw new StartupException("admin's list of the keys of site " + site + " is not JSON: " + e.getMessage(), e);
+        }
+        HttpResponse<String> created = send(client, HttpRequest.newBuilder(uri).timeout(TIMEOUT)
+                .header("Authorization", "Bearer " + adminToken).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), "create a key for site " + site);
+        if (created.statusCode() != 201) {
+            throw new StartupException("admin refused a signing key for the demo's site " + site + " (POST " + uri + "): "
+                    + created.statusCode() + " " + created.body().strip());
+        }
+    }
+
+    private static HttpResponse<String> send(HttpClient client, HttpRequest request, String what) {
+        try {
+            return client.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new StartupException("cannot " + what + " (" + request.method() + " " + request.uri() + "): "
+                    + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StartupException("interrupted while trying to " + what, e);
+        }
+    }
+
     /** PUTs each definition to admin, in order. */
     static void declare(URI admin, String adminToken, List<Map<String, Object>> sites) {
         HttpClient client = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();

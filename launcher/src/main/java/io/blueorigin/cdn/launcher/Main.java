@@ -35,6 +35,7 @@ import picocli.CommandLine.Option;
  *   admin     the control plane     (admin --db-url jdbc:postgresql://db:5432/cdn); admin migrate
  *   origin    the demo origin       (origin --port 9001)
  *   settings  every configuration key, its default and meaning
+ *   sign      a signed URL from admin (sign --admin-url URL --token-file F --site www --path /private/a --expires-in 1h)
  * </pre>
  *
  * Exit status: 0 after a clean stop, 2 for a configuration or start-up error (one line on stderr naming
@@ -43,7 +44,7 @@ import picocli.CommandLine.Option;
 @Command(name = "blue-origin", mixinStandardHelpOptions = true, version = "Blue Origin CDN 0.1.0",
         description = "Blue Origin CDN: edge caches, origin shields and an admin control plane.",
         subcommands = {Main.DemoCommand.class, Main.EdgeCommand.class, Main.ShieldCommand.class,
-                Main.AdminCommand.class, Main.OriginCommand.class, Main.SettingsCommand.class,
+                Main.AdminCommand.class, Main.OriginCommand.class, Main.SettingsCommand.class, SignCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
     /** Exit status for configuration and start-up errors. */

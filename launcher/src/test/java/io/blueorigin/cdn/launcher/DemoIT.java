@@ -79,6 +79,40 @@ class DemoIT {
         }
     }
 
+    /**
+     * The demo's www site needs signed URLs under /private/; {@code blue-origin sign} gets one from admin, and every
+     * edge holds (and keeps on disk) the key that verifies it.
+     */
+    @Test
+    void signsAUrlForWwwPrivateThatTheEdgesCanVerify(@TempDir Path dataDir) throws Exception {
+        try (Demo demo = Demo.start(new Demo.Spec(dataDir, "127.0.0.1", Demo.Ports.EPHEMERAL))) {
+            java.io.StringWriter out = new java.io.StringWriter();
+            java.io.StringWriter err = new java.io.StringWriter();
+            picocli.CommandLine cli = new picocli.CommandLine(new SignCommand());
+            cli.setOut(new java.io.PrintWriter(out));
+            cli.setErr(new java.io.PrintWriter(err));
+            int exit = cli.execute("--admin-url", demo.admin().uri().toString(), "--token-file",
+                    dataDir.resolve("admin.token").toString(), "--site", "www", "--path", "/private/report.pdf?v=2",
+                    "--expires-in", "1h");
+            assertThat(exit).as(err.toString()).isZero();
+            String url = out.toString().strip();
+            assertThat(url).matches("/private/report\\.pdf\\?v=2&exp=[0-9]+&kid=k[0-9]+&sig=[A-Za-z0-9_-]{43}");
+            io.blueorigin.cdn.httpcache.RequestTarget target = io.blueorigin.cdn.httpcache.RequestTarget.parse(
+                    url.substring(0, url.indexOf('?')), url.substring(url.indexOf('?') + 1));
+            io.blueorigin.cdn.httpcache.signing.SigningPolicy policy = io.blueorigin.cdn.httpcache.site.Site.fromMap(
+                    DemoSites.withSigning(DemoSites.definition("www", "www.test", URI.create("http://127.0.0.1:1")), "/private/"))
+                    .signing();
+            long now = java.time.Instant.now().getEpochSecond();
+            for (ProxyNode edge : demo.edges()) {
+                Path state = dataDir.resolve("cache").resolve(edge.identity().name())
+                        .resolve(io.blueorigin.cdn.storage.StorageConfig.NODE_STATE_DIR);
+                await().atMost(Duration.ofSeconds(20)).until(() -> io.blueorigin.cdn.httpcache.signing.SignatureCheck.verify(
+                        policy, new io.blueorigin.cdn.proxy.control.SiteKeyrings(state, true).keyring("www"), target, now)
+                        .outcome() == io.blueorigin.cdn.httpcache.signing.SignatureCheck.Outcome.OK);
+            }
+        }
+    }
+
     /** Waits for the (asynchronously written) line of {@code log} that contains {@code fragment}. */
     private static String logLine(Path log, String fragment) {
         return await().atMost(Duration.ofSeconds(10))

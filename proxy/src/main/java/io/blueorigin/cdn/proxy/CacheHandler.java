@@ -4,12 +4,14 @@ import static java.util.Objects.requireNonNull;
 
 import io.blueorigin.cdn.httpcache.RequestTarget;
 import io.blueorigin.cdn.httpcache.range.RangePolicy;
+import io.blueorigin.cdn.httpcache.signing.SignatureCheck;
 import io.blueorigin.cdn.httpcache.reply.Reply;
 import io.blueorigin.cdn.proxy.control.ControlPlane;
 import io.blueorigin.cdn.proxy.control.LocalInvalidations;
 import io.blueorigin.cdn.proxy.ratelimit.Admission;
 import io.blueorigin.cdn.proxy.ratelimit.RateLimiter;
 import io.blueorigin.cdn.proxy.site.ServedSite;
+import io.blueorigin.cdn.proxy.site.SignatureGate;
 import io.blueorigin.cdn.storage.StoredObject;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
@@ -47,6 +49,8 @@ final class CacheHandler extends Handler.Wrapper {
     private final ControlPlane control;
     private final Role role;
     private final RangePolicy ranges = new RangePolicy();
+    /** Signed-URL checks against the sites' keyrings (kept by the site router, fed by the control plane). */
+    private final SignatureGate signatures;
     private final LocalInvalidations invalidations;
     /** A shield following admin holds edge fetches until it has applied what the edge has (ordering). */
     private final boolean waitsForEdges;
@@ -61,6 +65,7 @@ final class CacheHandler extends Handler.Wrapper {
         this.control = requireNonNull(control, "control is null");
         this.invalidations = control.local();
         this.role = Role.of(cache.config());
+        this.signatures = new SignatureGate(cache.sites().keyrings());
         this.waitsForEdges = role.waitsForEdges(control.enabled());
         this.orderingWaitMillis = control.config().orderingWait().toMillis();
         this.startupWaitMillis = control.config().startupWait().toMillis();
@@ -110,6 +115,18 @@ final class CacheHandler extends Handler.Wrapper {
                     + " host; check the Host (sites are defined in admin, /api/v1/sites); request id " + requestId,
                     XCache.PASS.field(), idField(requestId));
             return true;
+        }
+        if (role.checksSignatures() && !"PURGE".equals(method)) {
+            // signed URLs (the site's delivery.signing): checked on the canonical target, then their parameters are
+            // dropped, so neither the key nor the upstream request ever carries them
+            SignatureCheck.Verdict verdict = signatures.check(site, target, cache.now() / 1000);
+            if (!verdict.allowed()) {
+                request.setAttribute(ServedSite.ATTRIBUTE, site);
+                refuse(response, callback, Reply.Refusal.forbidden(verdict.outcome().errorValue(), verdict.message()),
+                        RequestIds.acceptOrGenerate(request.getHeaders().get(RequestIds.HEADER)));
+                return true;
+            }
+            target = signatures.withoutSignature(site, target);
         }
         RequestTarget shaped = site.shape(target); // the key's and the upstream request's target
         request.setAttribute(ServedSite.ATTRIBUTE, site); // also the access log's site

@@ -98,7 +98,8 @@ public final class ProxyMetrics {
     private static final int CODES = StatusClass.LABELS.size();
     /** {@code reason} values of {@code cdn_rejected_requests_total}. */
     private static final List<String> REJECTION_REASONS = List.of("overloaded", "circuit-open", "collapse-timeout", "unauthorized",
-            "bad-request", "misdirected", "site-unknown", "rate-limited");
+            "bad-request", "misdirected", "site-unknown", "rate-limited",
+            "signature-missing", "signature-expired", "signature-invalid", "unknown-key");
     /**
      * Most {@code site} label values: each site's label is its name for the first {@code SiteRouter.MAX_LABELLED_SITES}
      * sites and {@code other} beyond; this also bounds labels of sites since removed, which keep their series.

@@ -48,6 +48,14 @@ enum Role {
         return !clientFacing;
     }
 
+    /**
+     * Whether this node checks signed URLs: the tier clients reach (an edge). It drops the signature parameters
+     * before forwarding, so a shield that checked too would find them missing.
+     */
+    boolean checksSignatures() {
+        return clientFacing;
+    }
+
     /** The one-letter tier in debug log lines (C2E: client to edge). */
     String tag() {
         return tag;

@@ -10,6 +10,7 @@ import io.blueorigin.cdn.admin.db.InvalidationLog;
 import io.blueorigin.cdn.admin.db.NodeStats;
 import io.blueorigin.cdn.admin.db.Nodes;
 import io.blueorigin.cdn.admin.db.NotificationListener;
+import io.blueorigin.cdn.admin.db.SigningKeys;
 import io.blueorigin.cdn.admin.db.Sites;
 import io.blueorigin.cdn.admin.db.TierKeys;
 import jakarta.servlet.DispatcherType;
@@ -53,14 +54,16 @@ public final class Api implements AutoCloseable {
         // An append waits for the log lock at most as long as a request waits for a connection.
         InvalidationLog log = new InvalidationLog(database.config().connectTimeout());
         Sites sites = new Sites(database.config().connectTimeout());
+        SigningKeys signingKeys = new SigningKeys(database.config().connectTimeout());
         Nodes nodes = new Nodes();
         NodeStats nodeStats = new NodeStats();
         Acks acks = new Acks();
         LongPolls polls = new LongPolls();
         InvalidationsApi invalidations = new InvalidationsApi(database, log, nodes, acks, sites, nodeDownAfter);
-        NodesApi agents = new NodesApi(database, nodes, nodeStats, acks, log, tierKeys, sites, nodeDownAfter);
+        NodesApi agents = new NodesApi(database, nodes, nodeStats, acks, log, tierKeys, sites, signingKeys, nodeDownAfter);
         LongPollApi longPoll = new LongPollApi(database, log, sites, polls, scheduler);
         SitesApi sitesApi = new SitesApi(database, log, sites);
+        SigningApi signingApi = new SigningApi(database, log, sites, signingKeys);
         StatsApi stats = new StatsApi(database, nodes, nodeStats);
         TokensApi tokensApi = new TokensApi(tokens);
         TierKeysApi tierKeysApi = new TierKeysApi(database, tierKeys);
@@ -85,7 +88,11 @@ public final class Api implements AutoCloseable {
                 new Route("GET", "/api/v1/sites/{name}", Scope.READ, sitesApi::get),
                 new Route("PUT", "/api/v1/sites/{name}", Scope.ADMIN, sitesApi::put),
                 new Route("DELETE", "/api/v1/sites/{name}", Scope.ADMIN, sitesApi::delete),
-                new Route("GET", "/api/v1/sites/{name}/history", Scope.READ, sitesApi::history)));
+                new Route("GET", "/api/v1/sites/{name}/history", Scope.READ, sitesApi::history),
+                new Route("GET", "/api/v1/sites/{name}/keys", Scope.READ, signingApi::list),
+                new Route("POST", "/api/v1/sites/{name}/keys", Scope.ADMIN, signingApi::create),
+                new Route("DELETE", "/api/v1/sites/{name}/keys/{id}", Scope.ADMIN, signingApi::revoke),
+                new Route("POST", "/api/v1/sign", Scope.PURGE, signingApi::sign)));
         return new Api(tokens, polls, router);
     }
 

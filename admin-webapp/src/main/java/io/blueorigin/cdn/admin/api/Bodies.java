@@ -41,6 +41,12 @@ final class Bodies {
     /** {@code POST /api/v1/tokens}; {@code node} goes with scope {@code node} (a node's own token). */
     record Token(@Nullable String name, @Nullable List<@Nullable String> scopes, @Nullable String node) {}
 
+    /** {@code POST /api/v1/sites/{name}/keys}: seconds the current key stays accepted (default a day). */
+    record NewKey(@Nullable Long grace) {}
+
+    /** {@code POST /api/v1/sign}: one of {@code expiresIn} (seconds from now) and {@code expires} (Unix seconds). */
+    record Sign(@Nullable String site, @Nullable String path, @Nullable Long expiresIn, @Nullable Long expires) {}
+
     /** {@code POST /api/v1/tier-keys}: {@code {}}. */
     record Empty() {}
 }

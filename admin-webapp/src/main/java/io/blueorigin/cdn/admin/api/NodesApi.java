@@ -12,6 +12,7 @@ import io.blueorigin.cdn.admin.db.Node;
 import io.blueorigin.cdn.admin.db.NodeRegistration;
 import io.blueorigin.cdn.admin.db.NodeStats;
 import io.blueorigin.cdn.admin.db.Nodes;
+import io.blueorigin.cdn.admin.db.SigningKeys;
 import io.blueorigin.cdn.admin.db.Sites;
 import io.blueorigin.cdn.admin.db.TierKeys;
 import io.blueorigin.cdn.runtime.Role;
@@ -54,11 +55,13 @@ final class NodesApi {
     private final InvalidationLog log;
     private final TierKeys tierKeys;
     private final Sites sites;
+    private final SigningKeys signingKeys;
     private final Duration nodeDownAfter;
 
     NodesApi(Database database, Nodes nodes, NodeStats stats, Acks acks, InvalidationLog log, TierKeys tierKeys,
-            Sites sites, Duration nodeDownAfter) {
+            Sites sites, SigningKeys signingKeys, Duration nodeDownAfter) {
         this.sites = requireNonNull(sites, "sites is null");
+        this.signingKeys = requireNonNull(signingKeys, "signingKeys is null");
         this.database = requireNonNull(database, "database is null");
         this.nodes = requireNonNull(nodes, "nodes is null");
         this.stats = requireNonNull(stats, "stats is null");
@@ -70,7 +73,8 @@ final class NodesApi {
 
     /**
      * {@code POST /api/v1/nodes/register}: upsert by name; answers the log's bounds, the active bans, the tier
-     * keys and the site table. The table is read after the bounds, so its version may be above {@code latest}
+     * keys, the site table and every site's signed-URL keyring ({@code signingKeys}, replaced whole by later
+     * {@code keys_put} entries). The table is read after the bounds, so its version may be above {@code latest}
      * (a change committed in between): a node ignores site entries at or below its table's version.
      */
     void register(ApiCall call) throws ApiException, SQLException, IOException {
@@ -85,6 +89,7 @@ final class NodesApi {
             json.put("activeBans", log.activeBans(connection).stream().map(Views::entry).toList());
             json.put("tierKeys", Views.tierKeys(tierKeys.current(connection)));
             json.put("sites", Views.sites(sites.table(connection)));
+            json.put("signingKeys", Views.signingKeys(signingKeys.keyrings(connection)));
             return json;
         });
         LOG.info("node {} ({} in {}) registered at {}, lastApplied {}", registration.name(), registration.role().label(),

@@ -8,6 +8,7 @@ import io.blueorigin.cdn.admin.db.InvalidationKind;
 import io.blueorigin.cdn.admin.db.NewToken;
 import io.blueorigin.cdn.admin.db.Node;
 import io.blueorigin.cdn.admin.db.PurgeUrl;
+import io.blueorigin.cdn.admin.db.SigningKeys;
 import io.blueorigin.cdn.admin.db.Sites;
 import io.blueorigin.cdn.admin.db.TierKeySet;
 import java.time.Duration;
@@ -41,7 +42,8 @@ final class Views {
 
     /**
      * An {@code <entry>} of the node agent endpoints. A site change is {@code {"id", "kind": "site_put", "site":
-     * <definition>, "createdAt"}} or {@code {"id", "kind": "site_remove", "name", "createdAt"}}; an invalidation
+     * <definition>, "createdAt"}} or {@code {"id", "kind": "site_remove", "name", "createdAt"}}; a keyring change
+     * {@code {"id", "kind": "keys_put", "site", "keys": [...], "createdAt"}} (secrets: node endpoints only); an invalidation
      * carries {@code "site"}: the one site it applies to, null for every site.
      */
     static Map<String, @Nullable Object> entry(Invalidation entry) {
@@ -51,6 +53,10 @@ final class Views {
         switch (entry.kind()) {
             case SITE_PUT -> json.put("site", entry.definition().orElseThrow());
             case SITE_REMOVE -> json.put("name", entry.site().orElseThrow());
+            case KEYS_PUT -> {
+                json.put("site", entry.site().orElseThrow());
+                json.put("keys", entry.definition().orElseThrow().path("keys"));
+            }
             default -> {
                 json.put("soft", entry.soft());
                 json.put("urls", entry.urls().stream().map(Views::target).toList());
@@ -60,6 +66,13 @@ final class Views {
             }
         }
         json.put("createdAt", time(entry.createdAt()));
+        return json;
+    }
+
+    /** {@code signingKeys} of the registration answer: {@code {"<site>": {"keys": [...]}, ...}} (secrets: nodes only). */
+    static Map<String, Object> signingKeys(Map<String, List<SigningKeys.Secret>> keyrings) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        keyrings.forEach((site, keys) -> json.put(site, SigningKeys.keyringJson(keys)));
         return json;
     }
 

@@ -17,7 +17,8 @@ import java.util.Optional;
  * @param tags the surrogate keys of a tag purge, else empty
  * @param ban the ban of a ban, else empty
  * @param site the one site an invalidation applies to (empty: every site); the site's name for a site change
- * @param definition the site definition of a {@code site_put} (as stored), else empty
+ * @param definition the site definition of a {@code site_put} (as stored); the payload of a {@code keys_put}
+ *     ({@code {"site", "keys"}}, secrets included: only nodes see it); else empty
  * @param createdAt when it was committed (milliseconds)
  * @param createdBy name of the API token that submitted it
  */

@@ -15,9 +15,12 @@ public enum InvalidationKind {
     /** A site created or replaced: nodes put it in their site table. */
     SITE_PUT,
     /** A site deleted: nodes drop it and purge all its objects. */
-    SITE_REMOVE;
+    SITE_REMOVE,
+    /** A site's signed-URL keyring changed: nodes replace that site's keyring with the one it carries. */
+    KEYS_PUT;
 
-    /** {@code purge}, {@code purge_tags}, {@code ban}, {@code purge_all}, {@code site_put}, {@code site_remove}. */
+    /** {@code purge}, {@code purge_tags}, {@code ban}, {@code purge_all}, {@code site_put}, {@code site_remove},
+     * {@code keys_put}. */
     public String label() {
         return name().toLowerCase(Locale.ROOT);
     }
@@ -26,8 +29,8 @@ public enum InvalidationKind {
         return valueOf(label.toUpperCase(Locale.ROOT));
     }
 
-    /** Whether this is a change of the site table rather than an invalidation. */
+    /** Whether this is a change of the site table or of a site's keys rather than an invalidation. */
     public boolean isSiteChange() {
-        return this == SITE_PUT || this == SITE_REMOVE;
+        return this == SITE_PUT || this == SITE_REMOVE || this == KEYS_PUT;
     }
 }

@@ -10,11 +10,12 @@ import java.util.Optional;
  * An entry to append to the log, already validated by the API. Invariant: {@code urls} is non-empty exactly
  * for {@link InvalidationKind#PURGE}, {@code tags} exactly for {@link InvalidationKind#PURGE_TAGS},
  * {@code ban} present exactly for {@link InvalidationKind#BAN}, {@code definition} exactly for
- * {@link InvalidationKind#SITE_PUT}; a ban and a site change are never soft; a site change always names its
+ * {@link InvalidationKind#SITE_PUT} and {@link InvalidationKind#KEYS_PUT}; a ban and a site change are never soft; a site change always names its
  * site.
  *
  * @param site the one site an invalidation applies to (empty: every site); for a site change, the site's name
- * @param definition the site definition of a {@code site_put}, as {@code Site.toMap()} wrote it
+ * @param definition the site definition of a {@code site_put}, as {@code Site.toMap()} wrote it; the keyring of a
+ *     {@code keys_put}, {@code {"keys": [...]}} ({@code SigningKeys.keyringJson})
  */
 public record NewInvalidation(InvalidationKind kind, boolean soft, List<PurgeUrl> urls, List<String> tags,
         Optional<BanRule> ban, Optional<String> site, Optional<Map<String, Object>> definition) {
@@ -29,7 +30,7 @@ public record NewInvalidation(InvalidationKind kind, boolean soft, List<PurgeUrl
         if ((kind == InvalidationKind.PURGE) == urls.isEmpty()
                 || (kind == InvalidationKind.PURGE_TAGS) == tags.isEmpty()
                 || (kind == InvalidationKind.BAN) != ban.isPresent()
-                || (kind == InvalidationKind.SITE_PUT) != definition.isPresent()
+                || (kind == InvalidationKind.SITE_PUT || kind == InvalidationKind.KEYS_PUT) != definition.isPresent()
                 || (kind.isSiteChange() && (site.isEmpty() || soft))
                 || (kind == InvalidationKind.BAN && soft)) {
             throw new IllegalArgumentException("inconsistent " + kind.label() + ": urls=" + urls.size()
@@ -61,6 +62,12 @@ public record NewInvalidation(InvalidationKind kind, boolean soft, List<PurgeUrl
     public static NewInvalidation sitePut(String name, Map<String, Object> definition) {
         return new NewInvalidation(InvalidationKind.SITE_PUT, false, List.of(), List.of(), Optional.empty(),
                 Optional.of(name), Optional.of(definition));
+    }
+
+    /** The signed-URL keyring of site {@code name} is now {@code keyring} ({@code {"keys": [...]}}). */
+    public static NewInvalidation keysPut(String name, Map<String, Object> keyring) {
+        return new NewInvalidation(InvalidationKind.KEYS_PUT, false, List.of(), List.of(), Optional.empty(),
+                Optional.of(name), Optional.of(keyring));
     }
 
     /** Site {@code name} deleted. */

@@ -21,6 +21,7 @@ import java.util.Optional;
  *   purge_all   {}
  *   site_put    {"site": {"name": "img", "hosts": [...], ...}}   (the definition, as Site.toMap() wrote it)
  *   site_remove {"name": "img"}
+ *   keys_put    {"site": "img", "keys": [{"id": "k7", "secret": "<base64url>", "notAfter": null}, ...]}
  * </pre>
  *
  * The invalidation kinds carry {@code "site": "img"} when they apply to one site only (absent: every site).
@@ -62,6 +63,10 @@ final class PayloadCodec {
             }
             case SITE_PUT -> payload.set("site", MAPPER.valueToTree(entry.definition().orElseThrow()));
             case SITE_REMOVE -> payload.put("name", entry.site().orElseThrow());
+            case KEYS_PUT -> {
+                payload.put("site", entry.site().orElseThrow());
+                payload.set("keys", MAPPER.valueToTree(entry.definition().orElseThrow().get("keys")));
+            }
         }
         if (!entry.kind().isSiteChange() && entry.site().isPresent()) {
             payload.put("site", entry.site().get());
@@ -112,6 +117,12 @@ final class PayloadCodec {
                 if (site.isEmpty()) {
                     throw new SQLException("invalidations.payload of a site_remove has no name: " + json);
                 }
+            }
+            case KEYS_PUT -> {
+                if (site.isEmpty() || !payload.path("keys").isArray()) {
+                    throw new SQLException("invalidations.payload of a keys_put has no site or keys: " + json);
+                }
+                definition = Optional.of(payload);
             }
         }
         return new Parts(urls, tags, ban, site, definition);

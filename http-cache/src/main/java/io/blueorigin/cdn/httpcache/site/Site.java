@@ -2,6 +2,7 @@ package io.blueorigin.cdn.httpcache.site;
 
 import static java.util.Objects.requireNonNull;
 
+import io.blueorigin.cdn.httpcache.signing.SigningPolicy;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,9 +25,11 @@ import org.jspecify.annotations.Nullable;
  *  "caching": {"edgeTtlCap": "30s", "shieldTtlCap": "5m", "negativeTtl": "10s", "requestNoCache": "ignore",
  *              "query": {"mode": "allow-list", "allow": ["w", "h"]},
  *              "cookies": {"mode": "strip", "names": ["_ga"]}},
- *  "delivery": {"rateLimit": {"rate": 20, "per": "1s", "burst": 40, "appliesTo": "misses"}}}
+ *  "delivery": {"rateLimit": {"rate": 20, "per": "1s", "burst": 40, "appliesTo": "misses"},
+ *               "signing": {"rules": [{"prefix": "/private/", "mode": "required", "params": ["w"]}]}}}
  * }</pre>
- * {@code delivery} holds the site's delivery settings: {@code rateLimit} ({@link SiteRateLimit}).
+ * {@code delivery} holds how objects are delivered to clients: {@code rateLimit} ({@link SiteRateLimit}) and
+ * {@code signing}, the signed-URL policy ({@link SiteSigning}, docs/signed-urls.md); other members are refused.
  *
  * @param name 1-63 lower-case letters, digits, '.', '_' or '-', starting with a letter or digit: the first part
  *     of every cache key of the site, a metrics label, and the {@code /api/v1/sites/{name}} path
@@ -36,10 +39,13 @@ import org.jspecify.annotations.Nullable;
  * @param caching its caching settings over the node's
  * @param rateLimit its own rate limit per client at the edge ({@code delivery.rateLimit}), on top of the node's;
  *     null: only the node's
+ * @param signing which of its paths need signed URLs ({@code delivery.signing}; {@link SigningPolicy#NONE}: none)
  */
 public record Site(String name, List<HostPattern> hosts, List<Origin> origins, SiteCaching caching,
-        @Nullable SiteRateLimit rateLimit) {
+        @Nullable SiteRateLimit rateLimit, SigningPolicy signing) {
     static final Set<String> FIELDS = Set.of("name", "hosts", "origins", "caching", "delivery");
+    /** The members of {@code delivery}. */
+    static final Set<String> DELIVERY_FIELDS = Set.of("rateLimit", "signing");
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
     /** Most host names one site claims. */
     public static final int MAX_HOSTS = 100;
@@ -51,6 +57,7 @@ public record Site(String name, List<HostPattern> hosts, List<Origin> origins, S
         hosts = List.copyOf(hosts);
         origins = List.copyOf(origins);
         requireNonNull(caching, "caching is null");
+        requireNonNull(signing, "signing is null");
         if (!NAME.matcher(name).matches()) {
             throw new SiteException("name", "'" + name + "': expected 1-63 lower-case letters, digits, '.', '_' or '-',"
                     + " starting with a letter or digit");
@@ -62,7 +69,18 @@ public record Site(String name, List<HostPattern> hosts, List<Origin> origins, S
 
     /** A site with no delivery settings of its own. */
     public Site(String name, List<HostPattern> hosts, List<Origin> origins, SiteCaching caching) {
-        this(name, hosts, origins, caching, null);
+        this(name, hosts, origins, caching, null, SigningPolicy.NONE);
+    }
+
+    /** A site with its own rate limit and no signed URLs. */
+    public Site(String name, List<HostPattern> hosts, List<Origin> origins, SiteCaching caching,
+            @Nullable SiteRateLimit rateLimit) {
+        this(name, hosts, origins, caching, rateLimit, SigningPolicy.NONE);
+    }
+
+    /** A site with signed URLs and no rate limit of its own. */
+    public Site(String name, List<HostPattern> hosts, List<Origin> origins, SiteCaching caching, SigningPolicy signing) {
+        this(name, hosts, origins, caching, null, signing);
     }
 
     /** A site with one origin, no host names and the node's caching settings (a standalone node's default site). */
@@ -120,9 +138,10 @@ public record Site(String name, List<HostPattern> hosts, List<Origin> origins, S
             origins.add(o);
         }
         Object delivery = f.raw("delivery");
-        Fields d = delivery == null ? null : Fields.of(delivery, "delivery", Set.of("rateLimit"));
+        Fields d = delivery == null ? null : Fields.of(delivery, "delivery", DELIVERY_FIELDS);
         SiteRateLimit rateLimit = d == null ? null : SiteRateLimit.fromMap(d.raw("rateLimit"), d.path("rateLimit"));
-        return new Site(name, hosts, origins, SiteCaching.fromMap(f.raw("caching"), "caching"), rateLimit);
+        SigningPolicy signing = d == null ? SigningPolicy.NONE : SiteSigning.fromMap(d.raw("signing"), d.path("signing"));
+        return new Site(name, hosts, origins, SiteCaching.fromMap(f.raw("caching"), "caching"), rateLimit, signing);
     }
 
     /** The definition as JSON/YAML values, which {@link #fromMap} reads back to an equal site. */
@@ -135,6 +154,9 @@ public record Site(String name, List<HostPattern> hosts, List<Origin> origins, S
         Map<String, Object> delivery = new LinkedHashMap<>();
         if (rateLimit != null) {
             delivery.put("rateLimit", rateLimit.toMap());
+        }
+        if (!signing.equals(SigningPolicy.NONE)) {
+            delivery.put("signing", SiteSigning.toMap(signing));
         }
         m.put("delivery", delivery);
         return m;

@@ -8,6 +8,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import io.blueorigin.cdn.httpcache.signing.SigningPolicy;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -188,7 +189,34 @@ class SiteTest {
                 row("cookie name with a space", "caching.cookies.names[0]",
                         m -> caching(m).put("cookies", map("mode", "strip", "names", List.of("a b")))),
                 row("cookies mode unknown", "caching.cookies.mode", m -> caching(m).put("cookies", map("mode", "drop"))),
-                row("delivery non-empty", "delivery.gzip", m -> m.put("delivery", map("gzip", true))),
+                row("delivery unknown member", "delivery.gzip", m -> m.put("delivery", map("gzip", true))),
+                row("signing not an object", "delivery.signing", m -> signing(m, "on")),
+                row("signing unknown field", "delivery.signing.secret", m -> signing(m, map("secret", "x"))),
+                row("signing rules not a list", "delivery.signing.rules", m -> signing(m, map("rules", "/p/"))),
+                row("rule without prefix", "delivery.signing.rules[0].prefix", m -> signing(m, rules(map("mode", "off")))),
+                row("rule prefix relative", "delivery.signing.rules[0].prefix", m -> signing(m, rules(map("prefix", "p/")))),
+                row("rule prefix with dot segment", "delivery.signing.rules[0].prefix",
+                        m -> signing(m, rules(map("prefix", "/a/../b/")))),
+                row("rule prefix with a query", "delivery.signing.rules[0].prefix",
+                        m -> signing(m, rules(map("prefix", "/a?b")))),
+                row("rule prefix twice", "delivery.signing.rules[1].prefix",
+                        m -> signing(m, rules(map("prefix", "/a/"), map("prefix", "/a/", "mode", "off")))),
+                row("rule mode unknown", "delivery.signing.rules[0].mode",
+                        m -> signing(m, rules(map("prefix", "/a/", "mode", "always")))),
+                row("rule unknown field", "delivery.signing.rules[0].ttl",
+                        m -> signing(m, rules(map("prefix", "/a/", "ttl", "1h")))),
+                row("signed param not a name", "delivery.signing.rules[0].params[0]",
+                        m -> signing(m, rules(map("prefix", "/a/", "params", List.of("a=b"))))),
+                row("signed param is the signature", "delivery.signing.rules[0].params[1]",
+                        m -> signing(m, rules(map("prefix", "/a/", "params", List.of("w", "sig"))))),
+                row("signed param twice", "delivery.signing.rules[0].params[1]",
+                        m -> signing(m, rules(map("prefix", "/a/", "params", List.of("w", "w"))))),
+                row("signature param not a name", "delivery.signing.signatureParam",
+                        m -> signing(m, map("signatureParam", "s&g"))),
+                row("signature params equal", "delivery.signing.signatureParam",
+                        m -> signing(m, map("signatureParam", "exp"))),
+                row("maxLifetime too long", "delivery.signing.maxLifetime", m -> signing(m, map("maxLifetime", "367d"))),
+                row("maxLifetime zero", "delivery.signing.maxLifetime", m -> signing(m, map("maxLifetime", "0s"))),
                 row("delivery not an object", "delivery", m -> m.put("delivery", List.of())));
     }
 
@@ -222,11 +250,35 @@ class SiteTest {
     }
 
     @Test
-    void anUnknownDeliveryFieldIsRefusedNamingTheKnownOnes() {
+    void deliveryRefusesUnknownMembers() {
         Map<String, Object> m = valid();
         m.put("delivery", map("gzip", true));
-        assertThatThrownBy(() -> Site.fromMap(m))
-                .hasMessage("delivery.gzip: unknown field (known: rateLimit)");
+        assertThatThrownBy(() -> Site.fromMap(m)).hasMessageStartingWith("delivery.gzip: unknown field (known: ")
+                .hasMessageContaining("rateLimit").hasMessageContaining("signing");
+    }
+
+    @Test
+    void readsSigning() {
+        Map<String, Object> m = valid();
+        signing(m, map("rules", List.of(map("prefix", "/private/", "params", List.of("w")),
+                map("prefix", "/private/open/", "mode", "off"), map("prefix", "/opt/", "mode", "optional")),
+                "signatureParam", "token", "maxLifetime", "2h"));
+        Site site = Site.fromMap(m);
+        assertThat(site.signing()).isEqualTo(new SigningPolicy(List.of(
+                new SigningPolicy.Rule("/private/", SigningPolicy.Mode.REQUIRED, List.of("w")),
+                new SigningPolicy.Rule("/private/open/", SigningPolicy.Mode.OFF, List.of()),
+                new SigningPolicy.Rule("/opt/", SigningPolicy.Mode.OPTIONAL, List.of())), "exp", "kid", "token", 7200));
+        assertThat(Site.fromMap(site.toMap())).isEqualTo(site);
+        assertThat(Site.fromMap(valid()).signing()).isEqualTo(SigningPolicy.NONE);
+        assertThat(Site.fromMap(valid()).toMap().get("delivery")).isEqualTo(map());
+    }
+
+    private static void signing(Map<String, Object> m, Object signing) {
+        m.put("delivery", map("signing", signing));
+    }
+
+    private static Map<String, Object> rules(Object... rules) {
+        return map("rules", List.of(rules));
     }
 
     @Test

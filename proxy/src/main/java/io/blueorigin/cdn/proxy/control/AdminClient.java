@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.blueorigin.cdn.httpcache.signing.SigningKeyring;
 import io.blueorigin.cdn.httpcache.site.Site;
 import io.blueorigin.cdn.httpcache.site.SiteException;
 import io.blueorigin.cdn.httpcache.site.SiteTable;
@@ -85,7 +86,7 @@ final class AdminClient {
 
     /** What {@code register} answers. */
     record Registration(long latest, long oldestRetained, List<Invalidation> activeBans, Optional<TierKeys> tierKeys,
-            Optional<SiteTable> sites) {}
+            Optional<SiteTable> sites, Optional<Map<String, SigningKeyring>> signingKeys) {}
 
     /** What one long-poll answers. */
     record Poll(List<Invalidation> entries, long latest, long oldestRetained, long sitesVersion) {}
@@ -101,7 +102,24 @@ final class AdminClient {
         String path = "/nodes/register";
         JsonNode answer = call(HttpMethod.POST, path, body, CALL_TIMEOUT_MILLIS, MAX_REGISTRATION_BYTES);
         return new Registration(answer.path("latest").asLong(0), answer.path("oldestRetained").asLong(0),
-                entries(path, answer.path("activeBans")), tierKeys(path, answer.path("tierKeys")), sites(path, answer.path("sites")));
+                entries(path, answer.path("activeBans")), tierKeys(path, answer.path("tierKeys")), sites(path, answer.path("sites")),
+                signingKeys(path, answer.path("signingKeys")));
+    }
+
+    /** Every site's signed-URL keyring ({@code {"<site>": {"keys": [...]}}}), absent from an admin without them. */
+    private static Optional<Map<String, SigningKeyring>> signingKeys(String path, JsonNode node) throws UnreadableAnswer {
+        if (!node.isObject()) {
+            return Optional.empty();
+        }
+        Map<String, SigningKeyring> keyrings = new LinkedHashMap<>();
+        try {
+            for (Map.Entry<String, JsonNode> e : node.properties()) {
+                keyrings.put(e.getKey(), SiteKeyrings.parse(e.getValue().path("keys")));
+            }
+        } catch (IllegalArgumentException e) {
+            throw new UnreadableAnswer("admin's answer to " + path + " has unusable signing keys: " + e.getMessage(), e);
+        }
+        return Optional.of(keyrings);
     }
 
     /** Admin's site table ({@code {"version": V, "sites": [...]}}), absent from an admin without sites. */

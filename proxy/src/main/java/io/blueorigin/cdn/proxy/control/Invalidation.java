@@ -3,6 +3,7 @@ package io.blueorigin.cdn.proxy.control;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.blueorigin.cdn.httpcache.signing.SigningKeyring;
 import io.blueorigin.cdn.httpcache.site.Site;
 import io.blueorigin.cdn.httpcache.site.SiteException;
 import java.time.Instant;
@@ -23,10 +24,12 @@ import org.jspecify.annotations.Nullable;
  * @param ban for {@link Kind#BAN}: the pattern
  * @param site for the invalidations: the one site it applies to (null: every site; a URL naming a host
  *     belongs to that host's site whatever this says); for {@link Kind#SITE_REMOVE}: the site removed
+ *     (for {@link Kind#KEYS_PUT}: the site whose keyring it is)
  * @param definition for {@link Kind#SITE_PUT}: the site added or replaced
+ * @param keyring for {@link Kind#KEYS_PUT}: the site's whole signed-URL keyring
  */
 public record Invalidation(long id, Kind kind, boolean soft, List<Url> urls, List<String> tags, Optional<BanSpec> ban,
-        @Nullable String site, @Nullable Site definition) {
+        @Nullable String site, @Nullable Site definition, @Nullable SigningKeyring keyring) {
 
     /**
      * The kinds of entry: invalidations, and the site changes that travel the same log so a node applies
@@ -40,17 +43,25 @@ public record Invalidation(long id, Kind kind, boolean soft, List<Url> urls, Lis
         /** A site added or replaced: its whole definition. */
         SITE_PUT,
         /** A site removed: the node forgets it and drops its objects. */
-        SITE_REMOVE
+        SITE_REMOVE,
+        /** A site's signed-URL keyring, whole: it replaces the one the node has. */
+        KEYS_PUT
     }
 
     /** An invalidation of every site. */
     public Invalidation(long id, Kind kind, boolean soft, List<Url> urls, List<String> tags, Optional<BanSpec> ban) {
-        this(id, kind, soft, urls, tags, ban, null, null);
+        this(id, kind, soft, urls, tags, ban, null, null, null);
     }
 
-    /** Whether this entry changes the site table rather than invalidating objects. */
+    /** An entry without a keyring. */
+    public Invalidation(long id, Kind kind, boolean soft, List<Url> urls, List<String> tags, Optional<BanSpec> ban,
+            @Nullable String site, @Nullable Site definition) {
+        this(id, kind, soft, urls, tags, ban, site, definition, null);
+    }
+
+    /** Whether this entry changes the site table (or a site's keys) rather than invalidating objects. */
     public boolean isSiteChange() {
-        return kind == Kind.SITE_PUT || kind == Kind.SITE_REMOVE;
+        return kind == Kind.SITE_PUT || kind == Kind.SITE_REMOVE || kind == Kind.KEYS_PUT;
     }
 
     /**
@@ -121,6 +132,7 @@ public record Invalidation(long id, Kind kind, boolean soft, List<Url> urls, Lis
         }
         String site = text(node.get("site"));
         Site definition = null;
+        SigningKeyring keyring = null;
         if (kind == Kind.SITE_PUT) {
             try {
                 definition = Site.fromMap(JSON.convertValue(node.get("site"), Object.class));
@@ -133,10 +145,19 @@ public record Invalidation(long id, Kind kind, boolean soft, List<Url> urls, Lis
             if (site == null || !Site.isValidName(site)) {
                 throw new IllegalArgumentException("entry " + id + ": site_remove without a valid site name: " + node);
             }
+        } else if (kind == Kind.KEYS_PUT) {
+            if (site == null || !Site.isValidName(site)) {
+                throw new IllegalArgumentException("entry " + id + ": keys_put without a valid site name: '" + site + "'");
+            }
+            try {
+                keyring = SiteKeyrings.parse(node.path("keys"));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("entry " + id + ": a keyring this node cannot read: " + e.getMessage(), e);
+            }
         } else if (site != null && !Site.isValidName(site)) {
             throw new IllegalArgumentException("invalidation " + id + ": not a site name: '" + site + "'");
         }
-        return new Invalidation(id, kind, node.path("soft").asBoolean(false), urls, tags, ban, site, definition);
+        return new Invalidation(id, kind, node.path("soft").asBoolean(false), urls, tags, ban, site, definition, keyring);
     }
 
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();

@@ -301,6 +301,8 @@ public final class InvalidationAgent implements AutoCloseable {
                 sites.replace(table); // admin's table is the truth; log entries up to its version are in it
             }
         });
+        // every keyring as of registration; keys_put entries after it replace one site's keyring each
+        r.signingKeys().ifPresent(keyrings -> sites.keyrings().replaceAll(keyrings));
         r.tierKeys().ifPresentOrElse(keys -> local.tierKeys(keys, identity.name()), () -> LOG.warn("{}: admin handed out"
                 + " no tier keys (an older admin?): fetches between tiers are not ordered", identity.name()));
         long resumeAfter;

@@ -114,6 +114,11 @@ public final class Invalidator {
                 }
                 yield sites.has(name) ? 0 : purgeSite(name, false, now); // a default site of that name keeps its objects
             }
+            case KEYS_PUT -> {
+                // the whole keyring as of this entry: applying it again (a replay) changes nothing
+                sites.keyrings().put(requireNonNull(entry.site(), "site"), requireNonNull(entry.keyring(), "keyring"));
+                yield 0;
+            }
         };
     }
 

@@ -43,6 +43,9 @@ public interface SiteDirectory {
     /** The table now. */
     SiteTable table();
 
+    /** The sites' signed-URL keyrings (replaced by registration and {@code keys_put} entries). */
+    SiteKeyrings keyrings();
+
     /**
      * Replaces the table (atomically for requests) and persists it beside the cache.
      *
@@ -55,6 +58,7 @@ public interface SiteDirectory {
     static SiteDirectory single(String name) {
         return new SiteDirectory() {
             private volatile SiteTable table = SiteTable.EMPTY;
+            private final SiteKeyrings keyrings = SiteKeyrings.inMemory();
 
             @Override
             public @Nullable String siteFor(@Nullable String host) {
@@ -70,6 +74,11 @@ public interface SiteDirectory {
             @Override
             public SiteTable table() {
                 return table;
+            }
+
+            @Override
+            public SiteKeyrings keyrings() {
+                return keyrings;
             }
 
             @Override

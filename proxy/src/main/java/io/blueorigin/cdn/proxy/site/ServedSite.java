@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.blueorigin.cdn.httpcache.CacheKey;
 import io.blueorigin.cdn.httpcache.CachePolicy;
 import io.blueorigin.cdn.httpcache.RequestTarget;
+import io.blueorigin.cdn.httpcache.signing.SigningPolicy;
 import io.blueorigin.cdn.httpcache.site.CookiePolicy;
 import io.blueorigin.cdn.httpcache.site.Site;
 import io.blueorigin.cdn.proxy.upstream.Upstreams;
@@ -73,6 +74,11 @@ public final class ServedSite {
     /** The primary key of a shaped target ({@link #shape}). */
     public String keyOf(RequestTarget shaped) {
         return CacheKey.of(name, shaped).asString();
+    }
+
+    /** Which of its paths need signed URLs ({@code delivery.signing}); none for the node's default site. */
+    public SigningPolicy signing() {
+        return definition == null ? SigningPolicy.NONE : definition.signing();
     }
 
     /** What the site does with request cookies. */

@@ -8,6 +8,7 @@ import io.blueorigin.cdn.httpcache.site.Site;
 import io.blueorigin.cdn.httpcache.site.SiteTable;
 import io.blueorigin.cdn.proxy.ProxyConfig;
 import io.blueorigin.cdn.proxy.control.SiteDirectory;
+import io.blueorigin.cdn.proxy.control.SiteKeyrings;
 import io.blueorigin.cdn.proxy.upstream.Upstreams;
 import io.blueorigin.cdn.runtime.Role;
 import java.util.ArrayList;
@@ -44,6 +45,8 @@ public final class SiteRouter implements SiteDirectory {
     private final Upstreams nodeUpstreams;
     private final LongSupplier clock;
     private final @Nullable SiteTableFile file;
+    /** The sites' signed-URL keys, kept beside the table. */
+    private final SiteKeyrings keyrings;
     /** The node's own default site, made from its configuration; used when the table has no site named {@code cache.site}. */
     private final ServedSite builtIn;
     private volatile Routing routing;
@@ -60,6 +63,7 @@ public final class SiteRouter implements SiteDirectory {
         this.nodeUpstreams = requireNonNull(nodeUpstreams, "nodeUpstreams is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.file = file;
+        this.keyrings = new SiteKeyrings(file == null ? null : file.directory(), config.control().enabled());
         this.builtIn = new ServedSite(config.cache().site(), null, new CachePolicy(config.cache().policy()), nodeUpstreams,
                 config.cache().site());
         SiteTable initial = config.sites();
@@ -107,6 +111,11 @@ public final class SiteRouter implements SiteDirectory {
     @Override
     public boolean has(String site) {
         return named(site) != null;
+    }
+
+    @Override
+    public SiteKeyrings keyrings() {
+        return keyrings;
     }
 
     @Override

@@ -40,6 +40,11 @@ public final class SiteTableFile {
         this.path = requireNonNull(directory, "directory is null").resolve(NAME);
     }
 
+    /** The node state directory the table is kept in (the signing keys are kept there too, {@link SiteKeyrings}). */
+    public Path directory() {
+        return path.getParent();
+    }
+
     /** The table kept, or null when there is none or it cannot be read (logged; admin's table replaces it). */
     public @Nullable SiteTable load() {
         if (!Files.exists(path)) {
