@@ -147,6 +147,9 @@ final class OriginHandler extends Handler.Abstract.NonBlocking {
         if (path.startsWith("/article/")) {
             return page(path.substring("/article/".length()), "article");
         }
+        if (path.startsWith("/private/")) {
+            return page(path.substring("/private/".length()), "article"); // the demo's www needs signed URLs here
+        }
         if (path.startsWith("/static/")) {
             OptionalLong size = StaticBody.parseSize(path.substring("/static/".length()));
             return size.isPresent() ? (req, resp, cb) -> serveStatic(req, resp, cb, size.getAsLong()) : null;

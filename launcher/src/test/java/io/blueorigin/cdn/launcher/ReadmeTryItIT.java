@@ -76,6 +76,16 @@ class ReadmeTryItIT {
                 out -> assertThat(out).contains("\"site\":\"img\"").contains("X-Cache: MISS"));
         c.put("curl -si -H 'Host: www.demo.test' http://127.0.0.1:8080/item/1   # X-Cache: HIT: www's object was not purged",
                 out -> assertThat(out).contains("\"site\":\"www\"").contains("X-Cache: HIT"));
+        c.put("curl -si -H 'Range: bytes=0-99' http://127.0.0.1:8080/static/1k  # 206 Partial Content, Content-Range: bytes 0-99/1024",
+                out -> assertThat(out).contains("HTTP/1.1 206").contains("Content-Range: bytes 0-99/1024")
+                        .contains("Content-Length: 100"));
+        c.put("curl -si http://127.0.0.1:8080/private/7          # 403 Blue-Origin-Error: signature-missing (www signs /private/)",
+                out -> assertThat(out).contains("HTTP/1.1 403").contains("Blue-Origin-Error: signature-missing"));
+        c.put("URL=$(curl -s -X POST -H \"Authorization: Bearer $TOKEN\" -d '{\"site\": \"www\", \"path\": \"/private/7\", "
+                + "\"expiresIn\": 3600}' http://127.0.0.1:9000/api/v1/sign | sed 's/.*\"url\":\"\\([^\"]*\\)\".*/\\1/')",
+                out -> assertThat(out).isEmpty());
+        c.put("curl -si \"http://127.0.0.1:8080$URL\"              # 200: signed by admin; exp, kid and sig are not part of the cache key",
+                out -> assertThat(out).contains("HTTP/1.1 200").contains("Article 7"));
         return c;
     }
 
