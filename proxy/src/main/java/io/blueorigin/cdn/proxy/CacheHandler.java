@@ -116,7 +116,7 @@ final class CacheHandler extends Handler.Wrapper {
                     XCache.PASS.field(), idField(requestId));
             return true;
         }
-        if (role.checksSignatures() && !"PURGE".equals(method)) {
+        if (role.checksSignatures() && !site.signing().rules().isEmpty() && !"PURGE".equals(method)) {
             // signed URLs (the site's delivery.signing): checked on the canonical target, then their parameters are
             // dropped, so neither the key nor the upstream request ever carries them
             SignatureCheck.Verdict verdict = signatures.check(site, target, cache.now() / 1000);
@@ -298,8 +298,7 @@ final class CacheHandler extends Handler.Wrapper {
 
     /** The stored object's prepared header section, made once per stored object. */
     PreparedResponse prepared(StoredObject stored) {
-        return stored.prepared(o -> PreparedResponse.of(o.response(), o.response().fields(), o.body().length(),
-                cache.viaSelf(), cache.droppedFields()));
+        return stored.prepared(o -> cache.prepare(o.response(), o.body().length()));
     }
 
     ProxyCache cache() {

@@ -10,7 +10,6 @@ import io.blueorigin.cdn.httpcache.RequestTarget;
 import io.blueorigin.cdn.httpcache.VaryKeys;
 import io.blueorigin.cdn.httpcache.encoding.AcceptEncoding;
 import io.blueorigin.cdn.httpcache.encoding.Coding;
-import io.blueorigin.cdn.httpcache.encoding.CompressionPolicy;
 import io.blueorigin.cdn.httpcache.range.ByteRange;
 import io.blueorigin.cdn.httpcache.range.MultipartByteranges;
 import io.blueorigin.cdn.httpcache.range.RangeDecision;
@@ -36,7 +35,6 @@ import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
-import org.eclipse.jetty.http.PreEncodedHttpField;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
@@ -351,9 +349,6 @@ final class ClientExchange {
      */
     void deliver(Reply reply) {
         long now = handler.cache().now();
-        if (reply.kind().sendsRepresentation()) {
-            varyOnCoding(reply.source() == Reply.Source.STORED ? requireNonNull(stored).response() : requireNonNull(fresh).response());
-        }
         switch (reply.kind()) {
             case SEND, NOT_MODIFIED -> {
                 boolean fromStore = reply.source() == Reply.Source.STORED;
@@ -382,21 +377,6 @@ final class ClientExchange {
             default -> throw new IllegalStateException("unhandled reply " + reply.kind());
         }
     }
-
-    /**
-     * An identity response this edge would compress varies on {@code Accept-Encoding} even as the origin sent it
-     * (RFC 9110 §12.5.5): a downstream cache must not give it to a client that gets a compressed copy here, or the
-     * reverse. Encoded copies carry it in their stored fields.
-     */
-    private void varyOnCoding(CachedResponse r) {
-        Compressor compressor = handler.cache().compressor();
-        if (compressor != null && !r.varyFields().contains("accept-encoding") && !EncodedVariants.isEncodedHere(r)
-                && compressor.eligible(r) == CompressionPolicy.Reason.ELIGIBLE) {
-            response.getHeaders().add(VARY_ACCEPT_ENCODING);
-        }
-    }
-
-    private static final HttpField VARY_ACCEPT_ENCODING = new PreEncodedHttpField(HttpHeader.VARY, "Accept-Encoding");
 
     /** A 206 of one range or several, or a 416, from the stored or the arriving representation. */
     private void deliverRanges(Reply reply, long now) {

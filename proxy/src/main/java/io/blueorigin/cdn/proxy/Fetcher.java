@@ -517,7 +517,7 @@ final class Fetcher {
             body = growing;
             response = r;
             long length = status == 204 ? 0 : announced;
-            PreparedResponse prepared = PreparedResponse.of(r, r.fields(), length, cache.viaSelf(), cache.droppedFields());
+            PreparedResponse prepared = cache.prepare(r, length);
             fetch.publish(new FetchOutcome.Fresh(r, prepared, growing, store, store || (decision.store() && announced > maxObject),
                     store ? "stored" : reason));
             if (!store) {

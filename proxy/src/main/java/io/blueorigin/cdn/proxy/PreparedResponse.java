@@ -29,6 +29,7 @@ final class PreparedResponse {
             "cache-status", "accept-ranges");
     /** Sent with a 200 of known length: this node answers ranges of it (RFC 9110 §14.3), whatever upstream said. */
     private static final HttpField ACCEPT_RANGES = new PreEncodedHttpField(HttpHeader.ACCEPT_RANGES, "bytes");
+    private static final HttpField VARY_ACCEPT_ENCODING = new PreEncodedHttpField(HttpHeader.VARY, "Accept-Encoding");
     /**
      * Representation metadata a 304 leaves out (RFC 9110 §15.4.5: a sender SHOULD NOT generate it); every
      * other stored field is sent, so a downstream cache freshening its copy also gets updated fields.
@@ -72,6 +73,15 @@ final class PreparedResponse {
      */
     static PreparedResponse of(CachedResponse response, List<Field> fieldsToSend, long length, String viaSelf,
             Set<String> dropped) {
+        return of(response, fieldsToSend, length, viaSelf, dropped, false);
+    }
+
+    /**
+     * As {@link #of(CachedResponse, List, long, String, Set)}, with {@code Vary: Accept-Encoding} added when
+     * {@code varyOnCoding}: an identity response an edge would compress (decided once per response, not per hit).
+     */
+    static PreparedResponse of(CachedResponse response, List<Field> fieldsToSend, long length, String viaSelf,
+            Set<String> dropped, boolean varyOnCoding) {
         List<HttpField> out = new ArrayList<>(fieldsToSend.size());
         List<HttpField> notModified = new ArrayList<>();
         HttpField date = null;
@@ -107,6 +117,10 @@ final class PreparedResponse {
         }
         if (response.status() == 200 && length >= 0) {
             out.add(ACCEPT_RANGES);
+        }
+        if (varyOnCoding) {
+            out.add(VARY_ACCEPT_ENCODING);
+            notModified.add(VARY_ACCEPT_ENCODING);
         }
         via.append(via.length() == 0 ? "" : ", ").append(viaSelf);
         return new PreparedResponse(response.status(), out.toArray(new HttpField[0]), notModified.toArray(new HttpField[0]),

@@ -4,7 +4,9 @@ import static java.util.Objects.requireNonNull;
 
 import io.blueorigin.cdn.httpcache.CacheKey;
 import io.blueorigin.cdn.httpcache.CachePolicy;
+import io.blueorigin.cdn.httpcache.CachedResponse;
 import io.blueorigin.cdn.httpcache.RequestTarget;
+import io.blueorigin.cdn.httpcache.encoding.CompressionPolicy;
 import io.blueorigin.cdn.proxy.encoding.Compressor;
 import io.blueorigin.cdn.proxy.encoding.EncodedVariants;
 import io.blueorigin.cdn.proxy.ratelimit.RateLimiter;
@@ -105,6 +107,18 @@ public final class ProxyCache {
     }
 
     /** The forwarding rules of every upstream request. */
+    /**
+     * The header section of {@code response} ready for the wire, once per stored (or arriving) response. An edge
+     * that compresses adds {@code Vary: Accept-Encoding} to an identity response it would compress (RFC 9110
+     * §12.5.5): a downstream cache must not give it to a client that gets a compressed copy here, or the reverse.
+     */
+    PreparedResponse prepare(CachedResponse response, long length) {
+        boolean varyOnCoding = compressor != null && !response.varyFields().contains("accept-encoding")
+                && !EncodedVariants.isEncodedHere(response)
+                && compressor.eligible(response) == CompressionPolicy.Reason.ELIGIBLE;
+        return PreparedResponse.of(response, response.fields(), length, viaSelf, droppedFields, varyOnCoding);
+    }
+
     /** Most compressions queued at once; more are declined (the identity variant is served meanwhile). */
     private static final int MAX_PENDING_COMPRESSIONS = 64;
 
