@@ -53,7 +53,8 @@ import org.slf4j.LoggerFactory;
  * <p>The upstream request is built from the client request at once, while that request is valid (Jetty
  * recycles it after completion, and a fetch may wait in a queue or run in the background): method GET,
  * raw path and query, end-to-end fields minus validators and ranges (the cache wants the whole
- * representation; a revalidation sends the stored response's own validators), {@code Accept-Encoding}
+ * representation, or one slice of it: {@link #sendSlice} adds its own {@code Range}; a revalidation sends the stored
+ * response's own validators), {@code Accept-Encoding}
  * reduced to the coding the variant key names, {@code Via}, {@code X-Request-ID}, {@code Forwarded} and
  * {@code X-Forwarded-For} appended.
  *
@@ -180,6 +181,9 @@ final class Fetcher {
             HttpFields.Mutable headers = HttpFields.build();
             copyHeaders(clientRequest, site, null, requestId, headers);
             headers.put(HttpHeader.RANGE, Slices.requestRange(slice.index(), slice.size()));
+            if (slice.ifRange() != null && cache.config().isClientFacing()) {
+                headers.put(HttpHeader.IF_RANGE, slice.ifRange()); // a shield must not answer with a slice of another version
+            }
             exchange = new Exchange(fetch, flightKey, site, key, facts, null, target.pathAndQuery(), headers.asImmutable(),
                     requestId);
             exchange.slice = slice;
@@ -192,8 +196,11 @@ final class Fetcher {
         exchange.attempt(site.upstreams().select(key), 1); // every slice of a key goes where the key goes
     }
 
-    /** Slice {@code index} of slices of {@code size} bytes. */
-    record SliceRequest(long index, long size) {}
+    /**
+     * Slice {@code index} of slices of {@code size} bytes; {@code ifRange} the strong entity tag of the version it must
+     * be of (sent by an edge to its shield, never to an origin, which would answer a changed object whole), or null.
+     */
+    record SliceRequest(long index, long size, @Nullable String ifRange) {}
 
     /** Revalidates {@code stored} in the background unless a revalidation of it is already running. */
     void revalidateInBackground(ServedSite site, String key, RequestTarget target, RequestFacts facts, Request clientRequest,

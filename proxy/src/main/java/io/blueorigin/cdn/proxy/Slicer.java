@@ -3,6 +3,7 @@ package io.blueorigin.cdn.proxy;
 import static java.util.Objects.requireNonNull;
 
 import io.blueorigin.cdn.httpcache.CachedResponse;
+import io.blueorigin.cdn.httpcache.EntityTag;
 import io.blueorigin.cdn.httpcache.RequestFacts;
 import io.blueorigin.cdn.httpcache.RequestTarget;
 import io.blueorigin.cdn.httpcache.range.Slices;
@@ -10,6 +11,7 @@ import io.blueorigin.cdn.proxy.site.ServedSite;
 import io.blueorigin.cdn.storage.Body;
 import io.blueorigin.cdn.storage.CacheStore;
 import io.blueorigin.cdn.storage.StoredObject;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -75,6 +77,8 @@ final class Slicer implements SlicedBody.Source {
     private long total;
     private long firstIndex;
     private @Nullable Piece first;
+    /** The strong entity tag the request's {@code If-Range} names (an edge asking this shield for one version), or null. */
+    private final @Nullable EntityTag wanted;
 
     Slicer(CacheHandler handler, ServedSite site, String key, RequestTarget target, RequestFacts facts, Request request,
             String requestId) {
@@ -86,6 +90,9 @@ final class Slicer implements SlicedBody.Source {
         this.request = request;
         this.requestId = requestId;
         this.size = handler.cache().config().cache().sliceSize();
+        List<String> ifRange = facts.fields().values("If-Range");
+        Optional<EntityTag> tag = ifRange.size() == 1 ? EntityTag.parse(ifRange.get(0).trim()) : Optional.empty();
+        this.wanted = tag.isPresent() && !tag.get().weak() ? tag.get() : null;
     }
 
     /** What {@link #start} found. */
@@ -105,21 +112,25 @@ final class Slicer implements SlicedBody.Source {
 
     /** Finds or fetches slice {@code index}, the reference, then tells {@code then}. */
     void start(long index, Consumer<Start> then) {
+        if (index > 0 && pastTheEnd(index)) {
+            index = 0; // slice 0 (stored) already tells the length: a range past it is a 416, asked of no upstream
+        }
         firstIndex = index;
+        long asked = index;
         acquire(index).whenComplete((p, error) -> {
             if (error != null) {
-                then.accept(new Unsliced(new FetchOutcome.Failed(unwrap(error)), index));
+                then.accept(new Unsliced(new FetchOutcome.Failed(unwrap(error)), asked));
                 return;
             }
             if (p.response() == null) {
-                then.accept(new Unsliced(p.other(), index));
+                then.accept(new Unsliced(p.other(), asked));
                 return;
             }
             long length = contentRange(p.response()).complete();
             if (!Slices.sliceable(length, size)) {
                 LOG.info("{} not slicing {}: {} bytes would be {} slices of {} (at most {}); fetching it whole", requestId,
                         key, length, Slices.count(length, size), size, Slices.MAX_SLICES);
-                then.accept(new Unsliced(null, index));
+                then.accept(new Unsliced(null, asked));
                 return;
             }
             reference = p.response();
@@ -129,6 +140,16 @@ final class Slicer implements SlicedBody.Source {
                     handler.cache().now());
             then.accept(new Combined(whole, p.hit()));
         });
+    }
+
+    /** Whether a fresh slice 0 in memory says slice {@code index} lies past the end of the object. */
+    private boolean pastTheEnd(long index) {
+        StoredObject zero = handler.cache().store().lookupInMemory(Slices.key(key, 0)).select(facts.fields());
+        if (zero == null || !zero.response().isFresh(handler.cache().now())) {
+            return false;
+        }
+        Optional<Slices.ContentRange> range = Slices.parseContentRange(zero.response().lookup().first("Content-Range"));
+        return range.isPresent() && range.get().complete() >= 0 && index >= Slices.count(range.get().complete(), size);
     }
 
     @Override
@@ -184,7 +205,11 @@ final class Slicer implements SlicedBody.Source {
             return false;
         }
         CachedResponse ref = reference;
-        return ref == null || (range.get().complete() == total && Slices.combinable(ref, slice));
+        if (ref == null) {
+            // a stored slice of another version than the one the request names is stale for it
+            return wanted == null || slice.etag().map(wanted::equals).orElse(false);
+        }
+        return range.get().complete() == total && Slices.combinable(ref, slice);
     }
 
     /** Fetches slice {@code index}, collapsed on its key; a follower of a fetch that is not stored fetches its own. */
@@ -206,13 +231,16 @@ final class Slicer implements SlicedBody.Source {
 
     private void send(Fetch fetch, long index, CompletableFuture<Piece> result) {
         fetch.subscribe(outcome -> onFetched(index, outcome, result));
-        handler.fetcher().sendSlice(fetch, site, key, new Fetcher.SliceRequest(index, size), target, facts, request, requestId);
+        CachedResponse ref = reference;
+        String ifRange = ref == null || ref.etag().isEmpty() || ref.etag().get().weak() ? null : ref.etag().get().toString();
+        handler.fetcher().sendSlice(fetch, site, key, new Fetcher.SliceRequest(index, size, ifRange), target, facts, request,
+                requestId);
     }
 
     /** A fetched slice: used if stored as slice {@code index} of the reference's version; a changed object drops all. */
     private void onFetched(long index, FetchOutcome outcome, CompletableFuture<Piece> result) {
         if (outcome instanceof FetchOutcome.Fresh f && f.stored() && f.response().status() == 206) {
-            if (!matches(index, f.response())) {
+            if (reference != null && !matches(index, f.response())) {
                 // the object changed upstream since the reference: its slices do not combine (RFC 9111 §3.4)
                 LOG.info("{} slice {} of {} is of another version than slice {} (validator {} against {}): dropping its slices",
                         requestId, index, key, firstIndex, Slices.validator(f.response()).orElse("none"),
