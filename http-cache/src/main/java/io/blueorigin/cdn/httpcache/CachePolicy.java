@@ -193,6 +193,23 @@ public final class CachePolicy {
         return new StoreDecision(store, store ? "stored" : refusal, d.response);
     }
 
+    /**
+     * {@link #onResponse} for the answer to a slice request this node made itself ({@code Range: bytes=a-b} for one
+     * slice, docs/ranges.md): a 206 may be stored as a partial response (RFC 9111 §3.3, this cache keeps each slice
+     * complete in itself and combines slices only under one strong validator, §3.4) by the rules a 200 would be;
+     * any other status is judged as {@link #onResponse} judges it.
+     */
+    public StoreDecision onSliceResponse(RequestFacts request, int status, FieldList fields, long requestTimeMillis,
+            long responseTimeMillis) {
+        if (status != 206) {
+            return onResponse(request, status, fields, requestTimeMillis, responseTimeMillis);
+        }
+        Described d = describe(status, fields, requestTimeMillis, responseTimeMillis, request.fields());
+        String refusal = refusal(request, 200, fields, d);
+        boolean store = refusal == null;
+        return new StoreDecision(store, store ? "stored" : refusal, d.response);
+    }
+
     private @Nullable String refusal(RequestFacts request, int status, FieldLookup fields, Described d) {
         ResponseDirectives rd = d.directives;
         if (!request.isGet()) {

@@ -215,7 +215,7 @@ public final class Demo implements AutoCloseable {
     private static ProxyConfig withDefaultSite(ProxyConfig config) {
         CacheConfig cache = config.cache();
         return config.withCache(new CacheConfig(DEFAULT_SITE, cache.policy(), cache.storage(), cache.collapseTimeout(),
-                cache.hitForMissTtl()));
+                cache.hitForMissTtl(), cache.sliceSize()));
     }
 
     /**

@@ -18,9 +18,13 @@ import java.util.regex.Pattern;
  * @param collapseTimeout how long a request waits for the response to another request's fetch of the same
  *     key before it gets a 504 (or stale); shorter than client timeouts
  * @param hitForMissTtl how long a key whose response could not be shared fetches without collapsing
+ * @param sliceSize {@code cache.slice-size}: GET misses are fetched and stored as slices of this many bytes with
+ *     upstream ranges (docs/ranges.md); 0: off, objects are fetched whole
  */
 public record CacheConfig(String site, CachePolicyConfig policy, StorageConfig storage, Duration collapseTimeout,
-        Duration hitForMissTtl) {
+        Duration hitForMissTtl, long sliceSize) {
+    /** The smallest slice: below it the per-slice overhead (a request, a store entry) outweighs the bytes. */
+    public static final long MIN_SLICE_SIZE = 4096;
     private static final Pattern SITE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
 
     public CacheConfig {
@@ -35,9 +39,27 @@ public record CacheConfig(String site, CachePolicyConfig policy, StorageConfig s
         if (hitForMissTtl.isNegative()) {
             throw new IllegalArgumentException("cache.hit-for-miss-ttl : " + hitForMissTtl + " (expected: >= 0)");
         }
+        if (sliceSize != 0 && (sliceSize < MIN_SLICE_SIZE || sliceSize > storage.maxObjectBytes())) {
+            throw new IllegalArgumentException("cache.slice-size : " + sliceSize + " (expected: 0, off, or from "
+                    + MIN_SLICE_SIZE + " bytes to store.max-object-size, " + storage.maxObjectBytes() + " bytes)");
+        }
         if (!SITE.matcher(site).matches()) {
             throw new IllegalArgumentException("cache.site : '" + site + "' (expected: 1-63 letters, digits, '.', '_' or '-')");
         }
+    }
+
+    public CacheConfig(String site, CachePolicyConfig policy, StorageConfig storage, Duration collapseTimeout,
+            Duration hitForMissTtl) {
+        this(site, policy, storage, collapseTimeout, hitForMissTtl, 0);
+    }
+
+    /** Whether GET misses are fetched as slices. */
+    public boolean slicing() {
+        return sliceSize > 0;
+    }
+
+    public CacheConfig withSliceSize(long newSliceSize) {
+        return new CacheConfig(site, policy, storage, collapseTimeout, hitForMissTtl, newSliceSize);
     }
 
     /** The defaults of a role: site {@code default}, the role's TTL cap, default store sizes. */
@@ -48,14 +70,14 @@ public record CacheConfig(String site, CachePolicyConfig policy, StorageConfig s
     }
 
     public CacheConfig withStorage(StorageConfig newStorage) {
-        return new CacheConfig(site, policy, newStorage, collapseTimeout, hitForMissTtl);
+        return new CacheConfig(site, policy, newStorage, collapseTimeout, hitForMissTtl, sliceSize);
     }
 
     public CacheConfig withPolicy(CachePolicyConfig newPolicy) {
-        return new CacheConfig(site, newPolicy, storage, collapseTimeout, hitForMissTtl);
+        return new CacheConfig(site, newPolicy, storage, collapseTimeout, hitForMissTtl, sliceSize);
     }
 
     public CacheConfig withCollapseTimeout(Duration timeout) {
-        return new CacheConfig(site, policy, storage, timeout, hitForMissTtl);
+        return new CacheConfig(site, policy, storage, timeout, hitForMissTtl, sliceSize);
     }
 }

@@ -14,6 +14,7 @@ import io.blueorigin.cdn.httpcache.range.ByteRange;
 import io.blueorigin.cdn.httpcache.range.MultipartByteranges;
 import io.blueorigin.cdn.httpcache.range.RangeDecision;
 import io.blueorigin.cdn.httpcache.range.Representation;
+import io.blueorigin.cdn.httpcache.range.Slices;
 import io.blueorigin.cdn.httpcache.reply.Fetched;
 import io.blueorigin.cdn.httpcache.reply.Reply;
 import io.blueorigin.cdn.httpcache.reply.ReplyPolicy;
@@ -53,6 +54,8 @@ import org.slf4j.LoggerFactory;
  *   lookUp ─► decide ─┬─► deliver(reply)                       answered from cache (ReplyPolicy.fromStore)
  *                     ├─► fetch ─┬─► onOutcome ─► deliver(reply) (ReplyPolicy.afterFetch)
  *                     │          └─► follow ───► onOutcome ─► deliver(reply)
+ *                     ├─► sliced ─► onSliced ─┬─► deliver(reply)     combined from slices (ReplyPolicy.sliced)
+ *                     │                       └─► onOutcome | fetch  not sliced (Slicer)
  *                     └─► pass (the servlet)
  * </pre>
  *
@@ -207,6 +210,8 @@ final class ClientExchange {
                 if (head) {
                     // HEAD is answered from a stored GET; a HEAD that would need upstream is passed through as HEAD
                     handler.pass(request, response, callback);
+                } else if (slices()) {
+                    sliced(Slices.firstIndex(facts.fields().values("Range"), handler.cache().config().cache().sliceSize()));
                 } else {
                     fetch();
                 }
@@ -242,6 +247,49 @@ final class ClientExchange {
             }
         }
         sendUpstream(fetch, flightKey);
+    }
+
+    /** Whether this miss is answered from slices ({@code cache.slice-size}, docs/ranges.md): a GET with nothing stored. */
+    private boolean slices() {
+        return handler.cache().config().cache().slicing() && decision.action() == CacheDecision.Action.FETCH
+                && !collapser().isHitForMiss(key);
+    }
+
+    private Collapser collapser() {
+        return handler.collapser();
+    }
+
+    /** Step 4 for a sliced miss: the slice holding the first byte asked for, found or fetched ({@link Slicer}). */
+    private void sliced(long firstIndex) {
+        waitStart = NanoTime.now();
+        new Slicer(handler, site, key, target, facts, request, requestId).start(firstIndex, this::onSliced);
+    }
+
+    /**
+     * Step 5 for a sliced miss: the representation combined from slices is the stored one this reply is made from; an
+     * object not sliced is answered as a fetch's outcome, or fetched whole.
+     */
+    private void onSliced(Slicer.Start start) {
+        if (start instanceof Slicer.Combined combined) {
+            request.setAttribute(AccessLog.UPSTREAM_MILLIS, NanoTime.millisSince(waitStart));
+            stored = combined.object();
+            deliver(ranged(ReplyPolicy.sliced(combined.hit())));
+            return;
+        }
+        Slicer.Unsliced unsliced = (Slicer.Unsliced) start;
+        FetchOutcome outcome = unsliced.outcome();
+        if (outcome instanceof FetchOutcome.Fresh f && (f.response().status() == 416 || f.response().status() == 206)) {
+            f.body().reader().close(); // nobody reads it
+            if (f.response().status() == 416 && unsliced.index() > 0) {
+                sliced(0); // the range starts past the end: slice 0 tells the length, and the 416 is ours
+            } else {
+                fetch(); // a 206 that is no usable slice, or an empty object: fetched whole, as without slicing
+            }
+        } else if (outcome == null) {
+            fetch();
+        } else {
+            onOutcome(outcome); // the upstream ignored the range (its 200 is stored under the key), or another answer
+        }
     }
 
     /**

@@ -9,6 +9,7 @@ import io.blueorigin.cdn.httpcache.RequestTarget;
 import io.blueorigin.cdn.httpcache.StoreDecision;
 import io.blueorigin.cdn.httpcache.VaryKey;
 import io.blueorigin.cdn.httpcache.internal.HttpDates;
+import io.blueorigin.cdn.httpcache.range.Slices;
 import io.blueorigin.cdn.httpcache.reply.Reply;
 import io.blueorigin.cdn.httpcache.site.Origin;
 import io.blueorigin.cdn.proxy.control.LocalInvalidations;
@@ -52,7 +53,8 @@ import org.slf4j.LoggerFactory;
  * <p>The upstream request is built from the client request at once, while that request is valid (Jetty
  * recycles it after completion, and a fetch may wait in a queue or run in the background): method GET,
  * raw path and query, end-to-end fields minus validators and ranges (the cache wants the whole
- * representation; a revalidation sends the stored response's own validators), {@code Accept-Encoding}
+ * representation, or one slice of it: {@link #sendSlice} adds its own {@code Range}; a revalidation sends the stored
+ * response's own validators), {@code Accept-Encoding}
  * reduced to the coding the variant key names, {@code Via}, {@code X-Request-ID}, {@code Forwarded} and
  * {@code X-Forwarded-For} appended.
  *
@@ -161,6 +163,44 @@ final class Fetcher {
         exchange.earlyHints = clientRequest.getAttribute(EarlyHints.ATTRIBUTE);
         exchange.attempt(site.upstreams().select(key), 1);
     }
+
+    /**
+     * Sends {@code fetch} for slice {@code index} of {@code key} ({@code Range: bytes=index*size-...}, docs/ranges.md),
+     * registered in the {@link Collapser} under the slice's key; its outcome is published like {@link #send}'s. A 206
+     * that is exactly that slice, with a strong validator, is stored under the slice's key (tagged so a purge of the
+     * URL finds it); a 200 (an upstream that ignores ranges) is stored under {@code key} as any 200 is; anything else
+     * is not stored. Never throws.
+     *
+     * @param slice the slice's index and the slice size
+     */
+    void sendSlice(Fetch fetch, ServedSite site, String key, SliceRequest slice, RequestTarget target, RequestFacts facts,
+            Request clientRequest, String requestId) {
+        String flightKey = Slices.key(key, slice.index());
+        Exchange exchange;
+        try {
+            HttpFields.Mutable headers = HttpFields.build();
+            copyHeaders(clientRequest, site, null, requestId, headers);
+            headers.put(HttpHeader.RANGE, Slices.requestRange(slice.index(), slice.size()));
+            if (slice.ifRange() != null && cache.config().isClientFacing()) {
+                headers.put(HttpHeader.IF_RANGE, slice.ifRange()); // a shield must not answer with a slice of another version
+            }
+            exchange = new Exchange(fetch, flightKey, site, key, facts, null, target.pathAndQuery(), headers.asImmutable(),
+                    requestId);
+            exchange.slice = slice;
+        } catch (RuntimeException e) {
+            LOG.warn("{} could not build the upstream request for a slice: {}", requestId, brief(e));
+            fetch.publish(new FetchOutcome.Failed(e));
+            collapser.settle(flightKey, fetch);
+            return;
+        }
+        exchange.attempt(site.upstreams().select(key), 1); // every slice of a key goes where the key goes
+    }
+
+    /**
+     * Slice {@code index} of slices of {@code size} bytes; {@code ifRange} the strong entity tag of the version it must
+     * be of (sent by an edge to its shield, never to an origin, which would answer a changed object whole), or null.
+     */
+    record SliceRequest(long index, long size, @Nullable String ifRange) {}
 
     /** Revalidates {@code stored} in the background unless a revalidation of it is already running. */
     void revalidateInBackground(ServedSite site, String key, RequestTarget target, RequestFacts facts, Request clientRequest,
@@ -356,6 +396,8 @@ final class Fetcher {
         private boolean upstreamFault;
         /** The upstream is stopping and refused the request without acting on it. */
         private boolean refused;
+        /** The slice asked for ({@link #sendSlice}), or null for a whole representation. */
+        private @Nullable SliceRequest slice;
         /** Upstreams that failed to answer this fetch. */
         private final Set<Upstream> tried = new java.util.HashSet<>(4);
 
@@ -486,15 +528,28 @@ final class Fetcher {
                 settle();
                 return;
             }
-            StoreDecision decision = site.policy().onResponse(facts, status, fields, requestTimeMillis, responseTime);
+            StoreDecision decision = slice == null
+                    ? site.policy().onResponse(facts, status, fields, requestTimeMillis, responseTime)
+                    : site.policy().onSliceResponse(facts, status, fields, requestTimeMillis, responseTime);
             CachedResponse r = decision.response();
             long announced = r.contentLength();
+            // a slice request's 206 is stored under the slice's key; its 200 (ranges ignored) under the key, as usual
+            boolean isSlice = slice != null && status == 206;
+            String storeKey = isSlice ? Slices.key(key, slice.index()) : key;
+            String notSliced = slice == null ? null : sliceRefusal(status, fields, r, announced);
+            if (isSlice) {
+                r = Slices.tagged(r, key);
+            }
             long maxObject = cache.store().maxObjectBytes();
             boolean keepStale = stored != null && status >= 500;
             boolean store = decision.store() && !keepStale && (announced < 0 || announced <= maxObject);
             String reason = keepStale && decision.store() ? "kept the stale response" : decision.reason();
             if (decision.store() && !store && announced > maxObject) {
                 reason = "larger than store.max-object-size";
+            }
+            if (store && notSliced != null) {
+                store = false;
+                reason = notSliced;
             }
             if (store && head > maxStoredHead) {
                 // every hit would fail to write it: pass it through once instead (it may still fit without our fields)
@@ -505,12 +560,12 @@ final class Fetcher {
             }
             GrowingBody growing;
             if (store) {
-                writer = cache.store().begin(key, r, announced);
+                writer = cache.store().begin(storeKey, r, announced);
                 growing = writer.body();
-                collapser.clearHitForMiss(key);
+                collapser.clearHitForMiss(storeKey);
             } else {
                 growing = cache.store().passThrough(announced);
-                if (!keepStale && status < 500) {
+                if (!keepStale && status < 500 && slice == null) {
                     collapser.markHitForMiss(key); // later requests fetch at once rather than queue behind this key
                 }
             }
@@ -523,6 +578,30 @@ final class Fetcher {
             if (!store) {
                 settle(); // a body passed through has one reader: nobody else may join it
             }
+        }
+
+        /**
+         * Why the answer to a slice request is not stored, or null: a 206 must be exactly the slice asked for, of a
+         * known length, with a strong validator to combine it by (RFC 9111 §3.4); a 200 is stored as any 200 is;
+         * nothing else is stored.
+         */
+        private @Nullable String sliceRefusal(int status, FieldList fields, CachedResponse r, long announced) {
+            SliceRequest s = requireNonNull(slice);
+            if (status == 200) {
+                return null;
+            }
+            if (status != 206) {
+                return "status " + status + " to a slice request";
+            }
+            Optional<Slices.ContentRange> range = Slices.parseContentRange(fields.first("Content-Range"));
+            if (range.isEmpty() || !Slices.isSlice(range.get(), s.index(), s.size())
+                    || (announced >= 0 && announced != range.get().last() - range.get().first() + 1)) {
+                return "not the slice asked for";
+            }
+            if (Slices.validator(r).isEmpty()) {
+                return "slice without a strong validator";
+            }
+            return null;
         }
 
         void onContent(org.eclipse.jetty.client.Response upstreamResponse, org.eclipse.jetty.io.Content.Chunk chunk,

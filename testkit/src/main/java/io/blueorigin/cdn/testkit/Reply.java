@@ -37,6 +37,8 @@ public final class Reply {
     private final @Nullable CompletionStage<?> midBodyPause;
     /** Fields of a {@code 103 Early Hints} sent before the reply (none: no 103). */
     private final List<Map.Entry<String, String>> earlyHints;
+    /** Whether a 200 answers a single {@code Range: bytes=a-b} (or {@code a-}) with a 206 ({@link #withRanges()}). */
+    private boolean ranges;
 
     private Reply(int status, List<Map.Entry<String, String>> headers, byte[] body, Duration delay, Failure failure,
             CompletionStage<?> hold, @Nullable CompletionStage<?> midBodyPause, List<Map.Entry<String, String>> earlyHints) {
@@ -71,7 +73,7 @@ public final class Reply {
     public Reply withHeader(String name, String value) {
         List<Map.Entry<String, String>> more = new ArrayList<>(headers);
         more.add(Map.entry(name, value));
-        return new Reply(status, more, body, delay, failure, hold, midBodyPause, earlyHints);
+        return copyRanges(new Reply(status, more, body, delay, failure, hold, midBodyPause, earlyHints));
     }
 
     public Reply withBody(String text) {
@@ -79,20 +81,20 @@ public final class Reply {
     }
 
     public Reply withBody(byte[] bytes) {
-        return new Reply(status, headers, bytes.clone(), delay, failure, hold, midBodyPause, earlyHints);
+        return copyRanges(new Reply(status, headers, bytes.clone(), delay, failure, hold, midBodyPause, earlyHints));
     }
 
     public Reply withDelay(Duration newDelay) {
-        return new Reply(status, headers, body, newDelay, failure, hold, midBodyPause, earlyHints);
+        return copyRanges(new Reply(status, headers, body, newDelay, failure, hold, midBodyPause, earlyHints));
     }
 
     public Reply withFailure(Failure newFailure) {
-        return new Reply(status, headers, body, delay, newFailure, hold, midBodyPause, earlyHints);
+        return copyRanges(new Reply(status, headers, body, delay, newFailure, hold, midBodyPause, earlyHints));
     }
 
     /** Answers only once {@code release} completes (and after the delay): a test decides when the origin replies. */
     public Reply heldUntil(CompletionStage<?> release) {
-        return new Reply(status, headers, body, delay, failure, release, midBodyPause, earlyHints);
+        return copyRanges(new Reply(status, headers, body, delay, failure, release, midBodyPause, earlyHints));
     }
 
     /**
@@ -100,14 +102,51 @@ public final class Reply {
      * {@code resume} before sending the rest: a test can act while a response is half-way through.
      */
     public Reply pausedMidBodyUntil(CompletionStage<?> resume) {
-        return new Reply(status, headers, body, delay, failure, hold, resume, earlyHints);
+        return copyRanges(new Reply(status, headers, body, delay, failure, hold, resume, earlyHints));
     }
 
     /** Sends {@code 103 Early Hints} with this field before the reply (RFC 8297); call again for more fields. */
     public Reply withEarlyHint(String name, String value) {
         List<Map.Entry<String, String>> more = new java.util.ArrayList<>(earlyHints);
         more.add(Map.entry(name, value));
-        return new Reply(status, headers, body, delay, failure, hold, midBodyPause, more);
+        return copyRanges(new Reply(status, headers, body, delay, failure, hold, midBodyPause, more));
+    }
+
+    private Reply copyRanges(Reply copy) {
+        copy.ranges = ranges;
+        return copy;
+    }
+
+    /**
+     * A 200 that answers a request with one {@code Range: bytes=first-last} or {@code bytes=first-} as an origin
+     * supporting ranges would (RFC 9110 §14): a 206 with {@code Content-Range} and those bytes, or a 416
+     * {@code bytes *}{@code /length} when it starts past the end. Other {@code Range} fields (suffixes, several ranges)
+     * get the whole 200. Off by default: the test origin ignores {@code Range}.
+     */
+    public Reply withRanges() {
+        Reply copy = copyRanges(new Reply(status, headers, body, delay, failure, hold, midBodyPause, earlyHints));
+        copy.ranges = true;
+        return copy;
+    }
+
+    /** This reply as the answer to a request whose {@code Range} field is {@code range} (null: none). */
+    Reply forRange(@Nullable String range) {
+        if (!ranges || status != 200 || range == null) {
+            return this;
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("bytes=(\\d{1,18})-(\\d{0,18})").matcher(range.trim());
+        if (!m.matches()) {
+            return this;
+        }
+        long first = Long.parseLong(m.group(1));
+        long last = m.group(2).isEmpty() ? body.length - 1 : Math.min(Long.parseLong(m.group(2)), body.length - 1L);
+        if (first >= body.length || last < first) {
+            Reply r = copyRanges(new Reply(416, headers, new byte[0], delay, failure, hold, null, earlyHints));
+            return r.withHeader("Content-Range", "bytes */" + body.length);
+        }
+        byte[] part = java.util.Arrays.copyOfRange(body, (int) first, (int) last + 1);
+        return copyRanges(new Reply(206, headers, part, delay, failure, hold, midBodyPause, earlyHints))
+                .withHeader("Content-Range", "bytes " + first + "-" + last + "/" + body.length);
     }
 
     List<Map.Entry<String, String>> earlyHints() {

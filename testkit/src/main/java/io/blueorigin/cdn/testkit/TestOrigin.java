@@ -205,7 +205,7 @@ public final class TestOrigin implements AutoCloseable {
                 Function<RecordedRequest, Reply> script = scriptFor(recorded.path());
                 Reply reply = script == null
                         ? Reply.status(404).withBody("not scripted: " + recorded.path())
-                        : script.apply(recorded);
+                        : script.apply(recorded).forRange(request.getHeaders().get("Range"));
                 Runnable answer = () -> reply.hold().whenComplete((ignored, error) -> answer(request, response, callback, reply));
                 if (reply.delay().isZero()) {
                     answer.run();

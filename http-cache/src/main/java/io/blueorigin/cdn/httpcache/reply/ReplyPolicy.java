@@ -105,6 +105,15 @@ public final class ReplyPolicy {
                 reply.stored(), null, null, ranges);
     }
 
+    /**
+     * The reply for a representation combined from stored slices (docs/ranges.md, RFC 9111 §3.4): the whole 200 (or
+     * the ranges of it, {@link #withRanges}), a {@code HIT} when the first slice it needed was stored, else a
+     * {@code MISS} whose slice is being stored ({@code fwd-status} 206, the upstream's answer).
+     */
+    public static Reply sliced(boolean firstSliceStored) {
+        return firstSliceStored ? HIT : new Reply(Kind.SEND, Source.STORED, Served.MISS, null, 206, true, null, null, null);
+    }
+
     /** Whether a 200 matches the client's {@code If-None-Match}/{@code If-Modified-Since} (RFC 9111 §4.3.2). */
     private static boolean notModified(FieldLookup request, CachedResponse response) {
         return response.status() == 200 && Conditionals.evaluate(request, true, response.etag().orElse(null),

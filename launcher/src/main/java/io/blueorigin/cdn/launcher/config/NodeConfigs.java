@@ -198,7 +198,8 @@ public final class NodeConfigs {
                     choice(v.value("cache.set-cookie", String.class), "cache.set-cookie", CachePolicyConfig.SetCookie.class),
                     targeted);
             return new CacheConfig(v.value("cache.site", String.class), policy, storage(v),
-                    v.value("cache.collapse-timeout", Duration.class), v.value("cache.hit-for-miss-ttl", Duration.class));
+                    v.value("cache.collapse-timeout", Duration.class), v.value("cache.hit-for-miss-ttl", Duration.class),
+                    v.value("cache.slice-size", DataSize.class).bytes());
         });
     }
 

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.google.re2j.Pattern;
 import com.google.re2j.PatternSyntaxException;
+import io.blueorigin.cdn.httpcache.range.Slices;
 import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
@@ -66,7 +67,7 @@ public final class Ban {
         }
         int space = primaryKey.indexOf(' ');
         String site = space < 0 ? "" : primaryKey.substring(0, space);
-        String pathAndQuery = primaryKey.substring(space + 1);
+        String pathAndQuery = Slices.primaryKeyOf(primaryKey).substring(space + 1); // a slice entry is judged as its object
         return switch (kind) {
             case "prefix" -> pathAndQuery.startsWith(pattern);
             case "host" -> site.equalsIgnoreCase(pattern);

@@ -3,6 +3,7 @@ package io.blueorigin.cdn.proxy.control;
 import static java.util.Objects.requireNonNull;
 
 import io.blueorigin.cdn.httpcache.CacheKey;
+import io.blueorigin.cdn.httpcache.range.Slices;
 import io.blueorigin.cdn.storage.CacheStore;
 import java.time.Clock;
 import java.util.LinkedHashSet;
@@ -69,7 +70,9 @@ public final class Invalidator {
                 }
                 int n = 0;
                 for (String key : keys) {
-                    n += entry.soft() ? store.markStale(key, now) : store.remove(key);
+                    // and the key's slice entries (docs/ranges.md), found by the tag each carries
+                    n += entry.soft() ? store.markStale(key, now) + store.markTaggedStale(Slices.tag(key), now)
+                            : store.remove(key) + store.removeTagged(Slices.tag(key));
                 }
                 yield n;
             }

@@ -3,6 +3,7 @@ package io.blueorigin.cdn.proxy.control;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.blueorigin.cdn.httpcache.CacheKey;
+import io.blueorigin.cdn.httpcache.range.Slices;
 import io.blueorigin.cdn.httpcache.CachedResponse;
 import io.blueorigin.cdn.httpcache.VaryKey;
 import io.blueorigin.cdn.storage.CacheStore;
@@ -85,6 +86,59 @@ class InvalidatorTest {
                 List.of(), Optional.empty()))).isEqualTo(1);
         assertThat(held("/b")).isTrue();
         assertThat(fresh("/b")).isFalse();
+    }
+
+    /** Stores slice {@code index} of {@code path} as the proxy does: under the slice key, tagged with the key's slice tag. */
+    private void putSlice(String path, long index) {
+        String key = CacheKey.of("default", path, null).asString();
+        CachedResponse r = Slices.tagged(new CachedResponse(206, List.of(), NOW - 10, NOW - 10, 0, 60_000, 0, 0, false,
+                false, false, Optional.empty(), -1, -1, List.of(), VaryKey.NONE, List.of("videos"), 3), key);
+        ObjectWriter w = store.begin(Slices.key(key, index), r, 3);
+        w.write(ByteBuffer.wrap(new byte[] {1, 2, 3}));
+        w.commit(r);
+    }
+
+    private boolean sliceHeld(String path, long index) {
+        return !store.lookup(Slices.key(CacheKey.of("default", path, null).asString(), index)).isEmpty();
+    }
+
+    private boolean sliceFresh(String path, long index) {
+        var v = store.lookup(Slices.key(CacheKey.of("default", path, null).asString(), index));
+        return !v.isEmpty() && v.all().get(0).response().isFresh(NOW);
+    }
+
+    @ParameterizedTest(name = "disk tier: {0}")
+    @ValueSource(booleans = {false, true})
+    void aUrlPurgeRemovesEverySliceOfTheObjectAndOnlyItsSlices(boolean disk) {
+        open(disk);
+        putSlice("/v.mp4", 0);
+        putSlice("/v.mp4", 1);
+        putSlice("/v.mp4", 15);
+        putSlice("/w.mp4", 0);
+        assertThat(invalidator.apply(entry(Invalidation.Kind.PURGE, true, List.of(new Invalidation.Url(null, "/v.mp4", null)),
+                List.of(), Optional.empty()))).as("a soft purge marks the slices stale").isEqualTo(3);
+        assertThat(sliceHeld("/v.mp4", 15)).isTrue();
+        assertThat(sliceFresh("/v.mp4", 15) || sliceFresh("/v.mp4", 0)).isFalse();
+        assertThat(invalidator.apply(entry(Invalidation.Kind.PURGE, false, List.of(new Invalidation.Url(null, "/v.mp4", null)),
+                List.of(), Optional.empty()))).isEqualTo(3);
+        assertThat(sliceHeld("/v.mp4", 0) || sliceHeld("/v.mp4", 1) || sliceHeld("/v.mp4", 15)).isFalse();
+        assertThat(sliceFresh("/w.mp4", 0)).as("another object's slices stay").isTrue();
+        assertThat(invalidator.apply(entry(Invalidation.Kind.PURGE_TAGS, false, List.of(), List.of("videos"),
+                Optional.empty()))).as("a tag purge reaches slices by the object's own tags").isEqualTo(1);
+        assertThat(sliceHeld("/w.mp4", 0)).isFalse();
+    }
+
+    @ParameterizedTest(name = "disk tier: {0}")
+    @ValueSource(booleans = {false, true})
+    void aBanCoversTheSlicesOfWhatItCovers(boolean disk) {
+        open(disk);
+        putSlice("/v.mp4", 3);
+        putSlice("/w.bin", 3);
+        Invalidation ban = entry(Invalidation.Kind.BAN, false, List.of(), List.of(),
+                Optional.of(new Invalidation.BanSpec("regex", "\\.mp4$", Instant.ofEpochMilli(NOW + 86_400_000))));
+        assertThat(invalidator.apply(ban)).isEqualTo(1);
+        assertThat(sliceHeld("/v.mp4", 3)).isFalse();
+        assertThat(sliceHeld("/w.bin", 3)).isTrue();
     }
 
     @ParameterizedTest(name = "disk tier: {0}")
