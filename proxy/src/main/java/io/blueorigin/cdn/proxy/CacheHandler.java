@@ -64,7 +64,7 @@ final class CacheHandler extends Handler.Wrapper {
         this.collapser = requireNonNull(collapser, "collapser is null");
         this.control = requireNonNull(control, "control is null");
         this.invalidations = control.local();
-        this.role = Role.of(cache.config());
+        this.role = cache.role();
         this.signatures = new SignatureGate(cache.sites().keyrings());
         this.waitsForEdges = role.waitsForEdges(control.enabled());
         this.orderingWaitMillis = control.config().orderingWait().toMillis();

@@ -264,7 +264,7 @@ public class CachingProxyServlet extends AsyncProxyServlet {
         clientResponse.setHeader(PreparedResponse.CACHE_STATUS, CacheStatus.of(config.identity().name())
                 .fwd(clientRequest.getMethod().equals("HEAD") ? CacheDecision.Fwd.REQUEST : CacheDecision.Fwd.METHOD)
                 .fwdStatus(upstreamResponse.getStatus()).appendTo(upstreamStatus));
-        if (config.isClientFacing()) {
+        if (cache.role().facesClients()) {
             for (String dropped : cache.droppedFields()) {
                 clientResponse.setHeader(dropped, null);
             }
@@ -359,7 +359,7 @@ public class CachingProxyServlet extends AsyncProxyServlet {
         String kind = status == HttpStatus.REQUEST_TIMEOUT_408 ? "request-body-too-slow"
                 : status == HttpStatus.BAD_REQUEST_400 ? "bad-request"
                 : status == HttpStatus.SERVICE_UNAVAILABLE_503 && upstream != null ? "upstream-overloaded"
-                : Fetcher.errorValue(failure, upstream != null && upstream.origin() != null && !config.isClientFacing());
+                : Fetcher.errorValue(failure, upstream != null && upstream.origin() != null && cache.role().fetchesSiteOrigins());
         // the client learns what went wrong and the request id; the log line (same id) says where and why
         String body = status + " " + HttpStatus.getMessage(status) + ": " + kind + ": " + config.identity().name()
                 + (status == HttpStatus.BAD_REQUEST_400 ? " cannot forward this request-target"

@@ -126,7 +126,7 @@ final class Fetcher {
         this.clients = requireNonNull(clients, "clients is null");
         this.collapser = requireNonNull(collapser, "collapser is null");
         this.invalidations = requireNonNull(invalidations, "invalidations is null");
-        this.sendsOrdering = cache.config().isClientFacing() && cache.config().control().enabled();
+        this.sendsOrdering = cache.role().sendsOrdering(cache.config().control().enabled());
         this.readTimeoutMillis = cache.config().upstream().readTimeout().toMillis();
         this.maxStoredHeadLimit = cache.config().server().limits().responseHeaderSize();
         this.maxStoredHead = maxStoredHeadLimit - OWN_FIELDS_RESERVE;
@@ -181,7 +181,7 @@ final class Fetcher {
             HttpFields.Mutable headers = HttpFields.build();
             copyHeaders(clientRequest, site, null, requestId, headers);
             headers.put(HttpHeader.RANGE, Slices.requestRange(slice.index(), slice.size()));
-            if (slice.ifRange() != null && cache.config().isClientFacing()) {
+            if (slice.ifRange() != null && cache.role().sendsIfRangeOnSlices()) {
                 headers.put(HttpHeader.IF_RANGE, slice.ifRange()); // a shield must not answer with a slice of another version
             }
             exchange = new Exchange(fetch, flightKey, site, key, facts, null, target.pathAndQuery(), headers.asImmutable(),
@@ -259,7 +259,7 @@ final class Fetcher {
         if (sendsOrdering) {
             invalidations.signedOrdering().ifPresent(value -> out.put(LocalInvalidations.ORDERING_FIELD, value));
         }
-        if (cache.config().isClientFacing()) {
+        if (cache.role().namesSiteUpstream()) {
             // the shield serves the same site: named in the signed field, and the client's host for a shield that
             // cannot verify it (an edge restarted while admin is down holds no tier keys) to select it by
             out.put(LocalInvalidations.SITE_FIELD, invalidations.siteField(site.name()));
@@ -278,11 +278,11 @@ final class Fetcher {
     }
 
     private String tag() {
-        return cache.config().isClientFacing() ? "E" : "S";
+        return cache.role().tag();
     }
 
     private String upstreamTag() {
-        return cache.config().isClientFacing() ? "S" : "O";
+        return cache.role().upstreamTag();
     }
 
     /**
@@ -514,7 +514,7 @@ final class Fetcher {
             if (unreachable && upstream != null) {
                 site.upstreams().markDown(upstream, "it could not reach its own upstream");
             }
-            upstreamFault = unreachable || (!cache.config().isClientFacing() && (status == 502 || status == 503 || status == 504));
+            upstreamFault = unreachable || (cache.role().countsGatewayErrorsAgainstUpstream() && (status == 502 || status == 503 || status == 504));
             if (status == 304 && stored != null) {
                 Optional<CachedResponse> freshened = site.policy().freshen(stored.response(), facts, fields,
                         requestTimeMillis, responseTime);

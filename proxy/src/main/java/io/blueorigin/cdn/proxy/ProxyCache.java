@@ -34,6 +34,8 @@ public final class ProxyCache {
     private final Upstreams upstreams;
     private final ProxyMetrics metrics;
     private final Forwarding forwarding;
+    /** What differs between edge and shield. */
+    private final Role role;
     /** An edge's per-client limits; null at a shield (its clients are edges). */
     private final @Nullable RateLimiter rateLimiter;
     /** An edge's compressor (compress once, store next to the identity variant); null when it compresses nothing. */
@@ -52,10 +54,11 @@ public final class ProxyCache {
         this.policy = new CachePolicy(config.cache().policy());
         this.viaSelf = "1.1 " + config.identity().name();
         this.forwarding = new Forwarding(config.forwarding());
-        this.rateLimiter = config.isClientFacing() ? new RateLimiter(config.rateLimit()) : null;
-        this.compressor = config.isClientFacing() && config.compression().enabled()
+        this.role = Role.of(config);
+        this.rateLimiter = role.facesClients() ? new RateLimiter(config.rateLimit()) : null;
+        this.compressor = role.facesClients() && config.compression().enabled()
                 ? new Compressor(store, config.compression(), clock, MAX_PENDING_COMPRESSIONS) : null;
-        if (config.isClientFacing()) {
+        if (role.facesClients()) {
             java.util.HashSet<String> dropped = new java.util.HashSet<>(Set.of("surrogate-key", "surrogate-control",
                     EncodedVariants.ENCODED_HERE.toLowerCase(Locale.ROOT)));
             config.cache().policy().targetedFields().forEach(f -> dropped.add(f.toLowerCase(Locale.ROOT)));
@@ -130,6 +133,11 @@ public final class ProxyCache {
     /** An edge's per-client rate limits; null at a shield. */
     @Nullable RateLimiter rateLimiter() {
         return rateLimiter;
+    }
+
+    /** Edge or shield: what differs between them. */
+    Role role() {
+        return role;
     }
 
     Forwarding forwarding() {

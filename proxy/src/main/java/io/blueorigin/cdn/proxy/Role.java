@@ -56,8 +56,36 @@ enum Role {
         return clientFacing;
     }
 
+    /** Whether its fetches carry the signed ordering field (an edge following admin: its shield waits to catch up). */
+    boolean sendsOrdering(boolean controlEnabled) {
+        return clientFacing && controlEnabled;
+    }
+
+    /** Whether a slice request carries {@code If-Range} (an edge: its shield must not answer with another version). */
+    boolean sendsIfRangeOnSlices() {
+        return clientFacing;
+    }
+
+    /**
+     * Whether a 502/503/504 from upstream counts against it in the breaker: a shield's upstream is the origin, whose
+     * gateway errors are its own; an edge's is a shield, which relays the origin's (see Fetcher.onComplete).
+     */
+    boolean countsGatewayErrorsAgainstUpstream() {
+        return !clientFacing;
+    }
+
+    /** Whether it serves clients directly: per-client rate limits, compression, CDN-only fields dropped. */
+    boolean facesClients() {
+        return clientFacing;
+    }
+
     /** The one-letter tier in debug log lines (C2E: client to edge). */
     String tag() {
         return tag;
+    }
+
+    /** The one-letter tier of its upstream in debug log lines (E2S, S2O). */
+    String upstreamTag() {
+        return clientFacing ? "S" : "O";
     }
 }
