@@ -156,24 +156,12 @@ final class ClientExchange {
      * coding is then made in the background (docs/compression.md).
      */
     private @Nullable StoredObject select(Variants variants) {
-        if (variants.isEmpty()) {
-            return null;
+        if (handler.cache().compressor() == null) {
+            return variants.isEmpty() ? null : variants.select(facts.fields());
         }
-        StoredObject found = variants.select(facts.fields());
-        if (handler.cache().compressor() == null || coding == Coding.IDENTITY) {
-            return found;
-        }
-        if (found != null && EncodedVariants.isEncodedHere(found.response()) && !found.response().isFresh(handler.cache().now())) {
-            found = null;
-        }
-        if (found == null) {
-            found = EncodedVariants.identityVariant(variants, received);
-        }
-        if (found != null && EncodedVariants.codingOf(found.response()) == Coding.IDENTITY
-                && !EncodedVariants.isEncodedHere(found.response())) {
-            compressible = found;
-        }
-        return found;
+        EncodedVariants.Selection selection = EncodedVariants.selectFor(variants, received, coding, handler.cache().now());
+        compressible = selection.compressible();
+        return selection.object();
     }
 
     /** Step 3: decide with what is stored (bans screened), then answer, fetch or pass. */

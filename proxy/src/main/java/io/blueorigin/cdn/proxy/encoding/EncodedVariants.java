@@ -92,22 +92,21 @@ public final class EncodedVariants {
         if (variants.isEmpty()) {
             return Selection.MISS;
         }
-        if (coding != Coding.IDENTITY) {
-            FieldLookup asCoded = AcceptEncoding.normalized(request, coding);
-            for (StoredObject o : variants.all()) {
-                CachedResponse r = o.response();
-                if (codingOf(r) == coding && !r.varyFields().isEmpty()
-                        && VaryKey.of(r.varyFields(), asCoded).equals(r.varyKey())
-                        && (!isEncodedHere(r) || r.isFresh(nowMillis))) {
-                    return new Selection(o, null);
-                }
-            }
+        // the variant the normalised request selects: C's copy, what the origin sent compressed for requests that
+        // negotiate C (e.g. gzip for a client that prefers br), or a response stored without Vary
+        StoredObject found = variants.select(AcceptEncoding.normalized(request, coding));
+        if (found != null && isEncodedHere(found.response()) && !found.response().isFresh(nowMillis)) {
+            found = null; // a stale copy of ours is never revalidated: the identity one is
         }
-        StoredObject identity = identityVariant(variants, request);
-        if (identity == null) {
+        if (found == null && coding != Coding.IDENTITY) {
+            found = identityVariant(variants, request);
+        }
+        if (found == null) {
             return Selection.MISS;
         }
-        return new Selection(identity, coding == Coding.IDENTITY ? null : identity);
+        boolean compressible = coding != Coding.IDENTITY && codingOf(found.response()) == Coding.IDENTITY
+                && !isEncodedHere(found.response());
+        return new Selection(found, compressible ? found : null);
     }
 
     /** The identity variant for {@code request}: selected with {@code Accept-Encoding: identity}, uncoded. */
