@@ -518,10 +518,10 @@ final class ClientExchange {
      */
     private CacheStatus cacheStatus(Reply reply, @Nullable Long ttlSeconds) {
         CacheStatus member = CacheStatus.of(handler.nodeName());
-        if (wentUpstream() || reply.kind() == Reply.Kind.ONLY_IF_CACHED) {
+        if (reply.served() != Reply.Served.HIT && (wentUpstream() || reply.kind() == Reply.Kind.ONLY_IF_CACHED)) {
             member.fwd(decision.fwd());
         } else {
-            member.hit();
+            member.hit(); // answered from cache (a sliced object whose slices were all stored too)
         }
         if (reply.fwdStatus() > 0) {
             member.fwdStatus(reply.fwdStatus());

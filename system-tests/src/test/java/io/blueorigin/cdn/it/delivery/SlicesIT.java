@@ -90,6 +90,7 @@ class SlicesIT {
         ContentResponse again = get("/s/a.mp4");
         assertThat(again.getContent()).isEqualTo(BODY);
         assertThat(again.getHeaders().get("X-Cache")).isEqualTo("HIT");
+        assertThat(again.getHeaders().get("Cache-Status")).as("every slice stored: a hit, not a miss").contains("edge-nyc; hit");
         ContentResponse multi = get("/s/a.mp4", "Range", "bytes=0-9,500000-500009");
         assertThat(multi.getStatus()).isEqualTo(206);
         assertThat(multi.getHeaders().get("Content-Type")).startsWith("multipart/byteranges");
