@@ -36,6 +36,20 @@ public final class TestClient implements AutoCloseable {
         return send(request(uri));
     }
 
+    /** A GET of {@code uri} with request fields given as name, value, name, value... */
+    public ContentResponse get(URI uri, String... namesAndValues) {
+        if (namesAndValues.length % 2 != 0) {
+            throw new IllegalArgumentException("fields come as name, value pairs: " + namesAndValues.length + " strings");
+        }
+        Request request = request(uri);
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            String name = namesAndValues[i];
+            String value = namesAndValues[i + 1];
+            request.headers(h -> h.add(name, value));
+        }
+        return send(request);
+    }
+
     /** Largest response body a test reads into memory. */
     public static final int MAX_BODY = 64 << 20;
 

@@ -60,13 +60,13 @@ final class SigningApi {
 
     /** {@code GET /api/v1/sites/{name}/keys}: {@code {"site", "keys": [{"id", "state", "createdAt", ...}]}}, newest first. */
     void list(ApiCall call) throws ApiException, SQLException, IOException {
-        String name = siteName(call);
+        String name = SitesApi.existingName(call);
         call.query();
         record Listing(boolean exists, List<SigningKeys.Row> rows, Instant now) {}
         Listing listing = database.inSnapshot(connection -> new Listing(sites.exists(connection, name),
                 keys.list(connection, name), Instant.now()));
         if (!listing.exists() && listing.rows().isEmpty()) {
-            throw noSite(name);
+            throw SitesApi.noSite(name);
         }
         Map<String, @Nullable Object> json = new LinkedHashMap<>();
         json.put("site", name);
@@ -79,7 +79,7 @@ final class SigningApi {
      * 0 to {@value #MAX_GRACE_SECONDS}; default a day): 201 {@code {"site", "id", "secret", "previous", "version"}}.
      */
     void create(ApiCall call) throws ApiException, SQLException, IOException {
-        String name = siteName(call);
+        String name = SitesApi.existingName(call);
         Bodies.NewKey body = call.body(Bodies.NewKey.class);
         long grace = body.grace() == null ? DEFAULT_GRACE_SECONDS : Fields.range("grace", body.grace(), 0, MAX_GRACE_SECONDS);
         record Created(SigningKeys.Secret key, long version, List<SigningKeys.Secret> keyring) {}
@@ -100,7 +100,7 @@ final class SigningApi {
                     call.token().id());
             return Optional.of(new Created(key, id, keyring));
         });
-        Created c = created.orElseThrow(() -> noSite(name));
+        Created c = created.orElseThrow(() -> SitesApi.noSite(name));
         if (c.version() < 0) {
             throw ApiException.conflict("site " + Text.quote(name) + " already has " + SigningKeys.MAX_KEYRING
                     + " keys in use; revoke previous keys (DELETE /api/v1/sites/" + name + "/keys/{id}) or wait for their"
@@ -120,7 +120,7 @@ final class SigningApi {
 
     /** {@code DELETE /api/v1/sites/{name}/keys/{id}}: not accepted from now on; {@code {"version"}}. */
     void revoke(ApiCall call) throws ApiException, SQLException, IOException {
-        String name = siteName(call);
+        String name = SitesApi.existingName(call);
         String keyId = call.parameter("id");
         long rowId = SigningKeys.rowId(keyId).orElseThrow(() -> noKey(name, keyId));
         Optional<Long> version = database.inTransaction(connection -> {
@@ -217,18 +217,6 @@ final class SigningApi {
         json.put("revokedAt", row.revokedAt().map(Instant::toString).orElse(null));
         json.put("revokedBy", row.revokedBy().orElse(null));
         return json;
-    }
-
-    private static String siteName(ApiCall call) throws ApiException {
-        String name = call.parameter("name");
-        if (!Site.isValidName(name)) {
-            throw noSite(name);
-        }
-        return name;
-    }
-
-    private static ApiException noSite(String name) {
-        return ApiException.notFound("no site " + Text.quote(name) + " (GET /api/v1/sites lists them)");
     }
 
     private static ApiException noKey(String site, String keyId) {

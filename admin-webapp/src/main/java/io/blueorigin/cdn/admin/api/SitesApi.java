@@ -215,7 +215,7 @@ final class SitesApi {
     }
 
     /** The path's site name; a name no site can have is a 404 like an unknown one. */
-    private static String existingName(ApiCall call) throws ApiException {
+    static String existingName(ApiCall call) throws ApiException {
         String name = call.parameter("name");
         if (!Site.isValidName(name)) {
             throw noSite(name);
@@ -223,7 +223,8 @@ final class SitesApi {
         return name;
     }
 
-    private static ApiException noSite(String name) {
+    /** A 404 naming {@code name} and where the sites are listed. */
+    static ApiException noSite(String name) {
         return ApiException.notFound("no site " + Text.quote(name) + " (GET /api/v1/sites lists them)");
     }
 }

@@ -9,7 +9,6 @@ import com.aayushatharva.brotli4j.decoder.DirectDecompress;
 import io.blueorigin.cdn.httpcache.encoding.CompressionPolicy;
 import io.blueorigin.cdn.proxy.encoding.BodyEncoders;
 import io.blueorigin.cdn.testkit.Reply;
-import io.blueorigin.cdn.testkit.TestClient;
 import io.blueorigin.cdn.testkit.TestStack;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -57,13 +56,7 @@ class CompressionIT {
     }
 
     private static ContentResponse get(String path, String... fields) {
-        var request = stack.client.request(stack.edge("nyc", path));
-        for (int i = 0; i < fields.length; i += 2) {
-            String name = fields[i];
-            String value = fields[i + 1];
-            request.headers(h -> h.add(name, value));
-        }
-        return TestClient.send(request);
+        return stack.client.get(stack.edge("nyc", path), fields);
     }
 
     @Test

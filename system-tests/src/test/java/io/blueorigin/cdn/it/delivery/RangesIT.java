@@ -47,13 +47,7 @@ class RangesIT {
     }
 
     private static ContentResponse get(String path, String... fields) {
-        var request = stack.client.request(stack.edge("nyc", path));
-        for (int i = 0; i < fields.length; i += 2) {
-            String name = fields[i];
-            String value = fields[i + 1];
-            request.headers(h -> h.add(name, value));
-        }
-        return TestClient.send(request);
+        return stack.client.get(stack.edge("nyc", path), fields);
     }
 
     @ParameterizedTest(name = "{0}")

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.blueorigin.cdn.testkit.RecordedRequest;
 import io.blueorigin.cdn.testkit.Reply;
-import io.blueorigin.cdn.testkit.TestClient;
 import io.blueorigin.cdn.testkit.TestStack;
 import java.util.Arrays;
 import java.util.List;
@@ -49,13 +48,7 @@ class SlicesIT {
     }
 
     private static ContentResponse get(String path, String... fields) {
-        var request = stack.client.request(stack.edge("nyc", path));
-        for (int i = 0; i < fields.length; i += 2) {
-            String name = fields[i];
-            String value = fields[i + 1];
-            request.headers(h -> h.add(name, value));
-        }
-        return TestClient.send(request);
+        return stack.client.get(stack.edge("nyc", path), fields);
     }
 
     private static List<String> rangesAsked(String path) {
