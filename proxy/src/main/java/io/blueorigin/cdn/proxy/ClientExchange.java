@@ -287,8 +287,13 @@ final class ClientExchange {
     private void sendUpstream(Fetch fetch, @Nullable String flightKey) {
         fetch.subscribe(this::onOutcome);
         request.setAttribute(EarlyHints.ATTRIBUTE, (Consumer<HttpFields>) hints -> {
-            if (!response.isCommitted() && request.getConnectionMetaData().getHttpVersion().getVersion() >= 11) {
-                response.writeInterim(HttpStatus.EARLY_HINTS_103, hints); // a 1xx never goes to an HTTP/1.0 client
+            if (response.isCommitted() || request.getConnectionMetaData().getHttpVersion().getVersion() < 11) {
+                return; // a 1xx never goes to an HTTP/1.0 client, nor after the final response began
+            }
+            try {
+                response.writeInterim(HttpStatus.EARLY_HINTS_103, hints); // best effort: a hint lost is harmless
+            } catch (RuntimeException raced) {
+                LOG.debug("{} 103 not relayed: {}", requestId, raced.toString());
             }
         });
         handler.fetcher().send(fetch, flightKey, site, key, target, facts, request, revalidated(), requestId);
