@@ -38,10 +38,11 @@ public final class Reply {
     /** Fields of a {@code 103 Early Hints} sent before the reply (none: no 103). */
     private final List<Map.Entry<String, String>> earlyHints;
     /** Whether a 200 answers a single {@code Range: bytes=a-b} (or {@code a-}) with a 206 ({@link #withRanges()}). */
-    private boolean ranges;
+    private final boolean ranges;
 
     private Reply(int status, List<Map.Entry<String, String>> headers, byte[] body, Duration delay, Failure failure,
-            CompletionStage<?> hold, @Nullable CompletionStage<?> midBodyPause, List<Map.Entry<String, String>> earlyHints) {
+            CompletionStage<?> hold, @Nullable CompletionStage<?> midBodyPause, List<Map.Entry<String, String>> earlyHints,
+            boolean ranges) {
         this.status = status;
         this.headers = List.copyOf(headers);
         this.body = body;
@@ -50,10 +51,11 @@ public final class Reply {
         this.hold = requireNonNull(hold, "hold is null");
         this.midBodyPause = midBodyPause;
         this.earlyHints = List.copyOf(earlyHints);
+        this.ranges = ranges;
     }
 
     private Reply(int status, List<Map.Entry<String, String>> headers, byte[] body, Duration delay, Failure failure) {
-        this(status, headers, body, delay, failure, CompletableFuture.completedFuture(null), null, List.of());
+        this(status, headers, body, delay, failure, CompletableFuture.completedFuture(null), null, List.of(), false);
     }
 
     /** A {@code status} reply with no headers and an empty body. */
@@ -73,7 +75,7 @@ public final class Reply {
     public Reply withHeader(String name, String value) {
         List<Map.Entry<String, String>> more = new ArrayList<>(headers);
         more.add(Map.entry(name, value));
-        return copyRanges(new Reply(status, more, body, delay, failure, hold, midBodyPause, earlyHints));
+        return new Reply(status, more, body, delay, failure, hold, midBodyPause, earlyHints, ranges);
     }
 
     public Reply withBody(String text) {
@@ -81,20 +83,20 @@ public final class Reply {
     }
 
     public Reply withBody(byte[] bytes) {
-        return copyRanges(new Reply(status, headers, bytes.clone(), delay, failure, hold, midBodyPause, earlyHints));
+        return new Reply(status, headers, bytes.clone(), delay, failure, hold, midBodyPause, earlyHints, ranges);
     }
 
     public Reply withDelay(Duration newDelay) {
-        return copyRanges(new Reply(status, headers, body, newDelay, failure, hold, midBodyPause, earlyHints));
+        return new Reply(status, headers, body, newDelay, failure, hold, midBodyPause, earlyHints, ranges);
     }
 
     public Reply withFailure(Failure newFailure) {
-        return copyRanges(new Reply(status, headers, body, delay, newFailure, hold, midBodyPause, earlyHints));
+        return new Reply(status, headers, body, delay, newFailure, hold, midBodyPause, earlyHints, ranges);
     }
 
     /** Answers only once {@code release} completes (and after the delay): a test decides when the origin replies. */
     public Reply heldUntil(CompletionStage<?> release) {
-        return copyRanges(new Reply(status, headers, body, delay, failure, release, midBodyPause, earlyHints));
+        return new Reply(status, headers, body, delay, failure, release, midBodyPause, earlyHints, ranges);
     }
 
     /**
@@ -102,19 +104,14 @@ public final class Reply {
      * {@code resume} before sending the rest: a test can act while a response is half-way through.
      */
     public Reply pausedMidBodyUntil(CompletionStage<?> resume) {
-        return copyRanges(new Reply(status, headers, body, delay, failure, hold, resume, earlyHints));
+        return new Reply(status, headers, body, delay, failure, hold, resume, earlyHints, ranges);
     }
 
     /** Sends {@code 103 Early Hints} with this field before the reply (RFC 8297); call again for more fields. */
     public Reply withEarlyHint(String name, String value) {
         List<Map.Entry<String, String>> more = new java.util.ArrayList<>(earlyHints);
         more.add(Map.entry(name, value));
-        return copyRanges(new Reply(status, headers, body, delay, failure, hold, midBodyPause, more));
-    }
-
-    private Reply copyRanges(Reply copy) {
-        copy.ranges = ranges;
-        return copy;
+        return new Reply(status, headers, body, delay, failure, hold, midBodyPause, more, ranges);
     }
 
     /**
@@ -124,9 +121,7 @@ public final class Reply {
      * get the whole 200. Off by default: the test origin ignores {@code Range}.
      */
     public Reply withRanges() {
-        Reply copy = copyRanges(new Reply(status, headers, body, delay, failure, hold, midBodyPause, earlyHints));
-        copy.ranges = true;
-        return copy;
+        return new Reply(status, headers, body, delay, failure, hold, midBodyPause, earlyHints, true);
     }
 
     /** This reply as the answer to a request whose {@code Range} field is {@code range} (null: none). */
@@ -141,11 +136,11 @@ public final class Reply {
         long first = Long.parseLong(m.group(1));
         long last = m.group(2).isEmpty() ? body.length - 1 : Math.min(Long.parseLong(m.group(2)), body.length - 1L);
         if (first >= body.length || last < first) {
-            Reply r = copyRanges(new Reply(416, headers, new byte[0], delay, failure, hold, null, earlyHints));
+            Reply r = new Reply(416, headers, new byte[0], delay, failure, hold, null, earlyHints, ranges);
             return r.withHeader("Content-Range", "bytes */" + body.length);
         }
         byte[] part = java.util.Arrays.copyOfRange(body, (int) first, (int) last + 1);
-        return copyRanges(new Reply(206, headers, part, delay, failure, hold, midBodyPause, earlyHints))
+        return new Reply(206, headers, part, delay, failure, hold, midBodyPause, earlyHints, ranges)
                 .withHeader("Content-Range", "bytes " + first + "-" + last + "/" + body.length);
     }
 
