@@ -198,6 +198,11 @@ public final class Slices {
         return TAG_PREFIX + primaryKey;
     }
 
+    /** Whether {@code tag} is a slice tag ({@link #tag}), internal to a node, never a tag an origin sent. */
+    public static boolean isSliceTag(String tag) {
+        return tag.startsWith(TAG_PREFIX);
+    }
+
     /** {@code slice} with its {@link #tag} added to its surrogate keys (its fields are unchanged: the tag is never sent). */
     public static CachedResponse tagged(CachedResponse slice, String primaryKey) {
         List<String> keys = new ArrayList<>(slice.surrogateKeys());
