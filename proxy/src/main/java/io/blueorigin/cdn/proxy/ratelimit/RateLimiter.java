@@ -13,6 +13,9 @@ import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.TimeMeter;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
@@ -104,9 +107,10 @@ public final class RateLimiter {
      */
     public Admission admit(String clientAddress, @Nullable String siteName, @Nullable SiteRateLimit siteLimit, boolean hit) {
         requireNonNull(clientAddress, "clientAddress is null");
+        String client = clientOf(clientAddress);
         Bucket pop = null;
         if (config.enabled() && applies(config.appliesTo(), hit)) {
-            pop = bucket(new BucketKey(clientAddress, POP_SCOPE, config.rate(), config.period(), config.burst()));
+            pop = bucket(new BucketKey(client, POP_SCOPE, config.rate(), config.period(), config.burst()));
             ConsumptionProbe probe = pop.tryConsumeAndReturnRemaining(1);
             if (!probe.isConsumed()) {
                 return Admission.refused(Limit.POP, seconds(probe), config.rate(), config.period(), config.burst());
@@ -114,7 +118,7 @@ public final class RateLimiter {
         }
         if (siteName != null && siteLimit != null
                 && applies(siteLimit.appliesTo() == null ? config.appliesTo() : siteLimit.appliesTo(), hit)) {
-            ConsumptionProbe probe = bucket(new BucketKey(clientAddress, siteName, siteLimit.rate(), siteLimit.per(), siteLimit.burst()))
+            ConsumptionProbe probe = bucket(new BucketKey(client, siteName, siteLimit.rate(), siteLimit.per(), siteLimit.burst()))
                     .tryConsumeAndReturnRemaining(1);
             if (!probe.isConsumed()) {
                 if (pop != null) {
@@ -124,6 +128,33 @@ public final class RateLimiter {
             }
         }
         return Admission.ADMITTED;
+    }
+
+    /**
+     * Whom a limit counts against: an IPv4 address, or an IPv6 address's /64 (one host usually holds a whole /64,
+     * so per-address buckets would let it make up addresses at will). Anything else is counted as given.
+     */
+    static String clientOf(String address) {
+        if (address.indexOf(':') < 0) {
+            return address;
+        }
+        InetAddress parsed;
+        try {
+            // a literal only (it has a ':'): getByName does no lookup for an IPv6 literal
+            parsed = address.startsWith("[") || address.chars().allMatch(c -> c == ':' || c == '.' || Character.digit(c, 16) >= 0)
+                    ? InetAddress.getByName(address) : null;
+        } catch (UnknownHostException | SecurityException e) {
+            parsed = null;
+        }
+        if (!(parsed instanceof Inet6Address)) {
+            return address;
+        }
+        byte[] b = parsed.getAddress();
+        StringBuilder prefix = new StringBuilder(24);
+        for (int i = 0; i < 8; i += 2) {
+            prefix.append(Integer.toHexString(((b[i] & 0xff) << 8) | (b[i + 1] & 0xff))).append(':');
+        }
+        return prefix.append(":/64").toString();
     }
 
     /** Whether any limit may apply to a request of a site with {@code siteLimit} (else no address need be worked out). */

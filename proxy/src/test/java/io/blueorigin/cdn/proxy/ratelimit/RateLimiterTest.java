@@ -226,4 +226,16 @@ class RateLimiterTest {
         }
         assertThat(admitted.get()).as("one bucket, shared: exactly the burst").isEqualTo(burst);
     }
+
+    @Test
+    void anIpv6ClientIsCountedByItsSlash64() {
+        RateLimiter limiter = limiter(1, Duration.ofMinutes(1), 2, AppliesTo.ALL);
+        assertThat(admitted(limiter, "2001:db8:1:2::1", 2)).isEqualTo(2);
+        assertThat(limiter.admit("2001:db8:1:2:ffff::9", null, null, false).admitted())
+                .as("another address of the same /64 shares the bucket").isFalse();
+        assertThat(limiter.admit("2001:db8:1:3::1", null, null, false).admitted()).as("another /64 has its own").isTrue();
+        assertThat(RateLimiter.clientOf("2001:db8:1:2::1")).isEqualTo("2001:db8:1:2::/64");
+        assertThat(RateLimiter.clientOf("198.51.100.7")).isEqualTo("198.51.100.7");
+        assertThat(RateLimiter.clientOf("not:an:address:zz")).as("not a literal: counted as given").isEqualTo("not:an:address:zz");
+    }
 }
