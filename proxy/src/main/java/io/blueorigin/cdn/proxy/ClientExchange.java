@@ -240,11 +240,7 @@ final class ClientExchange {
     /** Whether this miss is answered from slices ({@code cache.slice-size}, docs/ranges.md): a GET with nothing stored. */
     private boolean slices() {
         return handler.cache().config().cache().slicing() && decision.action() == CacheDecision.Action.FETCH
-                && !collapser().isHitForMiss(key);
-    }
-
-    private Collapser collapser() {
-        return handler.collapser();
+                && !handler.collapser().isHitForMiss(key);
     }
 
     /** Step 4 for a sliced miss: the slice holding the first byte asked for, found or fetched ({@link Slicer}). */
@@ -391,22 +387,7 @@ final class ClientExchange {
     void deliver(Reply reply) {
         long now = handler.cache().now();
         switch (reply.kind()) {
-            case SEND, NOT_MODIFIED -> {
-                boolean fromStore = reply.source() == Reply.Source.STORED;
-                StoredObject object = fromStore ? requireNonNull(stored) : null;
-                PreparedResponse p = fromStore ? handler.prepared(object) : requireNonNull(fresh).prepared();
-                CachedResponse r = fromStore ? object.response() : fresh.response();
-                HttpField age = ResponseFields.age(Math.max(0, r.currentAgeMillis(now) / 1000));
-                HttpField cacheStatus = cacheStatus(reply, p, r, now);
-                HttpField x = XCache.of(reply.served()).field();
-                if (reply.kind() == Reply.Kind.NOT_MODIFIED) {
-                    Delivery.sendNotModified(response, callback, p, age, x, cacheStatus, idField());
-                } else {
-                    Body body = fromStore ? object.body() : fresh.body();
-                    Delivery.send(response, callback, p, body, head, age, x, cacheStatus, idField());
-                }
-            }
-            case PARTIAL, MULTIPART, UNSATISFIABLE -> deliverRanges(reply, now);
+            case SEND, NOT_MODIFIED, PARTIAL, MULTIPART, UNSATISFIABLE -> deliverRepresentation(reply, now);
             case PRECONDITION_FAILED -> Delivery.sendText(response, callback, 412,
                     "412 Precondition Failed: the stored response does not match If-Match / If-Unmodified-Since",
                     XCache.of(reply.served()).field(), idField());
@@ -419,9 +400,11 @@ final class ClientExchange {
         }
     }
 
-    /** A 206 of one range or several, or a 416, from the stored or the arriving representation. */
-    private void deliverRanges(Reply reply, long now) {
-        RangeDecision ranges = requireNonNull(reply.ranges());
+    /**
+     * A reply made of a representation, the stored one or the one arriving: all of it, a 304 of its metadata, a 206
+     * of one range or several, or a 416 naming its length.
+     */
+    private void deliverRepresentation(Reply reply, long now) {
         boolean fromStore = reply.source() == Reply.Source.STORED;
         PreparedResponse p = fromStore ? handler.prepared(requireNonNull(stored)) : requireNonNull(fresh).prepared();
         CachedResponse r = fromStore ? stored.response() : fresh.response();
@@ -429,41 +412,37 @@ final class ClientExchange {
         HttpField age = ResponseFields.age(Math.max(0, r.currentAgeMillis(now) / 1000));
         HttpField cacheStatus = cacheStatus(reply, p, r, now);
         HttpField x = XCache.of(reply.served()).field();
+        RangeDecision ranges = reply.ranges();
         switch (reply.kind()) {
+            case SEND -> Delivery.send(response, callback, p, whole, head, age, x, cacheStatus, idField());
+            case NOT_MODIFIED -> Delivery.sendNotModified(response, callback, p, age, x, cacheStatus, idField());
             case PARTIAL -> {
-                ByteRange range = ranges.ranges().get(0);
+                ByteRange range = requireNonNull(ranges).ranges().get(0);
                 Delivery.sendPartial(response, callback, p, BodySlice.of(whole, range),
-                        new HttpField(HttpHeader.CONTENT_RANGE, range.contentRange(ranges.completeLength())), false,
+                        new HttpField(HttpHeader.CONTENT_RANGE, range.contentRange(ranges.completeLength())),
                         age, x, cacheStatus, idField());
             }
             case MULTIPART -> {
-                MultipartByteranges framing = MultipartByteranges.of(ranges,
-                        contentType(r),
+                MultipartByteranges framing = MultipartByteranges.of(requireNonNull(ranges),
+                        Optional.ofNullable(r.lookup().first("Content-Type")),
                         MultipartByteranges.newBoundary(ThreadLocalRandom.current()));
                 Delivery.sendPartial(response, callback, p, MultipartBody.of(framing, whole),
-                        new HttpField(HttpHeader.CONTENT_TYPE, framing.contentTypeField()), true, age, x, cacheStatus, idField());
+                        new HttpField(HttpHeader.CONTENT_TYPE, framing.contentTypeField()), age, x, cacheStatus, idField());
             }
-            default -> {
+            case UNSATISFIABLE -> {
                 if (!fromStore) {
                     whole.reader().close(); // nobody reads the arriving body: a stored one goes on, a passed one stops
                 }
+                long length = requireNonNull(ranges).completeLength();
                 Delivery.sendText(response, callback, 416, "416 Range Not Satisfiable: no range asked for lies within the "
-                        + ranges.completeLength() + " bytes of this representation; request id " + requestId,
-                        new HttpField(HttpHeader.CONTENT_RANGE, ByteRange.unsatisfiedContentRange(ranges.completeLength())),
-                        x, cacheStatus, idField());
+                        + length + " bytes of this representation; request id " + requestId,
+                        new HttpField(HttpHeader.CONTENT_RANGE, ByteRange.unsatisfiedContentRange(length)), x, cacheStatus,
+                        idField());
             }
+            default -> throw new IllegalStateException(reply.kind() + " carries no representation");
         }
     }
 
-    /** The representation's {@code Content-Type}, for each part of a multipart (RFC 9110 §14.6). */
-    private static Optional<String> contentType(CachedResponse r) {
-        for (var f : r.fields()) {
-            if (f.name().equalsIgnoreCase("Content-Type")) {
-                return Optional.of(f.value());
-            }
-        }
-        return Optional.empty();
-    }
 
     /**
      * No response to give: a queue-full or open-breaker upstream gets a fast 503 with Retry-After; an

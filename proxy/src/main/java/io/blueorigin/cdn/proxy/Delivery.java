@@ -54,28 +54,15 @@ final class Delivery {
 
     /**
      * A 206: part of the representation {@code prepared} describes, as {@code part} (a slice, or a
-     * {@code multipart/byteranges} payload of known length) with the fields that say which part.
+     * {@code multipart/byteranges} payload of known length) with the field that says which part.
      *
-     * @param partFields {@code Content-Range} (one range) or {@code Content-Type: multipart/byteranges} (several)
-     * @param multipart whether the prepared {@code Content-Type} is replaced by the multipart one (RFC 9110 §14.6)
+     * @param partField {@code Content-Range} (one range), or the {@code multipart/byteranges} {@code Content-Type}
+     *     that replaces the representation's (RFC 9110 §14.6)
      */
-    static void sendPartial(Response response, Callback callback, PreparedResponse prepared, Body part, HttpField partFields,
-            boolean multipart, HttpField... extra) {
-        response.setStatus(206);
-        HttpFields.Mutable h = response.getHeaders();
-        if (prepared.date != null) {
-            h.put(prepared.date);
-        }
-        for (HttpField f : prepared.fields) {
-            if (!multipart || !f.is(HttpHeader.CONTENT_TYPE.asString())) {
-                h.add(f);
-            }
-        }
-        h.add(prepared.via);
-        h.add(partFields);
-        for (HttpField f : extra) {
-            h.add(f);
-        }
+    static void sendPartial(Response response, Callback callback, PreparedResponse prepared, Body part, HttpField partField,
+            HttpField... extra) {
+        HttpFields.Mutable h = head(response, 206, prepared, prepared.fields, extra);
+        h.put(partField);
         h.add(HttpHeader.CONTENT_LENGTH, part.length());
         new BodyWriter(response, part.reader(), callback).iterate();
     }
