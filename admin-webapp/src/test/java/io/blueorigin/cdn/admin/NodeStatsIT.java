@@ -1,6 +1,7 @@
 package io.blueorigin.cdn.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.blueorigin.cdn.admin.db.NodeSiteTraffic;
 import io.blueorigin.cdn.admin.db.NodeStats;
@@ -287,12 +288,9 @@ class NodeStatsIT {
             });
             other.start();
             // the second insert waits for the first transaction (the node's row is locked)
-            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (admin.count("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
-                    + " AND query LIKE 'INSERT INTO node_stats%'") == 0) {
-                assertThat(System.nanoTime()).as("second insert waiting").isLessThan(deadline);
-                Thread.sleep(20);
-            }
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).alias("second insert waiting")
+                    .until(() -> admin.count("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                            + " AND query LIKE 'INSERT INTO node_stats%'") > 0);
             first.commit();
             other.join(10_000);
             assertThat(other.isAlive()).isFalse();

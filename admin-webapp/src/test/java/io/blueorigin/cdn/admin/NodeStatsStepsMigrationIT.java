@@ -43,18 +43,22 @@ class NodeStatsStepsMigrationIT {
                 .target(target).load();
     }
 
+    /** A registered edge, as admin's registration writes it; its id. */
+    private static long insertEdge(Statement sql) throws SQLException {
+        try (ResultSet rs = sql.executeQuery("INSERT INTO nodes (name, role, pop, traffic_url, management_url,"
+                + " last_applied) VALUES ('edge', 'edge', 'nyc', 'http://a', 'http://b', 0) RETURNING id")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
     @Test
     void rowsStoredBeforeGetTheirStepsAndNewRowsContinueTheChain() throws SQLException {
         String url = TestPostgres.freshDatabase();
         flyway(url, "6").migrate();
         try (Connection connection = DriverManager.getConnection(url, "postgres", "postgres");
                 Statement sql = connection.createStatement()) {
-            long edge;
-            try (ResultSet rs = sql.executeQuery("INSERT INTO nodes (name, role, pop, traffic_url, management_url,"
-                    + " last_applied) VALUES ('edge', 'edge', 'nyc', 'http://a', 'http://b', 0) RETURNING id")) {
-                rs.next();
-                edge = rs.getLong(1);
-            }
+            long edge = insertEdge(sql);
             // inserted out of time order: before V0007, steps were between consecutive rows by time
             beat(sql, edge, T.plusSeconds(70), traffic(S2, 5, 1, 50, 10)); // a restart: counted since S2
             beat(sql, edge, T.minusSeconds(10), traffic(S1, 1000, 100, 10_000, 1000)); // the baseline
@@ -81,12 +85,7 @@ class NodeStatsStepsMigrationIT {
         flyway(url, "10").migrate();
         try (Connection connection = DriverManager.getConnection(url, "postgres", "postgres");
                 Statement sql = connection.createStatement()) {
-            long edge;
-            try (ResultSet rs = sql.executeQuery("INSERT INTO nodes (name, role, pop, traffic_url, management_url,"
-                    + " last_applied) VALUES ('edge', 'edge', 'nyc', 'http://a', 'http://b', 0) RETURNING id")) {
-                rs.next();
-                edge = rs.getLong(1);
-            }
+            long edge = insertEdge(sql);
             beat(sql, edge, T.minusSeconds(10), withSites(traffic(S1, 100, 10, 0, 0), "{\"www\": {\"hit\": 100, \"miss\": 10}}"));
             beat(sql, edge, T.plusSeconds(10), withSites(traffic(S1, 150, 20, 0, 0), "{\"www\": {\"hit\": 150, \"miss\": 20},"
                     + " \"none\": {\"error\": 2}}"));

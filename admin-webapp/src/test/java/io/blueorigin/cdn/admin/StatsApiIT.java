@@ -63,13 +63,7 @@ class StatsApiIT {
     }
 
     private static void assertFigures(JsonNode json, long requests, long hits, Double hitRatio, long served, long upstream) {
-        assertThat(json.path("requests").asLong()).as("requests in %s", json).isEqualTo(requests);
-        assertThat(json.path("hits").asLong()).as("hits in %s", json).isEqualTo(hits);
-        if (hitRatio == null) {
-            assertThat(json.path("hitRatio").isNull()).as("hitRatio in %s", json).isTrue();
-        } else {
-            assertThat(json.path("hitRatio").asDouble()).as("hitRatio in %s", json).isEqualTo(hitRatio);
-        }
+        assertCounts(json, requests, hits, hitRatio);
         assertThat(json.path("bytesServed").asLong()).as("bytesServed in %s", json).isEqualTo(served);
         assertThat(json.path("bytesUpstream").asLong()).as("bytesUpstream in %s", json).isEqualTo(upstream);
         assertThat(json.path("bytesSaved").asLong()).as("bytesSaved in %s", json).isEqualTo(served - upstream);
@@ -166,6 +160,11 @@ class StatsApiIT {
 
     private static void assertSite(JsonNode json, String site, long requests, long hits, Double hitRatio) {
         assertThat(json.path("site").asText()).as("site in %s", json).isEqualTo(site);
+        assertCounts(json, requests, hits, hitRatio);
+    }
+
+    /** requests, hits and hitRatio (null: no requests, so no ratio) of a window's figures. */
+    private static void assertCounts(JsonNode json, long requests, long hits, Double hitRatio) {
         assertThat(json.path("requests").asLong()).as("requests in %s", json).isEqualTo(requests);
         assertThat(json.path("hits").asLong()).as("hits in %s", json).isEqualTo(hits);
         if (hitRatio == null) {
