@@ -31,14 +31,14 @@ import org.jspecify.annotations.Nullable;
  *
  * <p><b>Lookup</b> ({@link #selectFor}), for a request that negotiated coding C:
  * <ol>
- *   <li>C's variant, if it matches the request's normalised key and is usable: an encoded copy made here
- *       ({@link #ENCODED_HERE}) only while fresh; a variant the origin sent compressed like any stored
- *       response (it revalidates upstream as usual).</li>
+ *   <li>The variant the normalised request selects: C's copy made here ({@link #ENCODED_HERE}) only while
+ *       fresh; what the origin sent compressed for requests that negotiate C (revalidated upstream as any
+ *       stored response); or a response stored without {@code Vary}.</li>
  *   <li>Else the identity variant (the one {@code Variants.select} picks for the request with
- *       {@code Accept-Encoding: identity}, or a response stored without {@code Vary}). It is served as
- *       identity with {@code Vary: Accept-Encoding} added ({@link #varyOnAcceptEncoding}), which is correct
- *       for any client; if it is fresh and compressible the exchange asks {@link Compressor} for C's copy,
- *       which later requests hit.</li>
+ *       {@code Accept-Encoding: identity}). It is served as identity, with {@code Vary: Accept-Encoding} when its
+ *       type is compressible (added when its header section is prepared, {@code ProxyCache.prepare}), which is
+ *       correct for any client; after a fresh hit the exchange asks {@link Compressor} for C's copy, which later
+ *       requests hit.</li>
  *   <li>Else nothing: the usual miss, fetched with {@code Accept-Encoding} set to C (the fetcher already sends
  *       the normalised coding upstream), stored as the origin sends it.</li>
  * </ol>
