@@ -70,15 +70,8 @@ final class PreparedResponse {
      * @param length body length, or -1 when unknown (chunked)
      * @param viaSelf this node's {@code Via} member, e.g. {@code 1.1 edge-nyc}
      * @param dropped lower-case names never sent by this node (CDN-only fields at an edge)
-     */
-    static PreparedResponse of(CachedResponse response, List<Field> fieldsToSend, long length, String viaSelf,
-            Set<String> dropped) {
-        return of(response, fieldsToSend, length, viaSelf, dropped, false);
-    }
-
-    /**
-     * As {@link #of(CachedResponse, List, long, String, Set)}, with {@code Vary: Accept-Encoding} added when
-     * {@code varyOnCoding}: an identity response an edge would compress (decided once per response, not per hit).
+     * @param varyOnCoding add {@code Vary: Accept-Encoding}: an identity response an edge would compress (decided once
+     *     per response, not per hit)
      */
     static PreparedResponse of(CachedResponse response, List<Field> fieldsToSend, long length, String viaSelf,
             Set<String> dropped, boolean varyOnCoding) {

@@ -37,7 +37,7 @@ class PreparedResponseTest {
 
     @Test
     void perRequestFieldsAreLeftOutAndViaAndCacheStatusExtendTheUpstreamOnes() {
-        PreparedResponse p = PreparedResponse.of(response(), STORED, 10, "1.1 edge-nyc", Set.of());
+        PreparedResponse p = PreparedResponse.of(response(), STORED, 10, "1.1 edge-nyc", Set.of(), false);
         assertThat(names(p.fields)).containsExactly("Content-Type", "Cache-Control", "CDN-Cache-Control", "Surrogate-Key",
                 "ETag", "X-Custom", "Accept-Ranges"); // ours: this node answers ranges of a 200 of known length
         assertThat(p.date).isNotNull();
@@ -51,13 +51,21 @@ class PreparedResponseTest {
     @Test
     void aClientFacingNodeDropsCdnOnlyFieldsAndA304LeavesOutRepresentationMetadata() {
         PreparedResponse p = PreparedResponse.of(response(), STORED, 10, "1.1 edge-nyc",
-                Set.of("cdn-cache-control", "surrogate-key"));
+                Set.of("cdn-cache-control", "surrogate-key"), false);
         assertThat(names(p.fields)).containsExactly("Content-Type", "Cache-Control", "ETag", "X-Custom", "Accept-Ranges");
         assertThat(names(p.notModifiedFields)).containsExactly("Cache-Control", "ETag", "X-Custom");
     }
 
     @Test
+    void aResponseAnEdgeWouldCompressVariesOnAcceptEncodingIn200And304() {
+        PreparedResponse p = PreparedResponse.of(response(), STORED, 10, "1.1 edge-nyc", Set.of(), true);
+        assertThat(names(p.fields)).endsWith("Vary");
+        assertThat(names(p.notModifiedFields)).endsWith("Vary");
+        assertThat(p.fields[p.fields.length - 1].getValue()).isEqualTo("Accept-Encoding");
+    }
+
+    @Test
     void anUnknownLengthHasNoContentLength() {
-        assertThat(PreparedResponse.of(response(), STORED, -1, "1.1 e", Set.of()).contentLength).isNull();
+        assertThat(PreparedResponse.of(response(), STORED, -1, "1.1 e", Set.of(), false).contentLength).isNull();
     }
 }
