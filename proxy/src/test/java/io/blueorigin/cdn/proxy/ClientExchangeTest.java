@@ -107,7 +107,12 @@ class ClientExchangeTest {
     }
 
     private HttpTester.Response get(String target, String... fields) throws Exception {
-        StringBuilder raw = new StringBuilder("GET " + target + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n");
+        return send("GET", target, fields);
+    }
+
+    /** One request through the in-memory connector, {@code fields} as {@code Name: value} lines. */
+    private HttpTester.Response send(String method, String target, String... fields) throws Exception {
+        StringBuilder raw = new StringBuilder(method + " " + target + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n");
         for (String f : fields) {
             raw.append(f).append("\r\n");
         }
@@ -162,8 +167,7 @@ class ClientExchangeTest {
 
     @Test
     void theDoorRefusesBeforeAnyStateIsTaken() throws Exception {
-        HttpTester.Response trace = HttpTester.parseResponse(local.getResponse(
-                "TRACE /a HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"));
+        HttpTester.Response trace = send("TRACE", "/a");
         assertThat(trace.getStatus()).isEqualTo(405);
         HttpTester.Response bad = get("/a/..;/b");
         assertThat(bad.getStatus()).isEqualTo(400);
@@ -172,11 +176,9 @@ class ClientExchangeTest {
 
     @Test
     void aHeadThatWouldGoUpstreamPassesAndOtherMethodsPass() throws Exception {
-        HttpTester.Response head = HttpTester.parseResponse(local.getResponse(
-                "HEAD /missing HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"));
+        HttpTester.Response head = send("HEAD", "/missing");
         assertThat(head.getStatus()).isEqualTo(299);
-        HttpTester.Response post = HttpTester.parseResponse(local.getResponse(
-                "POST /form HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"));
+        HttpTester.Response post = send("POST", "/form", "Content-Length: 0");
         assertThat(post.getStatus()).isEqualTo(299);
         assertThat(passed).containsExactly("HEAD /missing", "POST /form");
     }
