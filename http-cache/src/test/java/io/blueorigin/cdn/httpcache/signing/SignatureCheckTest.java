@@ -48,6 +48,7 @@ class SignatureCheckTest {
         signed parameter removed                        | /private/a.mp4?w=640    | k1  | 60    | `w=640&>`                | 0      | INVALID
         signed parameter added                          | /private/a.mp4          | k1  | 60    | `?>?w=1&`                | 0      | INVALID
         unsigned parameter added: not covered           | /private/a.mp4?w=640    | k1  | 60    | `?>?utm=x&`              | 0      | OK
+        empty parameter added: not covered             | /private/a.mp4?w=&u=1   | k1  | 60    | `w=&>w=&&`               | 0      | OK
         parameter order does not matter                 | /private/a.mp4?x=1&w=640 | k1 | 60    | `x=1&w=640>w=640&x=1`    | 0      | OK
         signature changed                               | /private/a.mp4?w=640    | k1  | 60    | `sig=>sig=A`             | 0      | INVALID
         signature truncated                             | /private/a.mp4?w=640    | k1  | 60    | `sig=>sig=x&y=`          | 0      | INVALID
