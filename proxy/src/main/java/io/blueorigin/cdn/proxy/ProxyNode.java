@@ -183,6 +183,9 @@ public final class ProxyNode implements Node {
         }
         started.set(server);
         control.startAgent();
+        if (Role.of(config).hasShieldRing(config.upstream())) {
+            control.followShields(cache.upstreams()::replaceMembers, config.identity().name());
+        }
         return new ProxyNode(server, config, cache, collapser, control, clients);
     }
 

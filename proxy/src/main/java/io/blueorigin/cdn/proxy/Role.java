@@ -33,6 +33,14 @@ enum Role {
         return clientFacing;
     }
 
+    /**
+     * Whether the node's ring of upstreams is a shield tier that follows admin's registry: an edge's, unless it
+     * fetches from the sites' origins itself ({@code upstream.to-origins}).
+     */
+    boolean hasShieldRing(UpstreamConfig upstream) {
+        return clientFacing && !upstream.toOrigins();
+    }
+
     /** Whether an edge's ordering field holds this node's lookups until it caught up (a shield following admin). */
     boolean waitsForEdges(boolean controlEnabled) {
         return !clientFacing && controlEnabled;

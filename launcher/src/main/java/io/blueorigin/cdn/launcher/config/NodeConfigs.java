@@ -14,6 +14,7 @@ import io.blueorigin.cdn.proxy.ForwardingConfig;
 import io.blueorigin.cdn.proxy.ProxyConfig;
 import io.blueorigin.cdn.proxy.UpstreamConfig;
 import io.blueorigin.cdn.proxy.control.ControlConfig;
+import io.blueorigin.cdn.proxy.control.Placement;
 import io.blueorigin.cdn.proxy.ratelimit.RateLimitConfig;
 import io.blueorigin.cdn.runtime.NodeIdentity;
 import io.blueorigin.cdn.runtime.Role;
@@ -172,7 +173,16 @@ public final class NodeConfigs {
     public static ControlConfig control(ConfigValues v) {
         return build(v, () -> new ControlConfig(v.get("control.admin-url", URI.class), v.get("control.token", String.class),
                 v.value("control.heartbeat-interval", Duration.class), v.value("control.poll-wait", Duration.class),
-                v.value("control.ordering-wait", Duration.class), v.value("control.startup-wait", Duration.class)));
+                v.value("control.ordering-wait", Duration.class), v.value("control.startup-wait", Duration.class),
+                placement(v), v.get("upstream.shields-from-registry", Boolean.class).orElse(false)));
+    }
+
+    /** The {@code node.*} keys a proxy node registers for routing. */
+    @SuppressWarnings("unchecked")
+    private static Placement placement(ConfigValues v) {
+        return new Placement(v.get("node.latitude", Double.class).orElse(null),
+                v.get("node.longitude", Double.class).orElse(null), v.value("node.weight", Integer.class),
+                v.get("node.public-url", URI.class), (List<String>) v.value("node.addresses", List.class));
     }
 
     public static CacheConfig cache(ConfigValues v) {

@@ -29,6 +29,19 @@ public final class Settings {
                     "Point of presence this node serves (e.g. nyc); part of the default node name."),
             Setting.derived("node.name", ValueType.TOKEN, "<role>-<pop>",
                     "Unique node name, shown in Via, Cache-Status, metrics labels, thread names and logs."),
+            Setting.derived("node.latitude", ValueType.DECIMAL, "the POP's (admin /api/v1/pops)",
+                    "Where the node stands, degrees north (-90..90), registered with admin for geo routing; set with node.longitude.",
+                    EDGE, SHIELD),
+            Setting.derived("node.longitude", ValueType.DECIMAL, "the POP's (admin /api/v1/pops)",
+                    "Where the node stands, degrees east (-180..180); set with node.latitude.", EDGE, SHIELD),
+            Setting.of("node.weight", ValueType.INT, "100",
+                    "The node's share of clients among equally near edges (1..1000), registered with admin.", EDGE, SHIELD),
+            Setting.derived("node.public-url", ValueType.URL, "the traffic URL",
+                    "Where the router sends clients (/route redirects), when clients reach the node by another URL.",
+                    EDGE, SHIELD),
+            Setting.of("node.addresses", ValueType.LIST, "",
+                    "IP literals the router's DNS answers give for this node (empty: node.public-url's host if it is one).",
+                    EDGE, SHIELD),
             // listening
             Setting.of("server.host", ValueType.HOST, "0.0.0.0", "Address the traffic port binds."),
             new Setting("server.port", ValueType.PORT, EnumSet.allOf(Role.class),
@@ -70,6 +83,10 @@ public final class Settings {
                     "An edge with no shield tier (one box): each site of its sites: table fetches from the site's own "
                             + "origins, with their gates and breakers, as a shield does; upstream.url then serves only a "
                             + "node with no sites. A shield always fetches sites from their origins.", EDGE, SHIELD),
+            Setting.of("upstream.shields-from-registry", ValueType.BOOLEAN, "true",
+                    "An edge following admin keeps its shield ring equal to the shields admin lists as healthy or "
+                            + "degraded (a shield added, drained or down moves about 1/N of the keys); upstream.url "
+                            + "serves until admin first answers.", EDGE),
             Setting.of("upstream.down-time", ValueType.DURATION, "10s",
                     "How long an upstream that refused connections is skipped (its keys go to the next shield).",
                     EDGE, SHIELD),

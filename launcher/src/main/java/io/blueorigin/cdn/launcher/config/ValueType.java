@@ -16,6 +16,7 @@ public enum ValueType {
     HOST("a host name or IP address, e.g. 0.0.0.0 or 127.0.0.1"),
     PORT("a port number 0..65535"),
     INT("a whole number"),
+    DECIMAL("a decimal number such as 51.47 or -0.4543"),
     BOOLEAN("true or false"),
     DURATION("a duration such as 500ms, 30s, 5m, 1h or 1d"),
     SIZE("a size such as 4096, 256KB, 512MB or 2GB (powers of 1024)"),
@@ -59,6 +60,7 @@ public enum ValueType {
                 yield port != null && port >= 0 && port <= 65_535 ? port : null;
             }
             case INT -> parseInt(s);
+            case DECIMAL -> parseDecimal(s);
             case BOOLEAN -> switch (s.toLowerCase(Locale.ROOT)) {
                 case "true", "yes", "on" -> Boolean.TRUE;
                 case "false", "no", "off" -> Boolean.FALSE;
@@ -85,6 +87,11 @@ public enum ValueType {
         } catch (NumberFormatException e) {
             return null;
         }
+    }
+
+    /** A plain decimal (no exponent, no NaN or infinity: what a coordinate looks like). */
+    private static Double parseDecimal(String s) {
+        return s.matches("-?\\d{1,3}(\\.\\d{1,12})?") ? Double.valueOf(s) : null;
     }
 
     private static Duration parseDuration(String s) {

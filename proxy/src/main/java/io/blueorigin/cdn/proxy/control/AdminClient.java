@@ -94,11 +94,18 @@ final class AdminClient {
     /** What a heartbeat answers. */
     record Beat(long latest, Optional<TierKeys> tierKeys) {}
 
-    Registration register(String name, String role, String pop, URI trafficUrl, URI managementUrl, long lastApplied)
-            throws IOException {
+    Registration register(String name, String role, String pop, URI trafficUrl, URI managementUrl, long lastApplied,
+            Placement placement) throws IOException {
         ObjectNode body = JSON.createObjectNode().put("name", name).put("role", role).put("pop", pop)
                 .put("trafficUrl", trafficUrl.toString()).put("managementUrl", managementUrl.toString())
-                .put("lastApplied", lastApplied);
+                .put("lastApplied", lastApplied).put("weight", placement.weight());
+        if (placement.latitude() != null && placement.longitude() != null) {
+            body.put("latitude", placement.latitude()).put("longitude", placement.longitude());
+        }
+        placement.publicUrl().ifPresent(url -> body.put("publicUrl", url.toString()));
+        if (!placement.addresses().isEmpty()) {
+            placement.addresses().forEach(body.putArray("addresses")::add);
+        }
         String path = "/nodes/register";
         JsonNode answer = call(HttpMethod.POST, path, body, CALL_TIMEOUT_MILLIS, MAX_REGISTRATION_BYTES);
         return new Registration(answer.path("latest").asLong(0), answer.path("oldestRetained").asLong(0),
@@ -143,6 +150,36 @@ final class AdminClient {
         JsonNode answer = call(HttpMethod.GET, path, null, waitSeconds * 1000L + CALL_TIMEOUT_MILLIS, MAX_POLL_BYTES);
         return new Poll(entries(path, answer.path("entries")), answer.path("latest").asLong(0),
                 answer.path("oldestRetained").asLong(0), answer.path("sitesVersion").asLong(0));
+    }
+
+    /** A registered shield as admin's routing view lists it. */
+    record Shield(String name, URI trafficUrl, String state) {
+        /** Whether it may take keys: healthy or degraded (not down, not drained). */
+        boolean usable() {
+            return state.equals("healthy") || state.equals("degraded");
+        }
+    }
+
+    /** What one poll of the routing view answers (its shields only: an edge's agent needs no more). */
+    record RoutingView(long version, List<Shield> shields) {}
+
+    /** {@code GET /api/v1/routing?after=V&wait=S}: at once when the view is newer than {@code after}, else at a change or S. */
+    RoutingView routing(long after, int waitSeconds) throws IOException {
+        String path = "/routing?after=" + after + "&wait=" + waitSeconds;
+        JsonNode answer = call(HttpMethod.GET, path, null, waitSeconds * 1000L + CALL_TIMEOUT_MILLIS, MAX_REGISTRATION_BYTES);
+        List<Shield> shields = new ArrayList<>();
+        for (JsonNode node : answer.path("nodes")) {
+            if (node.path("role").asText("").equals("shield")) {
+                try {
+                    shields.add(new Shield(node.path("name").asText(""), URI.create(node.path("trafficUrl").asText("")),
+                            node.path("state").asText("")));
+                } catch (IllegalArgumentException e) {
+                    throw new UnreadableAnswer("admin's answer to " + path + " has a shield whose trafficUrl is not a URL: "
+                            + e.getMessage(), e);
+                }
+            }
+        }
+        return new RoutingView(answer.path("version").asLong(0), shields);
     }
 
     /** Admin's whole site table ({@code GET /api/v1/sites}), for a node whose table fell behind the log. */

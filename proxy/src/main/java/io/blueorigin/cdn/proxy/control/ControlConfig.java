@@ -17,9 +17,12 @@ import java.util.Optional;
  *     the shield has not yet; after it, the shield fetches from the origin instead of trusting its copy
  * @param startupWait how long a restarted node stays not-ready while it cannot reach admin to replay
  *     what it missed; after it, it serves and reports the lag
+ * @param placement what the node registers for routing (coordinates, weight, public URL, DNS addresses)
+ * @param shieldsFromRegistry whether an edge's shield ring follows the shields admin's registry lists as
+ *     usable ({@code upstream.shields-from-registry}), rather than only {@code upstream.url}
  */
 public record ControlConfig(Optional<URI> adminUrl, Optional<String> token, Duration heartbeatInterval, Duration pollWait,
-        Duration orderingWait, Duration startupWait) {
+        Duration orderingWait, Duration startupWait, Placement placement, boolean shieldsFromRegistry) {
 
     public ControlConfig {
         requireNonNull(adminUrl, "adminUrl is null");
@@ -28,6 +31,7 @@ public record ControlConfig(Optional<URI> adminUrl, Optional<String> token, Dura
         requireNonNull(pollWait, "pollWait is null");
         requireNonNull(orderingWait, "orderingWait is null");
         requireNonNull(startupWait, "startupWait is null");
+        requireNonNull(placement, "placement is null");
         adminUrl.ifPresent(url -> {
             if (!"http".equals(url.getScheme()) && !"https".equals(url.getScheme()) || url.getHost() == null) {
                 throw new IllegalArgumentException("control.admin-url : " + url + " (expected: an http:// or https:// URL)");
@@ -54,19 +58,20 @@ public record ControlConfig(Optional<URI> adminUrl, Optional<String> token, Dura
     public String toString() {
         return "ControlConfig[adminUrl=" + adminUrl.map(URI::toString).orElse("none") + ", token="
                 + token.map(t -> "(set)").orElse("none") + ", heartbeatInterval=" + heartbeatInterval + ", pollWait=" + pollWait
-                + ", orderingWait=" + orderingWait + ", startupWait=" + startupWait + "]";
+                + ", orderingWait=" + orderingWait + ", startupWait=" + startupWait + ", placement=" + placement
+                + ", shieldsFromRegistry=" + shieldsFromRegistry + "]";
     }
 
     /** No control plane: a standalone node. */
     public static ControlConfig none() {
         return new ControlConfig(Optional.empty(), Optional.empty(), Duration.ofSeconds(10), Duration.ofSeconds(25),
-                Duration.ofSeconds(2), Duration.ofSeconds(30));
+                Duration.ofSeconds(2), Duration.ofSeconds(30), Placement.none(), true);
     }
 
     /** The admin at {@code url} with {@code token}, other settings at their defaults. */
     public static ControlConfig of(URI url, String token) {
         return new ControlConfig(Optional.of(url), Optional.of(token), Duration.ofSeconds(10), Duration.ofSeconds(25),
-                Duration.ofSeconds(2), Duration.ofSeconds(30));
+                Duration.ofSeconds(2), Duration.ofSeconds(30), Placement.none(), true);
     }
 
     public boolean enabled() {
@@ -74,10 +79,21 @@ public record ControlConfig(Optional<URI> adminUrl, Optional<String> token, Dura
     }
 
     public ControlConfig withHeartbeatInterval(Duration interval) {
-        return new ControlConfig(adminUrl, token, interval, pollWait, orderingWait, startupWait);
+        return new ControlConfig(adminUrl, token, interval, pollWait, orderingWait, startupWait, placement,
+                shieldsFromRegistry);
     }
 
     public ControlConfig withWaits(Duration newPollWait, Duration newOrderingWait, Duration newStartupWait) {
-        return new ControlConfig(adminUrl, token, heartbeatInterval, newPollWait, newOrderingWait, newStartupWait);
+        return new ControlConfig(adminUrl, token, heartbeatInterval, newPollWait, newOrderingWait, newStartupWait,
+                placement, shieldsFromRegistry);
+    }
+
+    public ControlConfig withPlacement(Placement newPlacement) {
+        return new ControlConfig(adminUrl, token, heartbeatInterval, pollWait, orderingWait, startupWait, newPlacement,
+                shieldsFromRegistry);
+    }
+
+    public ControlConfig withShieldsFromRegistry(boolean follow) {
+        return new ControlConfig(adminUrl, token, heartbeatInterval, pollWait, orderingWait, startupWait, placement, follow);
     }
 }

@@ -8,6 +8,7 @@ import io.blueorigin.cdn.runtime.ReadinessCheck;
 import io.blueorigin.cdn.storage.CacheStore;
 import java.net.URI;
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.eclipse.jetty.client.HttpClient;
@@ -26,10 +27,13 @@ public final class ControlPlane implements AutoCloseable {
     private final @Nullable HttpClient client;
     private final @Nullable InvalidationAgent agent;
     private final @Nullable PurgeRequests purges;
+    private final @Nullable AdminClient admin;
+    private @Nullable ShieldRingFollower shieldRing;
 
     private ControlPlane(ControlConfig config, LocalInvalidations local, @Nullable HttpClient client,
-            @Nullable InvalidationAgent agent, @Nullable PurgeRequests purges) {
+            @Nullable InvalidationAgent agent, @Nullable PurgeRequests purges, @Nullable AdminClient admin) {
         this.config = config;
+        this.admin = admin;
         this.local = local;
         this.client = client;
         this.agent = agent;
@@ -55,7 +59,7 @@ public final class ControlPlane implements AutoCloseable {
         if (!config.enabled()) {
             LocalInvalidations standalone = new LocalInvalidations();
             standalone.replayOver(true);
-            return new ControlPlane(config, standalone, null, null, null);
+            return new ControlPlane(config, standalone, null, null, null, null);
         }
         ClientConnector connector = new ClientConnector();
         connector.setSelectors(1);
@@ -76,7 +80,7 @@ public final class ControlPlane implements AutoCloseable {
             InvalidationAgent agent = new InvalidationAgent(config, identity, admin, store, local, invalidator, sites, clock,
                     trafficUrl, managementUrl, stats);
             PurgeRequests purges = new PurgeRequests(admin, invalidator, store.ioExecutor(), identity.name());
-            plane = new ControlPlane(config, local, client, agent, purges);
+            plane = new ControlPlane(config, local, client, agent, purges, admin);
             return plane;
         } finally {
             if (plane == null) {
@@ -90,6 +94,26 @@ public final class ControlPlane implements AutoCloseable {
         if (agent != null) {
             agent.start();
         }
+    }
+
+    /**
+     * Makes an edge's shield ring follow admin's registry ({@code upstream.shields-from-registry}): from now on
+     * {@code ring} gets the usable shields' traffic URLs at every change of admin's routing view. Nothing when
+     * there is no admin or the setting is off. Call once, before {@link #close}.
+     *
+     * @param ring replaces the ring's members; answers whether they changed ({@code Upstreams::replaceMembers})
+     */
+    public synchronized void followShields(java.util.function.Predicate<List<URI>> ring, String nodeName) {
+        if (admin == null || !config.shieldsFromRegistry() || shieldRing != null) {
+            return;
+        }
+        shieldRing = new ShieldRingFollower(admin, ring, nodeName);
+        shieldRing.start();
+    }
+
+    /** The version of admin's routing view the shield ring reflects (0: not following, or admin not answered yet). */
+    public synchronized long shieldRingVersion() {
+        return shieldRing == null ? 0 : shieldRing.version();
     }
 
     /** What the request path screens stored objects with. */
@@ -137,6 +161,11 @@ public final class ControlPlane implements AutoCloseable {
 
     @Override
     public void close() {
+        synchronized (this) {
+            if (shieldRing != null) {
+                shieldRing.close();
+            }
+        }
         if (agent != null) {
             agent.close();
         }

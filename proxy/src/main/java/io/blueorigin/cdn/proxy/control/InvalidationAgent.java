@@ -293,7 +293,7 @@ public final class InvalidationAgent implements AutoCloseable {
         invalidator.restore();
         long marker = store.marker(APPLIED_MARKER, -1);
         AdminClient.Registration r = admin.register(identity.name(), identity.role().label(), identity.pop(), trafficUrl.get(),
-                managementUrl.get(), Math.max(0, marker));
+                managementUrl.get(), Math.max(0, marker), config.placement());
         contact(r.latest());
         r.sites().ifPresent(table -> {
             if (table.version() != sites.table().version() || !table.sites().equals(sites.table().sites())) {

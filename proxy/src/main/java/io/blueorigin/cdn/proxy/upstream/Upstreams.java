@@ -17,17 +17,25 @@ import org.slf4j.LoggerFactory;
  * ring's first member for the key that is neither marked down nor behind an open breaker; with every one
  * unusable, the fallback (the origin) if configured, else the key's own ring member, which then fails
  * fast or is probed. One upstream: always it. Thread-safe.
+ *
+ * <p>An edge's shield ring follows admin's registry ({@link #replaceMembers}): the ring is replaced whole
+ * (one volatile write of an immutable {@link HashRing}), shared by every per-site view made with
+ * {@link #withSiteFallback}, so each site sees the new shields at once. A shield that stays keeps its
+ * {@link Upstream} (breaker, gate, mark-down); being a consistent-hash ring, adding or removing one of N
+ * shields moves about 1/N of the keys.
  */
 public final class Upstreams {
     private static final Logger LOG = LoggerFactory.getLogger(Upstreams.class);
 
-    private final HashRing<Upstream> ring;
+    private final Members ring;
     private final @Nullable Upstream fallback;
+    private final @Nullable UpstreamConfig config;
     private final long downMillis;
     private final LongSupplier clock;
 
     public Upstreams(UpstreamConfig config, LongSupplier clock) {
         this.clock = clock;
+        this.config = config;
         this.downMillis = config.downTime().toMillis();
         List<Upstream> members = new ArrayList<>();
         List<String> names = new ArrayList<>();
@@ -35,12 +43,13 @@ public final class Upstreams {
             members.add(create(config, url, false));
             names.add(url.toString());
         }
-        this.ring = new HashRing<>(members, names, HashRing.DEFAULT_VIRTUAL_NODES);
+        this.ring = new Members(new HashRing<>(members, names, HashRing.DEFAULT_VIRTUAL_NODES));
         this.fallback = config.fallback().map(url -> create(config, url, true)).orElse(null);
     }
 
-    private Upstreams(HashRing<Upstream> ring, @Nullable Upstream fallback, long downMillis, LongSupplier clock) {
+    private Upstreams(Members ring, @Nullable Upstream fallback, long downMillis, LongSupplier clock) {
         this.ring = ring;
+        this.config = null;
         this.fallback = fallback;
         this.downMillis = downMillis;
         this.clock = clock;
@@ -58,8 +67,8 @@ public final class Upstreams {
             members.add(originUpstream(o, node, clock, false));
             names.add(o.url().toString());
         }
-        return new Upstreams(new HashRing<>(members, names, HashRing.DEFAULT_VIRTUAL_NODES), null, node.downTime().toMillis(),
-                clock);
+        return new Upstreams(new Members(new HashRing<>(members, names, HashRing.DEFAULT_VIRTUAL_NODES)), null,
+                node.downTime().toMillis(), clock);
     }
 
     /**
@@ -80,6 +89,45 @@ public final class Upstreams {
                         node.maxQueued()), isFallback, o);
     }
 
+    /**
+     * Makes {@code urls} the ring's members (an edge's shields as admin's registry lists them): members that
+     * stay keep their state, new ones start closed and unmarked. Only on the node's own upstreams (made from
+     * its configuration); an empty list is ignored (a ring is never empty: the configured or last-known shields
+     * stay, and their breakers judge them).
+     *
+     * @return whether the members changed
+     */
+    public synchronized boolean replaceMembers(List<URI> urls) {
+        if (config == null) {
+            throw new IllegalStateException("only the node's own upstreams follow the registry");
+        }
+        List<URI> wanted = urls.stream().distinct().sorted().toList();
+        HashRing<Upstream> current = ring.current;
+        List<URI> have = current.members().stream().map(Upstream::url).sorted().toList();
+        if (wanted.isEmpty() || wanted.equals(have)) {
+            return false;
+        }
+        List<Upstream> members = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        for (URI url : wanted) {
+            Upstream kept = current.members().stream().filter(u -> u.url().equals(url)).findFirst().orElse(null);
+            members.add(kept != null ? kept : create(config, url, false));
+            names.add(url.toString());
+        }
+        ring.current = new HashRing<>(members, names, HashRing.DEFAULT_VIRTUAL_NODES);
+        LOG.info("upstream ring now {} (was {})", wanted, have);
+        return true;
+    }
+
+    /** The ring, replaced whole by {@link #replaceMembers}; shared by this node's per-site views. */
+    private static final class Members {
+        volatile HashRing<Upstream> current;
+
+        Members(HashRing<Upstream> current) {
+            this.current = current;
+        }
+    }
+
     private Upstream create(UpstreamConfig config, URI url, boolean isFallback) {
         return new Upstream(url, new CircuitBreaker(config.breakerFailures(), config.breakerOpenTime().toMillis(), clock),
                 new ConcurrencyGate(config.maxConcurrent(), config.maxConcurrentPass(), config.maxQueued()), isFallback);
@@ -87,16 +135,17 @@ public final class Upstreams {
 
     /** The upstream for {@code key} now. */
     public Upstream select(String key) {
-        List<Upstream> members = ring.members();
+        HashRing<Upstream> r = ring.current;
+        List<Upstream> members = r.members();
         if (members.size() == 1 && fallback == null) {
             return members.get(0);
         }
         long now = clock.getAsLong();
-        Upstream usable = ring.first(key, u -> !u.isDown(now) && u.breaker().state() != CircuitBreaker.State.OPEN);
+        Upstream usable = r.first(key, u -> !u.isDown(now) && u.breaker().state() != CircuitBreaker.State.OPEN);
         if (usable != null) {
             return usable;
         }
-        return fallback != null ? fallback : ring.owner(key);
+        return fallback != null ? fallback : r.owner(key);
     }
 
     /**
@@ -105,7 +154,7 @@ public final class Upstreams {
      */
     public Optional<Upstream> next(String key, Set<Upstream> tried) {
         long now = clock.getAsLong();
-        Upstream other = ring.first(key, u -> !tried.contains(u) && !u.isDown(now) && u.breaker().state() != CircuitBreaker.State.OPEN);
+        Upstream other = ring.current.first(key, u -> !tried.contains(u) && !u.isDown(now) && u.breaker().state() != CircuitBreaker.State.OPEN);
         if (other != null) {
             return Optional.of(other);
         }
@@ -114,7 +163,7 @@ public final class Upstreams {
 
     /** Skips {@code upstream} for {@code upstream.down-time}; its keys go to the next ring member meanwhile. */
     public void markDown(Upstream upstream, String why) {
-        if (downMillis <= 0 || upstream.isFallback() || ring.members().size() == 1) {
+        if (downMillis <= 0 || upstream.isFallback() || ring.current.members().size() == 1) {
             return;
         }
         if (!upstream.isDown(clock.getAsLong())) {
@@ -125,7 +174,7 @@ public final class Upstreams {
 
     /** Every upstream (ring members, then the fallback), for health and metrics. */
     public List<Upstream> all() {
-        List<Upstream> out = new ArrayList<>(ring.members());
+        List<Upstream> out = new ArrayList<>(ring.current.members());
         if (fallback != null) {
             out.add(fallback);
         }

@@ -98,6 +98,55 @@ class UpstreamsTest {
         assertThat(u.all()).containsExactly(only);
     }
 
+    @Test
+    void aRegistryChangeMovesAboutOneNthOfTheKeysAndKeepsTheStayingShields() {
+        Upstreams u = tier(Optional.of(ORIGIN));
+        Upstreams siteView = u.withSiteFallback(null, UpstreamConfig.of(List.of(A, B), Optional.of(ORIGIN)));
+        Upstream a = ownerOf(u, A);
+        java.util.Map<String, URI> before = new java.util.HashMap<>();
+        for (int k = 0; k < 3000; k++) {
+            before.put("key" + k, u.select("key" + k).url());
+        }
+        URI c = URI.create("http://127.0.0.1:8084");
+
+        assertThat(u.replaceMembers(List.of(B, A, c))).isTrue();
+
+        int moved = 0;
+        for (var e : before.entrySet()) {
+            URI now = u.select(e.getKey()).url();
+            assertThat(siteView.select(e.getKey()).url()).as("every site's view sees the new ring").isEqualTo(now);
+            if (!now.equals(e.getValue())) {
+                moved++;
+                assertThat(now).as("keys move only to the new shield").isEqualTo(c);
+            }
+        }
+        assertThat(moved).as("about 1/3 of 3000 keys move").isBetween(700, 1300);
+        assertThat(ownerOf(u, A)).as("a shield that stays keeps its breaker").isSameAs(a);
+        assertThat(u.all()).hasSize(4); // three shields and the fallback
+    }
+
+    @Test
+    void anEmptyOrUnchangedMemberListLeavesTheRingAlone() {
+        Upstreams u = tier(Optional.empty());
+        List<Upstream> members = u.all();
+        assertThat(u.replaceMembers(List.of())).isFalse();
+        assertThat(u.replaceMembers(List.of(B, A, A))).isFalse();
+        assertThat(u.all()).isEqualTo(members);
+        assertThat(u.replaceMembers(List.of(B))).isTrue();
+        assertThat(u.all()).extracting(Upstream::url).containsExactly(B);
+    }
+
+    @Test
+    void onlyTheNodesOwnUpstreamsFollowTheRegistry() {
+        Upstreams view = tier(Optional.empty()).withSiteFallback(null, UpstreamConfig.of(List.of(A, B), Optional.empty()));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> view.replaceMembers(List.of(A)))
+                .isInstanceOf(IllegalStateException.class);
+    }
+
+    private static Upstream ownerOf(Upstreams u, URI url) {
+        return u.all().stream().filter(x -> x.url().equals(url)).findFirst().orElseThrow();
+    }
+
     private static String keyOwnedBy(Upstreams u, URI owner) {
         for (int k = 0; k < 10_000; k++) {
             if (u.select("key" + k).url().equals(owner)) {
