@@ -20,6 +20,11 @@ import java.time.Duration;
 public record HealthCheckConfig(Duration interval, Duration timeout, int rise, int fall, Duration maxInvalidationLag,
         Duration flapWindow) {
 
+    // bounds first: DEFAULTS below is validated against them during class initialisation
+    static final Duration MIN_INTERVAL = Duration.ofMillis(100);
+    static final Duration MAX_INTERVAL = Duration.ofMinutes(1);
+    static final Duration MIN_TIMEOUT = Duration.ofMillis(50);
+    static final int MAX_COUNT = 100;
     public static final Duration DEFAULT_INTERVAL = Duration.ofMillis(500);
     public static final Duration DEFAULT_TIMEOUT = Duration.ofMillis(400);
     public static final int DEFAULT_RISE = 2;
@@ -29,11 +34,6 @@ public record HealthCheckConfig(Duration interval, Duration timeout, int rise, i
     /** The defaults: probe every 500 ms (400 ms timeout), down after 2 failures, back after 2 passes. */
     public static final HealthCheckConfig DEFAULTS = new HealthCheckConfig(DEFAULT_INTERVAL, DEFAULT_TIMEOUT,
             DEFAULT_RISE, DEFAULT_FALL, DEFAULT_MAX_INVALIDATION_LAG, DEFAULT_FLAP_WINDOW);
-
-    static final Duration MIN_INTERVAL = Duration.ofMillis(100);
-    static final Duration MAX_INTERVAL = Duration.ofMinutes(1);
-    static final Duration MIN_TIMEOUT = Duration.ofMillis(50);
-    static final int MAX_COUNT = 100;
 
     public HealthCheckConfig {
         requireNonNull(interval, "health.interval is null");
