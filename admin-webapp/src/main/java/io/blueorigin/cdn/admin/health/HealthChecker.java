@@ -59,6 +59,8 @@ public final class HealthChecker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HealthChecker.class);
     /** The advisory lock key of the lease: one per database (so one per admin cluster). */
     static final long LEASE_KEY = 0x4344_4e5f_4845_4cL; // "CDN_HEL"
+    /** Names the probing admin on each probe (for the node's logs, and tests). */
+    static final String ADMIN_HEADER = "X-Cdn-Admin";
     /** Most probes in flight per node's management address. */
     static final int CONNECTIONS_PER_NODE = 2;
     /** Threads of the probing client (probes are non-blocking; these only run callbacks). */
@@ -274,7 +276,7 @@ public final class HealthChecker implements AutoCloseable {
             return outcome;
         }
         try {
-            client.newRequest(uri).method(HttpMethod.GET).timeout(config.timeout().toMillis(), TimeUnit.MILLISECONDS)
+            client.newRequest(uri).method(HttpMethod.GET).headers(h -> h.put(ADMIN_HEADER, name)).timeout(config.timeout().toMillis(), TimeUnit.MILLISECONDS)
                     .send(result -> outcome.complete(result.isFailed() ? HealthStates.Probe.fail(failure(result.getFailure()))
                             : result.getResponse().getStatus() == 200 ? HealthStates.Probe.pass()
                             : HealthStates.Probe.fail("/readyz answered " + result.getResponse().getStatus())));
