@@ -3,6 +3,7 @@ package io.blueorigin.cdn.admin;
 import static java.util.Objects.requireNonNull;
 
 import io.blueorigin.cdn.admin.db.DatabaseConfig;
+import io.blueorigin.cdn.admin.health.HealthCheckConfig;
 import io.blueorigin.cdn.runtime.NodeIdentity;
 import io.blueorigin.cdn.runtime.Role;
 import io.blueorigin.cdn.runtime.ServerConfig;
@@ -22,9 +23,11 @@ import java.util.Optional;
  *     silent for three intervals is shown as down
  * @param invalidationRetention how long invalidation log entries and node stats are kept
  *     ({@code admin.invalidation-retention}); active bans are kept longer
+ * @param health the active health checks ({@code health.*}, {@link HealthCheckConfig#DEFAULTS})
  */
 public record AdminConfig(NodeIdentity identity, ServerConfig server, DatabaseConfig database,
-        Optional<Path> bootstrapTokenFile, Duration heartbeatInterval, Duration invalidationRetention) {
+        Optional<Path> bootstrapTokenFile, Duration heartbeatInterval, Duration invalidationRetention,
+        HealthCheckConfig health) {
 
     /** Default of {@code admin.heartbeat-interval}. */
     public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(10);
@@ -43,6 +46,7 @@ public record AdminConfig(NodeIdentity identity, ServerConfig server, DatabaseCo
         requireNonNull(bootstrapTokenFile, "bootstrapTokenFile is null");
         requireNonNull(heartbeatInterval, "heartbeatInterval is null");
         requireNonNull(invalidationRetention, "invalidationRetention is null");
+        requireNonNull(health, "health is null");
         if (identity.role() != Role.ADMIN) {
             throw new IllegalArgumentException("identity.role : " + identity.role() + " (expected: ADMIN)");
         }
@@ -57,7 +61,14 @@ public record AdminConfig(NodeIdentity identity, ServerConfig server, DatabaseCo
         }
     }
 
-    /** Settings with the default heartbeat interval (10 s) and retention (7 days). */
+    /** Settings with the default health checks ({@link HealthCheckConfig#DEFAULTS}). */
+    public AdminConfig(NodeIdentity identity, ServerConfig server, DatabaseConfig database,
+            Optional<Path> bootstrapTokenFile, Duration heartbeatInterval, Duration invalidationRetention) {
+        this(identity, server, database, bootstrapTokenFile, heartbeatInterval, invalidationRetention,
+                HealthCheckConfig.DEFAULTS);
+    }
+
+    /** Settings with the default heartbeat interval (10 s), retention (7 days) and health checks. */
     public AdminConfig(NodeIdentity identity, ServerConfig server, DatabaseConfig database,
             Optional<Path> bootstrapTokenFile) {
         this(identity, server, database, bootstrapTokenFile, DEFAULT_HEARTBEAT_INTERVAL, DEFAULT_INVALIDATION_RETENTION);

@@ -7,7 +7,9 @@ import io.blueorigin.cdn.admin.db.ApiTokens;
 import io.blueorigin.cdn.admin.db.Database;
 import io.blueorigin.cdn.admin.db.NotificationListener;
 import io.blueorigin.cdn.admin.db.Retention;
+import io.blueorigin.cdn.admin.db.RoutingVersion;
 import io.blueorigin.cdn.admin.db.TierKeys;
+import io.blueorigin.cdn.admin.health.HealthChecker;
 import io.blueorigin.cdn.runtime.HealthRegistry;
 import io.blueorigin.cdn.runtime.Node;
 import io.blueorigin.cdn.runtime.NodeIdentity;
@@ -29,6 +31,7 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.handler.ErrorHandler;
@@ -43,7 +46,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Background work runs on one daemon scheduler thread: long-poll deadlines, the fallback re-query of
  * waiting long-polls every {@link #FALLBACK_POLL} while the {@code LISTEN} connection is down, and
- * retention every {@link #RETENTION_PERIOD}.
+ * retention every {@link #RETENTION_PERIOD}. The active health checks run on their own thread
+ * ({@link HealthChecker}, {@code health.*} settings), probing only while this replica holds their lease.
  */
 public final class AdminNode implements Node {
     private static final Logger LOG = LoggerFactory.getLogger(AdminNode.class);
@@ -58,11 +62,13 @@ public final class AdminNode implements Node {
     private final Api api;
     private final NotificationListener listener;
     private final ScheduledExecutorService scheduler;
+    private final HealthChecker checker;
     private final Optional<String> bootstrapToken;
 
     private AdminNode(NodeServer server, Database database, Api api, NotificationListener listener,
-            ScheduledExecutorService scheduler, Optional<String> bootstrapToken) {
+            ScheduledExecutorService scheduler, HealthChecker checker, Optional<String> bootstrapToken) {
         this.server = server;
+        this.checker = checker;
         this.database = database;
         this.api = api;
         this.listener = listener;
@@ -76,6 +82,7 @@ public final class AdminNode implements Node {
         Database database = Database.open(config.database(), name + "-db");
         ScheduledExecutorService scheduler = null;
         NotificationListener listener = null;
+        HealthChecker checker = null;
         try {
             ApiTokens tokens = new ApiTokens(database.dataSource());
             Optional<String> token = bootstrap(tokens, config);
@@ -93,18 +100,27 @@ public final class AdminNode implements Node {
                 thread.setDaemon(true);
                 return thread;
             });
-            Api api = Api.create(database, tokens, tierKeys, config.nodeDownAfter(), scheduler);
-            listener = NotificationListener.start(config.database(), name + "-listener", api.notifications());
-            schedule(scheduler, listener, api, new Retention(database, config.invalidationRetention()));
             NodeMetrics metrics = new NodeMetrics(config.identity());
+            AtomicReference<HealthChecker> checking = new AtomicReference<>();
+            NodeStateMetrics stateMetrics = new NodeStateMetrics(metrics,
+                    () -> checking.get() == null ? Map.of() : checking.get().counts());
+            Api api = Api.create(database, tokens, tierKeys, config.nodeDownAfter(), scheduler, stateMetrics::changed);
+            listener = NotificationListener.start(config.database(), name + "-listener", Map.of(
+                    NotificationListener.CHANNEL, api.notifications(), RoutingVersion.CHANNEL, api.routingNotifications()));
+            schedule(scheduler, listener, api, new Retention(database, config.invalidationRetention()));
+            checker = HealthChecker.start(database, config.health(), name, stateMetrics::changed);
+            checking.set(checker);
             NotificationListener listening = listener;
             NodeServer server = NodeServer.builder(health(config.identity(), database, listener), config.server())
                     .traffic(new AdminMetrics(metrics, api::waitingLongPolls, listening::isListening, context(config, api)))
                     .managementRoute("/metrics", new PrometheusEndpoint(metrics))
                     .build()
                     .start();
-            return new AdminNode(server, database, api, listener, scheduler, token);
+            return new AdminNode(server, database, api, listener, scheduler, checker, token);
         } catch (RuntimeException e) {
+            if (checker != null) {
+                checker.close();
+            }
             if (listener != null) {
                 listener.close();
             }
@@ -231,8 +247,19 @@ public final class AdminNode implements Node {
         return server.managementUri();
     }
 
+    /** Whether this admin holds the health-check lease (it is the replica probing the nodes). */
+    public boolean holdsHealthLease() {
+        return checker.holdsLease();
+    }
+
+    /** How many routing long-polls are waiting on this admin now. */
+    public int waitingRoutingPolls() {
+        return api.waitingRoutingPolls();
+    }
+
     @Override
     public void close() {
+        checker.close();
         api.close();
         server.close();
         listener.close();

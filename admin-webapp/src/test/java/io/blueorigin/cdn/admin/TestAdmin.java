@@ -2,6 +2,7 @@ package io.blueorigin.cdn.admin;
 
 import io.blueorigin.cdn.admin.db.ApiTokens;
 import io.blueorigin.cdn.admin.db.DatabaseConfig;
+import io.blueorigin.cdn.admin.health.HealthCheckConfig;
 import io.blueorigin.cdn.runtime.NodeIdentity;
 import io.blueorigin.cdn.runtime.Role;
 import io.blueorigin.cdn.runtime.ServerConfig;
@@ -35,7 +36,14 @@ final class TestAdmin implements AutoCloseable {
 
     /** An admin on {@code url} (another replica, when an admin already runs there). */
     static TestAdmin start(String url, Duration connectTimeout) {
-        AdminNode node = AdminNode.start(config(url, connectTimeout, "admin-" + COUNTER.incrementAndGet()));
+        return start(url, connectTimeout, HealthCheckConfig.DEFAULTS);
+    }
+
+    /** An admin on {@code url} with these health check settings. */
+    static TestAdmin start(String url, Duration connectTimeout, HealthCheckConfig health) {
+        AdminConfig defaults = config(url, connectTimeout, "admin-" + COUNTER.incrementAndGet());
+        AdminNode node = AdminNode.start(new AdminConfig(defaults.identity(), defaults.server(), defaults.database(),
+                defaults.bootstrapTokenFile(), defaults.heartbeatInterval(), defaults.invalidationRetention(), health));
         try {
             String token = node.bootstrapToken().isPresent() ? node.bootstrapToken().get()
                     : new ApiTokens(node.database().dataSource()).create("test-admin", List.of(Scope.ADMIN));

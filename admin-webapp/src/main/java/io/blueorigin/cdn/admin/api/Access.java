@@ -15,7 +15,7 @@ import java.util.Optional;
  *       only, and only for the node it is bound to: the {@code {name}} of the path here, the registration's
  *       {@code name} in {@link #checkActingAs}. A purge or admin token is refused (nodes used purge tokens
  *       before node tokens existed; the message says how to upgrade).
- *   <li>A route marked {@link Route#nodesToo()} (the site table) also takes any node token.
+ *   <li>A route marked {@link Route#nodesToo()} (the site table, the routing view) also takes any node token.
  * </ul>
  */
 final class Access {
@@ -42,7 +42,7 @@ final class Access {
         }
         if (caller.isNodeToken()) {
             return Optional.of("token '" + caller.name() + "' is the node token of '" + caller.node().orElseThrow()
-                    + "': it may only call the node agent endpoints (register, heartbeat, acks, long-poll, GET /api/v1/sites), not "
+                    + "': it may only call the node agent endpoints (register, heartbeat, acks, long-poll, GET /api/v1/sites, GET /api/v1/routing), not "
                     + endpoint);
         }
         if (!caller.allows(route.scope())) {

@@ -8,8 +8,10 @@ import io.blueorigin.cdn.admin.db.ApiTokens;
 import io.blueorigin.cdn.admin.db.Database;
 import io.blueorigin.cdn.admin.db.InvalidationLog;
 import io.blueorigin.cdn.admin.db.NodeStats;
+import io.blueorigin.cdn.admin.db.NodeState;
 import io.blueorigin.cdn.admin.db.Nodes;
 import io.blueorigin.cdn.admin.db.NotificationListener;
+import io.blueorigin.cdn.admin.db.Pops;
 import io.blueorigin.cdn.admin.db.SigningKeys;
 import io.blueorigin.cdn.admin.db.Sites;
 import io.blueorigin.cdn.admin.db.TierKeys;
@@ -18,6 +20,7 @@ import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Consumer;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
@@ -32,20 +35,31 @@ import org.eclipse.jetty.ee10.servlet.ServletHolder;
 public final class Api implements AutoCloseable {
     private final ApiTokens tokens;
     private final LongPolls polls;
+    private final LongPolls routingPolls;
     private final Router router;
 
-    private Api(ApiTokens tokens, LongPolls polls, Router router) {
+    private Api(ApiTokens tokens, LongPolls polls, LongPolls routingPolls, Router router) {
         this.tokens = tokens;
         this.polls = polls;
+        this.routingPolls = routingPolls;
         this.router = router;
+    }
+
+    /** An API that tells nobody of state changes (see the other {@code create}). */
+    public static Api create(Database database, ApiTokens tokens, TierKeys tierKeys, Duration nodeDownAfter,
+            ScheduledExecutorService scheduler) {
+        return create(database, tokens, tierKeys, nodeDownAfter, scheduler, state -> {});
     }
 
     /**
      * @param nodeDownAfter no heartbeat for this long: a node is down (three heartbeat intervals)
      * @param scheduler runs long-poll deadlines (must outlive the API's requests)
+     * @param stateChanges told of each node state change the API commits (registration, drain, undrain), with
+     *     the state changed to: the metric {@code cdn_admin_node_state_changes_total}
      */
     public static Api create(Database database, ApiTokens tokens, TierKeys tierKeys, Duration nodeDownAfter,
-            ScheduledExecutorService scheduler) {
+            ScheduledExecutorService scheduler, Consumer<NodeState> stateChanges) {
+        requireNonNull(stateChanges, "stateChanges is null");
         requireNonNull(database, "database is null");
         requireNonNull(tokens, "tokens is null");
         requireNonNull(tierKeys, "tierKeys is null");
@@ -59,8 +73,13 @@ public final class Api implements AutoCloseable {
         NodeStats nodeStats = new NodeStats();
         Acks acks = new Acks();
         LongPolls polls = new LongPolls();
+        LongPolls routingPolls = new LongPolls();
+        Pops pops = new Pops();
+        PopsApi popsApi = new PopsApi(database, pops);
+        RoutingApi routing = new RoutingApi(database, nodes, pops, routingPolls, scheduler);
         InvalidationsApi invalidations = new InvalidationsApi(database, log, nodes, acks, sites, nodeDownAfter);
-        NodesApi agents = new NodesApi(database, nodes, nodeStats, acks, log, tierKeys, sites, signingKeys, nodeDownAfter);
+        NodesApi agents = new NodesApi(database, nodes, nodeStats, acks, log, tierKeys, sites, signingKeys, nodeDownAfter,
+                stateChanges);
         LongPollApi longPoll = new LongPollApi(database, log, sites, polls, scheduler);
         SitesApi sitesApi = new SitesApi(database, log, sites);
         SigningApi signingApi = new SigningApi(database, log, sites, signingKeys);
@@ -79,6 +98,14 @@ public final class Api implements AutoCloseable {
                 new Route("POST", "/api/v1/nodes/{name}/heartbeat", Scope.NODE, agents::heartbeat),
                 new Route("POST", "/api/v1/nodes/{name}/acks", Scope.NODE, agents::acks),
                 new Route("GET", "/api/v1/nodes", Scope.READ, agents::list),
+                new Route("GET", "/api/v1/nodes/{name}/history", Scope.READ, agents::history),
+                new Route("POST", "/api/v1/nodes/{name}/drain", Scope.ADMIN, agents::drain),
+                new Route("POST", "/api/v1/nodes/{name}/undrain", Scope.ADMIN, agents::undrain),
+                new Route("GET", "/api/v1/pops", Scope.READ, popsApi::list),
+                new Route("GET", "/api/v1/pops/{name}", Scope.READ, popsApi::get),
+                new Route("PUT", "/api/v1/pops/{name}", Scope.ADMIN, popsApi::put),
+                new Route("DELETE", "/api/v1/pops/{name}", Scope.ADMIN, popsApi::delete),
+                new Route("GET", "/api/v1/routing", Scope.READ, true, routing::poll),
                 new Route("GET", "/api/v1/stats", Scope.READ, stats::stats),
                 new Route("POST", "/api/v1/tokens", Scope.ADMIN, tokensApi::create),
                 new Route("GET", "/api/v1/tokens", Scope.ADMIN, tokensApi::list),
@@ -93,7 +120,7 @@ public final class Api implements AutoCloseable {
                 new Route("POST", "/api/v1/sites/{name}/keys", Scope.ADMIN, signingApi::create),
                 new Route("DELETE", "/api/v1/sites/{name}/keys/{id}", Scope.ADMIN, signingApi::revoke),
                 new Route("POST", "/api/v1/sign", Scope.PURGE, signingApi::sign)));
-        return new Api(tokens, polls, router);
+        return new Api(tokens, polls, routingPolls, router);
     }
 
     /** Adds the filter and servlet answering {@code /api/*} to {@code context}. */
@@ -112,9 +139,15 @@ public final class Api implements AutoCloseable {
         return polls;
     }
 
-    /** Makes every waiting long-poll re-read the log (the fallback while notifications may be missed). */
+    /** What the notification listener reports routing version changes to: wakes the routing long-polls. */
+    public NotificationListener.Events routingNotifications() {
+        return routingPolls;
+    }
+
+    /** Makes every waiting long-poll re-read (the fallback while notifications may be missed). */
     public void resynchronize() {
         polls.wakeAll();
+        routingPolls.wakeAll();
     }
 
     /** The token store (its refusal cache is observable for tests and metrics). */
@@ -122,14 +155,20 @@ public final class Api implements AutoCloseable {
         return tokens;
     }
 
-    /** How many long-polls are waiting now (for metrics and tests). */
+    /** How many invalidation long-polls are waiting now (for metrics and tests). */
     public int waitingLongPolls() {
         return polls.parkedCount();
+    }
+
+    /** How many routing long-polls ({@code GET /api/v1/routing}) are waiting now (for metrics and tests). */
+    public int waitingRoutingPolls() {
+        return routingPolls.parkedCount();
     }
 
     /** Answers every waiting long-poll now, and later ones at once. Call before stopping the server. */
     @Override
     public void close() {
         polls.close();
+        routingPolls.close();
     }
 }

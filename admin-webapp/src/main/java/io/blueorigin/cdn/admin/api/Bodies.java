@@ -25,9 +25,17 @@ final class Bodies {
     /** {@code POST /api/v1/purge-all}. */
     record PurgeAll(@Nullable Boolean soft, @Nullable String site) {}
 
-    /** {@code POST /api/v1/nodes/register}. */
+    /**
+     * {@code POST /api/v1/nodes/register}; the placement fields are optional. Coordinates are read as JSON
+     * values because strict binding refuses an integer ({@code 51}) for a floating-point field.
+     */
     record Register(@Nullable String name, @Nullable String role, @Nullable String pop, @Nullable String trafficUrl,
-            @Nullable String managementUrl, @Nullable Long lastApplied) {}
+            @Nullable String managementUrl, @Nullable Long lastApplied, @Nullable JsonNode latitude,
+            @Nullable JsonNode longitude, @Nullable Long weight, @Nullable String publicUrl,
+            @Nullable List<@Nullable String> addresses) {}
+
+    /** {@code PUT /api/v1/pops/{name}}. */
+    record Pop(@Nullable JsonNode latitude, @Nullable JsonNode longitude) {}
 
     /** {@code POST /api/v1/nodes/{name}/heartbeat}. */
     record Heartbeat(@Nullable Long lastApplied, @Nullable JsonNode stats) {}

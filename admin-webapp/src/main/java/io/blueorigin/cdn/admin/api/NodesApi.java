@@ -5,14 +5,17 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.blueorigin.cdn.admin.db.Ack;
 import io.blueorigin.cdn.admin.db.Acks;
+import io.blueorigin.cdn.admin.db.Coordinates;
 import io.blueorigin.cdn.admin.db.Database;
 import io.blueorigin.cdn.admin.db.InvalidationLog;
 import io.blueorigin.cdn.admin.db.LogBounds;
 import io.blueorigin.cdn.admin.db.Node;
 import io.blueorigin.cdn.admin.db.NodeRegistration;
+import io.blueorigin.cdn.admin.db.NodeState;
 import io.blueorigin.cdn.admin.db.NodeStats;
 import io.blueorigin.cdn.admin.db.Nodes;
 import io.blueorigin.cdn.admin.db.SigningKeys;
+import io.blueorigin.cdn.admin.db.StateChange;
 import io.blueorigin.cdn.admin.db.Sites;
 import io.blueorigin.cdn.admin.db.TierKeys;
 import io.blueorigin.cdn.runtime.Role;
@@ -27,6 +30,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +40,9 @@ import org.slf4j.LoggerFactory;
  * one transaction. Registration and heartbeat answers carry the tier keys ({@link TierKeys}), so a rotation
  * reaches every live node within a heartbeat interval. The registration answer also carries the site table
  * ({@code "sites": {"version": V, "sites": [...]}}); later changes reach the node through the log.
+ *
+ * <p>Also the operator's side of the registry (docs/control-plane.md "Registry and POPs", "Drain"): drain and
+ * undrain (scope {@code admin}) and a node's state history (scope {@code read}).
  */
 final class NodesApi {
     private static final Logger LOG = LoggerFactory.getLogger(NodesApi.class);
@@ -44,6 +51,8 @@ final class NodesApi {
     static final int MAX_ACKS = 10_000;
     /** Deepest nesting accepted in heartbeat stats. */
     static final int MAX_STATS_DEPTH = 32;
+    /** {@code limit} of a node's history when not given. */
+    static final int DEFAULT_HISTORY = 50;
     /** Acks' appliedAt must fall in these years (what PostgreSQL and charts can hold sensibly). */
     private static final Instant EARLIEST = Instant.parse("1970-01-01T00:00:00Z");
     private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
@@ -57,9 +66,15 @@ final class NodesApi {
     private final Sites sites;
     private final SigningKeys signingKeys;
     private final Duration nodeDownAfter;
+    private final Consumer<NodeState> changes;
 
+    /**
+     * @param changes told of each state change this API commits (the state changed to), for metrics; it may
+     *     be told of a change whose transaction then rolls back (the metric overcounts, never the rows)
+     */
     NodesApi(Database database, Nodes nodes, NodeStats stats, Acks acks, InvalidationLog log, TierKeys tierKeys,
-            Sites sites, SigningKeys signingKeys, Duration nodeDownAfter) {
+            Sites sites, SigningKeys signingKeys, Duration nodeDownAfter, Consumer<NodeState> changes) {
+        this.changes = requireNonNull(changes, "changes is null");
         this.sites = requireNonNull(sites, "sites is null");
         this.signingKeys = requireNonNull(signingKeys, "signingKeys is null");
         this.database = requireNonNull(database, "database is null");
@@ -81,7 +96,10 @@ final class NodesApi {
         NodeRegistration registration = registration(call.body(Bodies.Register.class));
         call.checkActingAs(registration.name());
         Map<String, Object> answer = database.inTransaction(connection -> {
-            nodes.register(connection, registration);
+            Nodes.Registered registered = nodes.register(connection, registration);
+            if (!registered.before().equals(Optional.of(registered.node().state()))) {
+                changes.accept(registered.node().state());
+            }
             LogBounds bounds = log.bounds(connection);
             Map<String, Object> json = new LinkedHashMap<>();
             json.put("latest", bounds.latest());
@@ -112,7 +130,52 @@ final class NodesApi {
                 Fields.required("managementUrl", body.managementUrl(), "an http(s) URL"));
         long lastApplied = Fields.range("lastApplied", Fields.required("lastApplied", body.lastApplied(),
                 "the last invalidation id the node applied, 0 for none"), 0, Long.MAX_VALUE);
-        return new NodeRegistration(name, role, pop, trafficUrl, managementUrl, lastApplied);
+        return new NodeRegistration(name, role, pop, trafficUrl, managementUrl, lastApplied, placement(body));
+    }
+
+    /** The optional placement fields of a registration, validated (pure). */
+    static Node.Placement placement(Bodies.Register body) throws ApiException {
+        Optional<Coordinates> coordinates = Optional.empty();
+        if (body.latitude() != null || body.longitude() != null) {
+            if (body.latitude() == null || body.longitude() == null) {
+                throw ApiException.badRequest((body.latitude() == null ? "latitude" : "longitude")
+                        + ": required with " + (body.latitude() == null ? "longitude" : "latitude")
+                        + " (give both coordinates, or neither to use the POP's)");
+            }
+            coordinates = Optional.of(coordinates(body.latitude(), body.longitude()));
+        }
+        int weight = body.weight() == null ? Node.Placement.DEFAULT_WEIGHT
+                : (int) Fields.range("weight", body.weight(), 1, Node.Placement.MAX_WEIGHT);
+        Optional<String> publicUrl = body.publicUrl() == null ? Optional.empty()
+                : Optional.of(url("publicUrl", body.publicUrl()));
+        List<String> addresses = body.addresses() == null ? List.of()
+                : Fields.list("addresses", body.addresses(), 0, Node.Placement.MAX_ADDRESSES, "IP literals");
+        for (int i = 0; i < addresses.size(); i++) {
+            if (!IpLiterals.isLiteral(addresses.get(i))) {
+                throw ApiException.badRequest("addresses[" + i + "]: " + Text.quote(addresses.get(i))
+                        + " is not an IP address literal (expected e.g. 192.0.2.10 or 2001:db8::10; host names are"
+                        + " not resolved)");
+            }
+        }
+        return new Node.Placement(coordinates, weight, publicUrl, addresses);
+    }
+
+    /** Coordinates from JSON numbers, 400 naming {@code latitude} or {@code longitude} (pure). */
+    static Coordinates coordinates(JsonNode latitude, JsonNode longitude) throws ApiException {
+        return new Coordinates(degrees("latitude", latitude, 90), degrees("longitude", longitude, 180));
+    }
+
+    private static double degrees(String field, JsonNode value, double max) throws ApiException {
+        if (!value.isNumber()) {
+            throw ApiException.badRequest(field + ": expected a number of degrees, -" + (int) max + ".." + (int) max
+                    + " (got " + value.getNodeType().name().toLowerCase(Locale.ROOT) + ")");
+        }
+        double degrees = value.doubleValue();
+        if (!(degrees >= -max && degrees <= max)) {
+            throw ApiException.badRequest(field + ": " + value + " is out of range (expected -" + (int) max + ".."
+                    + (int) max + " degrees)");
+        }
+        return degrees;
     }
 
     /**
@@ -190,6 +253,55 @@ final class NodesApi {
                     .toList();
         });
         call.respond(200, Map.of("nodes", views));
+    }
+
+    /** {@code POST /api/v1/nodes/{name}/drain}: out of routing until undrained; idempotent. */
+    void drain(ApiCall call) throws ApiException, SQLException, IOException {
+        setDraining(call, true);
+    }
+
+    /** {@code POST /api/v1/nodes/{name}/undrain}: back to its health state; idempotent. */
+    void undrain(ApiCall call) throws ApiException, SQLException, IOException {
+        setDraining(call, false);
+    }
+
+    private void setDraining(ApiCall call, boolean draining) throws ApiException, SQLException, IOException {
+        String name = pathName(call);
+        call.query();
+        String actor = actor(call);
+        String reason = draining ? "drained by an operator" : "undrained by an operator";
+        Optional<Nodes.Drained> drained = database.inTransaction(
+                connection -> nodes.setDraining(connection, name, draining, reason, actor));
+        Nodes.Drained outcome = drained.orElseThrow(() -> notRegistered(name));
+        if (outcome.changed()) {
+            changes.accept(outcome.node().state());
+            LOG.info("node {} {} by {}", name, draining ? "drained" : "undrained", actor);
+        }
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("name", name);
+        json.put("state", outcome.node().state().label());
+        json.put("stateSince", Views.time(outcome.node().stateSince()));
+        json.put("changed", outcome.changed());
+        call.respond(200, json);
+    }
+
+    /** Who an API call acts for, as state change rows name it: {@code token ops-bob (id 7)}. */
+    static String actor(ApiCall call) {
+        return "token " + call.token().name() + " (id " + call.token().id() + ")";
+    }
+
+    /** {@code GET /api/v1/nodes/{name}/history?limit=50}: its latest state changes, newest first. */
+    void history(ApiCall call) throws ApiException, SQLException, IOException {
+        String name = pathName(call);
+        int limit = (int) call.query("limit").integer("limit", 1, Nodes.MAX_HISTORY, (long) DEFAULT_HISTORY);
+        Optional<List<StateChange>> history = database.inSnapshot(connection -> {
+            Optional<Node> node = nodes.find(connection, name);
+            return node.isEmpty() ? Optional.empty() : Optional.of(nodes.history(connection, node.get().id(), limit));
+        });
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("name", name);
+        json.put("history", history.orElseThrow(() -> notRegistered(name)).stream().map(Views::stateChange).toList());
+        call.respond(200, json);
     }
 
     private static Ack ack(String field, Bodies.Ack ack) throws ApiException {

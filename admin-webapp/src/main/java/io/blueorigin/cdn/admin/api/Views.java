@@ -3,13 +3,17 @@ package io.blueorigin.cdn.admin.api;
 import io.blueorigin.cdn.admin.Scope;
 import io.blueorigin.cdn.admin.db.ApiToken;
 import io.blueorigin.cdn.admin.db.Ban;
+import io.blueorigin.cdn.admin.db.Coordinates;
 import io.blueorigin.cdn.admin.db.Invalidation;
 import io.blueorigin.cdn.admin.db.InvalidationKind;
 import io.blueorigin.cdn.admin.db.NewToken;
 import io.blueorigin.cdn.admin.db.Node;
+import io.blueorigin.cdn.admin.db.NodeState;
+import io.blueorigin.cdn.admin.db.Pop;
 import io.blueorigin.cdn.admin.db.PurgeUrl;
 import io.blueorigin.cdn.admin.db.SigningKeys;
 import io.blueorigin.cdn.admin.db.Sites;
+import io.blueorigin.cdn.admin.db.StateChange;
 import io.blueorigin.cdn.admin.db.TierKeySet;
 import java.time.Duration;
 import java.time.Instant;
@@ -215,6 +219,36 @@ final class Views {
         json.put("lastApplied", node.lastApplied());
         json.put("lag", Math.max(0, latest - node.lastApplied()));
         json.put("alive", alive);
+        json.put("state", node.state().label());
+        json.put("stateSince", time(node.stateSince()));
+        json.put("health", node.health().label());
+        json.put("draining", node.draining());
+        json.put("latitude", node.placement().coordinates().map(Coordinates::latitude).orElse(null));
+        json.put("longitude", node.placement().coordinates().map(Coordinates::longitude).orElse(null));
+        json.put("weight", node.placement().weight());
+        json.put("publicUrl", node.placement().publicUrl().orElse(null));
+        json.put("addresses", node.placement().addresses());
+        return json;
+    }
+
+    /** One change of {@code GET /api/v1/nodes/{name}/history}. */
+    static Map<String, @Nullable Object> stateChange(StateChange change) {
+        Map<String, @Nullable Object> json = new LinkedHashMap<>();
+        json.put("id", change.id());
+        json.put("from", change.from().map(NodeState::label).orElse(null));
+        json.put("to", change.to().label());
+        json.put("reason", change.reason());
+        json.put("actor", change.actor());
+        json.put("at", time(change.changedAt()));
+        return json;
+    }
+
+    /** One POP of {@code GET /api/v1/pops} and the routing view. */
+    static Map<String, @Nullable Object> pop(Pop pop) {
+        Map<String, @Nullable Object> json = new LinkedHashMap<>();
+        json.put("name", pop.name());
+        json.put("latitude", pop.coordinates().latitude());
+        json.put("longitude", pop.coordinates().longitude());
         return json;
     }
 

@@ -11,6 +11,7 @@ import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Properties;
 import java.util.Set;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
@@ -84,6 +85,27 @@ public final class Database implements AutoCloseable {
             throw e;
         }
         return new Database(pool, config);
+    }
+
+    /**
+     * A plain connection outside the pool, for a component that holds one for a long time (the {@code LISTEN}
+     * connection, the health checker's lease) and must not count against {@code db.pool-size}. TCP
+     * keep-alive is on, so a peer that vanished is eventually noticed.
+     *
+     * @param applicationName shown in {@code pg_stat_activity}
+     */
+    public static Connection connectDirectly(DatabaseConfig config, String applicationName) throws SQLException {
+        Properties properties = new Properties();
+        properties.setProperty("user", config.user());
+        properties.setProperty("password", config.password());
+        properties.setProperty("connectTimeout", String.valueOf(connectTimeoutSeconds(config)));
+        properties.setProperty("tcpKeepAlive", "true");
+        properties.setProperty("ApplicationName", applicationName);
+        Connection connection = new org.postgresql.Driver().connect(config.url(), properties);
+        if (connection == null) {
+            throw new SQLException("pgjdbc does not accept the URL " + config.url() + " (db.url)");
+        }
+        return connection;
     }
 
     /** pgjdbc's {@code connectTimeout} (whole seconds, at least 1) for a new physical connection. */

@@ -6,7 +6,8 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.Properties;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.postgresql.PGConnection;
@@ -26,6 +27,9 @@ import org.slf4j.LoggerFactory;
  * to {@link #MAX_BACKOFF}); while it is not listening, {@link #isListening()} is false and the owner falls
  * back to re-querying. After every (re)connection {@link Events#resynchronize()} is called, because
  * notifications sent while nobody listened are lost.
+ *
+ * <p>It may listen on several channels ({@link #start(DatabaseConfig, String, Map)}): the invalidation log's
+ * and the routing version's share the connection and the thread.
  *
  * <p>Threading: {@code listening}, {@code closed} and {@code current} are volatile; {@code current} is
  * written only by the listener thread, and read by {@link #close()} to abort a blocked wait.
@@ -49,24 +53,42 @@ public final class NotificationListener implements AutoCloseable {
 
     private final DatabaseConfig config;
     private final String name;
-    private final Events events;
+    /** What each channel's notifications are reported to (immutable). */
+    private final Map<String, Events> channels;
     private final Thread thread;
     private volatile boolean listening;
     private volatile boolean closed;
     private volatile @Nullable Connection current;
 
-    private NotificationListener(DatabaseConfig config, String name, Events events) {
+    private NotificationListener(DatabaseConfig config, String name, Map<String, Events> channels) {
         this.config = config;
         this.name = name;
-        this.events = events;
+        this.channels = Map.copyOf(channels);
         this.thread = new Thread(this::run, name);
         thread.setDaemon(true);
     }
 
     /** Starts listening on a daemon thread called {@code name}; returns at once (connecting is asynchronous). */
     public static NotificationListener start(DatabaseConfig config, String name, Events events) {
+        return start(config, name, Map.of(CHANNEL, requireNonNull(events, "events is null")));
+    }
+
+    /**
+     * Starts listening on each channel of {@code channels} (e.g. {@value #CHANNEL} and
+     * {@link RoutingVersion#CHANNEL}) on one connection and daemon thread; each channel's notifications go to
+     * its {@link Events}, and a (re)connection resynchronises them all.
+     */
+    public static NotificationListener start(DatabaseConfig config, String name, Map<String, Events> channels) {
+        if (requireNonNull(channels, "channels is null").isEmpty()) {
+            throw new IllegalArgumentException("no channel to listen on");
+        }
+        for (String channel : channels.keySet()) {
+            if (!channel.matches("[a-z_][a-z0-9_]*")) {
+                throw new IllegalArgumentException("not a plain channel name: " + channel);
+            }
+        }
         NotificationListener listener = new NotificationListener(requireNonNull(config, "config is null"),
-                requireNonNull(name, "name is null"), requireNonNull(events, "events is null"));
+                requireNonNull(name, "name is null"), channels);
         listener.thread.start();
         return listener;
     }
@@ -86,14 +108,16 @@ public final class NotificationListener implements AutoCloseable {
                     return;
                 }
                 try (Statement statement = connection.createStatement()) {
-                    statement.execute("LISTEN " + CHANNEL);
+                    for (String channel : channels.keySet()) {
+                        statement.execute("LISTEN " + channel); // names checked in start(): plain identifiers
+                    }
                     listening = true;
                     backoffMillis = MIN_BACKOFF.toMillis();
                     if (down) {
                         LOG.info("{}: listening for invalidation commits again", name);
                         down = false;
                     }
-                    events.resynchronize();
+                    channels.values().forEach(Events::resynchronize);
                     listen(connection.unwrap(PGConnection.class), statement);
                 }
             } catch (SQLException | RuntimeException e) {
@@ -124,34 +148,32 @@ public final class NotificationListener implements AutoCloseable {
                 statement.execute("SELECT 1"); // a dead connection fails here instead of waiting forever
                 continue;
             }
-            long highest = -1;
+            Map<String, Long> highest = new HashMap<>(); // per channel
             for (PGNotification notification : notifications) {
+                long value;
                 try {
-                    highest = Math.max(highest, Long.parseLong(notification.getParameter()));
+                    value = Long.parseLong(notification.getParameter());
                 } catch (NumberFormatException e) {
-                    highest = Long.MAX_VALUE; // not ours (someone ran NOTIFY by hand): wake everyone
+                    value = Long.MAX_VALUE; // not ours (someone ran NOTIFY by hand): wake everyone
                 }
+                highest.merge(notification.getName(), value, Math::max);
             }
-            if (highest == Long.MAX_VALUE) {
-                events.resynchronize();
-            } else {
-                events.committed(highest);
-            }
+            highest.forEach((channel, value) -> {
+                Events events = channels.get(channel);
+                if (events == null) {
+                    return;
+                }
+                if (value == Long.MAX_VALUE) {
+                    events.resynchronize();
+                } else {
+                    events.committed(value);
+                }
+            });
         }
     }
 
     private Connection connect() throws SQLException {
-        Properties properties = new Properties();
-        properties.setProperty("user", config.user());
-        properties.setProperty("password", config.password());
-        properties.setProperty("connectTimeout", String.valueOf(Database.connectTimeoutSeconds(config)));
-        properties.setProperty("tcpKeepAlive", "true");
-        properties.setProperty("ApplicationName", name);
-        Connection connection = new org.postgresql.Driver().connect(config.url(), properties);
-        if (connection == null) {
-            throw new SQLException("pgjdbc does not accept the URL " + config.url() + " (db.url)");
-        }
-        return connection;
+        return Database.connectDirectly(config, name);
     }
 
     /** Sleeps unless closed meanwhile; false when closed. */
