@@ -35,6 +35,8 @@ public record HealthView(long version, List<EdgeCandidate> edges, Map<String, Li
         int skipped, byte[] body) {
     /** A view holds at most this many node entries; a larger body is refused (the read buffer is bounded too). */
     public static final int MAX_NODES = 10_000;
+    /** Addresses kept per edge; an answer with many no longer fits 512 bytes and is truncated (TC) over UDP. */
+    public static final int MAX_ADDRESSES = 32;
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     public HealthView {
@@ -142,7 +144,7 @@ public record HealthView(long version, List<EdgeCandidate> edges, Map<String, Li
         List<InetAddress> out = new ArrayList<>();
         if (list.isArray()) {
             for (JsonNode entry : list) {
-                if (out.size() < 16) { // a DNS answer names a handful of addresses; more would not fit 512 bytes
+                if (out.size() < MAX_ADDRESSES) {
                     IpLiterals.parse(entry.asText("")).ifPresent(a -> {
                         if (!out.contains(a)) {
                             out.add(a);

@@ -15,6 +15,7 @@ import java.net.UnknownHostException;
 import java.time.Clock;
 import java.util.Optional;
 import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.WWWAuthenticationProtocolHandler;
 import org.eclipse.jetty.http.HttpCookieStore;
 import org.jspecify.annotations.Nullable;
 
@@ -70,6 +71,9 @@ public final class RouterNode implements Node {
             client.setConnectTimeout(5_000);
             client.setMaxConnectionsPerDestination(4);
             startClient(client, name);
+            // a 401 is the follower's to report (wrong token), not a challenge for the client to answer; the
+            // client installs its protocol handlers when it starts
+            client.getProtocolHandlers().remove(WWWAuthenticationProtocolHandler.NAME);
             follower = new HealthFollower(client, config.adminUrl(), config.token(), config.pollWait(),
                     config.viewFile(), Clock.systemUTC(), name + "-follower");
             NodeMetrics metrics = new NodeMetrics(config.identity());
