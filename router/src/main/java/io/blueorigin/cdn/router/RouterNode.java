@@ -80,7 +80,10 @@ public final class RouterNode implements Node {
             HealthFollower following = follower;
             Router router = new Router(locator, config.policy(), following::view, metrics);
             metrics.gauge("cdn_router_view_version", "Version of the routing view in use (-1: none yet)",
-                    () -> following.view() == null ? -1 : following.view().version());
+                    () -> {
+                        HealthView current = following.view();
+                        return current == null ? -1 : current.version();
+                    });
             metrics.gauge("cdn_router_view_age_seconds", "Seconds since admin last confirmed the routing view"
                     + " (-1: never)", following::ageSeconds);
             metrics.gauge("cdn_router_admin_reachable", "1 when the last poll of admin's routing view got an answer",

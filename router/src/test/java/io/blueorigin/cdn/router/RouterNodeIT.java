@@ -109,6 +109,11 @@ class RouterNodeIT {
         assertThat(location(node, "/route/x", "X-Forwarded-For", MILTON_WA)).isEqualTo("http://nyc.edge.test/x");
         assertThat(location(node, "/route/x", "Forwarded", "for=\"" + LONDON + ":1234\"")).isEqualTo("http://lhr.edge.test:8081/x");
         assertThat(location(node, "/route", "X-Forwarded-For", LONDON)).isEqualTo("http://lhr.edge.test:8081/");
+        HttpResponse<String> head = http.send(HttpRequest.newBuilder(URI.create(node.uri() + "/route/h?q"))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()).header("X-Forwarded-For", LONDON).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(head.statusCode()).isEqualTo(302);
+        assertThat(head.headers().firstValue("Location")).hasValue("http://lhr.edge.test:8081/h?q");
     }
 
     @Test
