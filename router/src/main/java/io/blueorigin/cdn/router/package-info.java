@@ -5,6 +5,11 @@
  * coordinates, its key and the edges' health view: no clock, no I/O, and every decision carries a reason.
  * Bad client input (malformed, private or unknown addresses) never throws; it yields "no location", which
  * routes to the configured default POP.
+ *
+ * <p>The router node ({@link io.blueorigin.cdn.router.RouterNode}) executes the decisions: HTTP redirects and a
+ * JSON explanation ({@code RouterHandler}), DNS answers ({@link io.blueorigin.cdn.router.DnsServer} over
+ * {@link io.blueorigin.cdn.router.DnsAnswers}), both through {@link io.blueorigin.cdn.router.Router}, over the
+ * health view {@link io.blueorigin.cdn.router.HealthFollower} keeps from admin. docs/routing.md describes it.
  */
 @NullMarked
 package io.blueorigin.cdn.router;
