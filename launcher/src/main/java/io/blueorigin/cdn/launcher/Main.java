@@ -8,6 +8,7 @@ import io.blueorigin.cdn.launcher.config.ConfigValues;
 import io.blueorigin.cdn.launcher.config.NodeConfigs;
 import io.blueorigin.cdn.launcher.config.Settings;
 import io.blueorigin.cdn.origin.DemoOrigin;
+import io.blueorigin.cdn.router.RouterNode;
 import io.blueorigin.cdn.runtime.Node;
 import io.blueorigin.cdn.runtime.Role;
 import io.blueorigin.cdn.runtime.StartupException;
@@ -34,6 +35,7 @@ import picocli.CommandLine.Option;
  *   shield    a shield node         (shield --port 8082 --upstream http://origin:9001)
  *   admin     the control plane     (admin --db-url jdbc:postgresql://db:5432/cdn); admin migrate
  *   origin    the demo origin       (origin --port 9001)
+ *   router    geo routing           (router --admin-url http://admin:9000 --geoip-db GeoLite2-City.mmdb; token in CDN_ROUTING_TOKEN)
  *   settings  every configuration key, its default and meaning
  *   sign      a signed URL from admin (sign --admin-url URL --token-file F --site www --path /private/a --expires-in 1h)
  * </pre>
@@ -44,7 +46,7 @@ import picocli.CommandLine.Option;
 @Command(name = "blue-origin", mixinStandardHelpOptions = true, version = "Blue Origin CDN 0.1.0",
         description = "Blue Origin CDN: edge caches, origin shields and an admin control plane.",
         subcommands = {Main.DemoCommand.class, Main.EdgeCommand.class, Main.ShieldCommand.class,
-                Main.AdminCommand.class, Main.OriginCommand.class, Main.SettingsCommand.class, SignCommand.class,
+                Main.AdminCommand.class, Main.OriginCommand.class, Main.RouterCommand.class, Main.SettingsCommand.class, SignCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
     /** Exit status for configuration and start-up errors. */
@@ -193,6 +195,29 @@ public final class Main implements Callable<Integer> {
         public Integer call() throws Exception {
             ConfigValues values = load(Role.ORIGIN, options, flag("origin.delay", delay), Map.of("origin.delay", "--delay"));
             return serve(DemoOrigin.start(NodeConfigs.origin(values)));
+        }
+    }
+
+    @Command(name = "router", mixinStandardHelpOptions = true,
+            description = "Run a router: sends each client to the nearest healthy edge (GET /route/<path> 302, "
+                    + "GET /api/v1/route?ip=, DNS with routing.dns-port), following admin's health view.")
+    static final class RouterCommand implements Callable<Integer> {
+        @Mixin
+        NodeOptions options = new NodeOptions();
+
+        @Option(names = "--admin-url", paramLabel = "URL", description = "routing.admin-url: the admin to follow.")
+        @Nullable String adminUrl;
+
+        @Option(names = "--geoip-db", paramLabel = "FILE", description = "routing.geoip-db: a GeoIP2/GeoLite2 City .mmdb.")
+        @Nullable String geoipDb;
+
+        @Override
+        public Integer call() throws Exception {
+            Map<String, String> flags = flag("routing.admin-url", adminUrl);
+            flags.putAll(flag("routing.geoip-db", geoipDb));
+            ConfigValues values = load(Role.ROUTER, options, flags,
+                    Map.of("routing.admin-url", "--admin-url", "routing.geoip-db", "--geoip-db"));
+            return serve(RouterNode.start(NodeConfigs.router(values)));
         }
     }
 

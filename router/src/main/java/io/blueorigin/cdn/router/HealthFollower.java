@@ -216,7 +216,7 @@ public final class HealthFollower implements AutoCloseable {
         }
         int status = response.getStatus();
         if (status == 401 || status == 403) {
-            throw new PollException(routingUri + " refused the token (" + status + "): give routing.token-file a token"
+            throw new PollException(routingUri + " refused the token (" + status + "): give routing.token (or CDN_ROUTING_TOKEN) a token"
                     + " with scope read, or a node token");
         }
         if (status != 200) {

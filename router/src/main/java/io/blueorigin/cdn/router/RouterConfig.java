@@ -21,7 +21,7 @@ import org.xbill.DNS.TextParseException;
  * @param server traffic and management listeners ({@code server.*}, {@code management.*})
  * @param adminUrl admin's base URL, whose {@code /api/v1/routing} the router follows ({@code routing.admin-url})
  * @param token a bearer token admin accepts for that endpoint: scope {@code read}, or a node token
- *     ({@code routing.token-file}); required, the router cannot follow admin without it
+ *     ({@code routing.token}); required, the router cannot follow admin without it
  * @param geoipDb the GeoIP2/GeoLite2 City database ({@code routing.geoip-db})
  * @param defaultPop the POP serving clients that cannot be located, or null for any ({@code routing.default-pop})
  * @param toleranceKm absolute width of the nearest band ({@code routing.tolerance-km}, default 50)
@@ -78,7 +78,7 @@ public record RouterConfig(
                     + " (expected: admin's http(s) base URL, e.g. http://127.0.0.1:9000)");
         }
         if (token.isBlank() || token.chars().anyMatch(c -> c <= ' ' || c >= 0x7f)) {
-            throw new IllegalArgumentException("routing.token-file : the token is " + (token.isBlank() ? "empty" : "not printable ASCII")
+            throw new IllegalArgumentException("routing.token : the token is " + (token.isBlank() ? "empty" : "not printable ASCII")
                     + " (expected: an admin API token with scope read, or a node token; the router cannot follow admin's"
                     + " health view without one)");
         }
@@ -113,6 +113,11 @@ public record RouterConfig(
 
     public RouterConfig withDefaultPop(@Nullable String pop) {
         return new RouterConfig(identity, server, adminUrl, token, geoipDb, pop, toleranceKm, toleranceFraction,
+                trustedProxies, pollWait, dnsPort, dnsBindAddress, dnsHostname, dnsTtl, viewFile);
+    }
+
+    public RouterConfig withTolerance(double km, double fraction) {
+        return new RouterConfig(identity, server, adminUrl, token, geoipDb, defaultPop, km, fraction,
                 trustedProxies, pollWait, dnsPort, dnsBindAddress, dnsHostname, dnsTtl, viewFile);
     }
 

@@ -24,7 +24,7 @@ class RouterConfigTest {
         return switch (setting) {
             case "routing.admin-url" -> RouterConfig.of(ROUTER, ServerConfig.ephemeral(), URI.create(value), "bo_token",
                     Path.of("city.mmdb"));
-            case "routing.token-file" -> RouterConfig.of(ROUTER, ServerConfig.ephemeral(),
+            case "routing.token" -> RouterConfig.of(ROUTER, ServerConfig.ephemeral(),
                     URI.create("http://127.0.0.1:9000"), value.replace("\\n", "\n"), Path.of("city.mmdb"));
             case "routing.default-pop" -> base.withDefaultPop(value);
             case "routing.poll-wait" -> base.withPollWait(Duration.parse(value));
@@ -44,9 +44,9 @@ class RouterConfigTest {
             routing.admin-url        | ftp://admin.test
             routing.admin-url        | /api
             routing.admin-url        | http://admin.test/?x=1
-            routing.token-file       | ``
-            routing.token-file       | `   `
-            routing.token-file       | bo_token\\n
+            routing.token       | ``
+            routing.token       | `   `
+            routing.token       | bo_token\\n
             routing.default-pop      | ` `
             routing.poll-wait        | PT0.5S
             routing.poll-wait        | PT31S

@@ -2,6 +2,7 @@ package io.blueorigin.cdn.launcher.config;
 
 import io.blueorigin.cdn.admin.AdminConfig;
 import io.blueorigin.cdn.admin.db.DatabaseConfig;
+import io.blueorigin.cdn.admin.health.HealthCheckConfig;
 import io.blueorigin.cdn.httpcache.CachePolicyConfig;
 import io.blueorigin.cdn.httpcache.DataSize;
 import io.blueorigin.cdn.httpcache.encoding.Coding;
@@ -16,6 +17,7 @@ import io.blueorigin.cdn.proxy.UpstreamConfig;
 import io.blueorigin.cdn.proxy.control.ControlConfig;
 import io.blueorigin.cdn.proxy.control.Placement;
 import io.blueorigin.cdn.proxy.ratelimit.RateLimitConfig;
+import io.blueorigin.cdn.router.RouterConfig;
 import io.blueorigin.cdn.runtime.NodeIdentity;
 import io.blueorigin.cdn.runtime.Role;
 import io.blueorigin.cdn.runtime.ServerConfig;
@@ -266,7 +268,27 @@ public final class NodeConfigs {
 
     public static AdminConfig admin(ConfigValues v) {
         return build(v, () -> new AdminConfig(identity(v), server(v), database(v), v.get("admin.bootstrap-token-file", Path.class),
-                v.value("admin.heartbeat-interval", Duration.class), v.value("admin.invalidation-retention", Duration.class)));
+                v.value("admin.heartbeat-interval", Duration.class), v.value("admin.invalidation-retention", Duration.class),
+                new HealthCheckConfig(v.value("health.interval", Duration.class), v.value("health.timeout", Duration.class),
+                        v.value("health.rise", Integer.class), v.value("health.fall", Integer.class),
+                        v.value("health.max-invalidation-lag", Duration.class), v.value("health.flap-window", Duration.class))));
+    }
+
+    /** The {@code routing.*} keys of a router node. */
+    @SuppressWarnings("unchecked")
+    public static RouterConfig router(ConfigValues v) {
+        return build(v, () -> RouterConfig.of(identity(v), server(v),
+                        v.required("routing.admin-url", URI.class, "the admin whose routing view to follow, e.g. http://127.0.0.1:9000"),
+                        v.required("routing.token", String.class, "a token of scope read (POST /api/v1/tokens on admin); set "
+                                + "it in the CDN_ROUTING_TOKEN environment variable rather than in a file"),
+                        v.required("routing.geoip-db", Path.class, "a GeoIP2 or GeoLite2 City .mmdb file"))
+                .withDefaultPop(v.get("routing.default-pop", String.class).orElse(null))
+                .withTolerance(v.value("routing.tolerance-km", Double.class), v.value("routing.tolerance-fraction", Double.class))
+                .withTrustedProxies(RouterConfig.trustedProxies((List<String>) v.value("routing.trusted-proxies", List.class)))
+                .withPollWait(v.value("routing.poll-wait", Duration.class))
+                .withDns(v.value("routing.dns-port", Integer.class), v.value("routing.dns-bind-address", String.class),
+                        v.value("routing.dns-hostname", String.class), v.value("routing.dns-ttl", Duration.class))
+                .withViewFile(v.get("routing.view-file", Path.class).orElse(null)));
     }
 
     public static DatabaseConfig database(ConfigValues v) {

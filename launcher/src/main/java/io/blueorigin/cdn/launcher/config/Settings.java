@@ -3,6 +3,7 @@ package io.blueorigin.cdn.launcher.config;
 import static io.blueorigin.cdn.runtime.Role.ADMIN;
 import static io.blueorigin.cdn.runtime.Role.EDGE;
 import static io.blueorigin.cdn.runtime.Role.ORIGIN;
+import static io.blueorigin.cdn.runtime.Role.ROUTER;
 import static io.blueorigin.cdn.runtime.Role.SHIELD;
 
 import io.blueorigin.cdn.runtime.Role;
@@ -45,8 +46,8 @@ public final class Settings {
             // listening
             Setting.of("server.host", ValueType.HOST, "0.0.0.0", "Address the traffic port binds."),
             new Setting("server.port", ValueType.PORT, EnumSet.allOf(Role.class),
-                    new EnumMap<>(Map.of(EDGE, "8080", SHIELD, "8082", ADMIN, "9000", ORIGIN, "9001")),
-                    "edge 8080, shield 8082, admin 9000, origin 9001",
+                    new EnumMap<>(Map.of(EDGE, "8080", SHIELD, "8082", ADMIN, "9000", ORIGIN, "9001", ROUTER, "9080")),
+                    "edge 8080, shield 8082, admin 9000, origin 9001, router 9080",
                     "Traffic port (customer requests, or the API for admin); 0 picks a free port."),
             Setting.of("server.max-threads", ValueType.INT, "200", "Upper bound of the traffic thread pool."),
             Setting.of("server.idle-timeout", ValueType.DURATION, "30s", "A client connection idle this long is closed."),
@@ -256,6 +257,48 @@ public final class Settings {
                     ADMIN),
             Setting.derived("admin.bootstrap-token-file", ValueType.PATH, "none (printed only)",
                     "Where to write the bootstrap admin token when the first start creates it (mode 0600).", ADMIN),
+            Setting.of("health.interval", ValueType.DURATION, "500ms",
+                    "How often admin probes every node's /readyz (100ms..1m); one admin replica probes at a time (a database lease).",
+                    ADMIN),
+            Setting.of("health.timeout", ValueType.DURATION, "400ms",
+                    "A probe not answered within this fails (less than health.interval).", ADMIN),
+            Setting.of("health.rise", ValueType.INT, "2",
+                    "Consecutive passed probes that bring a down node back (doubled per recent flap).", ADMIN),
+            Setting.of("health.fall", ValueType.INT, "2", "Consecutive failed probes that mark a node down.", ADMIN),
+            Setting.of("health.max-invalidation-lag", ValueType.DURATION, "30s",
+                    "A ready node behind the invalidation log for longer than this is degraded (routed to only when no edge is healthy).",
+                    ADMIN),
+            Setting.of("health.flap-window", ValueType.DURATION, "60s",
+                    "Flap damping: each down within this window doubles the passes needed to come back (at most 8 x health.rise); 0s turns it off.",
+                    ADMIN),
+            // router
+            Setting.derived("routing.admin-url", ValueType.URL, "required",
+                    "Admin whose routing view (GET /api/v1/routing: edges, POPs, health) the router follows.", ROUTER),
+            Setting.derived("routing.token", ValueType.STRING, "required",
+                    "A token admin accepts for the routing view (scope read); the CDN_ROUTING_TOKEN environment variable overrides it.",
+                    ROUTER),
+            Setting.derived("routing.geoip-db", ValueType.PATH, "required",
+                    "GeoIP2 or GeoLite2 City database (.mmdb) that turns client addresses into coordinates.", ROUTER),
+            Setting.derived("routing.default-pop", ValueType.TOKEN, "none (any edge)",
+                    "The POP serving clients that cannot be located (private, unknown or malformed addresses).", ROUTER),
+            Setting.of("routing.tolerance-km", ValueType.DECIMAL, "50",
+                    "Edges this much farther than the nearest count as equally near, so weights spread their clients.", ROUTER),
+            Setting.of("routing.tolerance-fraction", ValueType.DECIMAL, "0.1",
+                    "The same, relative to the nearest distance (0..1); the larger of the two applies.", ROUTER),
+            Setting.of("routing.trusted-proxies", ValueType.LIST, "",
+                    "CIDR ranges of proxies whose X-Forwarded-For / Forwarded name the client; from anyone else those fields are ignored.",
+                    ROUTER),
+            Setting.of("routing.poll-wait", ValueType.DURATION, "25s",
+                    "How long one long-poll of admin's routing view waits (1s..30s).", ROUTER),
+            Setting.of("routing.dns-port", ValueType.PORT, "0",
+                    "UDP and TCP port of the router's DNS server (A/AAAA of routing.dns-hostname); 0 for none.", ROUTER),
+            Setting.of("routing.dns-bind-address", ValueType.HOST, "127.0.0.1", "Address the DNS server binds (an IP literal).",
+                    ROUTER),
+            Setting.of("routing.dns-hostname", ValueType.STRING, "cdn.demo.test",
+                    "The CDN host name the DNS server answers for; other names are refused.", ROUTER),
+            Setting.of("routing.dns-ttl", ValueType.DURATION, "20s", "TTL of DNS answers (1s..1h).", ROUTER),
+            Setting.derived("routing.view-file", ValueType.PATH, "none",
+                    "Where the router keeps its last routing view, so a restart while admin is down still routes.", ROUTER),
             // demo origin
             Setting.of("origin.delay", ValueType.DURATION, "50ms",
                     "Processing delay before each content response (?delay_ms=N overrides per request).", ORIGIN),

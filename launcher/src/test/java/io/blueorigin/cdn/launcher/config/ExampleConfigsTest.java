@@ -27,11 +27,12 @@ class ExampleConfigsTest {
         Path file = Path.of("..", "ops", "examples", role.label() + ".yaml");
         // secrets come from the environment, as the examples say
         ConfigValues values = ConfigValues.load(role, Optional.of(file), Map.of(), Map.of(),
-                Map.of("CDN_CONTROL_TOKEN", "bo_example", "CDN_DB_PASSWORD", "example"));
+                Map.of("CDN_CONTROL_TOKEN", "bo_example", "CDN_DB_PASSWORD", "example", "CDN_ROUTING_TOKEN", "bo_example"));
         Object config = switch (role) {
             case EDGE, SHIELD -> NodeConfigs.proxy(values);
             case ADMIN -> NodeConfigs.admin(values);
             case ORIGIN -> NodeConfigs.origin(values);
+            case ROUTER -> NodeConfigs.router(values);
         };
         assertThat(config).isNotNull();
         assertThat(values.isSet("server.port")).isTrue();
@@ -64,7 +65,7 @@ class ExampleConfigsTest {
         try (Stream<Path> files = Files.list(Path.of("..", "ops", "examples"))) {
             assertThat(files.map(f -> f.getFileName().toString()).sorted())
                     .as("a new file in ops/examples/ needs a test here that loads it")
-                    .containsExactly("admin.yaml", "edge-sites.yaml", "edge.yaml", "origin.yaml", "shield.yaml");
+                    .containsExactly("admin.yaml", "edge-sites.yaml", "edge.yaml", "origin.yaml", "router.yaml", "shield.yaml");
         }
     }
 }
