@@ -14,7 +14,9 @@ import io.blueorigin.cdn.proxy.CacheConfig;
 import io.blueorigin.cdn.proxy.ForwardingConfig;
 import io.blueorigin.cdn.proxy.ProxyConfig;
 import io.blueorigin.cdn.proxy.control.ControlConfig;
-import io.blueorigin.cdn.storage.StorageConfig;
+import io.blueorigin.cdn.proxy.control.Placement;
+import io.blueorigin.cdn.router.RouterConfig;
+import io.blueorigin.cdn.router.RouterNode;
 import io.blueorigin.cdn.proxy.ProxyNode;
 import io.blueorigin.cdn.proxy.UpstreamConfig;
 import io.blueorigin.cdn.runtime.Node;
@@ -22,6 +24,7 @@ import io.blueorigin.cdn.runtime.NodeIdentity;
 import io.blueorigin.cdn.runtime.Role;
 import io.blueorigin.cdn.runtime.ServerConfig;
 import io.blueorigin.cdn.shield.ShieldNode;
+import io.blueorigin.cdn.storage.StorageConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,7 +41,14 @@ import java.util.Optional;
  *                             ├──── of the key ─────┤                     ├─┤
  *   client ─► edge-lhr :8081 ─┘                     └─► shield-ord :8083 ─┘   img ─► origin-img :9002
  *   admin :9000 ── embedded PostgreSQL (data under --data-dir)
+ *   router :9080 (HTTP /route, /api/v1/route) and :5353 (DNS cdn.demo.test) ── follows admin's routing view
  * </pre>
+ *
+ * Geo routing: the POPs nyc, lhr, iad and ord are declared in admin with their coordinates; the router locates
+ * clients with MaxMind's test City database (shipped in the launcher, copied to {@code <data-dir>/geoip/};
+ * it knows only a few test networks, e.g. 81.2.69.160 in London and 214.78.120.0/22 in San Diego) and sends
+ * each to the nearest healthy edge. DNS carries addresses, not ports: edge-nyc registers 127.0.0.1 and
+ * edge-lhr 127.0.0.2 as its DNS addresses, so the two answers can be told apart.
  *
  * Two sites (docs/sites.md), declared through admin's API ({@code PUT /api/v1/sites/{name}}, with the admin
  * token) once admin is up and before any edge or shield starts, so every node gets them at registration:
@@ -85,6 +95,16 @@ public final class Demo implements AutoCloseable {
     public static final String DEFAULT_SITE = "www";
     /** The demo's sites: name -> the host it claims (the first origin serves www, the second img). */
     public static final Map<String, String> SITE_HOSTS = Map.of("www", "www.demo.test", "img", "img.demo.test");
+    /** The demo's POPs and their coordinates (latitude, longitude): the edges' and the shields'. */
+    static final Map<String, double[]> POPS = Map.of("nyc", new double[] {40.7128, -74.0060},
+            "lhr", new double[] {51.4700, -0.4543}, "iad", new double[] {38.9531, -77.4565},
+            "ord", new double[] {41.9786, -87.9048});
+    /** The address each edge registers for DNS answers (DNS carries no port: they differ so answers can be told apart). */
+    static final Map<String, String> DNS_ADDRESSES = Map.of("nyc", "127.0.0.1", "lhr", "127.0.0.2");
+    /** The router's DNS port and the name it answers for. */
+    public static final int DNS_PORT = 5353;
+    public static final String DNS_HOSTNAME = "cdn.demo.test";
+    private static final String GEOIP_DB = "GeoIP2-City-Test.mmdb";
 
     private final Spec spec;
     private final DemoPostgres postgres;
@@ -93,11 +113,12 @@ public final class Demo implements AutoCloseable {
     private final DemoOrigin imgOrigin;
     private final List<ProxyNode> shields;
     private final List<ProxyNode> edges;
+    private final RouterNode router;
     /** Everything started, in start order; closed in reverse. */
     private final List<AutoCloseable> started;
 
     private Demo(Spec spec, DemoPostgres postgres, AdminNode admin, DemoOrigin origin, DemoOrigin imgOrigin,
-            List<ProxyNode> shields, List<ProxyNode> edges, List<AutoCloseable> started) {
+            List<ProxyNode> shields, List<ProxyNode> edges, RouterNode router, List<AutoCloseable> started) {
         this.spec = spec;
         this.postgres = postgres;
         this.admin = admin;
@@ -105,6 +126,7 @@ public final class Demo implements AutoCloseable {
         this.imgOrigin = imgOrigin;
         this.shields = List.copyOf(shields);
         this.edges = List.copyOf(edges);
+        this.router = router;
         this.started = List.copyOf(started);
     }
 
@@ -139,6 +161,7 @@ public final class Demo implements AutoCloseable {
                     DemoSites.withSigning(DemoSites.definition("www", SITE_HOSTS.get("www"), origin.uri()), "/private/"),
                     DemoSites.definition("img", SITE_HOSTS.get("img"), imgOrigin.uri())));
             DemoSites.ensureSigningKey(admin.uri(), sitesToken, "www");
+            DemoSites.declarePops(admin.uri(), sitesToken, POPS);
 
             // every proxy node follows admin's invalidation log with its own node token, made for this run
             List<ProxyNode> shields = new ArrayList<>();
@@ -163,11 +186,22 @@ public final class Demo implements AutoCloseable {
                 NodeIdentity id = NodeIdentity.of(Role.EDGE, pop);
                 ProxyNode edge = EdgeNode.start(withDefaultSite(withStore(ProxyConfig.of(id,
                         server(spec, port++, accessLog(logs, id)), edgeUpstream)
-                        .withControl(ControlConfig.of(admin.uri(), nodeToken(admin, id.name()))), dataDir)));
+                        .withControl(ControlConfig.of(admin.uri(), nodeToken(admin, id.name()))
+                                .withPlacement(new Placement(null, null, Placement.DEFAULT_WEIGHT, Optional.empty(),
+                                        List.of(DNS_ADDRESSES.get(pop))))), dataDir)));
                 started.add(edge);
                 edges.add(edge);
             }
-            return new Demo(spec, postgres, admin, origin, imgOrigin, shields, edges, started);
+
+            // the router follows admin's routing view with a read token, locates clients with the test City database
+            RouterNode router = RouterNode.start(RouterConfig.of(new NodeIdentity(Role.ROUTER, "router", "local"),
+                    server(spec, 9080, Optional.empty()), admin.uri(), routerToken(admin), geoipDatabase(dataDir))
+                    .withDefaultPop("nyc")
+                    .withDns(spec.ports() == Ports.STANDARD ? DNS_PORT : freePort(spec.host()), spec.host(), DNS_HOSTNAME,
+                            RouterConfig.DEFAULT_DNS_TTL)
+                    .withViewFile(dataDir.resolve("routing-view.json")));
+            started.add(router);
+            return new Demo(spec, postgres, admin, origin, imgOrigin, shields, edges, router, started);
         } catch (java.io.IOException e) {
             stop(started);
             throw new io.blueorigin.cdn.runtime.StartupException("cannot create the demo's data directory "
@@ -176,6 +210,45 @@ public final class Demo implements AutoCloseable {
             stop(started);
             throw e;
         }
+    }
+
+    /** A token of scope read for the router (a new one each run). */
+    private static String routerToken(AdminNode admin) {
+        try {
+            return admin.tokens().create("demo router", List.of(Scope.READ));
+        } catch (java.sql.SQLException e) {
+            throw new io.blueorigin.cdn.runtime.StartupException("cannot create the demo router's token: " + e.getMessage(), e);
+        }
+    }
+
+    /** MaxMind's test City database, copied from the launcher to {@code <data-dir>/geoip/} (replaced each start). */
+    private static Path geoipDatabase(Path dataDir) throws java.io.IOException {
+        Path dir = Files.createDirectories(dataDir.resolve("geoip"));
+        for (String name : List.of(GEOIP_DB, "LICENSE-APACHE", "LICENSE-MIT", "README.md")) {
+            try (var in = Demo.class.getResourceAsStream("/demo/geoip/" + name)) {
+                if (in == null) {
+                    throw new io.blueorigin.cdn.runtime.StartupException("the launcher lacks its resource /demo/geoip/" + name
+                            + " (a broken build?)");
+                }
+                Files.copy(in, dir.resolve(name), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        return dir.resolve(GEOIP_DB);
+    }
+
+    /** A port free now on {@code host} (UDP and TCP), for the DNS server of a demo on ephemeral ports. */
+    private static int freePort(String host) throws java.io.IOException {
+        for (int attempt = 0; attempt < 20; attempt++) {
+            try (java.net.ServerSocket tcp = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName(host))) {
+                int port = tcp.getLocalPort();
+                try (java.net.DatagramSocket udp = new java.net.DatagramSocket(port, java.net.InetAddress.getByName(host))) {
+                    return port;
+                } catch (java.net.SocketException taken) {
+                    // the UDP port is in use: try another
+                }
+            }
+        }
+        throw new java.io.IOException("no port free for both UDP and TCP on " + host);
     }
 
     /** The node token of demo node {@code nodeName} (a new one each run: the database may be new too). */
@@ -277,6 +350,11 @@ public final class Demo implements AutoCloseable {
         return edges;
     }
 
+    /** The router (:9080, DNS :5353). */
+    public RouterNode router() {
+        return router;
+    }
+
     /** The table printed at start: every node's URLs, the admin token, what to try. */
     public String describe() {
         StringBuilder out = new StringBuilder();
@@ -287,6 +365,7 @@ public final class Demo implements AutoCloseable {
         nodes.add(origin);
         nodes.add(imgOrigin);
         nodes.add(admin);
+        nodes.add(router);
         for (Node node : nodes) {
             out.append(String.format("  %-11s %-7s %-28s %s%n", node.identity().name(), node.identity().role().label(),
                     node.uri(), node.managementUri() + "/healthz"));
@@ -310,6 +389,9 @@ public final class Demo implements AutoCloseable {
         out.append("  curl -si ").append(edges.get(1).uri()).append("/item/1        # Cache-Status: the shield hit, edge-lhr miss\n");
         out.append("  curl -s ").append(origin.uri()).append("/_origin/stats  # what reached the origin\n");
         out.append("  curl -si -H 'Host: img.demo.test' ").append(nyc.uri()).append("/item/1   # site img: another origin, another object\n");
+        out.append("  curl -s '").append(router.uri()).append("/api/v1/route?ip=81.2.69.160'   # London: edge-lhr\n");
+        out.append("  dig @").append(spec.host()).append(" -p ").append(router.dnsPort().orElseThrow()).append(" ").append(DNS_HOSTNAME)
+                .append(" +short +subnet=81.2.69.160/27   # DNS: edge-lhr's address (127.0.0.2)\n");
         out.append("\nCtrl-C stops everything.\n");
         return out.toString();
     }

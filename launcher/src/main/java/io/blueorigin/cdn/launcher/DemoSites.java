@@ -110,4 +110,20 @@ final class DemoSites {
             }
         }
     }
+
+    /** PUTs each POP's coordinates ({@code name -> [latitude, longitude]}) to admin ({@code /api/v1/pops/{name}}). */
+    static void declarePops(URI admin, String adminToken, Map<String, double[]> pops) {
+        HttpClient client = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+        pops.forEach((name, at) -> {
+            URI uri = admin.resolve("/api/v1/pops/" + name);
+            HttpResponse<String> response = send(client, HttpRequest.newBuilder(uri).timeout(TIMEOUT)
+                    .header("Authorization", "Bearer " + adminToken).header("Content-Type", "application/json")
+                    .PUT(HttpRequest.BodyPublishers.ofString(Json.write(Map.of("latitude", at[0], "longitude", at[1]))))
+                    .build(), "declare the demo's POP " + name);
+            if (response.statusCode() != 200 && response.statusCode() != 201) {
+                throw new StartupException("admin refused the demo's POP " + name + " (PUT " + uri + "): "
+                        + response.statusCode() + " " + response.body().strip());
+            }
+        });
+    }
 }

@@ -113,6 +113,48 @@ class DemoIT {
         }
     }
 
+    @Test
+    void theRouterSendsLondonToLhrAndTheUsToNycByHttpAndDnsAndAroundADrainedEdge(@TempDir Path dataDir) throws Exception {
+        try (Demo demo = Demo.start(new Demo.Spec(dataDir, "127.0.0.1", Demo.Ports.EPHEMERAL));
+                TestClient client = new TestClient()) {
+            String london = "/api/v1/route?ip=81.2.69.160";
+            String sanDiego = "/api/v1/route?ip=214.78.120.1";
+            await().atMost(Duration.ofSeconds(20)).until(() -> routed(client, demo, london).equals("edge-lhr"));
+            assertThat(routed(client, demo, sanDiego)).isEqualTo("edge-nyc");
+            ContentResponse redirect = client.get(demo.router().uri().resolve("/route/item/1?x=1"));
+            assertThat(redirect.getStatus()).isEqualTo(302);
+            assertThat(redirect.getHeaders().get("Location")).as("127.0.0.1 cannot be located: the default POP, nyc")
+                    .isEqualTo(demo.edges().get(0).uri() + "/item/1?x=1");
+
+            org.xbill.DNS.SimpleResolver resolver = new org.xbill.DNS.SimpleResolver("127.0.0.1");
+            resolver.setPort(demo.router().dnsPort().orElseThrow());
+            resolver.setTimeout(Duration.ofSeconds(5));
+            resolver.setEDNS(0, 1232, 0, List.of(new org.xbill.DNS.ClientSubnetOption(27,
+                    java.net.InetAddress.getByName("81.2.69.160"))));
+            org.xbill.DNS.Message answer = resolver.send(org.xbill.DNS.Message.newQuery(org.xbill.DNS.Record.newRecord(
+                    org.xbill.DNS.Name.fromString(Demo.DNS_HOSTNAME + "."), org.xbill.DNS.Type.A, org.xbill.DNS.DClass.IN)));
+            String adminToken = Files.readString(dataDir.resolve("admin.token")).strip();
+            String view = client.request(demo.admin().uri().resolve("/api/v1/routing")).headers(h -> h.put("Authorization",
+                    "Bearer " + adminToken)).send().getContentAsString();
+            assertThat(answer.getSection(org.xbill.DNS.Section.ANSWER)).as("%s\n%s", answer, view).singleElement()
+                    .satisfies(r -> assertThat(r.rdataToString()).as("edge-lhr's DNS address").isEqualTo("127.0.0.2"))
+                    .satisfies(r -> assertThat(r.getTTL()).isEqualTo(20));
+
+            String token = Files.readString(dataDir.resolve("admin.token")).strip();
+            ContentResponse drained = client.request(demo.admin().uri().resolve("/api/v1/nodes/edge-lhr/drain"))
+                    .method("POST").headers(h -> h.put("Authorization", "Bearer " + token)).send();
+            assertThat(drained.getStatus()).as(drained.getContentAsString()).isEqualTo(200);
+            await().atMost(Duration.ofSeconds(5)).until(() -> routed(client, demo, london).equals("edge-nyc"));
+        }
+    }
+
+    /** The node the router chooses for {@code pathAndQuery} ({@code /api/v1/route?ip=...}). */
+    private static String routed(TestClient client, Demo demo, String pathAndQuery) throws Exception {
+        ContentResponse r = client.get(demo.router().uri().resolve(pathAndQuery));
+        assertThat(r.getStatus()).as(r.getContentAsString()).isEqualTo(200);
+        return Json.MAPPER.readTree(r.getContentAsString()).path("choice").path("node").asText("");
+    }
+
     /** Waits for the (asynchronously written) line of {@code log} that contains {@code fragment}. */
     private static String logLine(Path log, String fragment) {
         return await().atMost(Duration.ofSeconds(10))
