@@ -103,6 +103,18 @@ class HealthCheckIT {
     }
 
     @Test
+    void aDownNodeThatRegistersAgainStaysDownUntilItPassesRiseProbes() {
+        register(admin, "edge-lhr");
+        stub.answer(503);
+        await().until(() -> state("edge-lhr").equals("down"));
+        register(admin, "edge-lhr"); // a crash-looping node registers at each start, before the probes judge it
+        assertThat(state("edge-lhr")).as("registering does not bypass the checks (nor flap damping)").isEqualTo("down");
+        stub.answer(200);
+        await().until(() -> state("edge-lhr").equals("healthy"));
+        assertThat(history("edge-lhr").path(0).path("reason").asText()).isEqualTo("2 passed probes");
+    }
+
+    @Test
     void aRefusedConnectionIsAFailedProbe() {
         register(admin, "edge-lhr");
         await().until(() -> stub.probes().size() >= 1);

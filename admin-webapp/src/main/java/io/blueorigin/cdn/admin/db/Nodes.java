@@ -45,8 +45,10 @@ public final class Nodes {
     /**
      * Registers {@code node}, or updates the node of that name (a restart, or a node that moved): its role,
      * POP, URLs, placement and log position are replaced, its registration time and heartbeat set to now, and
-     * its health set to healthy (a node registers once it serves); {@code draining} is kept, so a drained node
-     * that restarts stays drained. Writes a state change row (actor {@code node <name>}) when the effective
+     * a new node is healthy (a node registers once it serves); {@code draining} is kept, so a drained node
+     * that restarts stays drained, and so is {@code down}: a node the health checks took down comes back through
+     * them ({@code health.rise} passes, more when it flaps), so a crash-looping node that registers at each
+     * start does not slip past flap damping. A degraded node registers healthy (the checks judge its lag again). Writes a state change row (actor {@code node <name>}) when the effective
      * state changed, and bumps the routing version.
      */
     public Registered register(Connection connection, NodeRegistration node) throws SQLException {
@@ -67,8 +69,9 @@ public final class Nodes {
                         + " traffic_url = excluded.traffic_url, management_url = excluded.management_url,"
                         + " last_applied = excluded.last_applied, registered_at = now(), last_heartbeat_at = now(),"
                         + " latitude = excluded.latitude, longitude = excluded.longitude, weight = excluded.weight,"
-                        + " public_url = excluded.public_url, addresses = excluded.addresses, health = 'healthy',"
-                        + " state_since = CASE WHEN nodes.draining OR nodes.health = 'healthy' THEN nodes.state_since"
+                        + " public_url = excluded.public_url, addresses = excluded.addresses,"
+                        + " health = CASE WHEN nodes.health = 'down' THEN 'down' ELSE 'healthy' END,"
+                        + " state_since = CASE WHEN nodes.draining OR nodes.health <> 'degraded' THEN nodes.state_since"
                         + " ELSE now() END"
                         + " RETURNING " + COLUMNS)) {
             upsert.setString(1, node.name());
