@@ -86,6 +86,26 @@ class ReadmeTryItIT {
                 out -> assertThat(out).isEmpty());
         c.put("curl -si \"http://127.0.0.1:8080$URL\"              # 200: signed by admin; exp, kid and sig are not part of the cache key",
                 out -> assertThat(out).contains("HTTP/1.1 200").contains("Article 7"));
+        // geo routing (docs/routing.md): the router follows admin's health view; MaxMind's test City database
+        c.put("curl -s 'http://127.0.0.1:9080/api/v1/route?ip=81.2.69.160'    # London: the router picks edge-lhr (distance, alternates)",
+                out -> {
+                    assertThat(json(out).path("choice").path("node").asText()).as(out).isEqualTo("edge-lhr");
+                    assertThat(json(out).path("alternates").findValuesAsText("node")).contains("edge-nyc");
+                });
+        c.put("curl -s 'http://127.0.0.1:9080/api/v1/route?ip=214.78.120.1'   # San Diego: edge-nyc",
+                out -> assertThat(json(out).path("choice").path("node").asText()).as(out).isEqualTo("edge-nyc"));
+        c.put("curl -si http://127.0.0.1:9080/route/item/1       # 302 to the nearest healthy edge (127.0.0.1 cannot be located: default POP nyc)",
+                out -> assertThat(out).contains("HTTP/1.1 302").contains("Location: http://127.0.0.1:8080/item/1"));
+        c.put("dig @127.0.0.1 -p 5353 cdn.demo.test              # DNS: edge-nyc's address for a resolver that cannot be located, TTL 20",
+                out -> assertThat(out).contains("status: NOERROR").containsPattern("cdn\\.demo\\.test\\.\\s+20\\s+IN\\s+A\\s+127\\.0\\.0\\.1"));
+        c.put("dig @127.0.0.1 -p 5353 cdn.demo.test +short +subnet=81.2.69.160/27   # 127.0.0.2: edge-lhr's, by EDNS client subnet",
+                out -> assertThat(out.strip()).isEqualTo("127.0.0.2"));
+        c.put("curl -s -X POST -H \"Authorization: Bearer $TOKEN\" http://127.0.0.1:9000/api/v1/nodes/edge-lhr/drain   # leaves routing",
+                out -> assertThat(json(out).path("state").asText()).as(out).isEqualTo("draining"));
+        c.put("curl -s 'http://127.0.0.1:9080/api/v1/route?ip=81.2.69.160'    # drained: London goes to edge-nyc now",
+                out -> assertThat(json(out).path("choice").path("node").asText()).as(out).isEqualTo("edge-nyc"));
+        c.put("curl -s -X POST -H \"Authorization: Bearer $TOKEN\" http://127.0.0.1:9000/api/v1/nodes/edge-lhr/undrain # back in routing",
+                out -> assertThat(json(out).path("state").asText()).as(out).isNotEqualTo("draining"));
         return c;
     }
 
@@ -99,8 +119,14 @@ class ReadmeTryItIT {
             List<String> assignments = new ArrayList<>();
             for (String line : lines) {
                 Consumer<String> check = checks.get(line);
-                if (line.contains("purged on every node within milliseconds") || line.contains("the purge named site img")) {
-                    // the purge reaches every node in milliseconds, not in zero time: allow it a moment
+                if (line.startsWith("dig ") && !onPath("dig")) {
+                    // CI installs dig (scripts/install-tools.sh); a bare JDK + Maven machine checks DNS in DemoIT only
+                    System.err.println("ReadmeTryItIT: dig is not installed (bash scripts/install-tools.sh): skipped " + line);
+                    continue;
+                }
+                if (line.contains("purged on every node within milliseconds") || line.contains("the purge named site img")
+                        || line.contains("drained: London goes to edge-nyc now")) {
+                    // a purge (or a drain) reaches every node in milliseconds, not in zero time: allow it a moment
                     await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20))
                             .untilAsserted(() -> check.accept(run(dir, assignments, line)));
                 } else if (line.contains("access.log")) {
@@ -127,6 +153,11 @@ class ReadmeTryItIT {
         String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.exitValue()).as("%s%nstderr: %s", line, err).isZero();
         return out;
+    }
+
+    private static boolean onPath(String command) {
+        return java.util.Arrays.stream(System.getenv().getOrDefault("PATH", "").split(":"))
+                .anyMatch(dir -> !dir.isEmpty() && Files.isExecutable(Path.of(dir, command)));
     }
 
     private static JsonNode json(String text) {
