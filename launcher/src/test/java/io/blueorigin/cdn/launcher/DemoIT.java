@@ -145,6 +145,21 @@ class DemoIT {
                     .method("POST").headers(h -> h.put("Authorization", "Bearer " + token)).send();
             assertThat(drained.getStatus()).as(drained.getContentAsString()).isEqualTo(200);
             await().atMost(Duration.ofSeconds(5)).until(() -> routed(client, demo, london).equals("edge-nyc"));
+
+            // the router's metrics are those docs/metrics.md lists, with their types, and no others
+            String metrics = client.get(URI.create(demo.router().managementUri() + "/metrics")).getContentAsString();
+            java.util.Map<String, String> documented = new java.util.TreeMap<>();
+            java.util.regex.Pattern row = java.util.regex.Pattern.compile("^\\| `(cdn_router_[a-z_]+)` \\| (counter|gauge) \\|");
+            for (String line : Files.readAllLines(Path.of("..", "docs", "metrics.md"))) {
+                java.util.regex.Matcher m = row.matcher(line);
+                if (m.find()) {
+                    documented.put(m.group(1), m.group(2));
+                }
+            }
+            assertThat(documented).isNotEmpty();
+            documented.forEach((name, type) -> assertThat(metrics).as("router exports %s", name).contains("# TYPE " + name + " " + type));
+            assertThat(metrics.lines().filter(l -> l.startsWith("# TYPE cdn_")).map(l -> l.split(" ")[2]))
+                    .as("nothing exported that docs/metrics.md does not list").allSatisfy(n -> assertThat(documented).containsKey(n));
         }
     }
 
