@@ -95,11 +95,11 @@ final class NodesApi {
     void register(ApiCall call) throws ApiException, SQLException, IOException {
         NodeRegistration registration = registration(call.body(Bodies.Register.class));
         call.checkActingAs(registration.name());
-        Map<String, Object> answer = database.inTransaction(connection -> {
+        record Answer(Map<String, Object> json, Optional<NodeState> changedTo) {}
+        Answer answer = database.inTransaction(connection -> {
             Nodes.Registered registered = nodes.register(connection, registration);
-            if (!registered.before().equals(Optional.of(registered.node().state()))) {
-                changes.accept(registered.node().state());
-            }
+            NodeState now = registered.node().state();
+            Optional<NodeState> changedTo = registered.before().equals(Optional.of(now)) ? Optional.empty() : Optional.of(now);
             LogBounds bounds = log.bounds(connection);
             Map<String, Object> json = new LinkedHashMap<>();
             json.put("latest", bounds.latest());
@@ -108,11 +108,12 @@ final class NodesApi {
             json.put("tierKeys", Views.tierKeys(tierKeys.current(connection)));
             json.put("sites", Views.sites(sites.table(connection)));
             json.put("signingKeys", Views.signingKeys(signingKeys.keyrings(connection)));
-            return json;
+            return new Answer(json, changedTo);
         });
+        answer.changedTo().ifPresent(changes); // counted once committed: a rolled-back transaction changed nothing
         LOG.info("node {} ({} in {}) registered at {}, lastApplied {}", registration.name(), registration.role().label(),
                 registration.pop(), registration.trafficUrl(), registration.lastApplied());
-        call.respond(200, answer);
+        call.respond(200, answer.json());
     }
 
     /** A registration body, validated (pure: a 400 naming the field, or the registration). */
