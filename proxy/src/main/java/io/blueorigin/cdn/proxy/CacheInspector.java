@@ -49,7 +49,7 @@ final class CacheInspector extends Handler.Abstract.NonBlocking {
     /** Most variants listed in one answer; more are counted in {@code variantCount}, {@code truncated} set. */
     static final int MAX_VARIANTS = 32;
     /** Longest {@code url} accepted (the traffic port's request line is bounded the same way). */
-    static final int MAX_URL_LENGTH = 8 * 1024;
+    static final int MAX_URL_LENGTH = 4 * 1024;
 
     private final ProxyCache cache;
     private final LocalInvalidations invalidations;
