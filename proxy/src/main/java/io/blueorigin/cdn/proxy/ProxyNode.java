@@ -170,6 +170,7 @@ public final class ProxyNode implements Node {
         NodeServer server = NodeServer.builder(health, config.server())
                 .traffic(new TrafficMeter(metrics, cacheHandler))
                 .managementRoute("/metrics", new PrometheusEndpoint(nodeMetrics))
+                .managementRoute(CacheInspector.PATH, new CacheInspector(cache, control.local()))
                 .uriCompliance(PROXY_URI_COMPLIANCE)
                 .build();
         client.setExecutor(server.trafficServer().getThreadPool());

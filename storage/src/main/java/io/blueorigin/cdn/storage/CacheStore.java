@@ -107,6 +107,31 @@ public interface CacheStore extends AutoCloseable {
         return removed;
     }
 
+    /**
+     * One tier's copy of a stored variant, as the cache inspector reports it: metadata only.
+     *
+     * @param tier {@code heap} or {@code disk} (the names {@link #stats()} uses)
+     * @param response its metadata as that tier holds it
+     * @param bodyLength its body's bytes
+     */
+    record TierCopy(String tier, CachedResponse response, long bodyLength) {}
+
+    /**
+     * Every copy of every variant of {@code primaryKey}, tier by tier (heap first), for the cache inspector.
+     * Read-only: never reads a body, never promotes, counts no hit or miss and no access (the eviction order is
+     * untouched). Blocking (a disk tier's metadata records); call it off Jetty's threads.
+     *
+     * <p>This default reports the in-memory variants only (a store without tiers of its own); the tiered store
+     * overrides it.
+     */
+    default List<TierCopy> inspect(String primaryKey) {
+        List<TierCopy> out = new java.util.ArrayList<>();
+        for (StoredObject o : lookupInMemory(primaryKey).all()) {
+            out.add(new TierCopy("heap", o.response(), o.body().length()));
+        }
+        return out;
+    }
+
     /** Removes every object from every tier; blocking. Returns how many were removed. */
     int clear();
 

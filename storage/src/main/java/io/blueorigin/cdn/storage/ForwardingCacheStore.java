@@ -132,4 +132,9 @@ public abstract class ForwardingCacheStore implements CacheStore {
     public void close() {
         delegate.close();
     }
+
+    @Override
+    public List<TierCopy> inspect(String primaryKey) {
+        return delegate.inspect(primaryKey);
+    }
 }

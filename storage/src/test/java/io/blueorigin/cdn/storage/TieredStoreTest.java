@@ -46,6 +46,23 @@ class TieredStoreTest extends CacheStoreContract {
     }
 
     @Test
+    void inspectNamesEveryTierHoldingAVariantWithoutPromotingOrCountingIt() {
+        store(store, "s /both", bytes(1000, 1));
+        store(store, "s /large", "", bytes((int) HEAP_OBJECT * 3 + 17, 2), List.of("big"), 10_000);
+        assertThat(store.inspect("s /both")).extracting(CacheStore.TierCopy::tier).containsExactly("heap", "disk");
+        assertThat(store.inspect("s /both")).extracting(CacheStore.TierCopy::bodyLength).containsOnly(1000L);
+        assertThat(store.inspect("s /large")).extracting(CacheStore.TierCopy::tier).containsExactly("disk");
+        assertThat(store.inspect("s /none")).isEmpty();
+        reopen();
+        long hits = store.stats().get(0).hits() + store.stats().get(1).hits();
+        long misses = store.stats().get(0).misses() + store.stats().get(1).misses();
+        assertThat(store.inspect("s /both")).extracting(CacheStore.TierCopy::tier).containsExactly("disk");
+        assertThat(store.lookupInMemory("s /both").isEmpty()).as("not promoted").isTrue();
+        assertThat(store.stats().get(0).hits() + store.stats().get(1).hits()).isEqualTo(hits);
+        assertThat(store.stats().get(0).misses() + store.stats().get(1).misses()).isEqualTo(misses + 1); // lookupInMemory's
+    }
+
+    @Test
     void objectsSurviveARestartAndSmallOnesArePromotedToTheHeap() {
         byte[] small = bytes(1000, 1);
         byte[] large = bytes((int) HEAP_OBJECT * 3 + 17, 2);

@@ -1,5 +1,6 @@
 package io.blueorigin.cdn.proxy.control;
 
+import io.blueorigin.cdn.httpcache.CachedResponse;
 import io.blueorigin.cdn.storage.StoredObject;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -53,16 +54,36 @@ public final class LocalInvalidations {
      * stale copy if a soft purge-all came after it, else {@code stored} itself.
      */
     public @Nullable StoredObject screen(String primaryKey, StoredObject stored, long nowMillis) {
-        long responseTime = stored.response().responseTimeMillis();
+        CachedResponse screened = screen(primaryKey, stored.response(), nowMillis);
+        return screened == null ? null : screened == stored.response() ? stored : stored.withResponse(screened);
+    }
+
+    /**
+     * {@link #screen(String, StoredObject, long)} for metadata alone (the cache inspector): null if a ban
+     * invalidates it, a stale copy if a soft purge-all came after it, else {@code response} itself.
+     */
+    public @Nullable CachedResponse screen(String primaryKey, CachedResponse response, long nowMillis) {
+        long responseTime = response.responseTimeMillis();
         for (Ban ban : bans) {
             if (ban.bans(primaryKey, responseTime)) {
                 return null;
             }
         }
         if (responseTime <= softPurgeAllAtMillis) {
-            return stored.withResponse(stored.response().markedStale(nowMillis));
+            return response.markedStale(nowMillis);
         }
-        return stored;
+        return response;
+    }
+
+    /** The ids of the bans covering an object under {@code primaryKey} that arrived at {@code responseTimeMillis}. */
+    public List<Long> bansCovering(String primaryKey, long responseTimeMillis) {
+        List<Long> ids = new ArrayList<>(1);
+        for (Ban ban : bans) {
+            if (ban.bans(primaryKey, responseTimeMillis)) {
+                ids.add(ban.id());
+            }
+        }
+        return ids;
     }
 
     /** Whether a ban covers {@code primaryKey} now (for removing what it invalidated). */

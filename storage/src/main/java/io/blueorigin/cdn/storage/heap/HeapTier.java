@@ -68,6 +68,12 @@ public final class HeapTier {
         return v;
     }
 
+    /** The variants of {@code primaryKey} without counting a hit, a miss or an access (the cache inspector). */
+    public Variants peek(String primaryKey) {
+        Variants v = cache.policy().getIfPresentQuietly(primaryKey);
+        return v == null ? Variants.EMPTY : v;
+    }
+
     /** Adds (or replaces, by secondary key) a variant. */
     public void put(String primaryKey, StoredObject object) {
         Variants[] before = new Variants[1];

@@ -320,6 +320,12 @@ public final class RocksDiskTier implements AutoCloseable {
         return v.entries();
     }
 
+    /** The entries stored for {@code primaryKey} without counting a hit, a miss or an access (the cache inspector). */
+    public List<DiskEntry> peekEntries(String primaryKey) {
+        DiskVariants v = index.policy().getIfPresentQuietly(primaryKey);
+        return v == null ? List.of() : v.entries();
+    }
+
     /** Reads an object's meta record (blocking; call on the I/O executor). Empty if gone or corrupt (then dropped). */
     public Optional<CachedResponse> readResponse(String primaryKey, DiskEntry entry) {
         if (!enter()) {

@@ -297,6 +297,21 @@ public final class TieredStore implements CacheStore {
         return disk == null ? inHeap : Math.max(inHeap, onDisk);
     }
 
+    /** {@inheritDoc} The heap's copies, then the disk's (one metadata record read per variant, no chunk). */
+    @Override
+    public List<TierCopy> inspect(String primaryKey) {
+        List<TierCopy> out = new ArrayList<>();
+        for (StoredObject o : heap.peek(primaryKey).all()) {
+            out.add(new TierCopy("heap", o.response(), o.body().length()));
+        }
+        if (disk != null) {
+            for (DiskEntry entry : disk.peekEntries(primaryKey)) {
+                disk.readResponse(primaryKey, entry).ifPresent(r -> out.add(new TierCopy("disk", r, entry.bodyLength())));
+            }
+        }
+        return out;
+    }
+
     @Override
     public int clear() {
         int onDisk = disk == null ? 0 : disk.clear();
