@@ -49,6 +49,13 @@ class ReadmeTryItIT {
                 out -> assertThat(json(out).path("objectsAffected").asInt(-1)).as(out).isGreaterThanOrEqualTo(0));
         c.put("curl -s  http://127.0.0.1:18080/readyz            # an edge's management port: /healthz, /readyz (JSON details)",
                 out -> assertThat(json(out).path("status").asText()).isEqualTo("ready"));
+        c.put("curl -s 'http://127.0.0.1:18080/cache/inspect?url=/item/1'   # what edge-nyc holds for /item/1: key, variants, tiers, age, TTL, tags",
+                out -> {
+                    JsonNode inspected = json(out);
+                    assertThat(inspected.path("node").asText()).as(out).isEqualTo("edge-nyc");
+                    assertThat(inspected.path("key").asText()).contains("/item/1");
+                    assertThat(inspected.path("variantCount").asInt()).as(out).isPositive();
+                });
         c.put("curl -s  http://127.0.0.1:18080/metrics | grep '^cdn_requests_total'   # Prometheus text: requests by cache status",
                 out -> assertThat(out.lines()).isNotEmpty().allMatch(l -> l.startsWith("cdn_requests_total{"))
                         .anyMatch(l -> l.contains("cache_status=\"miss\"")));
