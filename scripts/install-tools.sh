@@ -6,7 +6,7 @@
 set -euo pipefail
 missing=()
 command -v dig >/dev/null 2>&1 || missing+=(bind9-dnsutils)
-command -v psql >/dev/null 2>&1 || missing+=(postgresql-client)
+psql --version >/dev/null 2>&1 || missing+=(postgresql-client)  # the pg_wrapper alone fails
 if [ ${#missing[@]} -eq 0 ]; then
     echo "install-tools: nothing to install"
     exit 0
