@@ -387,6 +387,14 @@ class SqlReportsIT {
     }
 
     @Test
+    void aBadParameterIsPostgresqlsErrorAndExitCode3() {
+        Psql.Result result = Psql.run(url, SQL.resolve("invalidations_per_day.sql"), Map.of("since", "week"));
+        assertThat(result.exitCode()).isEqualTo(3);
+        assertThat(result.stderr()).contains("invalid input syntax for type interval: \"week\"");
+        assertThat(result.stdout()).isEmpty();
+    }
+
+    @Test
     void everyReportingViewAndColumnHasAComment() {
         assertThat(text("SELECT count(*) FROM pg_views WHERE schemaname = 'reporting'")).isEqualTo("7");
         assertThat(text("SELECT coalesce(string_agg(c.relname, ', '), '') FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
