@@ -27,9 +27,10 @@ import org.jspecify.annotations.Nullable;
  *     (for {@link Kind#KEYS_PUT}: the site whose keyring it is)
  * @param definition for {@link Kind#SITE_PUT}: the site added or replaced
  * @param keyring for {@link Kind#KEYS_PUT}: the site's whole signed-URL keyring
+ * @param liftedBan for {@link Kind#BAN_LIFT}: the id of the ban lifted (positive); 0 for the other kinds
  */
 public record Invalidation(long id, Kind kind, boolean soft, List<Url> urls, List<String> tags, Optional<BanSpec> ban,
-        @Nullable String site, @Nullable Site definition, @Nullable SigningKeyring keyring) {
+        @Nullable String site, @Nullable Site definition, @Nullable SigningKeyring keyring, long liftedBan) {
 
     /**
      * The kinds of entry: invalidations, and the site changes that travel the same log so a node applies
@@ -45,7 +46,12 @@ public record Invalidation(long id, Kind kind, boolean soft, List<Url> urls, Lis
         /** A site removed: the node forgets it and drops its objects. */
         SITE_REMOVE,
         /** A site's signed-URL keyring, whole: it replaces the one the node has. */
-        KEYS_PUT
+        KEYS_PUT,
+        /**
+         * An earlier ban lifted: once that ban's sweep is done the node stops screening with it. What the ban
+         * removed stays removed (docs/control-plane.md, "Lifting a ban").
+         */
+        BAN_LIFT
     }
 
     /** An invalidation of every site. */
@@ -57,6 +63,17 @@ public record Invalidation(long id, Kind kind, boolean soft, List<Url> urls, Lis
     public Invalidation(long id, Kind kind, boolean soft, List<Url> urls, List<String> tags, Optional<BanSpec> ban,
             @Nullable String site, @Nullable Site definition) {
         this(id, kind, soft, urls, tags, ban, site, definition, null);
+    }
+
+    /** An entry that lifts no ban. */
+    public Invalidation(long id, Kind kind, boolean soft, List<Url> urls, List<String> tags, Optional<BanSpec> ban,
+            @Nullable String site, @Nullable Site definition, @Nullable SigningKeyring keyring) {
+        this(id, kind, soft, urls, tags, ban, site, definition, keyring, 0);
+    }
+
+    /** A lift of ban {@code banId}. */
+    public static Invalidation banLift(long id, long banId) {
+        return new Invalidation(id, Kind.BAN_LIFT, false, List.of(), List.of(), Optional.empty(), null, null, null, banId);
     }
 
     /** Whether this entry changes the site table (or a site's keys) rather than invalidating objects. */
@@ -91,6 +108,9 @@ public record Invalidation(long id, Kind kind, boolean soft, List<Url> urls, Lis
         urls = List.copyOf(urls);
         tags = List.copyOf(tags);
         requireNonNull(ban, "ban is null");
+        if ((kind == Kind.BAN_LIFT) != (liftedBan > 0) || liftedBan < 0) {
+            throw new IllegalArgumentException("entry " + id + ": liftedBan " + liftedBan + " with kind " + kind);
+        }
     }
 
     /**
@@ -108,6 +128,14 @@ public record Invalidation(long id, Kind kind, boolean soft, List<Url> urls, Lis
             kind = Kind.valueOf(node.path("kind").asText("").toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("invalidation " + id + ": unknown kind '" + node.path("kind").asText() + "'", e);
+        }
+        if (kind == Kind.BAN_LIFT) {
+            // {"id", "kind": "ban_lift", "ban": <id of the ban lifted>, "createdAt"}
+            JsonNode banId = node.path("ban");
+            if (!banId.canConvertToLong() || !banId.isIntegralNumber() || banId.asLong() <= 0) {
+                throw new IllegalArgumentException("entry " + id + ": ban_lift without the positive id of a ban: " + node);
+            }
+            return banLift(id, banId.asLong());
         }
         List<Url> urls = new ArrayList<>();
         for (JsonNode u : node.path("urls")) {

@@ -44,13 +44,15 @@ import org.slf4j.LoggerFactory;
  * <p>Threads, each with one job, so that nothing slow holds up the rest:
  * <ul>
  *   <li>the <em>follower</em> (one thread): register, long-poll, apply entries in id order, advance the marker.
- *       It is the only writer of {@link LocalInvalidations} (bans, position, tier keys from registration);
+ *       It is the only writer of {@link LocalInvalidations} (bans, position, tier keys from registration), but
+ *       for lifts, which the sweeper applies (the bans' writes are serialised there);
  *   <li>the <em>reporter</em> (one scheduled thread): heartbeats every {@code control.heartbeat-interval} and
  *       acknowledgements as soon as entries are applied, so neither waits behind a long apply or a long-poll
  *       (tier keys from heartbeat answers are written here too: a volatile swap, see below);
  *   <li>the <em>sweeper</em> (one thread): ban sweeps ({@link Invalidator#sweep}), one after the other, off the
  *       follower: a ban is effective as soon as it is screened, and a sweep over a large store must not delay
- *       the entries after it.
+ *       the entries after it. Ban lifts run here too, in the same FIFO order, so a ban leaves the screen only
+ *       after its sweep has finished.
  * </ul>
  *
  * <p>Invariant kept (crash safety): the marker {@value #APPLIED_MARKER} never claims more than the store
@@ -351,6 +353,8 @@ public final class InvalidationAgent implements AutoCloseable {
             Instant appliedAt = Instant.ofEpochMilli(clock.millis());
             if (entry.kind() == Invalidation.Kind.BAN) {
                 sweepLater(invalidator.screen(entry), appliedAt); // acked with its count once swept
+            } else if (entry.kind() == Invalidation.Kind.BAN_LIFT) {
+                liftLater(entry, appliedAt); // acked once lifted
             } else {
                 int affected = invalidator.applyNow(entry);
                 objectsAffected.addAndGet(affected);
@@ -425,6 +429,24 @@ public final class InvalidationAgent implements AutoCloseable {
             });
         } catch (RejectedExecutionException e) {
             LOG.debug("{}: closing; {} stays unswept (screened at the next start)", identity.name(), ban);
+        }
+    }
+
+    /**
+     * Queues lift {@code entry} behind the sweeps already queued: the sweeper runs them one after the other, so the
+     * lifted ban's own sweep (queued when it was screened, here or at registration) has finished when its screen
+     * goes, and nothing the ban covered comes back. Acks with 0 objects once lifted. The marker may pass the lift
+     * before it runs: a restart screens only the bans admin still holds active, and a lifted one is not.
+     */
+    private void liftLater(Invalidation entry, Instant appliedAt) {
+        try {
+            sweeper.execute(() -> {
+                invalidator.lift(entry);
+                ack(new AdminClient.Ack(entry.id(), 0, appliedAt));
+            });
+        } catch (RejectedExecutionException e) {
+            LOG.debug("{}: closing; lift {} not applied (the ban is not screened at the next start)", identity.name(),
+                    entry.id());
         }
     }
 

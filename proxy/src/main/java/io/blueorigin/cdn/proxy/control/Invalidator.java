@@ -43,17 +43,23 @@ public final class Invalidator {
         this(store, SiteDirectory.single(site), clock, local);
     }
 
-    /** Applies {@code entry} completely (a ban: screened, then swept here); returns the objects removed or marked stale. */
+    /**
+     * Applies {@code entry} completely (a ban: screened, then swept here; a lift: the ban leaves the screen at
+     * once, its sweep having run here); returns the objects removed or marked stale.
+     */
     public int apply(Invalidation entry) {
         if (entry.kind() == Invalidation.Kind.BAN) {
             return sweep(screen(entry), () -> false);
+        }
+        if (entry.kind() == Invalidation.Kind.BAN_LIFT) {
+            return lift(entry);
         }
         return applyNow(entry);
     }
 
     /**
-     * Applies {@code entry}, which is not a ban (see {@link #screen}); returns the objects removed or marked
-     * stale.
+     * Applies {@code entry}, which is neither a ban (see {@link #screen}) nor a lift (see {@link #lift}); returns
+     * the objects removed or marked stale.
      */
     int applyNow(Invalidation entry) {
         long now = clock.millis();
@@ -93,6 +99,8 @@ public final class Invalidator {
                 yield n;
             }
             case BAN -> throw new IllegalArgumentException("invalidation " + entry.id() + " is a ban: screen it, then sweep it");
+            case BAN_LIFT -> throw new IllegalArgumentException("entry " + entry.id() + " lifts a ban: lift it once the"
+                    + " ban's sweep is done");
             case PURGE_ALL -> {
                 if (entry.site() != null) {
                     yield purgeSite(entry.site(), entry.soft(), now);
@@ -162,6 +170,21 @@ public final class Invalidator {
      */
     int sweep(Ban ban, BooleanSupplier stop) {
         return store.removeIf((key, responseTimeMillis) -> !stop.getAsBoolean() && ban.bans(key, responseTimeMillis));
+    }
+
+    /**
+     * Applies lift {@code entry}: its ban stops screening lookups. Call it once that ban's sweep (if any) is done,
+     * so the lift never brings back an object the ban covered; it removes nothing, and a ban this node does not
+     * hold (expired, retired, or never handed out) is no matter.
+     *
+     * @return 0: a lift affects no object
+     */
+    int lift(Invalidation entry) {
+        if (entry.kind() != Invalidation.Kind.BAN_LIFT) {
+            throw new IllegalArgumentException("entry " + entry.id() + " is not a ban lift");
+        }
+        local.liftBan(entry.liftedBan());
+        return 0;
     }
 
     /** Re-reads what a restarted store remembers. */

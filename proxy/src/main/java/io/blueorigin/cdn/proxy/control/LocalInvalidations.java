@@ -31,8 +31,12 @@ public final class LocalInvalidations {
      */
     public static final String ORDERING_FIELD = "Blue-Origin-Invalidation";
 
-    /** Copy-on-write; replaced by the agent only. */
+    /**
+     * Copy-on-write; replaced by the agent only: by its follower (screen, retire) and its sweeper (lift), each
+     * replacement under {@link #banWrites} so that neither loses the other's change.
+     */
     private volatile Ban[] bans = new Ban[0];
+    private final Object banWrites = new Object();
     /** Objects whose response arrived at or before this are stale (a soft purge-all); 0: none. */
     private volatile long softPurgeAllAtMillis;
     private volatile long lastApplied;
@@ -218,17 +222,26 @@ public final class LocalInvalidations {
     }
 
     void addBan(Ban ban) {
-        List<Ban> next = new ArrayList<>(List.of(bans));
-        next.removeIf(b -> b.id() == ban.id());
-        next.add(ban);
-        bans = next.toArray(new Ban[0]);
+        synchronized (banWrites) {
+            List<Ban> next = new ArrayList<>(List.of(bans));
+            next.removeIf(b -> b.id() == ban.id());
+            next.add(ban);
+            bans = next.toArray(new Ban[0]);
+        }
+    }
+
+    /** Drops ban {@code id} from the screen (a lift, by the agent's sweeper); nothing if this node does not hold it. */
+    void liftBan(long id) {
+        retireBans(b -> b.id() == id);
     }
 
     /** Drops the bans that may no longer invalidate anything: expired, or retired after their sweep. */
     void retireBans(java.util.function.Predicate<Ban> retire) {
-        List<Ban> next = new ArrayList<>(List.of(bans));
-        if (next.removeIf(retire)) {
-            bans = next.toArray(new Ban[0]);
+        synchronized (banWrites) {
+            List<Ban> next = new ArrayList<>(List.of(bans));
+            if (next.removeIf(retire)) {
+                bans = next.toArray(new Ban[0]);
+            }
         }
     }
 

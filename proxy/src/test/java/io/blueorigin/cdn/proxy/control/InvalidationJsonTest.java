@@ -39,6 +39,26 @@ class InvalidationJsonTest {
     }
 
     @Test
+    void readsABanLiftAsTheIdOfTheBanItLifts() throws Exception {
+        Invalidation lift = parse("{\"id\": 46, \"kind\": \"ban_lift\", \"ban\": 44, \"createdAt\": \"2026-11-25T03:20:01.123Z\"}");
+        assertThat(lift.kind()).isEqualTo(Invalidation.Kind.BAN_LIFT);
+        assertThat(lift.liftedBan()).isEqualTo(44);
+        assertThat(lift.ban()).isEmpty();
+        assertThat(lift.site()).isNull();
+        assertThat(lift.isSiteChange()).isFalse();
+    }
+
+    @Test
+    void refusesABanLiftWithoutTheIdOfABan() {
+        for (String ban : new String[] {"", ", \"ban\": null", ", \"ban\": 0", ", \"ban\": -3", ", \"ban\": \"44\"",
+                ", \"ban\": 4.5", ", \"ban\": {\"kind\": \"prefix\", \"pattern\": \"/b/\"}"}) {
+            assertThatThrownBy(() -> parse("{\"id\": 46, \"kind\": \"ban_lift\"" + ban + "}"))
+                    .as(ban).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("entry 46: ban_lift without the positive id of a ban");
+        }
+    }
+
+    @Test
     void refusesEntriesItCannotApplySaying() {
         assertThatThrownBy(() -> parse("{\"kind\": \"purge\"}")).hasMessageContaining("without a positive id");
         assertThatThrownBy(() -> parse("{\"id\": 1, \"kind\": \"nuke\"}")).hasMessageContaining("unknown kind 'nuke'");

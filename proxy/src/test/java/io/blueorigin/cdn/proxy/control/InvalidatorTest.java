@@ -173,6 +173,57 @@ class InvalidatorTest {
         assertThat(local.bans()).hasSize(1);
     }
 
+    @ParameterizedTest(name = "disk tier: {0}")
+    @ValueSource(booleans = {false, true})
+    void aLiftTakesTheBanOffTheScreenAndBringsBackNothingItSwept(boolean disk) {
+        open(disk);
+        put("/b/swept");
+        put("/page");
+        Invalidation ban = entry(Invalidation.Kind.BAN, false, List.of(), List.of(),
+                Optional.of(new Invalidation.BanSpec("prefix", "/b/", Instant.ofEpochMilli(NOW + 86_400_000))));
+        assertThat(invalidator.apply(ban)).isEqualTo(1);
+        // stored after the sweep from a response older than the ban (a fetch in flight during it): screened out
+        put("/b/late");
+        String late = CacheKey.of("default", "/b/late", null).asString();
+        StoredObjectView lateObject = new StoredObjectView(store, late);
+        assertThat(local.screen(late, lateObject.response(), NOW)).isNull();
+
+        Invalidation lift = Invalidation.banLift(8, ban.id());
+        assertThat(invalidator.apply(lift)).isZero();
+
+        assertThat(local.bans()).isEmpty();
+        assertThat(local.screen(late, lateObject.response(), NOW)).isNotNull();
+        assertThat(held("/b/swept")).as("what the ban swept stays removed").isFalse();
+        assertThat(held("/page")).isTrue();
+    }
+
+    @ParameterizedTest(name = "disk tier: {0}")
+    @ValueSource(booleans = {false, true})
+    void aLiftOfABanThisNodeDoesNotHoldChangesNothing(boolean disk) {
+        open(disk);
+        put("/b/x");
+        Invalidation ban = entry(Invalidation.Kind.BAN, false, List.of(), List.of(),
+                Optional.of(new Invalidation.BanSpec("prefix", "/b/", Instant.ofEpochMilli(NOW + 86_400_000))));
+        invalidator.screen(ban);
+        assertThat(invalidator.apply(Invalidation.banLift(9, 3))).isZero();
+        assertThat(local.bans()).extracting(Ban::id).containsExactly(ban.id());
+        assertThat(held("/b/x")).isTrue();
+    }
+
+    @org.junit.jupiter.api.Test
+    void aLiftIsNotAppliedLikeAnInvalidation() {
+        open(false);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> invalidator.applyNow(Invalidation.banLift(8, 7)))
+                .hasMessageContaining("entry 8 lifts a ban");
+    }
+
+    /** The one stored variant of {@code key}. */
+    private record StoredObjectView(CacheStore store, String key) {
+        CachedResponse response() {
+            return store.lookup(key).all().get(0).response();
+        }
+    }
+
     /** 200,000 objects tagged {@code all} (and every tenth {@code tenth}) in a heap-only store, behind a recorder. */
     private RecordingStore twoHundredThousandTagged() {
         StorageConfig config = new StorageConfig(1L << 30, 1L << 20, Optional.empty(), 0, 4L << 20, 16 * 1024);
