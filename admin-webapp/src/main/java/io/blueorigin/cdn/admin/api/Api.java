@@ -90,6 +90,7 @@ public final class Api implements AutoCloseable {
                 new Route("POST", "/api/v1/purge", Scope.PURGE, invalidations::purge),
                 new Route("POST", "/api/v1/purge/tags", Scope.PURGE, invalidations::purgeTags),
                 new Route("POST", "/api/v1/bans", Scope.PURGE, invalidations::ban),
+                new Route("DELETE", "/api/v1/bans/{id}", Scope.PURGE, invalidations::liftBan),
                 new Route("POST", "/api/v1/purge-all", Scope.PURGE, invalidations::purgeAll),
                 new Route("GET", "/api/v1/invalidations/{id}", Scope.READ, invalidations::status),
                 new Route("GET", "/api/v1/invalidations/recent", Scope.READ, invalidations::recent),

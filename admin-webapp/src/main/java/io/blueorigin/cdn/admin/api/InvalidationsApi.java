@@ -8,6 +8,7 @@ import io.blueorigin.cdn.admin.db.Acks;
 import io.blueorigin.cdn.admin.db.BanRule;
 import io.blueorigin.cdn.admin.db.Database;
 import io.blueorigin.cdn.admin.db.Invalidation;
+import io.blueorigin.cdn.admin.db.InvalidationKind;
 import io.blueorigin.cdn.admin.db.InvalidationLog;
 import io.blueorigin.cdn.admin.db.NewInvalidation;
 import io.blueorigin.cdn.admin.db.Node;
@@ -33,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * The invalidation endpoints for operators: purge, tag purge, ban, purge-all (scope {@code purge}; each one
  * transaction, answered 202 once committed), an entry's per-node status and the recent history (scope
  * {@code read}). Each invalidation may name the one site it applies to ({@code "site": "img"}; an unknown site
- * is a 400 naming {@code site}); without one it applies to every site.
+ * is a 400 naming {@code site}); without one it applies to every site. Lifting a ban ({@code DELETE
+ * /api/v1/bans/{id}}, scope {@code purge}) is an entry of the log too, answered like them.
  */
 final class InvalidationsApi {
     private static final Logger LOG = LoggerFactory.getLogger(InvalidationsApi.class);
@@ -72,6 +74,35 @@ final class InvalidationsApi {
     /** {@code POST /api/v1/bans}. */
     void ban(ApiCall call) throws ApiException, SQLException, IOException {
         append(call, ban(call.body(Bodies.Ban.class)));
+    }
+
+    /**
+     * {@code DELETE /api/v1/bans/{id}}: appends a {@code ban_lift} entry and marks the ban lifted, in one
+     * transaction; 202 with the lift's id (its status shows every node applying it). 404: no such entry; 409: the
+     * entry is not a ban, or it expired, or it was lifted already (the answer names that lift).
+     */
+    void liftBan(ApiCall call) throws ApiException, SQLException, IOException {
+        long banId = Ids.parse("ban", call.parameter("id"));
+        call.query();
+        InvalidationLog.Lift lift = database.inTransaction(connection -> log.liftBan(connection, banId, call.token().id()));
+        if (lift instanceof InvalidationLog.Lift.Unknown) {
+            throw ApiException.notFound("no ban " + banId + " (never created, or deleted by retention after it expired;"
+                    + " GET /api/v1/invalidations/recent lists the log)");
+        } else if (lift instanceof InvalidationLog.Lift.NotABan notABan) {
+            throw ApiException.conflict("entry " + banId + " is a " + notABan.kind().label() + ", not a ban: only bans"
+                    + " can be lifted");
+        } else if (lift instanceof InvalidationLog.Lift.Expired expired) {
+            throw ApiException.conflict("ban " + banId + " expired at " + Views.time(expired.at()) + ": it no longer"
+                    + " applies anywhere, there is nothing to lift");
+        } else if (lift instanceof InvalidationLog.Lift.AlreadyLifted lifted) {
+            throw ApiException.conflict("ban " + banId + " was already lifted at " + Views.time(lifted.at()) + " by entry "
+                    + lifted.liftId() + " (" + Views.statusPath(lifted.liftId()) + ")");
+        }
+        long id = ((InvalidationLog.Lift.Lifted) lift).id();
+        LOG.info("invalidation {} committed: ban_lift of ban {} by token {} '{}'", id, banId, call.token().id(),
+                call.token().name());
+        call.response().setHeader("Location", Views.statusPath(id));
+        call.respond(202, Views.accepted(id, InvalidationKind.BAN_LIFT));
     }
 
     /** {@code POST /api/v1/purge-all}. */

@@ -47,8 +47,9 @@ final class Views {
     /**
      * An {@code <entry>} of the node agent endpoints. A site change is {@code {"id", "kind": "site_put", "site":
      * <definition>, "createdAt"}} or {@code {"id", "kind": "site_remove", "name", "createdAt"}}; a keyring change
-     * {@code {"id", "kind": "keys_put", "site", "keys": [...], "createdAt"}} (secrets: node endpoints only); an invalidation
-     * carries {@code "site"}: the one site it applies to, null for every site.
+     * {@code {"id", "kind": "keys_put", "site", "keys": [...], "createdAt"}} (secrets: node endpoints only); a lift
+     * {@code {"id", "kind": "ban_lift", "ban": <id of the ban lifted>, "createdAt"}}; an invalidation carries
+     * {@code "site"}: the one site it applies to, null for every site.
      */
     static Map<String, @Nullable Object> entry(Invalidation entry) {
         Map<String, @Nullable Object> json = new LinkedHashMap<>();
@@ -61,6 +62,7 @@ final class Views {
                 json.put("site", entry.site().orElseThrow());
                 json.put("keys", entry.definition().orElseThrow().path("keys"));
             }
+            case BAN_LIFT -> json.put("ban", entry.liftedBan().orElseThrow());
             default -> {
                 json.put("soft", entry.soft());
                 json.put("urls", entry.urls().stream().map(Views::target).toList());
@@ -170,6 +172,9 @@ final class Views {
         json.put("urls", entry.urls().stream().map(PurgeUrl::url).toList());
         json.put("tags", entry.tags());
         json.put("ban", entry.ban().map(Views::ban).orElse(null));
+        if (entry.liftedBan().isPresent()) {
+            json.put("liftedBan", entry.liftedBan().getAsLong()); // a ban_lift: the ban it lifted
+        }
         json.put("site", entry.site().orElse(null));
         json.put("createdAt", time(entry.createdAt()));
         json.put("createdBy", entry.createdBy());

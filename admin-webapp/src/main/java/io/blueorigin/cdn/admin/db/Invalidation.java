@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * One entry of the invalidation log (an invalidation, or a change of the site table).
@@ -19,11 +20,13 @@ import java.util.Optional;
  * @param site the one site an invalidation applies to (empty: every site); the site's name for a site change
  * @param definition the site definition of a {@code site_put} (as stored); the payload of a {@code keys_put}
  *     ({@code {"site", "keys"}}, secrets included: only nodes see it); else empty
+ * @param liftedBan the id of the ban a {@code ban_lift} lifts, else empty
  * @param createdAt when it was committed (milliseconds)
  * @param createdBy name of the API token that submitted it
  */
 public record Invalidation(long id, InvalidationKind kind, boolean soft, List<PurgeUrl> urls, List<String> tags,
-        Optional<Ban> ban, Optional<String> site, Optional<JsonNode> definition, Instant createdAt, String createdBy) {
+        Optional<Ban> ban, Optional<String> site, Optional<JsonNode> definition, OptionalLong liftedBan, Instant createdAt,
+        String createdBy) {
 
     public Invalidation {
         requireNonNull(kind, "kind is null");
@@ -32,6 +35,7 @@ public record Invalidation(long id, InvalidationKind kind, boolean soft, List<Pu
         requireNonNull(ban, "ban is null");
         requireNonNull(site, "site is null");
         requireNonNull(definition, "definition is null");
+        requireNonNull(liftedBan, "liftedBan is null");
         requireNonNull(createdAt, "createdAt is null");
         requireNonNull(createdBy, "createdBy is null");
     }

@@ -17,10 +17,12 @@ public enum InvalidationKind {
     /** A site deleted: nodes drop it and purge all its objects. */
     SITE_REMOVE,
     /** A site's signed-URL keyring changed: nodes replace that site's keyring with the one it carries. */
-    KEYS_PUT;
+    KEYS_PUT,
+    /** An earlier ban lifted: nodes stop screening with it once its sweep is done (what it removed stays removed). */
+    BAN_LIFT;
 
     /** {@code purge}, {@code purge_tags}, {@code ban}, {@code purge_all}, {@code site_put}, {@code site_remove},
-     * {@code keys_put}. */
+     * {@code keys_put}, {@code ban_lift}. */
     public String label() {
         return name().toLowerCase(Locale.ROOT);
     }

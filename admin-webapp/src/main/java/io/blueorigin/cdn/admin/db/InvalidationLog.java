@@ -52,10 +52,7 @@ public final class InvalidationLog {
      * @return the new entry's id (visible to others when the transaction commits)
      */
     public long append(Connection connection, NewInvalidation entry, long createdBy) throws SQLException {
-        try (PreparedStatement timeout = connection.prepareStatement("SELECT set_config('lock_timeout', ?, true)")) {
-            timeout.setString(1, lockTimeout.toMillis() + "ms");
-            timeout.execute();
-        }
+        lockTimeout(connection);
         try (PreparedStatement lock = connection.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
             lock.setLong(1, APPEND_LOCK);
             lock.execute();
@@ -98,6 +95,73 @@ public final class InvalidationLog {
             notify.execute();
         }
         return id;
+    }
+
+    /** Bounds every lock wait of the caller's transaction by {@link #lockTimeout}. */
+    private void lockTimeout(Connection connection) throws SQLException {
+        try (PreparedStatement timeout = connection.prepareStatement("SELECT set_config('lock_timeout', ?, true)")) {
+            timeout.setString(1, lockTimeout.toMillis() + "ms");
+            timeout.execute();
+        }
+    }
+
+    /** What {@link #liftBan} did. */
+    public sealed interface Lift {
+        /** Appended ban_lift entry {@code id}; the ban's row is marked lifted. */
+        record Lifted(long id) implements Lift {}
+
+        /** No entry {@code ban} in the log (never created, or deleted by retention). */
+        record Unknown() implements Lift {}
+
+        /** Entry {@code ban} is a {@code kind}, not a ban. */
+        record NotABan(InvalidationKind kind) implements Lift {}
+
+        /** The ban expired at {@code at}: nodes dropped it by themselves. */
+        record Expired(Instant at) implements Lift {}
+
+        /** Entry {@code liftId} lifted it at {@code at}. */
+        record AlreadyLifted(long liftId, Instant at) implements Lift {}
+    }
+
+    /**
+     * Lifts ban {@code banId} in the caller's transaction: locks the ban's row (a concurrent lift of the same ban
+     * waits, then finds it lifted), appends a {@code ban_lift} entry ({@link #append}) and marks the row lifted by
+     * it, so {@link #activeBans} no longer hands it out. Nothing changes unless the answer is {@link Lift.Lifted}.
+     *
+     * @param createdBy id of the API token submitting it
+     */
+    public Lift liftBan(Connection connection, long banId, long createdBy) throws SQLException {
+        lockTimeout(connection);
+        try (PreparedStatement select = connection.prepareStatement("SELECT kind, ban_expires_at, ban_expires_at <= now(),"
+                + " ban_lift_id, ban_lifted_at FROM invalidations WHERE id = ? FOR UPDATE")) {
+            select.setLong(1, banId);
+            try (ResultSet rs = select.executeQuery()) {
+                if (!rs.next()) {
+                    return new Lift.Unknown();
+                }
+                InvalidationKind kind = InvalidationKind.fromLabel(rs.getString(1));
+                if (kind != InvalidationKind.BAN) {
+                    return new Lift.NotABan(kind);
+                }
+                long liftId = rs.getLong(4);
+                if (!rs.wasNull()) {
+                    return new Lift.AlreadyLifted(liftId, rs.getObject(5, OffsetDateTime.class).toInstant());
+                }
+                if (rs.getBoolean(3)) {
+                    return new Lift.Expired(rs.getObject(2, OffsetDateTime.class).toInstant());
+                }
+            }
+        }
+        long id = append(connection, NewInvalidation.banLift(banId), createdBy);
+        try (PreparedStatement update = connection.prepareStatement("UPDATE invalidations b SET ban_lift_id = l.id,"
+                + " ban_lifted_at = l.created_at FROM invalidations l WHERE b.id = ? AND l.id = ?")) {
+            update.setLong(1, banId);
+            update.setLong(2, id);
+            if (update.executeUpdate() != 1) {
+                throw new SQLException("ban " + banId + " vanished while its row was locked");
+            }
+        }
+        return new Lift.Lifted(id);
     }
 
     /** Receives entries one at a time, as a cursor reads them. */
@@ -180,10 +244,10 @@ public final class InvalidationLog {
         }
     }
 
-    /** Bans that still apply, in id order. */
+    /** Bans that still apply (not expired, not lifted), in id order. */
     public List<Invalidation> activeBans(Connection connection) throws SQLException {
-        return list(connection, SELECT + "WHERE i.kind = 'ban' AND i.ban_expires_at > now() ORDER BY i.id LIMIT ?",
-                Integer.MAX_VALUE);
+        return list(connection, SELECT + "WHERE i.kind = 'ban' AND i.ban_expires_at > now() AND i.ban_lifted_at IS NULL"
+                + " ORDER BY i.id LIMIT ?", Integer.MAX_VALUE);
     }
 
     private static List<Invalidation> list(Connection connection, String sql, int limit) throws SQLException {
@@ -205,6 +269,7 @@ public final class InvalidationLog {
                 .map(OffsetDateTime::toInstant);
         PayloadCodec.Parts parts = PayloadCodec.decode(kind, rs.getString(4), banExpiresAt);
         return new Invalidation(rs.getLong(1), kind, rs.getBoolean(3), parts.urls(), parts.tags(), parts.ban(),
-                parts.site(), parts.definition(), rs.getObject(5, OffsetDateTime.class).toInstant(), rs.getString(7));
+                parts.site(), parts.definition(), parts.liftedBan(), rs.getObject(5, OffsetDateTime.class).toInstant(),
+                rs.getString(7));
     }
 }

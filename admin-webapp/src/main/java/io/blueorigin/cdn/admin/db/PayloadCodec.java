@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * The {@code invalidations.payload} jsonb, by kind (also what an analyst queries with SQL):
@@ -22,6 +23,7 @@ import java.util.Optional;
  *   site_put    {"site": {"name": "img", "hosts": [...], ...}}   (the definition, as Site.toMap() wrote it)
  *   site_remove {"name": "img"}
  *   keys_put    {"site": "img", "keys": [{"id": "k7", "secret": "<base64url>", "notAfter": null}, ...]}
+ *   ban_lift    {"ban": 41}                                       (the id of the ban lifted; V0015)
  * </pre>
  *
  * The invalidation kinds carry {@code "site": "img"} when they apply to one site only (absent: every site).
@@ -67,6 +69,7 @@ final class PayloadCodec {
                 payload.put("site", entry.site().orElseThrow());
                 payload.set("keys", MAPPER.valueToTree(entry.definition().orElseThrow().get("keys")));
             }
+            case BAN_LIFT -> payload.put("ban", entry.liftedBan().orElseThrow());
         }
         if (!entry.kind().isSiteChange() && entry.site().isPresent()) {
             payload.put("site", entry.site().get());
@@ -76,7 +79,7 @@ final class PayloadCodec {
 
     /** The parts of a stored entry; {@code banExpiresAt} is the column, present for bans. */
     record Parts(List<PurgeUrl> urls, List<String> tags, Optional<Ban> ban, Optional<String> site,
-            Optional<JsonNode> definition) {}
+            Optional<JsonNode> definition, OptionalLong liftedBan) {}
 
     static Parts decode(InvalidationKind kind, String json, Optional<Instant> banExpiresAt) throws SQLException {
         JsonNode payload;
@@ -90,6 +93,7 @@ final class PayloadCodec {
         Optional<Ban> ban = Optional.empty();
         Optional<String> site = text(payload.path("site"));
         Optional<JsonNode> definition = Optional.empty();
+        OptionalLong liftedBan = OptionalLong.empty();
         switch (kind) {
             case PURGE -> payload.path("urls").forEach(u -> urls.add(new PurgeUrl(u.path("url").asText(),
                     text(u.path("site")), u.path("path").asText(), text(u.path("query")))));
@@ -124,8 +128,14 @@ final class PayloadCodec {
                 }
                 definition = Optional.of(payload);
             }
+            case BAN_LIFT -> {
+                if (!payload.path("ban").canConvertToLong() || payload.path("ban").asLong() <= 0) {
+                    throw new SQLException("invalidations.payload of a ban_lift has no ban id: " + json);
+                }
+                liftedBan = OptionalLong.of(payload.path("ban").asLong());
+            }
         }
-        return new Parts(urls, tags, ban, site, definition);
+        return new Parts(urls, tags, ban, site, definition, liftedBan);
     }
 
     private static Optional<String> text(JsonNode node) {
