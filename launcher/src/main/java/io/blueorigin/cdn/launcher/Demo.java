@@ -188,7 +188,7 @@ public final class Demo implements AutoCloseable {
                         server(spec, port++, accessLog(logs, id)), edgeUpstream)
                         .withControl(ControlConfig.of(admin.uri(), nodeToken(admin, id.name()))
                                 .withPlacement(new Placement(null, null, Placement.DEFAULT_WEIGHT, Optional.empty(),
-                                        List.of(DNS_ADDRESSES.get(pop))))), dataDir)));
+                                        List.of(DNS_ADDRESSES.get(pop)), Optional.empty()))), dataDir)));
                 started.add(edge);
                 edges.add(edge);
             }

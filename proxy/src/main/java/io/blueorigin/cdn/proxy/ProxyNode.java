@@ -141,7 +141,9 @@ public final class ProxyNode implements Node {
         Collapser collapser = new Collapser(10_000, config.cache().hitForMissTtl());
         AtomicReference<NodeServer> started = new AtomicReference<>();
         ControlPlane control = ControlPlane.create(config.control(), config.identity(), store, cache.sites(), clock,
-                () -> started.get().uri(), () -> started.get().managementUri(), () -> stats(store, collapser, metrics));
+                () -> config.control().placement().advertise(started.get().uri()),
+                () -> config.control().placement().advertise(started.get().managementUri()),
+                () -> stats(store, collapser, metrics));
         // request bodies only matter on the pass-through path: only it pays for the data-rate check
         long minRate = config.server().limits().minRequestRate();
         Handler passHandler = minRate > 0 ? new MinimumRequestRateHandler(context, minRate) : context;

@@ -184,7 +184,8 @@ public final class NodeConfigs {
     private static Placement placement(ConfigValues v) {
         return new Placement(v.get("node.latitude", Double.class).orElse(null),
                 v.get("node.longitude", Double.class).orElse(null), v.value("node.weight", Integer.class),
-                v.get("node.public-url", URI.class), (List<String>) v.value("node.addresses", List.class));
+                v.get("node.public-url", URI.class), (List<String>) v.value("node.addresses", List.class),
+                v.get("node.advertised-host", String.class));
     }
 
     public static CacheConfig cache(ConfigValues v) {

@@ -40,6 +40,11 @@ public final class Settings {
             Setting.derived("node.public-url", ValueType.URL, "the traffic URL",
                     "Where the router sends clients (/route redirects), when clients reach the node by another URL.",
                     EDGE, SHIELD),
+            Setting.derived("node.advertised-host", ValueType.HOST, "server.host (127.0.0.1 for 0.0.0.0)",
+                    "Host name or address admin and other nodes reach this node by: the traffic and management URLs it "
+                            + "registers use it (admin probes the management port, edges fetch from shields' traffic URLs). "
+                            + "Set it in a fleet of several machines, with management.host reachable from admin.",
+                    EDGE, SHIELD),
             Setting.of("node.addresses", ValueType.LIST, "",
                     "IP literals the router's DNS answers give for this node (empty: node.public-url's host if it is one).",
                     EDGE, SHIELD),

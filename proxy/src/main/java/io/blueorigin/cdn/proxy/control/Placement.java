@@ -18,17 +18,29 @@ import org.jspecify.annotations.Nullable;
  * @param weight the node's share among equally near edges, 1..1000
  * @param publicUrl where clients are sent ({@code /route} redirects), when it is not the traffic URL
  * @param addresses the IP literals DNS answers give for the node (empty: the public URL's host if it is one)
+ * @param advertisedHost the host other nodes and admin reach this node by ({@code node.advertised-host}): the
+ *     registered traffic and management URLs use it with their ports; empty: the bind address (127.0.0.1 for a
+ *     wildcard bind), which only works when everything runs on one machine
  */
 public record Placement(@Nullable Double latitude, @Nullable Double longitude, int weight, Optional<URI> publicUrl,
-        List<String> addresses) {
+        List<String> addresses, Optional<String> advertisedHost) {
     /** Most addresses one node registers (admin's limit). */
     public static final int MAX_ADDRESSES = 16;
     public static final int DEFAULT_WEIGHT = 100;
     /** The characters of an IPv4 or IPv6 literal; admin parses them strictly. */
     private static final Pattern IP_LITERAL = Pattern.compile("[0-9A-Fa-f:.]{2,45}");
+    /** A DNS name, an IPv4 literal or a bracketed IPv6 literal, as a URI host. */
+    private static final Pattern ADVERTISED_HOST = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.-]{0,252})|\\[[0-9A-Fa-f:.]{2,45}\\]");
 
     public Placement {
         requireNonNull(publicUrl, "publicUrl is null");
+        requireNonNull(advertisedHost, "advertisedHost is null");
+        advertisedHost.ifPresent(host -> {
+            if (!ADVERTISED_HOST.matcher(host).matches()) {
+                throw new IllegalArgumentException("node.advertised-host : '" + host + "' (expected: a host name or IP"
+                        + " address other nodes reach this one by, e.g. edge-nyc-1.example.net or 10.0.0.5; IPv6 in brackets)");
+            }
+        });
         addresses = List.copyOf(requireNonNull(addresses, "addresses is null"));
         if ((latitude == null) != (longitude == null)) {
             throw new IllegalArgumentException("node.latitude and node.longitude : set both or neither");
@@ -59,8 +71,19 @@ public record Placement(@Nullable Double latitude, @Nullable Double longitude, i
         }
     }
 
-    /** No coordinates (admin uses the POP's), the default weight, the traffic URL, no addresses. */
+    /** No coordinates (admin uses the POP's), the default weight, the traffic URL, no addresses, the bind address. */
     public static Placement none() {
-        return new Placement(null, null, DEFAULT_WEIGHT, Optional.empty(), List.of());
+        return new Placement(null, null, DEFAULT_WEIGHT, Optional.empty(), List.of(), Optional.empty());
+    }
+
+    /** The same placement, advertising {@code host}. */
+    public Placement withAdvertisedHost(String host) {
+        return new Placement(latitude, longitude, weight, publicUrl, addresses, Optional.of(host));
+    }
+
+    /** {@code url} (a listener's URL) as others reach it: its host replaced by the advertised host, if any. */
+    public URI advertise(URI url) {
+        return advertisedHost.map(host -> URI.create(url.getScheme() + "://" + host + ":" + url.getPort()
+                + (url.getRawPath() == null ? "" : url.getRawPath()))).orElse(url);
     }
 }

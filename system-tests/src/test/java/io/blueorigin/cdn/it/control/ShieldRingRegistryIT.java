@@ -7,6 +7,7 @@ import io.blueorigin.cdn.proxy.ProxyConfig;
 import io.blueorigin.cdn.proxy.ProxyNode;
 import io.blueorigin.cdn.proxy.UpstreamConfig;
 import io.blueorigin.cdn.proxy.control.ControlConfig;
+import io.blueorigin.cdn.proxy.control.Placement;
 import io.blueorigin.cdn.proxy.upstream.Upstream;
 import io.blueorigin.cdn.runtime.NodeIdentity;
 import io.blueorigin.cdn.runtime.Role;
@@ -68,29 +69,32 @@ class ShieldRingRegistryIT {
         List<URI> before = ring();
         assertThat(before).hasSize(2);
         Map<String, URI> owners = owners();
+        // it advertises "localhost": the URL it registers, and edges fetch from, uses that name (node.advertised-host)
         ProxyNode sfo = ShieldNode.start(ProxyConfig.of(NodeIdentity.of(Role.SHIELD, "sfo"), ServerConfig.ephemeral(),
                 UpstreamConfig.of(s.origin.uri())).withControl(ControlConfig.of(s.cdn.admin().uri(),
-                s.cdn.nodeToken("shield-sfo")).withHeartbeatInterval(Duration.ofSeconds(1))), java.time.Clock.systemUTC());
+                s.cdn.nodeToken("shield-sfo")).withHeartbeatInterval(Duration.ofSeconds(1))
+                .withPlacement(Placement.none().withAdvertisedHost("localhost"))), java.time.Clock.systemUTC());
+        URI sfoUrl = URI.create("http://localhost:" + sfo.uri().getPort());
         try {
-            await().atMost(Duration.ofSeconds(20)).until(() -> ring().contains(sfo.uri()));
+            await().atMost(Duration.ofSeconds(20)).until(() -> ring().contains(sfoUrl));
             Map<String, URI> joined = owners();
             int moved = 0;
             for (var e : owners.entrySet()) {
                 URI now = joined.get(e.getKey());
                 if (!now.equals(e.getValue())) {
                     moved++;
-                    assertThat(now).as("keys move only to the new shield").isEqualTo(sfo.uri());
+                    assertThat(now).as("keys move only to the new shield").isEqualTo(sfoUrl);
                 }
             }
             assertThat(moved).as("about 1/3 of %d keys move", KEYS).isBetween(KEYS / 5, KEYS / 2);
 
             AdminApi.Answer drained = api.post("/nodes/shield-sfo/drain", "{}", adminToken);
             assertThat(drained.status()).as(drained.toString()).isEqualTo(200);
-            await().atMost(Duration.ofSeconds(20)).until(() -> !ring().contains(sfo.uri()));
+            await().atMost(Duration.ofSeconds(20)).until(() -> !ring().contains(sfoUrl));
             assertThat(owners()).as("drained: every key back where it was").isEqualTo(owners);
 
             assertThat(api.post("/nodes/shield-sfo/undrain", "{}", adminToken).status()).isEqualTo(200);
-            await().atMost(Duration.ofSeconds(20)).until(() -> ring().contains(sfo.uri()));
+            await().atMost(Duration.ofSeconds(20)).until(() -> ring().contains(sfoUrl));
         } finally {
             sfo.close();
         }
