@@ -63,6 +63,21 @@ final class LongPoll implements LongPolls.Waiter, Runnable {
     }
 
     /**
+     * A long-poll from its start: answers at once if {@code reader} has something after {@code after}, or if the
+     * poll may not wait ({@code wait} 0, or the registry closed); else parks it ({@link #start}). The registry's
+     * generation is read before the first read, so nothing committed in between is missed.
+     */
+    static void answerOrPark(ApiCall call, long after, Duration wait, LongPolls polls, Reader reader,
+            ScheduledExecutorService scheduler) throws SQLException, IOException {
+        long seen = polls.generation();
+        boolean force = wait.isZero() || polls.isClosed();
+        if (reader.answer(force, call.response(), () -> true) == LongPollApi.Outcome.ANSWERED) {
+            return;
+        }
+        start(call.request(), after, wait, seen, polls, reader, scheduler);
+    }
+
+    /**
      * Switches {@code request} to async mode and parks it until entries after {@code after} are committed
      * or {@code wait} passes.
      *

@@ -66,12 +66,7 @@ final class LongPollApi {
         long after = query.integer("after", 0, Long.MAX_VALUE, null);
         long wait = query.integer("wait", 0, MAX_WAIT_SECONDS, 0L);
         long maxBytes = query.integer("maxBytes", MIN_ANSWER_BYTES, MAX_ANSWER_BYTES, DEFAULT_ANSWER_BYTES);
-        long seen = polls.generation();
-        boolean force = wait == 0 || polls.isClosed();
-        if (answer(after, maxBytes, force, call.response(), () -> true) == Outcome.ANSWERED) {
-            return;
-        }
-        LongPoll.start(call.request(), after, Duration.ofSeconds(wait), seen, polls,
+        LongPoll.answerOrPark(call, after, Duration.ofSeconds(wait), polls,
                 (mustAnswer, response, claim) -> answer(after, maxBytes, mustAnswer, response, claim), scheduler);
     }
 

@@ -41,12 +41,7 @@ final class RoutingApi {
         ApiCall.Query query = call.query("after", "wait");
         long after = query.integer("after", 0, Long.MAX_VALUE, 0L);
         long wait = query.integer("wait", 0, LongPollApi.MAX_WAIT_SECONDS, 0L);
-        long seen = polls.generation();
-        boolean force = wait == 0 || polls.isClosed();
-        if (answer(after, force, call.response(), () -> true) == LongPollApi.Outcome.ANSWERED) {
-            return;
-        }
-        LongPoll.start(call.request(), after, Duration.ofSeconds(wait), seen, polls,
+        LongPoll.answerOrPark(call, after, Duration.ofSeconds(wait), polls,
                 (mustAnswer, response, claim) -> answer(after, mustAnswer, response, claim), scheduler);
     }
 
