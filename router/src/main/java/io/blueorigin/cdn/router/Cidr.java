@@ -2,6 +2,7 @@ package io.blueorigin.cdn.router;
 
 import static java.util.Objects.requireNonNull;
 
+import io.blueorigin.cdn.runtime.IpLiterals;
 import java.net.InetAddress;
 import java.util.Arrays;
 

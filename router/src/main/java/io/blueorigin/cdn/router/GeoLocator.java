@@ -7,6 +7,7 @@ import com.maxmind.geoip2.DatabaseReader;
 import com.maxmind.geoip2.exception.GeoIp2Exception;
 import com.maxmind.geoip2.model.CityResponse;
 import com.maxmind.geoip2.record.Location;
+import io.blueorigin.cdn.runtime.IpLiterals;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;

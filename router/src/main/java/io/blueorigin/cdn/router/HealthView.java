@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.blueorigin.cdn.router.EdgeCandidate.State;
+import io.blueorigin.cdn.runtime.IpLiterals;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;

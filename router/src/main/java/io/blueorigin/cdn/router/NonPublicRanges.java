@@ -1,5 +1,6 @@
 package io.blueorigin.cdn.router;
 
+import io.blueorigin.cdn.runtime.IpLiterals;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.Arrays;

@@ -2,6 +2,7 @@ package io.blueorigin.cdn.router;
 
 import static java.util.Objects.requireNonNull;
 
+import io.blueorigin.cdn.runtime.IpLiterals;
 import io.blueorigin.cdn.runtime.NodeIdentity;
 import io.blueorigin.cdn.runtime.Role;
 import io.blueorigin.cdn.runtime.ServerConfig;

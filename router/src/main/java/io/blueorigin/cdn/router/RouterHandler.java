@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.codahale.metrics.Counter;
 import io.blueorigin.cdn.router.Router.Routed;
+import io.blueorigin.cdn.runtime.IpLiterals;
 import io.blueorigin.cdn.runtime.Json;
 import io.blueorigin.cdn.runtime.metrics.NodeMetrics;
 import java.net.InetAddress;

@@ -3,6 +3,7 @@ package io.blueorigin.cdn.router;
 import static java.util.Objects.requireNonNull;
 
 import io.blueorigin.cdn.runtime.HealthRegistry;
+import io.blueorigin.cdn.runtime.IpLiterals;
 import io.blueorigin.cdn.runtime.Node;
 import io.blueorigin.cdn.runtime.NodeIdentity;
 import io.blueorigin.cdn.runtime.NodeServer;

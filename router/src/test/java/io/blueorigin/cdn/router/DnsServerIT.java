@@ -3,6 +3,7 @@ package io.blueorigin.cdn.router;
 import static io.blueorigin.cdn.router.StubAdmin.edge;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.blueorigin.cdn.runtime.IpLiterals;
 import io.blueorigin.cdn.runtime.NodeIdentity;
 import io.blueorigin.cdn.runtime.Role;
 import io.blueorigin.cdn.runtime.metrics.NodeMetrics;

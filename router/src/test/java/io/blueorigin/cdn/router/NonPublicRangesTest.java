@@ -2,6 +2,7 @@ package io.blueorigin.cdn.router;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.blueorigin.cdn.runtime.IpLiterals;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 

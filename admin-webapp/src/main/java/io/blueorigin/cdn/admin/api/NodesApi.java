@@ -18,6 +18,7 @@ import io.blueorigin.cdn.admin.db.SigningKeys;
 import io.blueorigin.cdn.admin.db.StateChange;
 import io.blueorigin.cdn.admin.db.Sites;
 import io.blueorigin.cdn.admin.db.TierKeys;
+import io.blueorigin.cdn.runtime.IpLiterals;
 import io.blueorigin.cdn.runtime.Role;
 import java.io.IOException;
 import java.sql.SQLException;

@@ -3,6 +3,7 @@ package io.blueorigin.cdn.admin.api;
 import io.blueorigin.cdn.admin.db.Coordinates;
 import io.blueorigin.cdn.admin.db.Node;
 import io.blueorigin.cdn.admin.db.Pop;
+import io.blueorigin.cdn.runtime.IpLiterals;
 import io.blueorigin.cdn.runtime.Role;
 import java.net.URI;
 import java.net.URISyntaxException;

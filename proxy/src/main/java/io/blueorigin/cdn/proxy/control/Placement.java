@@ -2,6 +2,7 @@ package io.blueorigin.cdn.proxy.control;
 
 import static java.util.Objects.requireNonNull;
 
+import io.blueorigin.cdn.runtime.IpLiterals;
 import java.net.URI;
 import java.util.List;
 import java.util.Optional;
@@ -27,8 +28,6 @@ public record Placement(@Nullable Double latitude, @Nullable Double longitude, i
     /** Most addresses one node registers (admin's limit). */
     public static final int MAX_ADDRESSES = 16;
     public static final int DEFAULT_WEIGHT = 100;
-    /** The characters of an IPv4 or IPv6 literal; admin parses them strictly. */
-    private static final Pattern IP_LITERAL = Pattern.compile("[0-9A-Fa-f:.]{2,45}");
     /** A DNS name, an IPv4 literal or a bracketed IPv6 literal, as a URI host. */
     private static final Pattern ADVERTISED_HOST = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.-]{0,252})|\\[[0-9A-Fa-f:.]{2,45}\\]");
 
@@ -64,7 +63,7 @@ public record Placement(@Nullable Double latitude, @Nullable Double longitude, i
                     + MAX_ADDRESSES + ")");
         }
         for (String a : addresses) {
-            if (!IP_LITERAL.matcher(a).matches()) {
+            if (!IpLiterals.isLiteral(a)) {
                 throw new IllegalArgumentException("node.addresses : '" + a + "' (expected: IPv4 or IPv6 literals such as"
                         + " 192.0.2.10 or 2001:db8::10, no host names)");
             }

@@ -1,4 +1,4 @@
-package io.blueorigin.cdn.router;
+package io.blueorigin.cdn.runtime;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -11,17 +11,19 @@ import org.jspecify.annotations.Nullable;
  * Strict parsing of IP address literals: dotted-quad IPv4 (RFC 791 text form, no leading zeros, which some
  * parsers read as octal) and IPv6 (RFC 4291 §2.2: eight groups of 1–4 hex digits, one {@code ::}, an
  * optional dotted-quad tail). Anything else is empty: host names are never resolved (a client-supplied
- * string must not make the router query DNS), zone ids ({@code %eth0}), brackets, ports and non-ASCII
- * digits are refused. Never throws.
+ * string must not make a node query DNS), zone ids ({@code %eth0}), brackets, ports and non-ASCII
+ * digits are refused. Never throws. The one parser of client- and operator-written addresses: the router's
+ * client addresses and trusted proxies, admin's registered node addresses.
  */
-final class IpLiterals {
+public final class IpLiterals {
     /** The longest literal: {@code ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255}; longer text is refused unread. */
-    static final int MAX_LENGTH = 45;
+    public static final int MAX_LENGTH = 45;
 
     private IpLiterals() {
     }
 
-    static Optional<InetAddress> parse(String text) {
+    /** The address {@code text} spells, or empty when it is not a literal of either family. */
+    public static Optional<InetAddress> parse(String text) {
         if (text.isEmpty() || text.length() > MAX_LENGTH) {
             return Optional.empty();
         }
@@ -37,7 +39,7 @@ final class IpLiterals {
         }
     }
 
-    static byte @Nullable [] ipv4(String text) {
+    private static byte @Nullable [] ipv4(String text) {
         byte[] out = new byte[4];
         int part = 0;
         int value = 0;
@@ -71,7 +73,7 @@ final class IpLiterals {
         return out;
     }
 
-    static byte @Nullable [] ipv6(String text) {
+    private static byte @Nullable [] ipv6(String text) {
         int gap = text.indexOf("::");
         if (gap >= 0 && text.indexOf("::", gap + 1) >= 0) {
             return null; // at most one "::" (this also refuses ":::")
@@ -140,6 +142,11 @@ final class IpLiterals {
             value = value << 4 | d;
         }
         return value;
+    }
+
+    /** Whether {@code text} is an IPv4 or IPv6 literal. */
+    public static boolean isLiteral(String text) {
+        return parse(text).isPresent();
     }
 
     private static void put(byte[] out, int group, int value) {

@@ -1,4 +1,4 @@
-package io.blueorigin.cdn.router;
+package io.blueorigin.cdn.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
