@@ -197,7 +197,7 @@ public final class Demo implements AutoCloseable {
             RouterNode router = RouterNode.start(RouterConfig.of(new NodeIdentity(Role.ROUTER, "router", "local"),
                     server(spec, 9080, Optional.empty()), admin.uri(), routerToken(admin), geoipDatabase(dataDir))
                     .withDefaultPop("nyc")
-                    .withDns(spec.ports() == Ports.STANDARD ? DNS_PORT : freePort(spec.host()), spec.host(), DNS_HOSTNAME,
+                    .withDns(spec.ports() == Ports.STANDARD ? DNS_PORT : 0, spec.host(), DNS_HOSTNAME,
                             RouterConfig.DEFAULT_DNS_TTL)
                     .withViewFile(dataDir.resolve("routing-view.json")));
             started.add(router);
@@ -234,21 +234,6 @@ public final class Demo implements AutoCloseable {
             }
         }
         return dir.resolve(GEOIP_DB);
-    }
-
-    /** A port free now on {@code host} (UDP and TCP), for the DNS server of a demo on ephemeral ports. */
-    private static int freePort(String host) throws java.io.IOException {
-        for (int attempt = 0; attempt < 20; attempt++) {
-            try (java.net.ServerSocket tcp = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName(host))) {
-                int port = tcp.getLocalPort();
-                try (java.net.DatagramSocket udp = new java.net.DatagramSocket(port, java.net.InetAddress.getByName(host))) {
-                    return port;
-                } catch (java.net.SocketException taken) {
-                    // the UDP port is in use: try another
-                }
-            }
-        }
-        throw new java.io.IOException("no port free for both UDP and TCP on " + host);
     }
 
     /** The node token of demo node {@code nodeName} (a new one each run: the database may be new too). */

@@ -29,7 +29,8 @@ import org.xbill.DNS.TextParseException;
  * @param toleranceFraction relative width of the nearest band ({@code routing.tolerance-fraction}, default 0.10)
  * @param trustedProxies peers whose forwarding headers name the client ({@code routing.trusted-proxies}, default none)
  * @param pollWait how long one long-poll waits at admin ({@code routing.poll-wait}, 1..30 s, default 25 s)
- * @param dnsPort UDP and TCP port of the DNS server, 0 for none ({@code routing.dns-port}, default 0)
+ * @param dnsPort UDP and TCP port of the DNS server, 0 for a free one (tests), null for no DNS server
+ *     ({@code routing.dns-port}, whose 0 means none: the launcher maps it to null)
  * @param dnsBindAddress the address the DNS server binds ({@code routing.dns-bind-address}, default 127.0.0.1)
  * @param dnsHostname the name answered for, e.g. {@code cdn.demo.test} ({@code routing.dns-hostname}); other names
  *     are refused
@@ -48,7 +49,7 @@ public record RouterConfig(
         double toleranceFraction,
         List<Cidr> trustedProxies,
         Duration pollWait,
-        int dnsPort,
+        @Nullable Integer dnsPort,
         String dnsBindAddress,
         String dnsHostname,
         Duration dnsTtl,
@@ -89,7 +90,7 @@ public record RouterConfig(
         if (pollWait.compareTo(Duration.ofSeconds(1)) < 0 || pollWait.compareTo(Duration.ofSeconds(30)) > 0) {
             throw new IllegalArgumentException("routing.poll-wait : " + pollWait + " (expected: 1s..30s, admin's limit)");
         }
-        if (dnsPort < 0 || dnsPort > 65_535) {
+        if (dnsPort != null && (dnsPort < 0 || dnsPort > 65_535)) {
             throw new IllegalArgumentException("routing.dns-port : " + dnsPort + " (expected: 0 for no DNS, or 1..65535)");
         }
         if (IpLiterals.parse(dnsBindAddress).isEmpty()) {
@@ -108,7 +109,7 @@ public record RouterConfig(
      */
     public static RouterConfig of(NodeIdentity identity, ServerConfig server, URI adminUrl, String token, Path geoipDb) {
         return new RouterConfig(identity, server, adminUrl, token, geoipDb, null, RoutingPolicy.DEFAULT_TOLERANCE_KM,
-                RoutingPolicy.DEFAULT_TOLERANCE_FRACTION, List.of(), DEFAULT_POLL_WAIT, 0, "127.0.0.1",
+                RoutingPolicy.DEFAULT_TOLERANCE_FRACTION, List.of(), DEFAULT_POLL_WAIT, null, "127.0.0.1",
                 DEFAULT_DNS_HOSTNAME, DEFAULT_DNS_TTL, null);
     }
 
@@ -132,9 +133,16 @@ public record RouterConfig(
                 trustedProxies, wait, dnsPort, dnsBindAddress, dnsHostname, dnsTtl, viewFile);
     }
 
+    /** DNS on {@code port} (0: a free port, as tests want; {@code routing.dns-port} 0 means none, see NodeConfigs). */
     public RouterConfig withDns(int port, String bindAddress, String hostname, Duration ttl) {
         return new RouterConfig(identity, server, adminUrl, token, geoipDb, defaultPop, toleranceKm, toleranceFraction,
                 trustedProxies, pollWait, port, bindAddress, hostname, ttl, viewFile);
+    }
+
+    /** No DNS server when {@code off} (a {@code routing.dns-port} of 0); else this. */
+    public RouterConfig withoutDnsIf(boolean off) {
+        return !off ? this : new RouterConfig(identity, server, adminUrl, token, geoipDb, defaultPop, toleranceKm,
+                toleranceFraction, trustedProxies, pollWait, null, dnsBindAddress, dnsHostname, dnsTtl, viewFile);
     }
 
     public RouterConfig withViewFile(@Nullable Path file) {

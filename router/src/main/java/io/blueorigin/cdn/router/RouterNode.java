@@ -98,7 +98,7 @@ public final class RouterNode implements Node {
                     .managementRoute("/metrics", new PrometheusEndpoint(metrics))
                     .build()
                     .start();
-            if (config.dnsPort() != 0) {
+            if (config.dnsPort() != null) {
                 dns = DnsServer.start(new DnsAnswers(router, config.dnsZone(), config.dnsTtl()),
                         bindAddress(config.dnsBindAddress()), config.dnsPort(), name, metrics);
             }

@@ -69,7 +69,7 @@ class RouterConfigTest {
     void defaults() {
         RouterConfig config = config("routing.default-pop", "nyc");
         assertThat(config.defaultPop()).isEqualTo("nyc");
-        assertThat(config.dnsPort()).isZero();
+        assertThat(config.dnsPort()).as("no DNS server").isNull();
         assertThat(config.dnsTtl()).isEqualTo(Duration.ofSeconds(20));
         assertThat(config.pollWait()).isEqualTo(Duration.ofSeconds(25));
         assertThat(config.trustedProxies()).isEmpty();

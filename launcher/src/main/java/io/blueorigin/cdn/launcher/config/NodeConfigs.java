@@ -289,6 +289,7 @@ public final class NodeConfigs {
                 .withPollWait(v.value("routing.poll-wait", Duration.class))
                 .withDns(v.value("routing.dns-port", Integer.class), v.value("routing.dns-bind-address", String.class),
                         v.value("routing.dns-hostname", String.class), v.value("routing.dns-ttl", Duration.class))
+                .withoutDnsIf(v.value("routing.dns-port", Integer.class) == 0)
                 .withViewFile(v.get("routing.view-file", Path.class).orElse(null)));
     }
 

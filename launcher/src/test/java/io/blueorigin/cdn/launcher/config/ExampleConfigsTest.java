@@ -39,6 +39,18 @@ class ExampleConfigsTest {
     }
 
     @Test
+    void aRouterDnsPortOfZeroMeansNoDnsServer() {
+        Map<String, String> flags = Map.of("routing.admin-url", "http://127.0.0.1:9000", "routing.geoip-db", "/tmp/City.mmdb");
+        Map<String, String> env = Map.of("CDN_ROUTING_TOKEN", "bo_example");
+        assertThat(NodeConfigs.router(ConfigValues.load(Role.ROUTER, Optional.empty(), flags, Map.of(), env)).dnsPort())
+                .as("routing.dns-port defaults to 0: no DNS server").isNull();
+        Map<String, String> withDns = new java.util.HashMap<>(flags);
+        withDns.put("routing.dns-port", "5353");
+        assertThat(NodeConfigs.router(ConfigValues.load(Role.ROUTER, Optional.empty(), withDns, Map.of(), env)).dnsPort())
+                .isEqualTo(5353);
+    }
+
+    @Test
     void theTwoSiteStandaloneEdgeLoadsWithItsSites() {
         Path file = Path.of("..", "ops", "examples", "edge-sites.yaml");
         ProxyConfig edge = NodeConfigs.proxy(ConfigValues.load(Role.EDGE, Optional.of(file), Map.of(), Map.of(), Map.of()));
