@@ -55,7 +55,9 @@ class TokenFloodIT {
                 assertThat(r.message()).startsWith("unknown or revoked token");
             }
             assertThat(admin.node.tokens().lookups()).as("no lookup reached the database").isEqualTo(lookups);
-            assertThat(activeConnections()).isZero();
+            // a leak stays active for good; the health checker borrows one for a moment each health.interval
+            org.awaitility.Awaitility.await("no connection held").atMost(java.time.Duration.ofSeconds(5))
+                    .pollInterval(java.time.Duration.ofMillis(10)).until(() -> activeConnections() == 0);
             locker.rollback();
         }
         assertThat(admin.admin().get("/api/v1/nodes").status()).as("real work goes on").isEqualTo(200);
