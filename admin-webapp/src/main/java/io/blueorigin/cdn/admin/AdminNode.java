@@ -3,6 +3,8 @@ package io.blueorigin.cdn.admin;
 import static java.util.Objects.requireNonNull;
 
 import io.blueorigin.cdn.admin.api.Api;
+import io.blueorigin.cdn.admin.console.Console;
+import io.blueorigin.cdn.admin.console.ConsoleConfig;
 import io.blueorigin.cdn.admin.db.ApiTokens;
 import io.blueorigin.cdn.admin.db.Database;
 import io.blueorigin.cdn.admin.db.NotificationListener;
@@ -64,9 +66,14 @@ public final class AdminNode implements Node {
     private final ScheduledExecutorService scheduler;
     private final HealthChecker checker;
     private final Optional<String> bootstrapToken;
+    private final Optional<String> bootstrapPassword;
+    private final Console console;
 
     private AdminNode(NodeServer server, Database database, Api api, NotificationListener listener,
-            ScheduledExecutorService scheduler, HealthChecker checker, Optional<String> bootstrapToken) {
+            ScheduledExecutorService scheduler, HealthChecker checker, Optional<String> bootstrapToken,
+            Optional<String> bootstrapPassword, Console console) {
+        this.bootstrapPassword = bootstrapPassword;
+        this.console = console;
         this.server = server;
         this.checker = checker;
         this.database = database;
@@ -86,6 +93,7 @@ public final class AdminNode implements Node {
         try {
             ApiTokens tokens = new ApiTokens(database.dataSource());
             Optional<String> token = bootstrap(tokens, config);
+            Optional<String> password = bootstrapUser(database, config);
             TierKeys tierKeys = new TierKeys(config.nodeDownAfter());
             try {
                 database.inTransaction(connection -> {
@@ -111,12 +119,13 @@ public final class AdminNode implements Node {
             checker = HealthChecker.start(database, config.health(), name, stateMetrics::changed);
             checking.set(checker);
             NotificationListener listening = listener;
+            Console console = Console.create(database, api.operations(), ConsoleConfig.DEFAULTS);
             NodeServer server = NodeServer.builder(health(config.identity(), database, listener), config.server())
-                    .traffic(new AdminMetrics(metrics, api::waitingLongPolls, listening::isListening, context(config, api)))
+                    .traffic(new AdminMetrics(metrics, api::waitingLongPolls, listening::isListening, context(config, api, console)))
                     .managementRoute("/metrics", new PrometheusEndpoint(metrics))
                     .build()
                     .start();
-            return new AdminNode(server, database, api, listener, scheduler, checker, token);
+            return new AdminNode(server, database, api, listener, scheduler, checker, token, password, console);
         } catch (RuntimeException e) {
             if (checker != null) {
                 checker.close();
@@ -173,6 +182,29 @@ public final class AdminNode implements Node {
         return token;
     }
 
+    /**
+     * Creates console user {@code admin} on the first start (no console user yet), with a random password the
+     * launcher prints once like the bootstrap token ({@link #bootstrapPassword()}; also written next to the
+     * bootstrap token file, {@code <file>.console-password}, when that setting is given). Never logged.
+     */
+    private static Optional<String> bootstrapUser(Database database, AdminConfig config) {
+        Optional<String> password;
+        try {
+            password = Console.bootstrap(database);
+        } catch (SQLException e) {
+            throw new StartupException("cannot create the bootstrap console user in " + config.database().url() + ": "
+                    + e.getMessage(), e);
+        }
+        if (password.isPresent()) {
+            Optional<Path> file = config.bootstrapTokenFile().map(p -> p.resolveSibling(p.getFileName() + ".console-password"));
+            file.ifPresent(f -> writeSecret(f, password.get()));
+            LOG.info("created console user 'admin' (role admin; its password is shown once{}); log in at /console/ and"
+                    + " add users on the Users page or with 'blue-origin admin user add'",
+                    file.map(f -> ", also written to " + f).orElse(""));
+        }
+        return password;
+    }
+
     private static void writeSecret(Path file, String secret) {
         try {
             Path parent = file.toAbsolutePath().getParent();
@@ -197,7 +229,7 @@ public final class AdminNode implements Node {
         return health;
     }
 
-    private static ServletContextHandler context(AdminConfig config, Api api) {
+    private static ServletContextHandler context(AdminConfig config, Api api, Console console) {
         ServletContextHandler context = new ServletContextHandler(ServletContextHandler.NO_SESSIONS);
         context.setContextPath("/");
         ErrorHandler errors = new ErrorHandler();
@@ -205,12 +237,23 @@ public final class AdminNode implements Node {
         context.setErrorHandler(errors);
         context.addServlet(new ServletHolder("index", new IndexServlet(config.identity())), "/");
         api.mount(context);
+        console.mount(context);
         return context;
     }
 
     /** The bootstrap admin token if this start created it (it is never stored in clear). */
     public Optional<String> bootstrapToken() {
         return bootstrapToken;
+    }
+
+    /** The bootstrap console user's password if this start created the user (stored only as a hash). */
+    public Optional<String> bootstrapPassword() {
+        return bootstrapPassword;
+    }
+
+    /** The console (for tests: its login gate's state). */
+    public Console console() {
+        return console;
     }
 
     public Database database() {

@@ -37,8 +37,10 @@ public final class Api implements AutoCloseable {
     private final LongPolls polls;
     private final LongPolls routingPolls;
     private final Router router;
+    private final Operations operations;
 
-    private Api(ApiTokens tokens, LongPolls polls, LongPolls routingPolls, Router router) {
+    private Api(ApiTokens tokens, LongPolls polls, LongPolls routingPolls, Router router, Operations operations) {
+        this.operations = operations;
         this.tokens = tokens;
         this.polls = polls;
         this.routingPolls = routingPolls;
@@ -121,7 +123,8 @@ public final class Api implements AutoCloseable {
                 new Route("POST", "/api/v1/sites/{name}/keys", Scope.ADMIN, signingApi::create),
                 new Route("DELETE", "/api/v1/sites/{name}/keys/{id}", Scope.ADMIN, signingApi::revoke),
                 new Route("POST", "/api/v1/sign", Scope.PURGE, signingApi::sign)));
-        return new Api(tokens, polls, routingPolls, router);
+        Operations operations = new Operations(database, invalidations, agents, stats, tokensApi, tokens, log, sites);
+        return new Api(tokens, polls, routingPolls, router, operations);
     }
 
     /** Adds the filter and servlet answering {@code /api/*} to {@code context}. */
@@ -133,6 +136,11 @@ public final class Api implements AutoCloseable {
         ServletHolder api = new ServletHolder("api", new ApiServlet(router));
         api.setAsyncSupported(true);
         context.addServlet(api, "/api/*");
+    }
+
+    /** What the console may do, through this API's code and rules. */
+    public Operations operations() {
+        return operations;
     }
 
     /** What the notification listener reports to: wakes the long-polls of this process. */

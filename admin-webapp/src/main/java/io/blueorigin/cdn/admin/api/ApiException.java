@@ -9,7 +9,7 @@ import org.jspecify.annotations.Nullable;
  * the error body {@code {"error": ..., "message": ...}}, and, for some 400s, the offending {@code field} (a JSON
  * path such as {@code origins[0].url}). Thrown before anything is changed.
  */
-final class ApiException extends Exception {
+public final class ApiException extends Exception {
     private static final long serialVersionUID = 1L;
 
     private final int status;
@@ -60,16 +60,32 @@ final class ApiException extends Exception {
         return new ApiException(415, "unsupported_media_type", message);
     }
 
-    int status() {
+    public int status() {
         return status;
     }
 
-    String error() {
+    public String error() {
         return error;
     }
 
     /** The offending field of a 400, when the answer names it in a {@code field} member. */
-    @Nullable String field() {
+    public @Nullable String field() {
         return field;
+    }
+
+    /**
+     * The field the message is about: {@link #field()}, else the name its message starts with ({@code "urls[2]:
+     * ..."} is about {@code urls}, {@code "pattern: ..."} about {@code pattern}); empty when it names none. The
+     * console puts the message next to that form field.
+     */
+    public java.util.Optional<String> fieldName() {
+        String named = field != null ? field : getMessage();
+        int end = 0;
+        while (end < named.length() && (Character.isLetterOrDigit(named.charAt(end)) || named.charAt(end) == '_')) {
+            end++;
+        }
+        boolean prefix = field != null || (end > 0 && end < named.length()
+                && (named.charAt(end) == ':' || named.charAt(end) == '[' || named.charAt(end) == '.'));
+        return prefix && end > 0 ? java.util.Optional.of(named.substring(0, end)) : java.util.Optional.empty();
     }
 }

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.blueorigin.cdn.admin.db.Ack;
+import io.blueorigin.cdn.admin.db.ApiToken;
 import io.blueorigin.cdn.admin.db.Acks;
 import io.blueorigin.cdn.admin.db.BanRule;
 import io.blueorigin.cdn.admin.db.Database;
@@ -84,7 +85,14 @@ final class InvalidationsApi {
     void liftBan(ApiCall call) throws ApiException, SQLException, IOException {
         long banId = Ids.parse("ban", call.parameter("id"));
         call.query();
-        InvalidationLog.Lift lift = database.inTransaction(connection -> log.liftBan(connection, banId, call.token().id()));
+        long id = liftBan(call.token(), banId);
+        call.response().setHeader("Location", Views.statusPath(id));
+        call.respond(202, Views.accepted(id, InvalidationKind.BAN_LIFT));
+    }
+
+    /** Lifts ban {@code banId} on behalf of {@code actor}: the id of the {@code ban_lift} entry (see above). */
+    long liftBan(ApiToken actor, long banId) throws ApiException, SQLException {
+        InvalidationLog.Lift lift = database.inTransaction(connection -> log.liftBan(connection, banId, actor.id()));
         if (lift instanceof InvalidationLog.Lift.Unknown) {
             throw ApiException.notFound("no ban " + banId + " (never created, or deleted by retention after it expired;"
                     + " GET /api/v1/invalidations/recent lists the log)");
@@ -99,10 +107,8 @@ final class InvalidationsApi {
                     + lifted.liftId() + " (" + Views.statusPath(lifted.liftId()) + ")");
         }
         long id = ((InvalidationLog.Lift.Lifted) lift).id();
-        LOG.info("invalidation {} committed: ban_lift of ban {} by token {} '{}'", id, banId, call.token().id(),
-                call.token().name());
-        call.response().setHeader("Location", Views.statusPath(id));
-        call.respond(202, Views.accepted(id, InvalidationKind.BAN_LIFT));
+        LOG.info("invalidation {} committed: ban_lift of ban {} by token {} '{}'", id, banId, actor.id(), actor.name());
+        return id;
     }
 
     /** {@code POST /api/v1/purge-all}. */
@@ -159,6 +165,16 @@ final class InvalidationsApi {
     }
 
     private void append(ApiCall call, NewInvalidation entry) throws ApiException, SQLException, IOException {
+        long id = submit(call.token(), entry);
+        call.response().setHeader("Location", Views.statusPath(id));
+        call.respond(202, Views.accepted(id, entry.kind()));
+    }
+
+    /**
+     * Appends a validated entry on behalf of {@code actor} (the API's handlers and the console's forms both end
+     * here): its id. 400 naming {@code site} when the entry names a site that does not exist.
+     */
+    long submit(ApiToken actor, NewInvalidation entry) throws ApiException, SQLException {
         Optional<Long> appended = database.inTransaction(connection -> {
             if (entry.site().isPresent()) {
                 sites.lockShared(connection); // the site cannot be deleted before this entry commits
@@ -166,24 +182,28 @@ final class InvalidationsApi {
                     return Optional.empty();
                 }
             }
-            return Optional.of(log.append(connection, entry, call.token().id()));
+            return Optional.of(log.append(connection, entry, actor.id()));
         });
         long id = appended.orElseThrow(() -> ApiException.badField("site", "site: no site "
                 + Text.quote(entry.site().orElseThrow()) + " (GET /api/v1/sites lists them; leave it out for every site)"));
         LOG.info("invalidation {} committed: {}{} ({} urls, {} tags{}{}) by token {} '{}'", id, entry.kind().label(),
                 entry.soft() ? " soft" : "", entry.urls().size(), entry.tags().size(),
                 entry.ban().map(b -> ", " + b.kind().label() + " ban for " + b.ttl().toSeconds() + "s").orElse(""),
-                entry.site().map(site -> ", site " + site).orElse(""),
-                call.token().id(), call.token().name());
-        call.response().setHeader("Location", Views.statusPath(id));
-        call.respond(202, Views.accepted(id, entry.kind()));
+                entry.site().map(site -> ", site " + site).orElse(""), actor.id(), actor.name());
+        return id;
     }
 
     /** {@code GET /api/v1/invalidations/{id}}. */
     void status(ApiCall call) throws ApiException, SQLException, IOException {
         long id = Ids.parse("invalidation", call.parameter("id"));
         call.query();
-        Optional<Map<String, ?>> view = database.inSnapshot(connection -> {
+        call.respond(200, statusView(id).orElseThrow(() -> ApiException.notFound("no invalidation " + id
+                + " (never created, or deleted by retention)")));
+    }
+
+    /** Entry {@code id} with every node's status, as {@code GET /api/v1/invalidations/{id}} shows it. */
+    Optional<Map<String, ?>> statusView(long id) throws SQLException {
+        return database.inSnapshot(connection -> {
             Optional<Invalidation> entry = log.get(connection, id);
             if (entry.isEmpty()) {
                 return Optional.empty();
@@ -191,10 +211,8 @@ final class InvalidationsApi {
             List<Node> all = nodes.list(connection);
             Map<Long, Ack> byNode = acks.of(connection, List.of(id)).getOrDefault(id, Map.of());
             Instant now = Nodes.now(connection);
-            return Optional.of(Views.status(entry.get(), NodeStatus.rows(id, all, byNode, now, nodeDownAfter)));
+            return Optional.<Map<String, ?>>of(Views.status(entry.get(), NodeStatus.rows(id, all, byNode, now, nodeDownAfter)));
         });
-        call.respond(200, view.orElseThrow(() -> ApiException.notFound("no invalidation " + id
-                + " (never created, or deleted by retention)")));
     }
 
     /**

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.blueorigin.cdn.admin.db.Ack;
 import io.blueorigin.cdn.admin.db.Acks;
+import io.blueorigin.cdn.admin.db.ApiToken;
 import io.blueorigin.cdn.admin.db.Coordinates;
 import io.blueorigin.cdn.admin.db.Database;
 import io.blueorigin.cdn.admin.db.InvalidationLog;
@@ -247,14 +248,18 @@ final class NodesApi {
     /** {@code GET /api/v1/nodes}. */
     void list(ApiCall call) throws ApiException, SQLException, IOException {
         call.query();
-        List<Map<String, ?>> views = database.inSnapshot(connection -> {
+        call.respond(200, Map.of("nodes", views()));
+    }
+
+    /** Every registered node as {@code GET /api/v1/nodes} shows it. */
+    List<Map<String, ?>> views() throws SQLException {
+        return database.inSnapshot(connection -> {
             long latest = log.bounds(connection).latest();
             Instant now = Nodes.now(connection);
             return nodes.list(connection).stream()
                     .<Map<String, ?>>map(node -> Views.node(node, latest, NodeStatus.alive(node, now, nodeDownAfter)))
                     .toList();
         });
-        call.respond(200, Map.of("nodes", views));
     }
 
     /** {@code POST /api/v1/nodes/{name}/drain}: out of routing until undrained; idempotent. */
@@ -270,7 +275,15 @@ final class NodesApi {
     private void setDraining(ApiCall call, boolean draining) throws ApiException, SQLException, IOException {
         String name = pathName(call);
         call.query();
-        String actor = actor(call);
+        call.respond(200, setDraining(call.token(), name, draining));
+    }
+
+    /** Drains or undrains node {@code name} on behalf of {@code token} (the API and the console's nodes page). */
+    Map<String, Object> setDraining(ApiToken token, String name, boolean draining) throws ApiException, SQLException {
+        if (!Nodes.isName(name)) {
+            throw notRegistered(name);
+        }
+        String actor = actor(token);
         String reason = draining ? "drained by an operator" : "undrained by an operator";
         Optional<Nodes.Drained> drained = database.inTransaction(
                 connection -> nodes.setDraining(connection, name, draining, reason, actor));
@@ -284,12 +297,12 @@ final class NodesApi {
         json.put("state", outcome.node().state().label());
         json.put("stateSince", Views.time(outcome.node().stateSince()));
         json.put("changed", outcome.changed());
-        call.respond(200, json);
+        return json;
     }
 
     /** Who an API call acts for, as state change rows name it: {@code token ops-bob (id 7)}. */
-    static String actor(ApiCall call) {
-        return "token " + call.token().name() + " (id " + call.token().id() + ")";
+    static String actor(ApiToken token) {
+        return "token " + token.name() + " (id " + token.id() + ")";
     }
 
     /** {@code GET /api/v1/nodes/{name}/history?limit=50}: its latest state changes, newest first. */

@@ -39,8 +39,11 @@ final class StatsApi {
     /** {@code GET /api/v1/stats}. */
     void stats(ApiCall call) throws ApiException, SQLException, IOException {
         ApiCall.Query query = call.query("window", "site");
-        StatsWindow window = window(query);
-        Optional<String> site = site(query);
+        call.respond(200, Views.stats(report(window(query), site(query))));
+    }
+
+    /** The report over {@code window} (the API's and the console's overview). */
+    StatsReport report(StatsWindow window, Optional<String> site) throws ApiException, SQLException {
         StatsReport report;
         try {
             report = database.inSnapshot(connection -> {
@@ -57,7 +60,7 @@ final class StatsApi {
             }
             throw e;
         }
-        call.respond(200, Views.stats(report));
+        return report;
     }
 
     private static Optional<String> site(ApiCall.Query query) throws ApiException {

@@ -3,6 +3,7 @@ package io.blueorigin.cdn.admin.api;
 import static java.util.Objects.requireNonNull;
 
 import io.blueorigin.cdn.admin.Scope;
+import io.blueorigin.cdn.admin.db.ApiToken;
 import io.blueorigin.cdn.admin.db.ApiTokens;
 import io.blueorigin.cdn.admin.db.NewToken;
 import io.blueorigin.cdn.admin.db.Nodes;
@@ -32,15 +33,20 @@ final class TokensApi {
 
     /** {@code POST /api/v1/tokens}: 201 with the secret. */
     void create(ApiCall call) throws ApiException, SQLException, IOException {
-        Request request = request(call.body(Bodies.Token.class));
+        call.respond(201, Views.newToken(create(call.token(), call.body(Bodies.Token.class))));
+    }
+
+    /** Creates the token {@code body} describes on behalf of {@code actor} (the API and the console's form). */
+    NewToken create(ApiToken actor, Bodies.Token body) throws ApiException, SQLException {
+        Request request = request(body);
         String name = request.name();
         List<Scope> scopes = request.scopes();
         Optional<String> node = request.node();
         NewToken token = tokens.issue(name, scopes, node);
         LOG.info("token {} '{}' {}{} created by token {} '{}'", token.id(), token.name(),
-                scopes.stream().map(Scope::label).toList(), node.map(n -> " for node " + n).orElse(""), call.token().id(),
-                call.token().name());
-        call.respond(201, Views.newToken(token));
+                scopes.stream().map(Scope::label).toList(), node.map(n -> " for node " + n).orElse(""), actor.id(),
+                actor.name());
+        return token;
     }
 
     /** A token to create, validated. */
@@ -104,13 +110,15 @@ final class TokensApi {
 
     /** {@code DELETE /api/v1/tokens/{id}}: 204; refused for the last active admin token. */
     void revoke(ApiCall call) throws ApiException, SQLException, IOException {
-        long id = Ids.parse("token", call.parameter("id"));
+        revoke(call.token(), Ids.parse("token", call.parameter("id")));
+        call.noContent();
+    }
+
+    /** Revokes token {@code id} on behalf of {@code actor}; 404 unknown, 409 the last admin token. */
+    void revoke(ApiToken actor, long id) throws ApiException, SQLException {
         switch (tokens.revoke(id)) {
-            case REVOKED -> {
-                LOG.info("token {} revoked by token {} '{}'", id, call.token().id(), call.token().name());
-                call.noContent();
-            }
-            case ALREADY_REVOKED -> call.noContent();
+            case REVOKED -> LOG.info("token {} revoked by token {} '{}'", id, actor.id(), actor.name());
+            case ALREADY_REVOKED -> { }
             case NOT_FOUND -> throw ApiException.notFound("no token " + id);
             case LAST_ADMIN -> throw ApiException.conflict("token " + id + " is the last active token with the admin"
                     + " scope; create another admin token first, or nobody could manage tokens any more");

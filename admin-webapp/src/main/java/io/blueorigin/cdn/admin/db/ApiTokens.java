@@ -55,7 +55,7 @@ public final class ApiTokens {
     /** Advisory lock key serialising revocations, so two cannot each revoke "the other" last admin token. */
     private static final long REVOKE_LOCK = 0x7265766f6b65L;
     private static final SecureRandom RANDOM = new SecureRandom();
-    private static final String COLUMNS = "id, name, token_prefix, scopes, node_name, created_at, last_used_at, revoked_at";
+    static final String COLUMNS = "id, name, token_prefix, scopes, node_name, created_at, last_used_at, revoked_at";
     /** How long a refused secret is answered from memory. */
     static final Duration REFUSED_TTL = Duration.ofMinutes(1);
     /** Most refused secrets remembered. */
@@ -171,6 +171,31 @@ public final class ApiTokens {
             return Optional.of("must not contain control characters or unpaired surrogates");
         }
         return Optional.empty();
+    }
+
+    /**
+     * Creates a token in the caller's transaction (a console user's token is created with the user, in one
+     * transaction). Same rules as {@link #issue}.
+     */
+    public static NewToken issueIn(Connection connection, String name, List<Scope> scopes) throws SQLException {
+        if (checkName(name).isPresent() || scopes.isEmpty() || scopes.contains(Scope.NODE)) {
+            throw new IllegalArgumentException("token name " + name + " or scopes " + scopes + " refused");
+        }
+        return insert(connection, name, scopes, Optional.empty());
+    }
+
+    /** Sets the scopes of token {@code id} in the caller's transaction (a console user's role change). */
+    public static void setScopesIn(Connection connection, long id, List<Scope> scopes) throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement("UPDATE api_tokens SET scopes = ? WHERE id = ?")) {
+            update.setArray(1, connection.createArrayOf("text", scopes.stream().map(Scope::label).toArray()));
+            update.setLong(2, id);
+            update.executeUpdate();
+        }
+    }
+
+    /** Revokes token {@code id} in the caller's transaction, unless it is the last active admin token. */
+    public static Revocation revokeIn(Connection connection, long id) throws SQLException {
+        return revoke(connection, id);
     }
 
     private static NewToken insert(Connection connection, String name, List<Scope> scopes, Optional<String> node)
@@ -315,7 +340,8 @@ public final class ApiTokens {
         return Revocation.REVOKED;
     }
 
-    private static ApiToken row(ResultSet rs) throws SQLException {
+    /** The token of a row whose first 8 columns are {@link #COLUMNS}. */
+    static ApiToken row(ResultSet rs) throws SQLException {
         List<Scope> scopes = new ArrayList<>();
         Array array = rs.getArray(4);
         for (Object label : (Object[]) array.getArray()) {

@@ -1,0 +1,136 @@
+package io.blueorigin.cdn.admin.console;
+
+import static java.util.Objects.requireNonNull;
+
+import io.blueorigin.cdn.admin.db.ApiToken;
+import io.blueorigin.cdn.admin.db.ConsoleSessions;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.Writer;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One console request as a page handler sees it: who is logged in, the form or query parameters (bounded:
+ * {@link #MAX_PARAMETER} characters each, longer ones are refused by {@link #parameter}), the path's
+ * parameters, and ways to answer (a page, a redirect, CSV).
+ */
+final class Exchange {
+    /** Longest parameter value taken (a purge of 1000 URLs fits). */
+    static final int MAX_PARAMETER = 256 * 1024;
+
+    private final HttpServletRequest request;
+    private final HttpServletResponse response;
+    private final ConsoleSessions.Session session;
+    private final Templates templates;
+    private final Map<String, String> pathParameters;
+
+    Exchange(HttpServletRequest request, HttpServletResponse response, ConsoleSessions.Session session,
+            Templates templates, Map<String, String> pathParameters) {
+        this.request = requireNonNull(request, "request is null");
+        this.response = requireNonNull(response, "response is null");
+        this.session = requireNonNull(session, "session is null");
+        this.templates = requireNonNull(templates, "templates is null");
+        this.pathParameters = Map.copyOf(pathParameters);
+    }
+
+    ConsoleSessions.Session session() {
+        return session;
+    }
+
+    /** The token the user acts through (what the log records as who did it). */
+    ApiToken actor() {
+        return session.token();
+    }
+
+    String client() {
+        return ConsoleServlet.client(request);
+    }
+
+    /** A form or query parameter, trimmed; empty when absent or blank. 400 page when longer than allowed. */
+    Optional<String> parameter(String name) throws BadInput {
+        String value = request.getParameter(name);
+        if (value == null || value.isBlank()) {
+            return Optional.empty();
+        }
+        if (value.length() > MAX_PARAMETER) {
+            throw new BadInput(name + ": longer than " + MAX_PARAMETER + " characters");
+        }
+        return Optional.of(value.strip());
+    }
+
+    String parameterOrEmpty(String name) throws BadInput {
+        return parameter(name).orElse("");
+    }
+
+    boolean checkbox(String name) {
+        String value = request.getParameter(name);
+        return value != null && !value.isEmpty();
+    }
+
+    String path(String name) {
+        String value = pathParameters.get(name);
+        if (value == null) {
+            throw new IllegalStateException("the route has no parameter " + name);
+        }
+        return value;
+    }
+
+    /** Renders {@code page} with status {@code status}. */
+    void render(int status, Page page) throws IOException {
+        response.setStatus(status);
+        templates.render(page.viewer(session.username(), session.role().label(), session.csrf()), response);
+    }
+
+    void render(Page page) throws IOException {
+        render(200, page);
+    }
+
+    /** 303 to {@code path} (below /console/), with an optional notice shown there once (in the query). */
+    void redirect(String path, @Nullable String notice) {
+        String location = "/console/" + path;
+        if (notice != null) {
+            location += (location.contains("?") ? "&" : "?") + "notice=" + URLEncoder.encode(notice, StandardCharsets.UTF_8);
+        }
+        response.setStatus(303);
+        response.setHeader("Location", location);
+    }
+
+    /** The notice a redirect carried, if any (shown as text, never as markup; cut to 300 characters). */
+    @Nullable String notice() {
+        String notice = request.getParameter("notice");
+        if (notice == null || notice.isBlank()) {
+            return null;
+        }
+        return notice.length() > 300 ? notice.substring(0, 300) : notice;
+    }
+
+    /** Starts a CSV download called {@code filename}; the caller writes the rows. */
+    Writer csv(String filename) throws IOException {
+        response.setStatus(200);
+        response.setContentType("text/csv; charset=utf-8");
+        response.setHeader("Content-Disposition", "attachment; filename=\"" + filename + "\"");
+        return response.getWriter();
+    }
+
+    HttpServletRequest request() {
+        return request;
+    }
+
+    HttpServletResponse response() {
+        return response;
+    }
+
+    /** A parameter the page refuses before anything is done: a 400 page naming it. */
+    static final class BadInput extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        BadInput(String message) {
+            super(message, null, false, false);
+        }
+    }
+}

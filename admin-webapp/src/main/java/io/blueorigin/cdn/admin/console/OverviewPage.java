@@ -1,0 +1,99 @@
+package io.blueorigin.cdn.admin.console;
+
+import static java.util.Objects.requireNonNull;
+
+import io.blueorigin.cdn.admin.api.ApiException;
+import io.blueorigin.cdn.admin.api.Operations;
+import java.io.IOException;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code GET /console/?window=1h}: nodes by POP and role with health, version (last applied entry) and lag; the
+ * fleet's requests, hit ratio and bandwidth (served, from upstream, saved) per tier over the window, as charts
+ * drawn from {@code GET /api/v1/stats}'s figures and as tables with the same numbers.
+ */
+final class OverviewPage {
+    private final Operations operations;
+
+    OverviewPage(Operations operations) {
+        this.operations = requireNonNull(operations, "operations is null");
+    }
+
+    void page(Exchange exchange) throws IOException, SQLException, ApiException, Exchange.BadInput {
+        String window = exchange.parameter("window").orElse("1h");
+        Map<String, ?> stats = operations.stats(window);
+        Page page = new Page("Overview", "").notice(exchange.notice());
+        page.add(new Block.Form("window", "Window", "get", "/console/", List.of(Field.select("window", "Show the last",
+                window, Operations.statsWindows(), "", null)), "Show", null));
+        page.add(nodes(operations.nodes()));
+        page.add(new Block.Heading("Traffic over " + stats.get("window") + " (" + stats.get("from") + " to " + stats.get("to") + ")"));
+        page.add(tiers(stats));
+        List<?> series = (List<?>) stats.get("series");
+        List<Long> x = new ArrayList<>();
+        List<Object> requests = new ArrayList<>();
+        List<Object> hits = new ArrayList<>();
+        List<Object> served = new ArrayList<>();
+        List<Object> upstream = new ArrayList<>();
+        List<Object> ratio = new ArrayList<>();
+        for (Object o : series) {
+            Map<?, ?> point = (Map<?, ?>) o;
+            x.add(Instant.parse((String) point.get("at")).getEpochSecond());
+            long r = ((Number) point.get("requests")).longValue();
+            long h = ((Number) point.get("hits")).longValue();
+            requests.add(r);
+            hits.add(h);
+            ratio.add(r == 0 ? null : 100.0 * h / r);
+            served.add(point.get("bytesServed"));
+            upstream.add(point.get("bytesUpstream"));
+        }
+        page.add(new Block.Chart("chart-requests", "Requests and hits per bucket", "requests", chart(x,
+                List.of("requests", "hits"), List.of(requests, hits))));
+        page.add(new Block.Chart("chart-ratio", "Hit ratio", "%", chart(x, List.of("hit ratio"), List.of(ratio))));
+        page.add(new Block.Chart("chart-bytes", "Bandwidth: served to clients and fetched from upstream", "bytes",
+                chart(x, List.of("served", "from upstream"), List.of(served, upstream))));
+        exchange.render(page);
+    }
+
+    private static Block nodes(List<Map<String, ?>> nodes) {
+        List<Map<String, ?>> sorted = new ArrayList<>(nodes);
+        sorted.sort(Comparator.comparing((Map<String, ?> n) -> String.valueOf(n.get("pop")))
+                .thenComparing(n -> String.valueOf(n.get("role"))).thenComparing(n -> String.valueOf(n.get("name"))));
+        List<List<Cell>> rows = new ArrayList<>();
+        for (Map<String, ?> node : sorted) {
+            rows.add(List.of(Cell.text(node.get("pop")), Cell.text(node.get("role")), Cell.text(node.get("name")),
+                    Cell.text(node.get("state")), Cell.text(node.get("lastApplied")), Cell.text(node.get("lag")),
+                    Cell.text(node.get("lastHeartbeatAt"))));
+        }
+        return Block.Table.of("Nodes by POP and role", List.of("POP", "Role", "Node", "State", "Version (last applied)",
+                "Lag (entries)", "Last heartbeat"), rows, "No node has registered yet.");
+    }
+
+    private static Block tiers(Map<String, ?> stats) {
+        List<List<Cell>> rows = new ArrayList<>();
+        Map<String, Object> all = new LinkedHashMap<>((Map<String, ?>) stats.get("tiers"));
+        all.put("all (cluster)", stats.get("cluster"));
+        for (Map.Entry<String, Object> tier : all.entrySet()) {
+            Map<?, ?> t = (Map<?, ?>) tier.getValue();
+            Object ratio = t.get("hitRatio");
+            rows.add(List.of(Cell.text(tier.getKey()), Cell.text(t.get("requests")), Cell.text(t.get("hits")),
+                    Cell.text(ratio == null ? "—" : String.format("%.1f %%", 100 * ((Number) ratio).doubleValue())),
+                    Cell.text(t.get("bytesServed")), Cell.text(t.get("bytesUpstream")), Cell.text(t.get("bytesSaved"))));
+        }
+        return Block.Table.of("Per tier", List.of("Tier", "Requests", "Hits", "Hit ratio", "Bytes served",
+                "Bytes from upstream", "Bytes saved"), rows, "No traffic.");
+    }
+
+    private static String chart(List<Long> x, List<String> labels, List<List<Object>> values) {
+        List<Map<String, Object>> series = new ArrayList<>();
+        for (int i = 0; i < labels.size(); i++) {
+            series.add(Map.of("label", labels.get(i), "values", values.get(i)));
+        }
+        return Json.write(Map.of("x", x, "series", series));
+    }
+}
