@@ -27,10 +27,12 @@ import io.blueorigin.cdn.runtime.ServerConfig;
  * @param rateLimit an edge's rate limit per client address and the table of its buckets ({@code ratelimit.*});
  *     a shield's is the defaults (its clients are edges)
  * @param compression what an edge compresses and how ({@code compression.*}); off at a shield and by default
+ * @param urlPatterns the URL patterns its traffic is broken down by in the heartbeat ({@code stats.url-patterns});
+ *     none by default (every request counts as {@code other})
  */
 public record ProxyConfig(NodeIdentity identity, ServerConfig server, UpstreamConfig upstream, CacheConfig cache,
         ControlConfig control, ForwardingConfig forwarding, SiteTable sites, RateLimitConfig rateLimit,
-        CompressionPolicy compression) {
+        CompressionPolicy compression, UrlPatterns urlPatterns) {
 
     public ProxyConfig {
         requireNonNull(identity, "identity is null");
@@ -42,9 +44,17 @@ public record ProxyConfig(NodeIdentity identity, ServerConfig server, UpstreamCo
         requireNonNull(sites, "sites is null");
         requireNonNull(rateLimit, "rateLimit is null");
         requireNonNull(compression, "compression is null");
+        requireNonNull(urlPatterns, "urlPatterns is null");
         if (identity.role() != Role.EDGE && identity.role() != Role.SHIELD) {
             throw new IllegalArgumentException("a proxy node is an edge or a shield, not " + identity.role().label());
         }
+    }
+
+    /** A node that breaks its traffic down by no URL pattern. */
+    public ProxyConfig(NodeIdentity identity, ServerConfig server, UpstreamConfig upstream, CacheConfig cache,
+            ControlConfig control, ForwardingConfig forwarding, SiteTable sites, RateLimitConfig rateLimit,
+            CompressionPolicy compression) {
+        this(identity, server, upstream, cache, control, forwarding, sites, rateLimit, compression, UrlPatterns.NONE);
     }
 
     /** A node that compresses nothing itself. */
@@ -82,35 +92,48 @@ public record ProxyConfig(NodeIdentity identity, ServerConfig server, UpstreamCo
     }
 
     public ProxyConfig withCache(CacheConfig newCache) {
-        return new ProxyConfig(identity, server, upstream, newCache, control, forwarding, sites, rateLimit, compression);
+        return new ProxyConfig(identity, server, upstream, newCache, control, forwarding, sites, rateLimit,
+                compression, urlPatterns);
     }
 
     public ProxyConfig withUpstream(UpstreamConfig newUpstream) {
-        return new ProxyConfig(identity, server, newUpstream, cache, control, forwarding, sites, rateLimit, compression);
+        return new ProxyConfig(identity, server, newUpstream, cache, control, forwarding, sites, rateLimit,
+                compression, urlPatterns);
     }
 
     public ProxyConfig withServer(ServerConfig newServer) {
-        return new ProxyConfig(identity, newServer, upstream, cache, control, forwarding, sites, rateLimit, compression);
+        return new ProxyConfig(identity, newServer, upstream, cache, control, forwarding, sites, rateLimit,
+                compression, urlPatterns);
     }
 
     public ProxyConfig withControl(ControlConfig newControl) {
-        return new ProxyConfig(identity, server, upstream, cache, newControl, forwarding, sites, rateLimit, compression);
+        return new ProxyConfig(identity, server, upstream, cache, newControl, forwarding, sites, rateLimit,
+                compression, urlPatterns);
     }
 
     public ProxyConfig withForwarding(ForwardingConfig newForwarding) {
-        return new ProxyConfig(identity, server, upstream, cache, control, newForwarding, sites, rateLimit, compression);
+        return new ProxyConfig(identity, server, upstream, cache, control, newForwarding, sites, rateLimit,
+                compression, urlPatterns);
     }
 
     public ProxyConfig withSites(SiteTable newSites) {
-        return new ProxyConfig(identity, server, upstream, cache, control, forwarding, newSites, rateLimit, compression);
+        return new ProxyConfig(identity, server, upstream, cache, control, forwarding, newSites, rateLimit,
+                compression, urlPatterns);
     }
 
     public ProxyConfig withCompression(CompressionPolicy newCompression) {
-        return new ProxyConfig(identity, server, upstream, cache, control, forwarding, sites, rateLimit, newCompression);
+        return new ProxyConfig(identity, server, upstream, cache, control, forwarding, sites, rateLimit,
+                newCompression, urlPatterns);
     }
 
     public ProxyConfig withRateLimit(RateLimitConfig newRateLimit) {
-        return new ProxyConfig(identity, server, upstream, cache, control, forwarding, sites, newRateLimit, compression);
+        return new ProxyConfig(identity, server, upstream, cache, control, forwarding, sites, newRateLimit,
+                compression, urlPatterns);
+    }
+
+    public ProxyConfig withUrlPatterns(UrlPatterns newUrlPatterns) {
+        return new ProxyConfig(identity, server, upstream, cache, control, forwarding, sites, rateLimit, compression,
+                newUrlPatterns);
     }
 
     /** Whether this node answers clients directly (an edge), so CDN-only fields are removed from responses. */

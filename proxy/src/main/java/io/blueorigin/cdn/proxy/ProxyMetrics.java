@@ -119,9 +119,16 @@ public final class ProxyMetrics {
     private final Map<String, Counter[]> siteRequests = new ConcurrentHashMap<>();
     /** Start of the counters' lifetime (this node process's start). */
     private final Instant startedAt = Instant.now();
+    /** Requests, hits and bytes by content type and URL pattern (the heartbeat's breakdown). */
+    private final TrafficBreakdown breakdown;
 
     ProxyMetrics(NodeMetrics metrics) {
+        this(metrics, UrlPatterns.NONE);
+    }
+
+    ProxyMetrics(NodeMetrics metrics, UrlPatterns urlPatterns) {
         this.metrics = requireNonNull(metrics, "metrics is null");
+        this.breakdown = new TrafficBreakdown(urlPatterns);
         this.upstreamBytes = metrics.counter("cdn_upstream_bytes_total", "Body bytes received from upstreams.");
         for (String reason : REJECTION_REASONS) {
             rejected(reason, 0); // present from the start, so rate() and alerts see a 0 rather than no series
@@ -232,7 +239,14 @@ public final class ProxyMetrics {
         traffic.put("bytesUpstream", upstreamBytes.getCount());
         traffic.put("upstreamRequests", upstreamRequests());
         traffic.put("sites", sites());
+        traffic.put("contentTypes", breakdown.contentTypes());
+        traffic.put("urlPatterns", breakdown.urlPatterns());
         return traffic;
+    }
+
+    /** The counters by content type and URL pattern, bumped by {@link TrafficMeter}. */
+    TrafficBreakdown breakdown() {
+        return breakdown;
     }
 
     private Map<String, Long> requestsByStatus() {

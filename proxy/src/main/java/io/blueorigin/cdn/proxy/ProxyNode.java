@@ -118,7 +118,7 @@ public final class ProxyNode implements Node {
             throw new StartupException(config.identity().name() + ": " + e.getMessage(), e);
         }
         NodeMetrics nodeMetrics = new NodeMetrics(config.identity());
-        ProxyMetrics metrics = new ProxyMetrics(nodeMetrics);
+        ProxyMetrics metrics = new ProxyMetrics(nodeMetrics, config.urlPatterns());
         ProxyCache cache = new ProxyCache(config, store, clock, metrics);
 
         ServletContextHandler context = new ServletContextHandler(ServletContextHandler.NO_SESSIONS);

@@ -15,7 +15,8 @@ import org.eclipse.jetty.util.NanoTime;
 
 /**
  * Counts every client request of the traffic port, exactly once, in {@link ProxyMetrics}: by cache status
- * (the response's {@code X-Cache}), content class and status code.
+ * (the response's {@code X-Cache}), content class and status code, and in its {@link TrafficBreakdown} by
+ * content type and URL pattern.
  *
  * <p>When: at the response's first write, or when the handler completes the callback without writing (a
  * 304, a HEAD), whichever comes first. Both happen before any byte of the response leaves, so a client
@@ -24,10 +25,12 @@ import org.eclipse.jetty.util.NanoTime;
  */
 final class TrafficMeter extends Handler.Wrapper {
     private final ProxyMetrics metrics;
+    private final TrafficBreakdown breakdown;
 
     TrafficMeter(ProxyMetrics metrics, Handler handler) {
         super(handler);
         this.metrics = requireNonNull(metrics, "metrics is null");
+        this.breakdown = metrics.breakdown();
     }
 
     @Override
@@ -36,6 +39,7 @@ final class TrafficMeter extends Handler.Wrapper {
         boolean handled = super.handle(request, metered, metered);
         if (!handled) {
             metrics.request(ProxyMetrics.Status.ERROR, ProxyMetrics.ContentClass.OTHER, 404); // Jetty answers 404
+            breakdown.request(ContentTypes.NONE, breakdown.urlPattern(request.getHttpURI().getPath()), false);
         }
         return handled;
     }
@@ -55,12 +59,16 @@ final class TrafficMeter extends Handler.Wrapper {
         private long bytes;
         private ProxyMetrics.Status status = ProxyMetrics.Status.ERROR;
         private ProxyMetrics.ContentClass type = ProxyMetrics.ContentClass.OTHER;
+        /** {@link TrafficBreakdown} label indexes: the URL pattern's from the start, the content type's when counted. */
+        private final int urlPattern;
+        private int contentType = ContentTypes.NONE;
 
         Metered(Request request, Response wrapped, Callback callback, long startNanos) {
             super(request, wrapped);
             this.callback = callback;
             this.startNanos = startNanos;
             this.purge = "PURGE".equals(request.getMethod());
+            this.urlPattern = breakdown.urlPattern(request.getHttpURI().getPath());
         }
 
         @Override
@@ -79,8 +87,11 @@ final class TrafficMeter extends Handler.Wrapper {
             }
             status = ProxyMetrics.Status.of(getHeaders().get(XCache.HEADER));
             // by name: stored fields are replayed as plain HttpFields, which Jetty does not match by enum
-            type = ProxyMetrics.ContentClass.of(getHeaders().get(HttpHeader.CONTENT_TYPE.asString()));
+            String contentTypeField = getHeaders().get(HttpHeader.CONTENT_TYPE.asString());
+            type = ProxyMetrics.ContentClass.of(contentTypeField);
+            contentType = ContentTypes.index(contentTypeField);
             metrics.request(status, type, code);
+            breakdown.request(contentType, urlPattern, status == ProxyMetrics.Status.HIT || status == ProxyMetrics.Status.STALE);
             metrics.siteRequest(getRequest().getAttribute(ServedSite.ATTRIBUTE) instanceof ServedSite site
                     ? site.metricsLabel() : "none", status);
             if (purge && (code == 401 || code == 403 || code == 429)) { // 429: limited after too many failures
@@ -92,6 +103,7 @@ final class TrafficMeter extends Handler.Wrapper {
         public void succeeded() {
             count(getStatus());
             metrics.completed(status, type, bytes, NanoTime.since(startNanos));
+            breakdown.served(contentType, urlPattern, bytes);
             callback.succeeded();
         }
 
@@ -99,6 +111,7 @@ final class TrafficMeter extends Handler.Wrapper {
         public void failed(Throwable x) {
             count(isCommitted() ? getStatus() : 500); // Jetty answers an uncommitted failure with an error page
             metrics.completed(status, type, bytes, NanoTime.since(startNanos));
+            breakdown.served(contentType, urlPattern, bytes);
             callback.failed(x);
         }
 

@@ -15,7 +15,8 @@ import java.util.Optional;
 /**
  * {@code GET /api/v1/stats?window=1h&site=www} (scope {@code read}): cluster, per-tier, per-node and per-site
  * traffic over a window ending now, and its series in {@link #BUCKETS} buckets, for the console's charts
- * ({@code site} restricts the per-site list to that label). The figures are
+ * ({@code site} restricts the per-site list to that label), and its breakdown by content type and by URL pattern
+ * ({@link NodeStats#breakdown}). The figures are
  * computed in PostgreSQL from the heartbeats' cumulative counters ({@link NodeStats#traffic}) and combined
  * by {@link StatsReport}; everything is read on one snapshot. "Now" is the database's clock (the one
  * heartbeats are stamped with), cut to the millisecond, so the window's bounds are exactly those shown.
@@ -50,7 +51,8 @@ final class StatsApi {
                 Instant to = Nodes.now(connection).truncatedTo(ChronoUnit.MILLIS);
                 Instant from = to.minus(window.length());
                 return StatsReport.of(window, to, BUCKETS, nodes.list(connection),
-                        stats.traffic(connection, from, to, BUCKETS), stats.siteTraffic(connection, from, to, site), site);
+                        stats.traffic(connection, from, to, BUCKETS), stats.siteTraffic(connection, from, to, site), site,
+                        stats.breakdown(connection, from, to));
             });
         } catch (SQLException e) {
             if (QUERY_CANCELED.equals(e.getSQLState())) {

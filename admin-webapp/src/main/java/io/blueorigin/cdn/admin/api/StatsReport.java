@@ -3,6 +3,8 @@ package io.blueorigin.cdn.admin.api;
 import static java.util.Objects.requireNonNull;
 
 import io.blueorigin.cdn.admin.db.Node;
+import io.blueorigin.cdn.admin.db.NodeBreakdownTraffic;
+import io.blueorigin.cdn.admin.db.NodeBreakdownTraffic.Dimension;
 import io.blueorigin.cdn.admin.db.NodeSiteTraffic;
 import io.blueorigin.cdn.admin.db.NodeTraffic;
 import io.blueorigin.cdn.runtime.Role;
@@ -31,7 +33,9 @@ import java.util.TreeMap;
  *   <li>the series: the cluster's figures per bucket, with the upstream tier chosen once for the window,
  *       so the buckets add up to the cluster's figures (as long as nothing saturates);
  *   <li>a site label: its requests and hits per tier over the window (nodes' {@code traffic.sites}),
- *       the edge tier's as its own figures, like the cluster.
+ *       the edge tier's as its own figures, like the cluster;
+ *   <li>a content-type or URL-pattern label: its requests, hits and bytes served per tier over the window (nodes'
+ *       {@code traffic.contentTypes}, {@code traffic.urlPatterns}), the edge tier's as its own figures.
  * </ul>
  *
  * @param nodes one line per registered node, in the order given
@@ -40,12 +44,21 @@ import java.util.TreeMap;
  * @param series one element per bucket, oldest first
  * @param sites per site label, the most requested first, at most {@link #MAX_SITES}
  * @param sitesOmitted labels with traffic in the window left out of {@code sites} by the cap
+ * @param byContentType per content-type label
+ * @param byUrlPattern per URL-pattern label
  */
 record StatsReport(StatsWindow window, Instant from, Instant to, List<NodeLine> nodes, Map<Role, Traffic> tiers,
-        Role upstreamTier, Traffic cluster, List<Traffic> series, List<SiteLine> sites, int sitesOmitted) {
+        Role upstreamTier, Traffic cluster, List<Traffic> series, List<SiteLine> sites, int sitesOmitted,
+        Breakdown byContentType, Breakdown byUrlPattern) {
 
     /** Most site labels one answer lists (nodes send at most 100 site names, {@code other} and {@code none} each). */
     static final int MAX_SITES = 200;
+
+    /**
+     * Most labels one breakdown lists: nodes send at most 13 content-type labels and 33 URL-pattern labels (admin
+     * stores at most 64 per heartbeat); more only across differently configured nodes.
+     */
+    static final int MAX_BREAKDOWN_LABELS = 100;
 
     /** The roles that serve traffic, in the order the answer lists them. */
     static final List<Role> TIERS = List.of(Role.EDGE, Role.SHIELD);
@@ -81,6 +94,64 @@ record StatsReport(StatsWindow window, Instant from, Instant to, List<NodeLine> 
         }
     }
 
+    /**
+     * A label's figures per tier (sums over the tier's registered nodes; {@code steps}, {@code requests},
+     * {@code hits} and {@code bytesServed} are set, {@code bytesUpstream} is 0: nothing upstream is broken down).
+     */
+    record BreakdownLine(String label, Map<Role, Traffic> tiers) {
+        BreakdownLine {
+            requireNonNull(label, "label is null");
+            tiers = Collections.unmodifiableMap(new EnumMap<>(tiers));
+            if (!tiers.keySet().containsAll(TIERS)) {
+                throw new IllegalArgumentException("tiers missing: " + tiers.keySet());
+            }
+        }
+
+        /** What clients saw: the edge tier's figures, as for the cluster. */
+        Traffic traffic() {
+            return tiers.get(Role.EDGE);
+        }
+
+        private long total() {
+            return tiers.values().stream().mapToLong(Traffic::requests).reduce(0, (a, b) -> a + b < 0 ? Long.MAX_VALUE : a + b);
+        }
+    }
+
+    /**
+     * One dimension's labels, the most requested at the edge first (then at the shield, then by label), at most
+     * {@link #MAX_BREAKDOWN_LABELS}; {@code omitted} counts the labels with traffic left out by the cap.
+     */
+    record Breakdown(List<BreakdownLine> lines, int omitted) {
+        static final Breakdown NONE = new Breakdown(List.of(), 0);
+
+        Breakdown {
+            lines = List.copyOf(lines);
+            if (omitted < 0) {
+                throw new IllegalArgumentException("omitted < 0: " + omitted);
+            }
+        }
+
+        /** The dimension's lines from every node's sums (sums of nodes not in {@code byId} or not serving are ignored). */
+        static Breakdown of(Dimension dimension, Map<Long, Node> byId, List<NodeBreakdownTraffic> sums) {
+            Map<String, Map<Role, Traffic>> perLabel = new TreeMap<>();
+            for (NodeBreakdownTraffic sum : sums) {
+                Node node = byId.get(sum.nodeId());
+                if (sum.dimension() != dimension || node == null || !TIERS.contains(node.role())) {
+                    continue;
+                }
+                perLabel.computeIfAbsent(sum.label(), label -> noTraffic()).merge(node.role(),
+                        new Traffic(sum.steps(), sum.requests(), sum.hits(), sum.bytesServed(), 0), Traffic::plus);
+            }
+            List<BreakdownLine> lines = perLabel.entrySet().stream().map(e -> new BreakdownLine(e.getKey(), e.getValue()))
+                    .sorted(Comparator.comparingLong((BreakdownLine line) -> line.traffic().requests()).reversed()
+                            .thenComparing(Comparator.comparingLong(BreakdownLine::total).reversed())
+                            .thenComparing(BreakdownLine::label))
+                    .toList();
+            int omitted = Math.max(0, lines.size() - MAX_BREAKDOWN_LABELS);
+            return new Breakdown(lines.subList(0, lines.size() - omitted), omitted);
+        }
+    }
+
     StatsReport {
         requireNonNull(window, "window is null");
         requireNonNull(from, "from is null");
@@ -97,6 +168,8 @@ record StatsReport(StatsWindow window, Instant from, Instant to, List<NodeLine> 
         if (series.isEmpty()) {
             throw new IllegalArgumentException("no buckets");
         }
+        requireNonNull(byContentType, "byContentType is null");
+        requireNonNull(byUrlPattern, "byUrlPattern is null");
     }
 
     /**
@@ -115,6 +188,16 @@ record StatsReport(StatsWindow window, Instant from, Instant to, List<NodeLine> 
      */
     static StatsReport of(StatsWindow window, Instant to, int buckets, List<Node> nodes, List<NodeTraffic> sums,
             List<NodeSiteTraffic> siteSums, Optional<String> site) {
+        return of(window, to, buckets, nodes, sums, siteSums, site, List.of());
+    }
+
+    /**
+     * As {@link #of(StatsWindow, Instant, int, List, List, List, Optional)}, with the breakdown sums by content type
+     * and URL pattern: each label's figures per tier, summed over the tier's registered nodes, ordered and cut as
+     * {@link Breakdown} says. {@code site} does not restrict them (nodes do not break their sites down).
+     */
+    static StatsReport of(StatsWindow window, Instant to, int buckets, List<Node> nodes, List<NodeTraffic> sums,
+            List<NodeSiteTraffic> siteSums, Optional<String> site, List<NodeBreakdownTraffic> breakdownSums) {
         if (buckets < 1) {
             throw new IllegalArgumentException("buckets < 1: " + buckets);
         }
@@ -166,7 +249,8 @@ record StatsReport(StatsWindow window, Instant from, Instant to, List<NodeLine> 
                 .toList();
         int omitted = Math.max(0, sites.size() - MAX_SITES);
         return new StatsReport(window, to.minus(window.length()), to, lines, tiers, upstreamTier, cluster, series,
-                sites.subList(0, sites.size() - omitted), omitted);
+                sites.subList(0, sites.size() - omitted), omitted, Breakdown.of(Dimension.CONTENT_TYPE, byId, breakdownSums),
+                Breakdown.of(Dimension.URL_PATTERN, byId, breakdownSums));
     }
 
     private static Map<Role, Traffic> noTraffic() {

@@ -301,6 +301,30 @@ final class Views {
             return site;
         }).toList());
         json.put("sitesOmitted", report.sitesOmitted());
+        json.put("byContentType", breakdown(report.byContentType()));
+        json.put("byContentTypeOmitted", report.byContentType().omitted());
+        json.put("byUrlPattern", breakdown(report.byUrlPattern()));
+        json.put("byUrlPatternOmitted", report.byUrlPattern().omitted());
+        return json;
+    }
+
+    /** The lines of a breakdown: {@code {label, requests, hits, hitRatio, bytesServed, tiers: {edge, shield}}}. */
+    private static List<Map<String, @Nullable Object>> breakdown(StatsReport.Breakdown breakdown) {
+        return breakdown.lines().stream().map(line -> {
+            Map<String, @Nullable Object> json = new LinkedHashMap<>();
+            json.put("label", line.label());
+            json.putAll(served(line.traffic()));
+            Map<String, Object> tiers = new LinkedHashMap<>();
+            line.tiers().forEach((role, traffic) -> tiers.put(role.label(), served(traffic)));
+            json.put("tiers", tiers);
+            return json;
+        }).toList();
+    }
+
+    /** The figures of a breakdown label; {@code hitRatio} null without requests. */
+    private static Map<String, @Nullable Object> served(Traffic traffic) {
+        Map<String, @Nullable Object> json = requests(traffic);
+        json.put("bytesServed", traffic.bytesServed());
         return json;
     }
 

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.blueorigin.cdn.admin.db.Node;
+import io.blueorigin.cdn.admin.db.NodeBreakdownTraffic;
+import io.blueorigin.cdn.admin.db.NodeBreakdownTraffic.Dimension;
 import io.blueorigin.cdn.admin.db.NodeSiteTraffic;
 import io.blueorigin.cdn.admin.db.NodeTraffic;
 import io.blueorigin.cdn.runtime.Role;
@@ -111,6 +113,37 @@ class StatsReportTest {
         assertThat(none.sites().get(0).tiers()).containsOnlyKeys(Role.EDGE, Role.SHIELD);
         assertThat(none.sitesOmitted()).isZero();
         assertThat(StatsReport.of(StatsWindow.ONE_HOUR, TO, 60, List.of(NYC), List.of()).sites()).isEmpty();
+    }
+
+    @Test
+    void breakdownsAreSummedPerTierAndDimensionOrderedByEdgeRequestsAndCapped() {
+        List<NodeBreakdownTraffic> sums = new ArrayList<>();
+        sums.add(new NodeBreakdownTraffic(2, Dimension.CONTENT_TYPE, "image/*", 2, 100, 90, 10_000));
+        sums.add(new NodeBreakdownTraffic(3, Dimension.CONTENT_TYPE, "image/*", 1, 50, 0, 5000));
+        sums.add(new NodeBreakdownTraffic(1, Dimension.CONTENT_TYPE, "image/*", 1, 10, 5, 1000));
+        sums.add(new NodeBreakdownTraffic(2, Dimension.CONTENT_TYPE, "text/html", 1, 0, 0, 70)); // bytes only
+        sums.add(new NodeBreakdownTraffic(1, Dimension.URL_PATTERN, "/static/*", 1, 30, 3, 300)); // shield only
+        sums.add(new NodeBreakdownTraffic(99, Dimension.URL_PATTERN, "ghost", 1, 1000, 1000, 1)); // not registered
+        for (int i = 0; i < StatsReport.MAX_BREAKDOWN_LABELS + 3; i++) {
+            sums.add(new NodeBreakdownTraffic(4, Dimension.URL_PATTERN, String.format("/p%03d/*", i), 1, 1, 1, 1));
+        }
+        StatsReport report = StatsReport.of(StatsWindow.ONE_HOUR, TO, 60, List.of(SHIELD, NYC, LON, IDLE), List.of(),
+                List.of(), Optional.empty(), sums);
+
+        StatsReport.Breakdown types = report.byContentType();
+        assertThat(types.lines()).extracting(StatsReport.BreakdownLine::label).containsExactly("image/*", "text/html");
+        assertThat(types.lines().get(0).traffic()).isEqualTo(new Traffic(3, 150, 90, 15_000, 0));
+        assertThat(types.lines().get(0).tiers().get(Role.SHIELD)).isEqualTo(new Traffic(1, 10, 5, 1000, 0));
+        assertThat(types.lines().get(1).traffic()).isEqualTo(new Traffic(1, 0, 0, 70, 0));
+        assertThat(types.omitted()).isZero();
+
+        StatsReport.Breakdown patterns = report.byUrlPattern();
+        assertThat(patterns.lines()).hasSize(StatsReport.MAX_BREAKDOWN_LABELS);
+        assertThat(patterns.omitted()).isEqualTo(4); // 103 patterns and /static/*, which has no edge requests
+        assertThat(patterns.lines().get(0).label()).isEqualTo("/p000/*");
+        assertThat(patterns.lines()).extracting(StatsReport.BreakdownLine::label).doesNotContain("/static/*", "ghost");
+        assertThat(StatsReport.of(StatsWindow.ONE_HOUR, TO, 60, List.of(NYC), List.of()).byUrlPattern())
+                .isEqualTo(StatsReport.Breakdown.NONE);
     }
 
     @Test

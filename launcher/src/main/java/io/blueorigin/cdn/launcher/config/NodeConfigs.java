@@ -13,6 +13,7 @@ import io.blueorigin.cdn.origin.OriginConfig;
 import io.blueorigin.cdn.proxy.CacheConfig;
 import io.blueorigin.cdn.proxy.ForwardingConfig;
 import io.blueorigin.cdn.proxy.ProxyConfig;
+import io.blueorigin.cdn.proxy.UrlPatterns;
 import io.blueorigin.cdn.proxy.UpstreamConfig;
 import io.blueorigin.cdn.proxy.control.ControlConfig;
 import io.blueorigin.cdn.proxy.control.Placement;
@@ -93,8 +94,15 @@ public final class NodeConfigs {
             return new ProxyConfig(identity(v), server(v), upstreamConfig, cache(v), control(v), forwarding(v))
                     .withSites(sites(v))
                     .withRateLimit(rateLimit(v))
-                    .withCompression(v.role() == Role.EDGE ? compression(v) : CompressionPolicy.off());
+                    .withCompression(v.role() == Role.EDGE ? compression(v) : CompressionPolicy.off())
+                    .withUrlPatterns(urlPatterns(v));
         });
+    }
+
+    /** The {@code stats.url-patterns} of an edge or shield; a bad pattern is an error naming the key and the file. */
+    @SuppressWarnings("unchecked")
+    public static UrlPatterns urlPatterns(ConfigValues v) {
+        return build(v, () -> UrlPatterns.of(v.value(UrlPatterns.KEY, List.class)));
     }
 
     /**

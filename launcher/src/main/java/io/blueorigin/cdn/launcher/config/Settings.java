@@ -243,6 +243,12 @@ public final class Settings {
             Setting.of("control.startup-wait", ValueType.DURATION, "30s",
                     "How long a restarted node stays not ready while it cannot replay missed invalidations; then it serves and reports the lag.",
                     EDGE, SHIELD),
+            Setting.of(io.blueorigin.cdn.proxy.UrlPatterns.KEY, ValueType.LIST, "",
+                    "URL patterns the node's traffic is broken down by in its heartbeat (admin's GET /api/v1/stats "
+                            + "byUrlPattern), comma-separated globs on the request path tried in order, first match wins, "
+                            + "e.g. /static/*,/api/*; * matches any characters, / included; unmatched requests count as "
+                            + "other. At most 32, each starting with / (at most 200 visible ASCII characters, no ? or #).",
+                    EDGE, SHIELD),
             // admin
             Setting.derived("db.url", ValueType.JDBC_URL, "required",
                     "PostgreSQL JDBC URL of the control plane's database.", ADMIN),

@@ -91,6 +91,27 @@ class ConfigValuesTest {
     }
 
     @Test
+    void urlPatternsAreReadInOrderAndABadOneIsAStartErrorNamingTheKey() {
+        ProxyConfig edge = NodeConfigs.proxy(ConfigValues.load(Role.EDGE, Optional.empty(), Map.of("upstream.url",
+                "http://127.0.0.1:8082", "stats.url-patterns", "/static/*, /api/*,/"), Map.of(), Map.of()));
+        assertThat(edge.urlPatterns().patterns()).containsExactly("/static/*", "/api/*", "/");
+        assertThat(NodeConfigs.proxy(ConfigValues.load(Role.SHIELD, Optional.empty(), Map.of("upstream.url",
+                "http://127.0.0.1:9001"), Map.of(), Map.of())).urlPatterns().patterns()).as("default: none").isEmpty();
+
+        assertThatThrownBy(() -> NodeConfigs.proxy(ConfigValues.load(Role.EDGE, Optional.empty(), Map.of(
+                "upstream.url", "http://127.0.0.1:9001", "stats.url-patterns", "/static/*,static/*"), Map.of(), Map.of())))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("stats.url-patterns : 'static/*' does not start with /");
+        assertThatThrownBy(() -> NodeConfigs.proxy(ConfigValues.load(Role.EDGE, Optional.empty(), Map.of(
+                "upstream.url", "http://127.0.0.1:9001", "stats.url-patterns", "/a?b=*"), Map.of(), Map.of())))
+                .hasMessageContaining("stats.url-patterns : '/a?b=*' has '?'");
+        String many = String.join(",", java.util.stream.IntStream.rangeClosed(1, 33).mapToObj(i -> "/p" + i + "/*").toList());
+        assertThatThrownBy(() -> NodeConfigs.proxy(ConfigValues.load(Role.EDGE, Optional.empty(), Map.of(
+                "upstream.url", "http://127.0.0.1:9001", "stats.url-patterns", many), Map.of(), Map.of())))
+                .hasMessageContaining("stats.url-patterns : 33 patterns, at most 32");
+    }
+
+    @Test
     void rateLimitKeysAreReadForAnEdgeAndBadOnesNamed() {
         ProxyConfig edge = NodeConfigs.proxy(ConfigValues.load(Role.EDGE, Optional.empty(), Map.of("upstream.url",
                 "http://127.0.0.1:8082", "ratelimit.enabled", "true", "ratelimit.rate", "600", "ratelimit.period", "1m",
