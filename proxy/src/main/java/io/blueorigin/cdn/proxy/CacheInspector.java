@@ -39,6 +39,10 @@ import org.jspecify.annotations.Nullable;
  * object to the heap, counts no hit or miss ({@link CacheStore#inspect}) and never sends a body. Its output is bounded:
  * at most {@link #MAX_VARIANTS} variants are listed, and the store keeps at most {@code Variants.MAX} per tier anyway.
  *
+ * <p>{@code GET /cache/inspect?tag=<surrogate key>}: what a purge of that tag would hit here, the count of primary
+ * keys carrying it and the first {@link #MAX_TAG_KEYS} of them with their tagged variants' tiers and sizes
+ * ({@link CacheStore#tagged}).
+ *
  * <p>Errors: a missing or malformed {@code url} is a 400 naming the problem; a host no site claims is a 200 with
  * {@code "site": null} and an explanation (a request would get a 421). The store's disk metadata is read on its I/O
  * executor, never on Jetty's threads (the management handler is non-blocking).
@@ -50,6 +54,12 @@ final class CacheInspector extends Handler.Abstract.NonBlocking {
     static final int MAX_VARIANTS = 32;
     /** Longest {@code url} accepted (the traffic port's request line is bounded the same way). */
     static final int MAX_URL_LENGTH = 4 * 1024;
+    /** Most primary keys listed by {@code ?tag=}; all are counted in {@code keyCount}. */
+    static final int MAX_TAG_KEYS = 100;
+    /** Longest {@code tag} accepted (a Surrogate-Key header line is bounded by the request header limit anyway). */
+    static final int MAX_TAG_LENGTH = 1024;
+    private static final String USAGE = PATH + "?url=<absolute URL or /path?query>[&host=<host>] or " + PATH
+            + "?tag=<surrogate key>";
 
     private final ProxyCache cache;
     private final LocalInvalidations invalidations;
@@ -68,12 +78,16 @@ final class CacheInspector extends Handler.Abstract.NonBlocking {
         Fields params = Request.extractQueryParameters(request);
         String url = params.getValue("url");
         String host = params.getValue("host");
+        String tag = params.getValue("tag");
+        if (tag != null) {
+            return handleTag(tag, url != null || host != null, response, callback);
+        }
         Query query;
         try {
             query = Query.parse(url, host);
         } catch (IllegalArgumentException e) {
             Json.respond(response, HttpStatus.BAD_REQUEST_400, Map.of("error", e.getMessage(),
-                    "usage", PATH + "?url=<absolute URL or /path?query>[&host=<host>]"), callback);
+                    "usage", USAGE), callback);
             return true;
         }
         try {
@@ -90,6 +104,80 @@ final class CacheInspector extends Handler.Abstract.NonBlocking {
         return true;
     }
 
+    /** {@code ?tag=}: the stored objects a purge of that surrogate key would hit ({@link #tagged}). */
+    private boolean handleTag(String tag, boolean withUrl, Response response, Callback callback) {
+        String problem = withUrl ? "give either tag or url (with host), not both"
+                : tag.isEmpty() ? "the tag parameter is empty: give a surrogate key (a Surrogate-Key tag)"
+                : tag.length() > MAX_TAG_LENGTH ? "tag is " + tag.length() + " characters long; at most " + MAX_TAG_LENGTH
+                : tag.chars().anyMatch(c -> c <= ' ' || c == 0x7f) ? "tag holds a space or control character: a"
+                        + " Surrogate-Key field separates tags by spaces, so no tag has one"
+                : null;
+        if (problem != null) {
+            Json.respond(response, HttpStatus.BAD_REQUEST_400, Map.of("error", problem, "usage", USAGE), callback);
+            return true;
+        }
+        try {
+            cache.store().ioExecutor().execute(() -> {
+                try {
+                    Json.respond(response, HttpStatus.OK_200, tagged(tag), callback);
+                } catch (Throwable t) {
+                    callback.failed(t);
+                }
+            });
+        } catch (RejectedExecutionException stopping) {
+            Json.respond(response, HttpStatus.SERVICE_UNAVAILABLE_503, Map.of("error", nodeName + " is stopping"), callback);
+        }
+        return true;
+    }
+
+    /**
+     * The answer to {@code ?tag=}: how many primary keys carry the tag on this node (what a tag purge would remove,
+     * every site's), and for the first {@link #MAX_TAG_KEYS} in key order each variant carrying it with its tiers and
+     * size. Blocking (disk metadata): runs on the store's I/O executor. Read-only, as {@link #inspect}.
+     */
+    Map<String, Object> tagged(String tag) {
+        long now = cache.now();
+        CacheStore.Tagged tagged = cache.store().tagged(tag, MAX_TAG_KEYS);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("node", nodeName);
+        out.put("role", cache.config().identity().role().label());
+        out.put("tag", tag);
+        out.put("time", Instant.ofEpochMilli(now).toString());
+        out.put("keyCount", tagged.keyCount());
+        out.put("truncated", tagged.truncated());
+        Map<String, Map<String, Object>> objects = new LinkedHashMap<>();
+        long bytes = 0;
+        for (CacheStore.KeyedCopy keyed : tagged.copies()) {
+            CacheStore.TierCopy copy = keyed.copy();
+            Map<String, Object> known = objects.get(keyed.primaryKey() + "\n" + copy.response().varyKey());
+            if (known != null) {
+                @SuppressWarnings("unchecked")
+                List<String> tiers = (List<String>) known.get("tiers");
+                tiers.add(copy.tier());
+                continue;
+            }
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("key", keyed.primaryKey());
+            o.put("varyKey", copy.response().varyKey());
+            List<String> tiers = new ArrayList<>(2);
+            tiers.add(copy.tier());
+            o.put("tiers", tiers);
+            o.put("status", copy.response().status());
+            o.put("size", copy.bodyLength());
+            o.put("stale", !copy.response().isFresh(now));
+            objects.put(keyed.primaryKey() + "\n" + copy.response().varyKey(), o);
+            bytes += copy.bodyLength();
+        }
+        out.put("objectsListed", objects.size());
+        out.put("bytesListed", bytes);
+        out.put("objects", new ArrayList<>(objects.values()));
+        if (tagged.keyCount() == 0) {
+            out.put("explanation", "nothing stored on " + nodeName + " carries tag '" + tag + "': a purge of it would"
+                    + " remove nothing here");
+        }
+        return out;
+    }
+
     /** What the inspector was asked: a target already checked, and the host whose site it belongs to (null: none). */
     record Query(String url, @Nullable String host, RequestTarget target) {
         /**
@@ -99,7 +187,7 @@ final class CacheInspector extends Handler.Abstract.NonBlocking {
         static Query parse(@Nullable String url, @Nullable String host) {
             if (url == null || url.isBlank()) {
                 throw new IllegalArgumentException("the url parameter is required: an absolute URL (http://host/path?query)"
-                        + " or a path (/path?query)");
+                        + " or a path (/path?query); or give tag=<surrogate key> instead");
             }
             if (url.length() > MAX_URL_LENGTH) {
                 throw new IllegalArgumentException("url is " + url.length() + " characters long; at most " + MAX_URL_LENGTH);

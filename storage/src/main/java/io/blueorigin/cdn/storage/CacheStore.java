@@ -132,6 +132,49 @@ public interface CacheStore extends AutoCloseable {
         return out;
     }
 
+    /**
+     * What a purge of {@code tag} would hit, for the cache inspector: how many primary keys carry it, and for the
+     * first {@code maxKeys} of them in key order every tier's copy of each variant tagged {@code tag}. Read-only like
+     * {@link #inspect}; blocking. Its output is bounded by {@code maxKeys} (and each key's variants per tier); the
+     * count comes from {@link #taggedKeys}, which a tag purge reads too.
+     */
+    default Tagged tagged(String tag, int maxKeys) {
+        if (maxKeys < 0) {
+            throw new IllegalArgumentException("maxKeys < 0: " + maxKeys);
+        }
+        java.util.Set<String> keys = taggedKeys(tag);
+        List<KeyedCopy> copies = new java.util.ArrayList<>();
+        keys.stream().sorted().limit(maxKeys).forEach(key -> {
+            for (TierCopy copy : inspect(key)) {
+                if (copy.response().surrogateKeys().contains(tag)) {
+                    copies.add(new KeyedCopy(key, copy));
+                }
+            }
+        });
+        return new Tagged(keys.size(), Math.min(keys.size(), maxKeys), copies);
+    }
+
+    /**
+     * The answer of {@link #tagged}.
+     *
+     * @param keyCount primary keys carrying the tag in any tier
+     * @param keysListed how many of them {@code copies} covers (the first ones in key order)
+     * @param copies their copies carrying the tag, by key, then tier as {@link #inspect} orders them
+     */
+    record Tagged(int keyCount, int keysListed, List<KeyedCopy> copies) {
+        public Tagged {
+            copies = List.copyOf(copies);
+        }
+
+        /** Whether keys were left out. */
+        public boolean truncated() {
+            return keysListed < keyCount;
+        }
+    }
+
+    /** One tier's copy of a variant and its primary key. */
+    record KeyedCopy(String primaryKey, TierCopy copy) {}
+
     /** Removes every object from every tier; blocking. Returns how many were removed. */
     int clear();
 

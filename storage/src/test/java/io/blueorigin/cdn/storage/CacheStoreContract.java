@@ -54,6 +54,33 @@ abstract class CacheStoreContract {
     }
 
     @Test
+    void taggedCountsEveryKeyAndListsTheFirstOnesInKeyOrderWithTheirTaggedVariantsOnly() {
+        store(store, "s /t3", "", bytes(30, 3), List.of("t", "other"), 8192);
+        store(store, "s /t1", "en", bytes(10, 1), List.of("t"), 8192);
+        store(store, "s /t1", "fr", bytes(11, 2), List.of("untagged-variant"), 8192);
+        store(store, "s /t2", "", bytes(20, 2), List.of("t"), 8192);
+        store(store, "s /u", "", bytes(5, 4), List.of("other"), 8192);
+
+        CacheStore.Tagged two = store.tagged("t", 2);
+        assertThat(two.keyCount()).isEqualTo(3);
+        assertThat(two.keysListed()).isEqualTo(2);
+        assertThat(two.truncated()).isTrue();
+        // every tier's copy is listed; s /t1's fr variant does not carry the tag
+        assertThat(two.copies()).extracting(CacheStore.KeyedCopy::primaryKey).containsOnly("s /t1", "s /t2")
+                .startsWith("s /t1").endsWith("s /t2");
+        assertThat(two.copies()).filteredOn(c -> c.primaryKey().equals("s /t1"))
+                .allSatisfy(c -> assertThat(c.copy().response().varyKey()).isEqualTo("en"))
+                .allSatisfy(c -> assertThat(c.copy().bodyLength()).isEqualTo(10));
+
+        CacheStore.Tagged all = store.tagged("t", 100);
+        assertThat(all.truncated()).isFalse();
+        assertThat(all.copies()).extracting(CacheStore.KeyedCopy::primaryKey).contains("s /t3");
+        assertThat(store.tagged("none", 100)).isEqualTo(new CacheStore.Tagged(0, 0, List.of()));
+        assertThat(store.tagged("t", 0).copies()).isEmpty();
+        assertThat(store.lookup("s /t1").all()).hasSize(2); // read-only: nothing removed
+    }
+
+    @Test
     void anObjectIsVisibleOnlyOnceCommittedAndAnAbortedOneNever() {
         ObjectWriter writer = store.begin("s /a", response("", List.of()), 10);
         writer.write(ByteBuffer.wrap(bytes(10, 1)));

@@ -13,7 +13,7 @@ import java.util.Optional;
 
 /**
  * Where one invalidation stands on one node. Pure: time is a parameter (the database's {@code now()}, the
- * clock heartbeats are stamped with).
+ * clock heartbeats are stamped with). Public for the console's history (admin.report), which counts the same way.
  *
  * <ul>
  *   <li>{@code applied}: the node acknowledged the entry, or reported a {@code lastApplied} at or past it (a
@@ -23,15 +23,15 @@ import java.util.Optional;
  *   <li>{@code pending}: not applied, node alive.
  * </ul>
  */
-final class NodeStatus {
+public final class NodeStatus {
     private NodeStatus() {}
 
-    enum State {
+    public enum State {
         APPLIED,
         PENDING,
         DOWN;
 
-        String label() {
+        public String label() {
             return name().toLowerCase(Locale.ROOT);
         }
     }
@@ -49,7 +49,7 @@ final class NodeStatus {
         return of(node, ack.isPresent(), invalidationId, now, downAfter);
     }
 
-    static State of(Node node, boolean acked, long invalidationId, Instant now, Duration downAfter) {
+    public static State of(Node node, boolean acked, long invalidationId, Instant now, Duration downAfter) {
         if (acked || node.lastApplied() >= invalidationId) {
             return State.APPLIED;
         }
