@@ -90,6 +90,7 @@ public final class AdminNode implements Node {
         ScheduledExecutorService scheduler = null;
         NotificationListener listener = null;
         HealthChecker checker = null;
+        Console console = null;
         try {
             ApiTokens tokens = new ApiTokens(database.dataSource());
             Optional<String> token = bootstrap(tokens, config);
@@ -119,7 +120,8 @@ public final class AdminNode implements Node {
             checker = HealthChecker.start(database, config.health(), name, stateMetrics::changed);
             checking.set(checker);
             NotificationListener listening = listener;
-            Console console = Console.create(database, api.operations(), ConsoleConfig.DEFAULTS);
+            console = Console.create(database, api.operations(), ConsoleConfig.DEFAULTS,
+                    config.nodeDownAfter());
             NodeServer server = NodeServer.builder(health(config.identity(), database, listener), config.server())
                     .traffic(new AdminMetrics(metrics, api::waitingLongPolls, listening::isListening, context(config, api, console)))
                     .managementRoute("/metrics", new PrometheusEndpoint(metrics))
@@ -127,6 +129,9 @@ public final class AdminNode implements Node {
                     .start();
             return new AdminNode(server, database, api, listener, scheduler, checker, token, password, console);
         } catch (RuntimeException e) {
+            if (console != null) {
+                console.close();
+            }
             if (checker != null) {
                 checker.close();
             }
@@ -305,6 +310,7 @@ public final class AdminNode implements Node {
         checker.close();
         api.close();
         server.close();
+        console.close();
         listener.close();
         scheduler.shutdownNow();
         database.close();

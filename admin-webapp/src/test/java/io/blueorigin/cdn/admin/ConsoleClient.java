@@ -19,7 +19,7 @@ import java.util.stream.Collectors;
 
 /** A browser-like client of the console for tests: cookies kept, redirects not followed, forms posted. */
 final class ConsoleClient {
-    private static final Pattern CSRF = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"");
+    private static final Pattern CSRF = Pattern.compile("name=\"csrf\" value=\"([^\"]*)\"");
     final CookieManager cookies = new CookieManager();
     private final HttpClient http;
     private final URI base;

@@ -208,10 +208,36 @@ class ConsoleIT {
     }
 
     @Test
+    void historyFiltersAndExportsCsvAndReportsRunTheOpsSqlFiles() {
+        browser.login("admin", password);
+        browser.submit("/console/purge", "/console/purge/tags", Map.of("tags", "=cmd|' /C calc'!A0 item-7"));
+        browser.submit("/console/purge", "/console/purge/urls", Map.of("urls", "/other"));
+        HttpResponse<String> filtered = browser.get("/console/invalidations?kind=purge_tags");
+        assertThat(filtered.statusCode()).isEqualTo(200);
+        assertThat(filtered.body()).contains("item-7").doesNotContain("/other");
+        HttpResponse<String> badFilter = browser.get("/console/invalidations?kind=nonsense");
+        assertThat(badFilter.statusCode()).isEqualTo(400);
+        assertThat(badFilter.body()).contains("id=\"filter-kind-error\"");
+        HttpResponse<String> csv = browser.get("/console/invalidations.csv?kind=purge_tags");
+        assertThat(csv.statusCode()).isEqualTo(200);
+        assertThat(csv.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/csv"));
+        assertThat(csv.body()).startsWith("id,kind,").contains("'=cmd").doesNotContain("/other");
+        HttpResponse<String> report = browser.get("/console/reports/who_purged_what.sql");
+        assertThat(report.statusCode()).as(report.body()).isEqualTo(200);
+        assertThat(report.body()).contains("console:admin");
+        HttpResponse<String> reportCsv = browser.get("/console/reports/who_purged_what.sql.csv");
+        assertThat(reportCsv.statusCode()).isEqualTo(200);
+        assertThat(reportCsv.body()).contains("console:admin");
+        assertThat(browser.get("/console/reports/nope.sql").statusCode()).isEqualTo(400);
+    }
+
+    @Test
     void everyPageRendersForAnAdmin() {
         browser.login("admin", password);
         for (String page : new String[] {"/console/", "/console/purge", "/console/bans", "/console/nodes", "/console/sites",
-                "/console/tokens", "/console/users", "/console/audit", "/console/?window=24h"}) {
+                "/console/tokens", "/console/users", "/console/audit", "/console/?window=24h", "/console/invalidations",
+                "/console/reports", "/console/reports/who_purged_what.sql", "/console/lookup", "/console/lookup?url=/item/1",
+                "/console/tags", "/console/tags?tag=item-1"}) {
             HttpResponse<String> response = browser.get(page);
             assertThat(response.statusCode()).as(page + ": " + response.body()).isEqualTo(200);
             assertThat(response.body()).as(page).contains("</html>").doesNotContain("Exception");

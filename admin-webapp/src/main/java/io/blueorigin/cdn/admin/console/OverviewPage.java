@@ -34,6 +34,9 @@ final class OverviewPage {
         page.add(nodes(operations.nodes()));
         page.add(new Block.Heading("Traffic over " + stats.get("window") + " (" + stats.get("from") + " to " + stats.get("to") + ")"));
         page.add(tiers(stats));
+        page.add(breakdown("By content type", "Content type", stats.get("byContentType")));
+        page.add(breakdown("By URL pattern (stats.url-patterns of the edges and shields)", "URL pattern",
+                stats.get("byUrlPattern")));
         List<?> series = (List<?>) stats.get("series");
         List<Long> x = new ArrayList<>();
         List<Object> requests = new ArrayList<>();
@@ -82,11 +85,28 @@ final class OverviewPage {
             Map<?, ?> t = (Map<?, ?>) tier.getValue();
             Object ratio = t.get("hitRatio");
             rows.add(List.of(Cell.text(tier.getKey()), Cell.text(t.get("requests")), Cell.text(t.get("hits")),
-                    Cell.text(ratio == null ? "—" : String.format("%.1f %%", 100 * ((Number) ratio).doubleValue())),
+                    Cell.text(percent(ratio)),
                     Cell.text(t.get("bytesServed")), Cell.text(t.get("bytesUpstream")), Cell.text(t.get("bytesSaved"))));
         }
         return Block.Table.of("Per tier", List.of("Tier", "Requests", "Hits", "Hit ratio", "Bytes served",
                 "Bytes from upstream", "Bytes saved"), rows, "No traffic.");
+    }
+
+    /** A {@code byContentType} or {@code byUrlPattern} list of the stats answer as a table (edge tier first). */
+    private static Block breakdown(String caption, String labelHeader, Object lines) {
+        List<List<Cell>> rows = new ArrayList<>();
+        for (Object o : (List<?>) lines) {
+            Map<?, ?> line = (Map<?, ?>) o;
+            Object ratio = line.get("hitRatio");
+            rows.add(List.of(new Cell.Code(String.valueOf(line.get("label"))), Cell.text(line.get("requests")),
+                    Cell.text(line.get("hits")), Cell.text(percent(ratio)), Cell.text(line.get("bytesServed"))));
+        }
+        return Block.Table.of(caption, List.of(labelHeader, "Requests", "Hits", "Hit ratio", "Bytes served"), rows,
+                "No traffic in this window.");
+    }
+
+    private static String percent(Object ratio) {
+        return ratio == null ? "—" : String.format("%.1f %%", 100 * ((Number) ratio).doubleValue());
     }
 
     private static String chart(List<Long> x, List<String> labels, List<List<Object>> values) {
