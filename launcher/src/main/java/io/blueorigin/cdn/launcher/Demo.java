@@ -367,6 +367,9 @@ public final class Demo implements AutoCloseable {
         out.append(admin.bootstrapToken()
                 .map(t -> "Admin token (shown once, also in " + tokenFile + "):\n  " + t + "\n")
                 .orElse("Admin token: created on the first start, in " + tokenFile + "\n"));
+        Path passwordFile = spec.dataDir().resolve("admin.token.console-password");
+        out.append("Console: ").append(admin.uri()).append("/console/  user admin, password ").append(admin.bootstrapPassword()
+                .map(p -> p + " (shown once, also in " + passwordFile + ")").orElse("in " + passwordFile)).append('\n');
         ProxyNode nyc = edges.get(0);
         out.append("\nTry it:\n");
         out.append("  curl -si ").append(nyc.uri()).append("/item/1        # X-Cache: MISS (edge-nyc, a shield, origin)\n");

@@ -131,7 +131,8 @@ public final class Main implements Callable<Integer> {
         }
     }
 
-    @Command(name = "admin", mixinStandardHelpOptions = true, subcommands = AdminCommand.MigrateCommand.class,
+    @Command(name = "admin", mixinStandardHelpOptions = true, subcommands = {AdminCommand.MigrateCommand.class,
+            AdminCommand.UserCommand.class},
             description = "Run the admin control plane over PostgreSQL (migrations are applied at start unless "
                     + "db.migrate-on-start=false).")
     static final class AdminCommand implements Callable<Integer> {
@@ -160,6 +161,8 @@ public final class Main implements Callable<Integer> {
         public Integer call() throws Exception {
             AdminNode admin = AdminNode.start(NodeConfigs.admin(values()));
             admin.bootstrapToken().ifPresent(token -> System.out.println("Bootstrap admin token (shown once): " + token));
+            admin.bootstrapPassword().ifPresent(password -> System.out.println("Console user 'admin' created; its password"
+                    + " (shown once): " + password + "  (log in at " + admin.uri() + "/console/)"));
             return serve(admin);
         }
 
@@ -178,6 +181,43 @@ public final class Main implements Callable<Integer> {
                     System.out.println("database schema is up to date");
                 }
                 return 0;
+            }
+        }
+
+        @Command(name = "user", mixinStandardHelpOptions = true, subcommands = UserCommand.AddCommand.class,
+                description = "Manage console users (the Users page of /console/ does the same).")
+        static final class UserCommand {
+            @CommandLine.ParentCommand
+            @Nullable AdminCommand parent;
+
+            @Command(name = "add", mixinStandardHelpOptions = true,
+                    description = "Add a console user; the password is read from the first line of standard input.")
+            static final class AddCommand implements Callable<Integer> {
+                @CommandLine.ParentCommand
+                @Nullable UserCommand parent;
+
+                @CommandLine.Parameters(index = "0", paramLabel = "NAME", description = "user name: 1-63 of a-z 0-9 . _ -")
+                String username = "";
+
+                @CommandLine.Parameters(index = "1", paramLabel = "ROLE", description = "read, purge or admin")
+                String role = "";
+
+                @Override
+                public Integer call() throws Exception {
+                    AdminConfig config = NodeConfigs.admin(java.util.Objects.requireNonNull(
+                            java.util.Objects.requireNonNull(parent).parent).values());
+                    String password = new java.io.BufferedReader(new java.io.InputStreamReader(System.in,
+                            java.nio.charset.StandardCharsets.UTF_8)).readLine();
+                    try (Database database = Database.open(config.database(), "user-add")) {
+                        io.blueorigin.cdn.admin.console.Users.add(database, username, role, password == null ? "" : password,
+                                "command line", "localhost");
+                    } catch (io.blueorigin.cdn.admin.console.Users.Refused e) {
+                        System.err.println("blue-origin admin user add: " + e.getMessage());
+                        return EXIT_CONFIG;
+                    }
+                    System.out.println("console user " + username + " added with role " + role);
+                    return 0;
+                }
             }
         }
     }
