@@ -74,9 +74,10 @@ public sealed interface Block {
 
     /**
      * Marks the page live: {@code console.js} polls {@code url} (JSON of the API's invalidation status) every
-     * second and updates the table {@code tableId} until nothing is pending.
+     * second and updates the table {@code tableId} and {@code text} (the progress, as rendered) until nothing is
+     * pending.
      */
-    record Live(String url, String tableId) implements Block {}
+    record Live(String url, String tableId, String text) implements Block {}
 
     /** A row of links (paging, exports). */
     record Links(List<Cell.Link> links) implements Block {

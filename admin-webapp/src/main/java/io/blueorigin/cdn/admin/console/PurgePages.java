@@ -168,10 +168,9 @@ final class PurgePages {
                 + id + " (never created, or deleted by retention)"));
         Page page = new Page("Entry " + id, "invalidations").notice(exchange.notice());
         page.add(Block.Text.of(describe(view)));
-        page.add(new Block.Text(progress(view), "status"));
         page.add(new Block.Table("nodes", "Every node's status", List.of("Node", "Role", "POP", "Status", "Applied at",
                 "Lag (ms)", "Objects"), rows(view), keys(view), "No node is registered."));
-        page.add(new Block.Live("/console/invalidations/" + id + "/status.json", "nodes"));
+        page.add(new Block.Live("/console/invalidations/" + id + "/status.json", "nodes", progress(view)));
         page.add(new Block.Links(List.of(new Cell.Link("JSON", "/console/invalidations/" + id + "/status.json"),
                 new Cell.Link("History", "/console/invalidations"))));
         exchange.render(page);
