@@ -46,10 +46,11 @@ import java.util.TreeMap;
  * @param sitesOmitted labels with traffic in the window left out of {@code sites} by the cap
  * @param byContentType per content-type label
  * @param byUrlPattern per URL-pattern label
+ * @param tierSeries per tier (edge, shield), its own figures per bucket, oldest first (the console's per-tier charts)
  */
 record StatsReport(StatsWindow window, Instant from, Instant to, List<NodeLine> nodes, Map<Role, Traffic> tiers,
         Role upstreamTier, Traffic cluster, List<Traffic> series, List<SiteLine> sites, int sitesOmitted,
-        Breakdown byContentType, Breakdown byUrlPattern) {
+        Breakdown byContentType, Breakdown byUrlPattern, Map<Role, List<Traffic>> tierSeries) {
 
     /** Most site labels one answer lists (nodes send at most 100 site names, {@code other} and {@code none} each). */
     static final int MAX_SITES = 200;
@@ -170,6 +171,9 @@ record StatsReport(StatsWindow window, Instant from, Instant to, List<NodeLine> 
         }
         requireNonNull(byContentType, "byContentType is null");
         requireNonNull(byUrlPattern, "byUrlPattern is null");
+        Map<Role, List<Traffic>> copy = new EnumMap<>(Role.class);
+        tierSeries.forEach((role, points) -> copy.put(role, List.copyOf(points)));
+        tierSeries = Collections.unmodifiableMap(copy);
     }
 
     /**
@@ -250,7 +254,7 @@ record StatsReport(StatsWindow window, Instant from, Instant to, List<NodeLine> 
         int omitted = Math.max(0, sites.size() - MAX_SITES);
         return new StatsReport(window, to.minus(window.length()), to, lines, tiers, upstreamTier, cluster, series,
                 sites.subList(0, sites.size() - omitted), omitted, Breakdown.of(Dimension.CONTENT_TYPE, byId, breakdownSums),
-                Breakdown.of(Dimension.URL_PATTERN, byId, breakdownSums));
+                Breakdown.of(Dimension.URL_PATTERN, byId, breakdownSums), perBucket);
     }
 
     private static Map<Role, Traffic> noTraffic() {

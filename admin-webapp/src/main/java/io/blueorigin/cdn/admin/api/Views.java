@@ -291,6 +291,17 @@ final class Views {
             series.add(point);
         }
         json.put("series", series);
+        Map<String, Object> tierSeries = new LinkedHashMap<>();
+        report.tierSeries().forEach((role, points) -> tierSeries.put(role.label(), points.stream().map(bucket -> {
+            Map<String, Object> point = new LinkedHashMap<>();
+            point.put("requests", bucket.requests());
+            point.put("hits", bucket.hits());
+            point.put("bytesServed", bucket.bytesServed());
+            point.put("bytesUpstream", bucket.bytesUpstream());
+            point.put("bytesSaved", bucket.bytesSaved());
+            return point;
+        }).toList()));
+        json.put("tierSeries", tierSeries);
         json.put("sites", report.sites().stream().map(line -> {
             Map<String, @Nullable Object> site = new LinkedHashMap<>();
             site.put("site", line.site());

@@ -37,29 +37,13 @@ final class OverviewPage {
         page.add(breakdown("By content type", "Content type", stats.get("byContentType")));
         page.add(breakdown("By URL pattern (stats.url-patterns of the edges and shields)", "URL pattern",
                 stats.get("byUrlPattern")));
-        List<?> series = (List<?>) stats.get("series");
         List<Long> x = new ArrayList<>();
-        List<Object> requests = new ArrayList<>();
-        List<Object> hits = new ArrayList<>();
-        List<Object> served = new ArrayList<>();
-        List<Object> upstream = new ArrayList<>();
-        List<Object> ratio = new ArrayList<>();
-        for (Object o : series) {
-            Map<?, ?> point = (Map<?, ?>) o;
-            x.add(Instant.parse((String) point.get("at")).getEpochSecond());
-            long r = ((Number) point.get("requests")).longValue();
-            long h = ((Number) point.get("hits")).longValue();
-            requests.add(r);
-            hits.add(h);
-            ratio.add(r == 0 ? null : 100.0 * h / r);
-            served.add(point.get("bytesServed"));
-            upstream.add(point.get("bytesUpstream"));
+        for (Object o : (List<?>) stats.get("series")) {
+            x.add(Instant.parse((String) ((Map<?, ?>) o).get("at")).getEpochSecond());
         }
-        page.add(new Block.Chart("chart-requests", "Requests and hits per bucket", "requests", chart(x,
-                List.of("requests", "hits"), List.of(requests, hits))));
-        page.add(new Block.Chart("chart-ratio", "Hit ratio", "%", chart(x, List.of("hit ratio"), List.of(ratio))));
-        page.add(new Block.Chart("chart-bytes", "Bandwidth: served to clients and fetched from upstream", "bytes",
-                chart(x, List.of("served", "from upstream"), List.of(served, upstream))));
+        for (Map.Entry<String, ?> tier : ((Map<String, ?>) stats.get("tierSeries")).entrySet()) {
+            charts(page, tier.getKey(), x, (List<?>) tier.getValue());
+        }
         exchange.render(page);
     }
 
@@ -90,6 +74,34 @@ final class OverviewPage {
         }
         return Block.Table.of("Per tier", List.of("Tier", "Requests", "Hits", "Hit ratio", "Bytes served",
                 "Bytes from upstream", "Bytes saved"), rows, "No traffic.");
+    }
+
+    /** Requests and hits, hit ratio, and bandwidth (served, from upstream, saved) of one tier per bucket. */
+    private static void charts(Page page, String tier, List<Long> x, List<?> points) {
+        List<Object> requests = new ArrayList<>();
+        List<Object> hits = new ArrayList<>();
+        List<Object> ratio = new ArrayList<>();
+        List<Object> served = new ArrayList<>();
+        List<Object> upstream = new ArrayList<>();
+        List<Object> saved = new ArrayList<>();
+        for (Object o : points) {
+            Map<?, ?> point = (Map<?, ?>) o;
+            long r = ((Number) point.get("requests")).longValue();
+            long h = ((Number) point.get("hits")).longValue();
+            requests.add(r);
+            hits.add(h);
+            ratio.add(r == 0 ? null : 100.0 * h / r);
+            served.add(point.get("bytesServed"));
+            upstream.add(point.get("bytesUpstream"));
+            saved.add(point.get("bytesSaved"));
+        }
+        page.add(new Block.Heading("Tier " + tier + " over time"));
+        page.add(new Block.Chart("chart-" + tier + "-requests", tier + ": requests and hits per bucket", "requests",
+                chart(x, List.of("requests", "hits"), List.of(requests, hits))));
+        page.add(new Block.Chart("chart-" + tier + "-ratio", tier + ": hit ratio", "%", chart(x, List.of("hit ratio"),
+                List.of(ratio))));
+        page.add(new Block.Chart("chart-" + tier + "-bytes", tier + ": bandwidth served, from upstream and saved", "bytes",
+                chart(x, List.of("served", "from upstream", "saved"), List.of(served, upstream, saved))));
     }
 
     /** A {@code byContentType} or {@code byUrlPattern} list of the stats answer as a table (edge tier first). */

@@ -58,6 +58,13 @@ class StatsReportTest {
         assertThat(report.series().get(10)).isEqualTo(new Traffic(2, 1400, 1200, 130_000, 15_000));
         assertThat(report.series().get(59)).isEqualTo(new Traffic(3, 200, 200, 10_000, 0));
         assertThat(report.series().stream().reduce(Traffic.NONE, Traffic::plus)).isEqualTo(report.cluster());
+        assertThat(report.tierSeries()).containsOnlyKeys(Role.EDGE, Role.SHIELD);
+        assertThat(report.tierSeries().get(Role.EDGE).get(10)).isEqualTo(new Traffic(2, 1400, 1200, 130_000, 59_000));
+        assertThat(report.tierSeries().get(Role.SHIELD).get(10)).isEqualTo(new Traffic(2, 100, 50, 20_000, 15_000));
+        for (Role tier : List.of(Role.EDGE, Role.SHIELD)) {
+            assertThat(report.tierSeries().get(tier).stream().reduce(Traffic.NONE, Traffic::plus)).as(tier.label())
+                    .isEqualTo(report.tiers().get(tier));
+        }
         assertThat(report.bucketLength()).isEqualTo(Duration.ofMinutes(1));
         assertThat(report.bucketStart(0)).isEqualTo(report.from());
         assertThat(report.bucketStart(59)).isEqualTo(TO.minus(Duration.ofMinutes(1)));
