@@ -3,6 +3,7 @@ package io.blueorigin.cdn.admin;
 import static java.util.Objects.requireNonNull;
 
 import io.blueorigin.cdn.admin.db.DatabaseConfig;
+import io.blueorigin.cdn.admin.console.ConsoleConfig;
 import io.blueorigin.cdn.admin.health.HealthCheckConfig;
 import io.blueorigin.cdn.runtime.NodeIdentity;
 import io.blueorigin.cdn.runtime.Role;
@@ -27,7 +28,7 @@ import java.util.Optional;
  */
 public record AdminConfig(NodeIdentity identity, ServerConfig server, DatabaseConfig database,
         Optional<Path> bootstrapTokenFile, Duration heartbeatInterval, Duration invalidationRetention,
-        HealthCheckConfig health) {
+        HealthCheckConfig health, ConsoleConfig console) {
 
     /** Default of {@code admin.heartbeat-interval}. */
     public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(10);
@@ -47,6 +48,7 @@ public record AdminConfig(NodeIdentity identity, ServerConfig server, DatabaseCo
         requireNonNull(heartbeatInterval, "heartbeatInterval is null");
         requireNonNull(invalidationRetention, "invalidationRetention is null");
         requireNonNull(health, "health is null");
+        requireNonNull(console, "console is null");
         if (identity.role() != Role.ADMIN) {
             throw new IllegalArgumentException("identity.role : " + identity.role() + " (expected: ADMIN)");
         }
@@ -62,6 +64,14 @@ public record AdminConfig(NodeIdentity identity, ServerConfig server, DatabaseCo
     }
 
     /** Settings with the default health checks ({@link HealthCheckConfig#DEFAULTS}). */
+    /** Settings with the console's defaults ({@link ConsoleConfig#DEFAULTS}). */
+    public AdminConfig(NodeIdentity identity, ServerConfig server, DatabaseConfig database,
+            Optional<Path> bootstrapTokenFile, Duration heartbeatInterval, Duration invalidationRetention,
+            HealthCheckConfig health) {
+        this(identity, server, database, bootstrapTokenFile, heartbeatInterval, invalidationRetention, health,
+                ConsoleConfig.DEFAULTS);
+    }
+
     public AdminConfig(NodeIdentity identity, ServerConfig server, DatabaseConfig database,
             Optional<Path> bootstrapTokenFile, Duration heartbeatInterval, Duration invalidationRetention) {
         this(identity, server, database, bootstrapTokenFile, heartbeatInterval, invalidationRetention,

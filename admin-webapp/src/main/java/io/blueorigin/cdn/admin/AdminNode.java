@@ -4,7 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import io.blueorigin.cdn.admin.api.Api;
 import io.blueorigin.cdn.admin.console.Console;
-import io.blueorigin.cdn.admin.console.ConsoleConfig;
 import io.blueorigin.cdn.admin.db.ApiTokens;
 import io.blueorigin.cdn.admin.db.Database;
 import io.blueorigin.cdn.admin.db.NotificationListener;
@@ -120,7 +119,7 @@ public final class AdminNode implements Node {
             checker = HealthChecker.start(database, config.health(), name, stateMetrics::changed);
             checking.set(checker);
             NotificationListener listening = listener;
-            console = Console.create(database, api.operations(), ConsoleConfig.DEFAULTS,
+            console = Console.create(database, api.operations(), config.console(),
                     config.nodeDownAfter());
             NodeServer server = NodeServer.builder(health(config.identity(), database, listener), config.server())
                     .traffic(new AdminMetrics(metrics, api::waitingLongPolls, listening::isListening, context(config, api, console)))

@@ -1,6 +1,7 @@
 package io.blueorigin.cdn.launcher.config;
 
 import io.blueorigin.cdn.admin.AdminConfig;
+import io.blueorigin.cdn.admin.console.ConsoleConfig;
 import io.blueorigin.cdn.admin.db.DatabaseConfig;
 import io.blueorigin.cdn.admin.health.HealthCheckConfig;
 import io.blueorigin.cdn.httpcache.CachePolicyConfig;
@@ -280,7 +281,9 @@ public final class NodeConfigs {
                 v.value("admin.heartbeat-interval", Duration.class), v.value("admin.invalidation-retention", Duration.class),
                 new HealthCheckConfig(v.value("health.interval", Duration.class), v.value("health.timeout", Duration.class),
                         v.value("health.rise", Integer.class), v.value("health.fall", Integer.class),
-                        v.value("health.max-invalidation-lag", Duration.class), v.value("health.flap-window", Duration.class))));
+                        v.value("health.max-invalidation-lag", Duration.class), v.value("health.flap-window", Duration.class)),
+                new ConsoleConfig(v.value("console.session-idle", Duration.class),
+                        v.value("console.session-lifetime", Duration.class))));
     }
 
     /** The {@code routing.*} keys of a router node. */
