@@ -64,12 +64,21 @@ class RetentionIT {
         admin.sql("UPDATE node_stats SET at = at - interval '8 days' WHERE stats->>'old' = 'true'");
         assertThat(admin.count("SELECT count(*) FROM invalidation_acks")).isEqualTo(1);
         assertThat(admin.count("SELECT count(*) FROM surrogate_key_audit")).isEqualTo(1);
+        admin.sql("INSERT INTO console_audit (at, username, action, detail, client) VALUES"
+                + " (now() - interval '8 days', 'old', 'login', '', '127.0.0.1'), (now(), 'new', 'login', '', '127.0.0.1')");
+        long user = admin.count("SELECT id FROM console_users WHERE username = 'admin'");
+        admin.sql("INSERT INTO console_sessions (id_hash, user_id, csrf_token, expires_at, client) VALUES"
+                + " (decode(repeat('aa', 32), 'hex'), " + user + ", repeat('c', 43), now() - interval '1 second', 'x'),"
+                + " (decode(repeat('bb', 32), 'hex'), " + user + ", repeat('c', 43), now() + interval '1 hour', 'x')");
 
         Retention.Result result = retention.run();
 
         assertThat(result.entriesDeleted()).isEqualTo(3);
         assertThat(result.statsDeleted()).isEqualTo(1);
         assertThat(result.oldestRetained()).isEqualTo(oldTags + 1);
+        assertThat(result.consoleDeleted()).isEqualTo(2); // the old audit row and the expired session
+        assertThat(admin.count("SELECT count(*) FROM console_audit WHERE username = 'new'")).isEqualTo(1);
+        assertThat(admin.count("SELECT count(*) FROM console_sessions")).isEqualTo(1);
         List<Long> left = new ArrayList<>();
         for (JsonNode entry : agent.get("/api/v1/invalidations?after=0").json().path("entries")) {
             left.add(entry.path("id").asLong());
@@ -81,7 +90,7 @@ class RetentionIT {
         assertThat(admin.admin().get("/api/v1/invalidations/" + oldPurge).status()).isEqualTo(404);
 
         // a second run finds nothing more
-        assertThat(retention.run()).isEqualTo(new Retention.Result(0, 0, oldTags + 1));
+        assertThat(retention.run()).isEqualTo(new Retention.Result(0, 0, oldTags + 1, 0));
     }
 
     @Test

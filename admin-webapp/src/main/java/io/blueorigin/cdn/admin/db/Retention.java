@@ -10,7 +10,8 @@ import java.time.Duration;
 
 /**
  * Deletes what is older than {@code admin.invalidation-retention}: invalidation log entries (their acks and
- * audit rows go with them, {@code ON DELETE CASCADE}) except bans still active, and node stats.
+ * audit rows go with them, {@code ON DELETE CASCADE}) except bans still active, node stats and the console's
+ * audit; and expired console sessions, whatever their age.
  *
  * <p>Invariant kept with {@link LogBounds}: {@code invalidation_retention.deleted_through} is raised (in its
  * own transaction) before any entry at or below it is deleted, so {@code oldestRetained} never claims the
@@ -37,8 +38,9 @@ public final class Retention {
      * @param entriesDeleted invalidation log entries deleted
      * @param statsDeleted node stats rows deleted
      * @param oldestRetained the log's {@code oldestRetained} after the run
+     * @param consoleDeleted console audit rows and expired sessions deleted
      */
-    public record Result(long entriesDeleted, long statsDeleted, long oldestRetained) {}
+    public record Result(long entriesDeleted, long statsDeleted, long oldestRetained, long consoleDeleted) {}
 
     public Result run() throws SQLException {
         long deletedThrough = database.inTransaction(this::raiseWatermark);
@@ -47,7 +49,10 @@ public final class Retention {
                 deletedThrough);
         long stats = deleteInBatches("DELETE FROM node_stats WHERE id IN (SELECT id FROM node_stats"
                 + " WHERE at < now() - ? * interval '1 second' LIMIT " + BATCH + ")", retention.toSeconds());
-        return new Result(entries, stats, deletedThrough + 1);
+        long console = deleteInBatches("DELETE FROM console_audit WHERE id IN (SELECT id FROM console_audit"
+                + " WHERE at < now() - ? * interval '1 second' LIMIT " + BATCH + ")", retention.toSeconds());
+        console += database.inTransaction(ConsoleSessions::deleteExpired);
+        return new Result(entries, stats, deletedThrough + 1, console);
     }
 
     private long raiseWatermark(Connection connection) throws SQLException {
