@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@link #freshDatabase()} is a new empty database, so tests never see each other's rows. (testkit has the
  * same for other modules; admin cannot depend on testkit, which depends on admin.)
  */
-final class TestPostgres {
+public final class TestPostgres {
     private static final AtomicInteger COUNTER = new AtomicInteger();
     private static EmbeddedPostgres server;
 
@@ -39,7 +39,7 @@ final class TestPostgres {
     }
 
     /** A new, empty database's JDBC URL (user postgres, no password). */
-    static String freshDatabase() {
+    public static String freshDatabase() {
         EmbeddedPostgres pg = server();
         String name = "admin_it_" + COUNTER.incrementAndGet();
         try (Connection c = pg.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {

@@ -1,6 +1,7 @@
 package io.blueorigin.cdn.admin.report;
 
 import io.blueorigin.cdn.admin.Scope;
+import io.blueorigin.cdn.admin.TestPostgres;
 import io.blueorigin.cdn.admin.db.Ack;
 import io.blueorigin.cdn.admin.db.Acks;
 import io.blueorigin.cdn.admin.db.ApiTokens;
@@ -11,9 +12,6 @@ import io.blueorigin.cdn.admin.db.NewInvalidation;
 import io.blueorigin.cdn.admin.db.NodeRegistration;
 import io.blueorigin.cdn.admin.db.Nodes;
 import io.blueorigin.cdn.runtime.Role;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -26,12 +24,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A fresh database of an embedded PostgreSQL (one per JVM, started on first use), migrated by admin's
- * {@link Database#open}, with helpers that fill it through admin's own table classes. (The admin package's
- * TestPostgres/TestAdmin are package-private there.)
+ * {@link Database#open}, with helpers that fill it through admin's own table classes.
  */
 final class ReportDatabase implements AutoCloseable {
     private static final AtomicInteger COUNTER = new AtomicInteger();
-    private static EmbeddedPostgres server;
 
     final String jdbcUrl;
     final Database database;
@@ -44,35 +40,9 @@ final class ReportDatabase implements AutoCloseable {
                 "report-test-" + COUNTER.get());
     }
 
-    private static synchronized EmbeddedPostgres server() {
-        if (server == null) {
-            try {
-                EmbeddedPostgres started = EmbeddedPostgres.builder().start();
-                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                    try {
-                        started.close();
-                    } catch (IOException e) {
-                        // exiting anyway
-                    }
-                }));
-                server = started;
-            } catch (IOException e) {
-                throw new UncheckedIOException("embedded PostgreSQL failed to start", e);
-            }
-        }
-        return server;
-    }
-
-    /** A new, migrated, empty database. */
+    /** A new, migrated, empty database (on the admin tests' embedded PostgreSQL). */
     static ReportDatabase fresh() {
-        EmbeddedPostgres pg = server();
-        String name = "report_it_" + COUNTER.incrementAndGet();
-        try (Connection c = pg.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
-            s.execute("CREATE DATABASE " + name);
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot create test database " + name, e);
-        }
-        return new ReportDatabase(pg.getJdbcUrl("postgres", name));
+        return new ReportDatabase(TestPostgres.freshDatabase());
     }
 
     /** A token named {@code name} with {@code scopes}; its row id. */
