@@ -232,6 +232,48 @@ class ConsoleIT {
     }
 
     @Test
+    void sitesAreAddedEditedAndDeletedThroughTheApisRulesAndReachTheLog() {
+        browser.login("admin", password);
+        HttpResponse<String> bad = browser.submit("/console/sites", "/console/sites", Map.of("name", "www",
+                "definition", "{\"hosts\": [\"www.example.com\"], \"origins\": [{\"url\": \"ftp://x\"}]}"));
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(bad.body()).contains("id=\"site-definition-error\"").contains("origins[0].url");
+        HttpResponse<String> notJson = browser.submit("/console/sites", "/console/sites", Map.of("name", "www",
+                "definition", "{hosts"));
+        assertThat(notJson.statusCode()).isEqualTo(400);
+        assertThat(admin.count("SELECT count(*) FROM sites")).isZero();
+        String good = "{\"hosts\": [\"www.example.com\"], \"origins\": [{\"url\": \"http://127.0.0.1:8081\"}]}";
+        HttpResponse<String> added = browser.submit("/console/sites", "/console/sites", Map.of("name", "www", "definition", good));
+        assertThat(added.statusCode()).as(added.body()).isEqualTo(303);
+        assertThat(browser.submit("/console/sites", "/console/sites", Map.of("name", "www", "definition", good)).statusCode())
+                .isEqualTo(409);
+        HttpResponse<String> page = browser.get("/console/sites/www");
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("www.example.com");
+        HttpResponse<String> saved = browser.submit("/console/sites/www", "/console/sites/www", Map.of("definition",
+                good.replace("www.example.com", "static.example.com")));
+        assertThat(saved.statusCode()).as(saved.body()).isEqualTo(303);
+        assertThat(browser.submit("/console/sites/www", "/console/sites/www/delete", Map.of("confirm", "nope")).statusCode())
+                .isEqualTo(400);
+        assertThat(browser.submit("/console/sites/www", "/console/sites/www/delete", Map.of("confirm", "www")).statusCode())
+                .isEqualTo(303);
+        assertThat(admin.count("SELECT count(*) FROM invalidations i JOIN api_tokens t ON t.id = i.created_by"
+                + " WHERE t.name = 'console:admin' AND i.kind IN ('site_put', 'site_remove')")).isEqualTo(3);
+        assertThat(admin.count("SELECT count(*) FROM sites")).isZero();
+    }
+
+    @Test
+    void twentyFailedLoginsFromOneAddressAreRefusedForAWhileWhateverTheName() {
+        for (int i = 0; i < 20; i++) {
+            assertThat(browser.login("nobody-" + i, "wrong password").statusCode()).isEqualTo(401);
+        }
+        HttpResponse<String> refused = browser.login("admin", password);
+        assertThat(refused.statusCode()).isEqualTo(429);
+        assertThat(refused.body()).contains("Too many failed logins from your address");
+        assertThat(admin.node.console().freeHashSlots()).isEqualTo(2);
+    }
+
+    @Test
     void everyPageRendersForAnAdmin() {
         browser.login("admin", password);
         for (String page : new String[] {"/console/", "/console/purge", "/console/bans", "/console/nodes", "/console/sites",

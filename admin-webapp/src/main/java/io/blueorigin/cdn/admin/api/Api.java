@@ -123,7 +123,8 @@ public final class Api implements AutoCloseable {
                 new Route("POST", "/api/v1/sites/{name}/keys", Scope.ADMIN, signingApi::create),
                 new Route("DELETE", "/api/v1/sites/{name}/keys/{id}", Scope.ADMIN, signingApi::revoke),
                 new Route("POST", "/api/v1/sign", Scope.PURGE, signingApi::sign)));
-        Operations operations = new Operations(database, invalidations, agents, stats, tokensApi, tokens, log, sites);
+        Operations operations = new Operations(database, invalidations, agents, stats, tokensApi, tokens, log, sites,
+                sitesApi);
         return new Api(tokens, polls, routingPolls, router, operations);
     }
 

@@ -9,6 +9,7 @@ import io.blueorigin.cdn.admin.db.Invalidation;
 import io.blueorigin.cdn.admin.db.InvalidationLog;
 import io.blueorigin.cdn.admin.db.NewToken;
 import io.blueorigin.cdn.admin.db.Sites;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
@@ -33,9 +34,11 @@ public final class Operations {
     private final ApiTokens tokenStore;
     private final InvalidationLog log;
     private final Sites sites;
+    private final SitesApi sitesApi;
 
     Operations(Database database, InvalidationsApi invalidations, NodesApi nodes, StatsApi stats, TokensApi tokens,
-            ApiTokens tokenStore, InvalidationLog log, Sites sites) {
+            ApiTokens tokenStore, InvalidationLog log, Sites sites, SitesApi sitesApi) {
+        this.sitesApi = requireNonNull(sitesApi, "sitesApi is null");
         this.database = requireNonNull(database, "database is null");
         this.invalidations = requireNonNull(invalidations, "invalidations is null");
         this.nodes = requireNonNull(nodes, "nodes is null");
@@ -109,6 +112,25 @@ public final class Operations {
     /** {@code GET /api/v1/sites}. */
     public Map<String, ?> sites() throws SQLException {
         return Views.sites(database.inSnapshot(sites::table));
+    }
+
+    /** {@code GET /api/v1/sites/{name}}'s definition, if the site exists. */
+    public Optional<JsonNode> site(String name) throws SQLException {
+        return database.inSnapshot(connection -> sites.find(connection, name)).map(Sites.Row::definition);
+    }
+
+    /**
+     * {@code PUT /api/v1/sites/{name}} with {@code json} as the body (parsed as strictly as the API parses it):
+     * whether the site was created (else replaced).
+     */
+    public boolean putSite(ApiToken actor, String name, String json, String requestId) throws ApiException, SQLException {
+        Object body = ApiJson.read(json.getBytes(java.nio.charset.StandardCharsets.UTF_8), Object.class);
+        return sitesApi.put(actor, name, body, requestId).created();
+    }
+
+    /** {@code DELETE /api/v1/sites/{name}}: the log entry. */
+    public long deleteSite(ApiToken actor, String name, String requestId) throws ApiException, SQLException {
+        return sitesApi.delete(actor, name, requestId);
     }
 
     /** {@code GET /api/v1/tokens}. */

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.blueorigin.cdn.admin.db.ApiToken;
 import io.blueorigin.cdn.admin.db.Database;
 import io.blueorigin.cdn.admin.db.InvalidationLog;
 import io.blueorigin.cdn.admin.db.NewInvalidation;
@@ -68,12 +69,28 @@ final class SitesApi {
     /** {@code PUT /api/v1/sites/{name}}: 201 created, 200 replaced. */
     void put(ApiCall call) throws ApiException, SQLException, IOException {
         String name = call.parameter("name");
-        Site site = definition(name, call.body(Object.class));
+        Put outcome = put(call.token(), name, call.body(Object.class), ApiResponses.requestId(call.response()));
+        if (outcome.created()) {
+            call.response().setHeader("Location", "/api/v1/sites/" + name);
+        }
+        Map<String, @Nullable Object> json = new LinkedHashMap<>();
+        json.put("site", outcome.definition());
+        json.put("version", outcome.version());
+        call.respond(outcome.created() ? 201 : 200, json);
+    }
+
+    /** What a put did: the stored definition, the log entry (the table's new version), whether it was new. */
+    record Put(Map<String, Object> definition, long version, boolean created) {}
+
+    /**
+     * Creates or replaces site {@code name} with {@code body} (a parsed JSON value) on behalf of {@code actor}:
+     * the API's {@code PUT} and the console's site form. 400 naming the field for a bad definition.
+     */
+    Put put(ApiToken actor, String name, @Nullable Object body, String requestId) throws ApiException, SQLException {
+        Site site = definition(name, body);
         Map<String, Object> definition = site.toMap();
         String after = ApiJson.writeString(definition);
-        String requestId = ApiResponses.requestId(call.response());
-        record Outcome(long version, boolean created) {}
-        Outcome outcome;
+        Put outcome;
         try {
             outcome = database.inTransaction(connection -> {
                 sites.lock(connection);
@@ -87,43 +104,40 @@ final class SitesApi {
                     }
                 }
                 checkHosts(site, others);
-                long id = log.append(connection, NewInvalidation.sitePut(name, definition), call.token().id());
-                sites.write(connection, name, before, Optional.of(after), id, call.token().id(), call.token().name(),
-                        requestId);
-                return new Outcome(id, before.isEmpty());
+                long id = log.append(connection, NewInvalidation.sitePut(name, definition), actor.id());
+                sites.write(connection, name, before, Optional.of(after), id, actor.id(), actor.name(), requestId);
+                return new Put(definition, id, before.isEmpty());
             });
         } catch (SiteException e) {
             throw ApiException.badField(e.field(), e.getMessage());
         }
         LOG.info("site {} {} (log entry {}) by token {} '{}'", name, outcome.created() ? "created" : "replaced",
-                outcome.version(), call.token().id(), call.token().name());
-        if (outcome.created()) {
-            call.response().setHeader("Location", "/api/v1/sites/" + name);
-        }
-        Map<String, @Nullable Object> json = new LinkedHashMap<>();
-        json.put("site", definition);
-        json.put("version", outcome.version());
-        call.respond(outcome.created() ? 201 : 200, json);
+                outcome.version(), actor.id(), actor.name());
+        return outcome;
     }
 
     /** {@code DELETE /api/v1/sites/{name}}: {@code {"version": V}}. */
     void delete(ApiCall call) throws ApiException, SQLException, IOException {
         String name = existingName(call);
-        String requestId = ApiResponses.requestId(call.response());
+        call.respond(200, Map.of("version", delete(call.token(), name, ApiResponses.requestId(call.response()))));
+    }
+
+    /** Deletes site {@code name} on behalf of {@code actor}: the log entry; 404 when there is no such site. */
+    long delete(ApiToken actor, String name, String requestId) throws ApiException, SQLException {
         Optional<Long> version = database.inTransaction(connection -> {
             sites.lock(connection);
             Optional<Sites.Row> row = sites.find(connection, name);
             if (row.isEmpty()) {
                 return Optional.empty();
             }
-            long id = log.append(connection, NewInvalidation.siteRemove(name), call.token().id());
-            sites.write(connection, name, Optional.of(row.get().definition()), Optional.empty(), id, call.token().id(),
-                    call.token().name(), requestId);
+            long id = log.append(connection, NewInvalidation.siteRemove(name), actor.id());
+            sites.write(connection, name, Optional.of(row.get().definition()), Optional.empty(), id, actor.id(),
+                    actor.name(), requestId);
             return Optional.of(id);
         });
         long id = version.orElseThrow(() -> noSite(name));
-        LOG.info("site {} deleted (log entry {}) by token {} '{}'", name, id, call.token().id(), call.token().name());
-        call.respond(200, Map.of("version", id));
+        LOG.info("site {} deleted (log entry {}) by token {} '{}'", name, id, actor.id(), actor.name());
+        return id;
     }
 
     /** {@code GET /api/v1/sites/{name}/history?limit=100}: its changes, newest first; 404 if it never existed. */

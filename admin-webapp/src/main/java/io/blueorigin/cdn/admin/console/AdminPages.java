@@ -75,19 +75,106 @@ final class AdminPages {
     // --- sites ---
 
     void sites(Exchange exchange) throws IOException, SQLException {
+        exchange.render(sitesPage(exchange, Map.of(), Map.of()));
+    }
+
+    private Page sitesPage(Exchange exchange, Map<String, String> errors, Map<String, String> values) throws SQLException {
+        boolean admin = exchange.session().role().grants(Scope.ADMIN);
         Map<String, ?> sites = operations.sites();
         List<List<Cell>> rows = new ArrayList<>();
         for (Object o : (List<?>) sites.get("sites")) {
             JsonNode site = (JsonNode) o;
-            rows.add(List.of(Cell.text(site.path("name").asText()), new Cell.Code(site.path("hosts").toString()),
-                    new Cell.Code(site.path("origins").toString()), new Cell.Code(site.toString())));
+            String name = site.path("name").asText();
+            rows.add(List.of(admin ? new Cell.Link(name, "/console/sites/" + name) : Cell.text(name),
+                    new Cell.Code(site.path("hosts").toString()), new Cell.Code(site.path("origins").toString())));
         }
-        Page page = new Page("Sites", "sites");
-        page.add(Block.Text.of("Sites are defined with PUT /api/v1/sites/{name} (docs/sites.md); table version "
+        Page page = new Page("Sites", "sites").notice(exchange.notice());
+        page.add(Block.Text.of("Every change is an entry of the log (site_put, site_remove) that every node applies;"
+                + " definitions are checked as PUT /api/v1/sites/{name} checks them (docs/sites.md). Table version "
                 + sites.get("version") + "."));
-        page.add(Block.Table.of("Sites", List.of("Name", "Hosts", "Origins", "Definition"), rows,
+        page.add(Block.Table.of("Sites", List.of("Name", "Hosts", "Origins"), rows,
                 "No site is defined: every request goes to the default origin."));
-        exchange.render(page);
+        if (admin) {
+            page.add(new Block.Form("site", "Add a site", "post", "/console/sites", List.of(
+                    Field.text("name", "Name", values.getOrDefault("name", ""), "1-63 of a-z 0-9 . _ -", errors.get("name")),
+                    Field.textarea("definition", "Definition (JSON, as PUT /api/v1/sites/{name} takes it)",
+                            values.getOrDefault("definition", "{\"hosts\": [\"www.example.com\"], \"origins\":"
+                                    + " [{\"url\": \"http://origin.example.com:8080\"}]}"),
+                            "docs/sites.md lists every field", definitionError(errors))), "Add the site", errors.get("")));
+        }
+        return page;
+    }
+
+    /** {@code POST /console/sites}: a new site (its name from the form). */
+    void addSite(Exchange exchange) throws IOException, SQLException, Exchange.BadInput {
+        String name = exchange.parameterOrEmpty("name");
+        String definition = exchange.parameterOrEmpty("definition");
+        try {
+            if (operations.site(name).isPresent()) {
+                exchange.render(409, sitesPage(exchange, Map.of("name", "name: site " + name + " exists already: edit"
+                        + " it from the table"), Map.of("name", name, "definition", definition)));
+                return;
+            }
+            operations.putSite(exchange.actor(), name, definition, requestId());
+        } catch (ApiException e) {
+            exchange.render(e.status(), sitesPage(exchange, Map.of(e.fieldName().map(f -> f.equals("name") ? "name"
+                    : "definition").orElse("definition"), e.getMessage()), Map.of("name", name, "definition", definition)));
+            return;
+        }
+        audit(exchange, "site_put", name + " created");
+        exchange.redirect("sites", "Site " + name + " added; nodes apply it as they read the log.");
+    }
+
+    /** {@code GET /console/sites/{name}}: its definition in an editor, and deleting it. */
+    void site(Exchange exchange) throws IOException, SQLException, Exchange.BadInput {
+        String name = exchange.path("name");
+        JsonNode definition = operations.site(name).orElseThrow(() -> new Exchange.BadInput("no site '"
+                + Format.cut(name, 63) + "' (the Sites page lists them)"));
+        exchange.render(sitePage(exchange, name, definition.toPrettyString(), null));
+    }
+
+    /** {@code POST /console/sites/{name}}: replaces the definition. */
+    void saveSite(Exchange exchange) throws IOException, SQLException, Exchange.BadInput {
+        String name = exchange.path("name");
+        String definition = exchange.parameterOrEmpty("definition");
+        try {
+            operations.putSite(exchange.actor(), name, definition, requestId());
+        } catch (ApiException e) {
+            exchange.render(e.status(), sitePage(exchange, name, definition, e.getMessage()));
+            return;
+        }
+        audit(exchange, "site_put", name + " replaced");
+        exchange.redirect("sites/" + name, "Site " + name + " saved; nodes apply it as they read the log.");
+    }
+
+    /** {@code POST /console/sites/{name}/delete}: only with the site's name typed. */
+    void deleteSite(Exchange exchange) throws IOException, SQLException, ApiException, Exchange.BadInput {
+        String name = exchange.path("name");
+        if (!exchange.parameterOrEmpty("confirm").equals(name)) {
+            throw new Exchange.BadInput("confirm: type the site's name (" + Format.cut(name, 63) + ") to delete it");
+        }
+        long id = operations.deleteSite(exchange.actor(), name, requestId());
+        audit(exchange, "site_remove", name + " (entry " + id + ")");
+        exchange.redirect("sites", "Site " + name + " deleted by entry " + id + ".");
+    }
+
+    private Page sitePage(Exchange exchange, String name, String definition, @Nullable String error) {
+        Page page = new Page("Site " + name, "sites").notice(exchange.notice());
+        page.add(new Block.Form("site", "Definition", "post", "/console/sites/" + name, List.of(
+                Field.textarea("definition", "Definition (JSON)", definition, "docs/sites.md lists every field", error)),
+                "Save", null));
+        page.add(Block.Table.of("Delete", List.of("Site", ""), List.of(List.of(Cell.text(name),
+                new Cell.Action("Delete site " + name, "/console/sites/" + name + "/delete", name))), ""));
+        return page;
+    }
+
+    /** The request id a site change records (the site history's request_id), as the API's are unique. */
+    private static String requestId() {
+        return "console-" + java.util.UUID.randomUUID();
+    }
+
+    private static @Nullable String definitionError(Map<String, String> errors) {
+        return errors.get("definition");
     }
 
     // --- tokens ---
