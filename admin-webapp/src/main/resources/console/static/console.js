@@ -16,7 +16,9 @@
         columns.push(s.values);
       });
       var width = Math.max(300, Math.min(area.clientWidth || 800, 1000));
-      new uPlot({ width: width, height: 220, series: series, axes: [{}, { size: 70 }] }, columns, area);
+      var options = { width: width, height: 220, series: series, axes: [{}, { size: 70 }] };
+      if (data.range) { options.scales = { y: { range: data.range } }; }
+      new uPlot(options, columns, area);
     });
   }
 

@@ -98,8 +98,7 @@ final class OverviewPage {
         page.add(new Block.Heading("Tier " + tier + " over time"));
         page.add(new Block.Chart("chart-" + tier + "-requests", tier + ": requests and hits per bucket", "requests",
                 chart(x, List.of("requests", "hits"), List.of(requests, hits))));
-        page.add(new Block.Chart("chart-" + tier + "-ratio", tier + ": hit ratio", "%", chart(x, List.of("hit ratio"),
-                List.of(ratio))));
+        page.add(new Block.Chart("chart-" + tier + "-ratio", tier + ": hit ratio", "%", percentChart(x, ratio)));
         page.add(new Block.Chart("chart-" + tier + "-bytes", tier + ": bandwidth served, from upstream and saved", "bytes",
                 chart(x, List.of("served", "from upstream", "saved"), List.of(served, upstream, saved))));
     }
@@ -119,6 +118,12 @@ final class OverviewPage {
 
     private static String percent(Object ratio) {
         return ratio == null ? "—" : String.format("%.1f %%", 100 * ((Number) ratio).doubleValue());
+    }
+
+    /** A chart of percentages: its y axis is 0..100 whatever the values. */
+    private static String percentChart(List<Long> x, List<Object> values) {
+        return Json.write(Map.of("x", x, "series", List.of(Map.of("label", "hit ratio", "values", values)),
+                "range", List.of(0, 100)));
     }
 
     private static String chart(List<Long> x, List<String> labels, List<List<Object>> values) {

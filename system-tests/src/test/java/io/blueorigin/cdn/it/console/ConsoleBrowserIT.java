@@ -15,6 +15,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -94,10 +95,25 @@ class ConsoleBrowserIT {
         logIn("admin", "not the password");
         assertThat(heading()).isEqualTo("Log in");
         assertThat(browser.findElement(By.id("login-error")).getText()).isEqualTo("Wrong user name or password.");
+        s.origin.on("/browser/traffic", Reply.ok("traffic").withHeader("Cache-Control", "max-age=600")
+                .withHeader("Content-Type", "text/html"));
+        for (int i = 0; i < 20; i++) {
+            s.client.get(s.edge("nyc", "/browser/traffic"));
+        }
         logIn("admin", password);
         assertThat(heading()).isEqualTo("Overview");
         assertThat(browser.getPageSource()).contains("Nodes by POP and role").contains("edge-nyc");
+        // the heartbeats bring the requests to admin: the per-tier table shows them, the charts are drawn
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1)).until(() -> {
+            go("/console/?window=5m");
+            return browser.findElement(By.xpath("//caption[text()='Per tier']/../tbody/tr[1]/td[2]")).getText()
+                    .matches("[1-9][0-9]*");
+        });
+        await().atMost(Duration.ofSeconds(10)).until(() -> browser.findElements(By.cssSelector(".chart-area canvas")).size() == 6);
+        assertThat(browser.getPageSource()).contains("text/html");
+        browser.manage().window().setSize(new Dimension(1280, 2900));
         Browser.screenshot(browser, "overview");
+        browser.manage().window().setSize(new Dimension(1280, 1000));
     }
 
     @Test
