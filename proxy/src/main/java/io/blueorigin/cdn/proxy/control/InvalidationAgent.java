@@ -351,6 +351,7 @@ public final class InvalidationAgent implements AutoCloseable {
                 continue;
             }
             Instant appliedAt = Instant.ofEpochMilli(clock.millis());
+            local.applying(entry.id()); // before the effects: fetches from now on make the shield wait for this entry
             if (entry.kind() == Invalidation.Kind.BAN) {
                 sweepLater(invalidator.screen(entry), appliedAt); // acked with its count once swept
             } else if (entry.kind() == Invalidation.Kind.BAN_LIFT) {

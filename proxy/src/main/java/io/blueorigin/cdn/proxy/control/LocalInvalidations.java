@@ -41,6 +41,13 @@ public final class LocalInvalidations {
     private volatile long softPurgeAllAtMillis;
     private volatile long lastApplied;
     /**
+     * The highest id whose effects have begun here (written by the agent before an entry's effects, so it is at
+     * least {@link #lastApplied} once set). What an edge's fetches carry ({@link #signedOrdering()}): a purge that
+     * has removed an object but is not yet marked applied must already make the shield wait for it, or a fetch in
+     * that window refills the edge from the shield's stale copy (seen by purge-propagation.sh, 1 run in 5).
+     */
+    private volatile long applying;
+    /**
      * Completes when this node may serve from its store after a start: true once it has replayed what it
      * missed, false when admin could not be reached (it then serves, and reports the lag). Completed at
      * once for a standalone node.
@@ -145,11 +152,12 @@ public final class LocalInvalidations {
     }
 
     /**
-     * The signed {@link #ORDERING_FIELD} value an edge sends: the last id applied, signed with the tier key;
-     * empty while this node holds no keys (then it sends none, and a shield would ignore an unsigned one).
+     * The signed {@link #ORDERING_FIELD} value an edge sends: the last id whose effects began here (applied, or
+     * being applied: {@link #applying}), signed with the tier key; empty while this node holds no keys (then it
+     * sends none, and a shield would ignore an unsigned one).
      */
     public Optional<String> signedOrdering() {
-        return tierKeys.sign(lastApplied, nodeName);
+        return tierKeys.sign(Math.max(applying, lastApplied), nodeName);
     }
 
     /**
@@ -200,6 +208,13 @@ public final class LocalInvalidations {
     }
 
     // --- written by the agent only ---
+
+    /** Entry {@code id}'s effects begin now (before they change the store): see {@link #applying}. */
+    void applying(long id) {
+        if (id > applying) {
+            applying = id;
+        }
+    }
 
     void applied(long id) {
         List<CompletableFuture<Boolean>> ready = new ArrayList<>();

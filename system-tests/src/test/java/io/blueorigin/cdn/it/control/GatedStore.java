@@ -40,9 +40,26 @@ final class GatedStore extends ForwardingCacheStore {
 
     final Gate sweeps = new Gate();
     final Gate tagRemovals = new Gate();
+    /**
+     * Held after a tag purge removed its objects, before the agent marks the entry applied; open (passing at once)
+     * unless the store was made with {@link #holdingAfterTagRemovals}.
+     */
+    final Gate afterTagRemovals = new Gate();
 
     GatedStore(CacheStore store) {
         super(store);
+        afterTagRemovals.open();
+    }
+
+    private GatedStore(CacheStore store, boolean holdAfterTagRemovals) {
+        super(store);
+        tagRemovals.open();
+        sweeps.open();
+    }
+
+    /** A store whose tag purges pass the first gate at once and wait at {@link #afterTagRemovals}. */
+    static GatedStore holdingAfterTagRemovals(CacheStore store) {
+        return new GatedStore(store, true);
     }
 
     @Override
@@ -56,13 +73,18 @@ final class GatedStore extends ForwardingCacheStore {
         if (!Slices.isSliceTag(tag)) {
             tagRemovals.pass(); // a tag purge; a URL purge removing the key's slice entries by tag is not held
         }
-        return super.removeTagged(tag);
+        int removed = super.removeTagged(tag);
+        if (!Slices.isSliceTag(tag)) {
+            afterTagRemovals.pass();
+        }
+        return removed;
     }
 
     @Override
     public void close() {
         sweeps.open();
         tagRemovals.open();
+        afterTagRemovals.open();
         super.close();
     }
 }

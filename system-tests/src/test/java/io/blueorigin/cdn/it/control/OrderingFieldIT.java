@@ -3,6 +3,17 @@ package io.blueorigin.cdn.it.control;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.blueorigin.cdn.proxy.control.ControlConfig;
+import io.blueorigin.cdn.proxy.control.ControlPlane;
+import io.blueorigin.cdn.runtime.NodeIdentity;
+import io.blueorigin.cdn.runtime.Role;
+import io.blueorigin.cdn.storage.StorageConfig;
+import io.blueorigin.cdn.storage.tiered.TieredStore;
+import java.net.URI;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import io.blueorigin.cdn.proxy.ProxyNode;
 import io.blueorigin.cdn.proxy.control.TierKeys;
 import io.blueorigin.cdn.testkit.Reply;
@@ -62,6 +73,49 @@ class OrderingFieldIT {
             });
             assertThat(keysOf(s).verifiedId(s.origin.last("/signed2").orElseThrow().header("Blue-Origin-Invalidation")
                     .orElseThrow())).isEqualTo(id);
+        }
+    }
+
+    /**
+     * The field covers the entry the edge is applying, not only the last one it finished: while a tag purge has
+     * removed its objects but is not yet marked applied (held at a gate after the removal), a fetch for a removed
+     * object must make the shield wait for that purge. Before, the field named the previous entry, the shield
+     * answered from its not-yet-purged copy, and the edge stored the stale object again (purge-propagation.sh:
+     * "the edges refilled without asking origin", 1 run in 5).
+     */
+    @Test
+    void aFetchDuringAPurgesEffectsNamesThatPurge() throws Exception {
+        try (TestStack s = TestStack.start(c -> c.withAdmin().edges("nyc").shields())) {
+            AdminApi api = new AdminApi(s.cdn.admin().uri());
+            String token = s.cdn.admin().bootstrapToken().orElseThrow();
+            GatedStore store = GatedStore.holdingAfterTagRemovals(TieredStore.open(new StorageConfig(64L << 20, 1L << 20,
+                    Optional.empty(), 0, 4L << 20, 16 * 1024), "agent-ordering"));
+            ControlConfig config = ControlConfig.of(s.cdn.admin().uri(), s.cdn.nodeToken("edge-ordering"))
+                    .withHeartbeatInterval(Duration.ofSeconds(1)).withWaits(Duration.ofSeconds(25), Duration.ofSeconds(2),
+                            Duration.ofSeconds(30));
+            try (ControlPlane agent = ControlPlane.create(config, NodeIdentity.of(Role.EDGE, "ordering"), store, "default",
+                    Clock.systemUTC(), () -> URI.create("http://127.0.0.1:1"), () -> URI.create("http://127.0.0.1:2"),
+                    JsonNodeFactory.instance::objectNode)) {
+                agent.startAgent();
+                await().atMost(Duration.ofSeconds(20)).until(() -> agent.readiness().ready()
+                        && agent.local().signedOrdering().isPresent());
+                long before = api.invalidate("/purge", "{\"urls\": [\"/elsewhere\"]}", token);
+                await().atMost(Duration.ofSeconds(10)).until(() -> agent.local().lastApplied() == before);
+                assertThat(keysOf(s).verifiedId(agent.local().signedOrdering().orElseThrow())).isEqualTo(before);
+
+                long purge = api.invalidate("/purge/tags", "{\"tags\": [\"ordering-tag\"]}", token);
+                assertThat(store.afterTagRemovals.entered.await(10, TimeUnit.SECONDS)).as("the tag purge removed its objects")
+                        .isTrue();
+                assertThat(agent.local().lastApplied()).as("not yet marked applied").isEqualTo(before);
+                assertThat(keysOf(s).verifiedId(agent.local().signedOrdering().orElseThrow()))
+                        .as("a fetch now makes the shield wait for the purge").isEqualTo(purge);
+
+                store.afterTagRemovals.open();
+                await().atMost(Duration.ofSeconds(10)).until(() -> agent.local().lastApplied() == purge);
+                assertThat(keysOf(s).verifiedId(agent.local().signedOrdering().orElseThrow())).isEqualTo(purge);
+            } finally {
+                store.close();
+            }
         }
     }
 }
