@@ -79,7 +79,7 @@ public final class ControlPlane implements AutoCloseable {
             Invalidator invalidator = new Invalidator(store, sites, clock, local);
             InvalidationAgent agent = new InvalidationAgent(config, identity, admin, store, local, invalidator, sites, clock,
                     trafficUrl, managementUrl, stats);
-            PurgeRequests purges = new PurgeRequests(admin, invalidator, store.ioExecutor(), identity.name());
+            PurgeRequests purges = new PurgeRequests(admin, invalidator, store.ioExecutor(), identity.name(), local);
             plane = new ControlPlane(config, local, client, agent, purges, admin);
             return plane;
         } finally {

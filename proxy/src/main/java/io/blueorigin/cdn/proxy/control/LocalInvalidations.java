@@ -41,12 +41,13 @@ public final class LocalInvalidations {
     private volatile long softPurgeAllAtMillis;
     private volatile long lastApplied;
     /**
-     * The highest id whose effects have begun here (written by the agent before an entry's effects, so it is at
-     * least {@link #lastApplied} once set). What an edge's fetches carry ({@link #signedOrdering()}): a purge that
+     * The highest id whose effects have begun here: written before an entry's effects by the agent, and by an
+     * edge's own {@code PURGE} (applied at once, before the agent reads it from the log); so it is at least
+     * {@link #lastApplied} once set. What an edge's fetches carry ({@link #signedOrdering()}): a purge that
      * has removed an object but is not yet marked applied must already make the shield wait for it, or a fetch in
      * that window refills the edge from the shield's stale copy (seen by purge-propagation.sh, 1 run in 5).
      */
-    private volatile long applying;
+    private final java.util.concurrent.atomic.AtomicLong applying = new java.util.concurrent.atomic.AtomicLong();
     /**
      * Completes when this node may serve from its store after a start: true once it has replayed what it
      * missed, false when admin could not be reached (it then serves, and reports the lag). Completed at
@@ -157,7 +158,7 @@ public final class LocalInvalidations {
      * sends none, and a shield would ignore an unsigned one).
      */
     public Optional<String> signedOrdering() {
-        return tierKeys.sign(Math.max(applying, lastApplied), nodeName);
+        return tierKeys.sign(Math.max(applying.get(), lastApplied), nodeName);
     }
 
     /**
@@ -207,14 +208,12 @@ public final class LocalInvalidations {
         return List.of(bans);
     }
 
-    // --- written by the agent only ---
-
     /** Entry {@code id}'s effects begin now (before they change the store): see {@link #applying}. */
     void applying(long id) {
-        if (id > applying) {
-            applying = id;
-        }
+        applying.accumulateAndGet(id, Math::max);
     }
+
+    // --- written by the agent only ---
 
     void applied(long id) {
         List<CompletableFuture<Boolean>> ready = new ArrayList<>();

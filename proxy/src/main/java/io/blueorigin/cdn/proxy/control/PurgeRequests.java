@@ -45,8 +45,10 @@ public final class PurgeRequests {
     private final Invalidator invalidator;
     private final Executor io;
     private final String nodeName;
+    private final LocalInvalidations local;
 
-    PurgeRequests(AdminClient admin, Invalidator invalidator, Executor io, String nodeName) {
+    PurgeRequests(AdminClient admin, Invalidator invalidator, Executor io, String nodeName, LocalInvalidations local) {
+        this.local = requireNonNull(local, "local is null");
         this.admin = requireNonNull(admin, "admin is null");
         this.invalidator = requireNonNull(invalidator, "invalidator is null");
         this.io = requireNonNull(io, "io is null");
@@ -121,6 +123,7 @@ public final class PurgeRequests {
                 io.execute(() -> {
                     int affected;
                     try {
+                        local.applying(id); // before the removal: this edge's refills make its shield wait for the purge
                         affected = invalidator.apply(entry);
                     } catch (RuntimeException e) {
                         LOG.error("{}: PURGE {}: logged as invalidation {} but applying it here failed", nodeName, path, id, e);

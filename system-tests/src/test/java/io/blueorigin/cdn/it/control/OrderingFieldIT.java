@@ -11,6 +11,15 @@ import io.blueorigin.cdn.runtime.Role;
 import io.blueorigin.cdn.storage.StorageConfig;
 import io.blueorigin.cdn.storage.tiered.TieredStore;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -114,6 +123,57 @@ class OrderingFieldIT {
                 await().atMost(Duration.ofSeconds(10)).until(() -> agent.local().lastApplied() == purge);
                 assertThat(keysOf(s).verifiedId(agent.local().signedOrdering().orElseThrow())).isEqualTo(purge);
             } finally {
+                store.close();
+            }
+        }
+    }
+
+    /**
+     * An edge's own {@code PURGE} is applied there at once, before the edge's agent reads it from the log (here the
+     * agent is held at an earlier tag purge): from then on its fetches name that purge, so its shield waits for it
+     * instead of handing back its unpurged copy.
+     */
+    @Test
+    void anEdgesOwnPurgeIsNamedBeforeItsAgentReadsItFromTheLog() throws Exception {
+        try (TestStack s = TestStack.start(c -> c.withAdmin().edges("nyc").shields())) {
+            AdminApi api = new AdminApi(s.cdn.admin().uri());
+            String token = s.cdn.admin().bootstrapToken().orElseThrow();
+            GatedStore store = new GatedStore(TieredStore.open(new StorageConfig(64L << 20, 1L << 20, Optional.empty(), 0,
+                    4L << 20, 16 * 1024), "agent-edge-purge"));
+            ControlConfig config = ControlConfig.of(s.cdn.admin().uri(), s.cdn.nodeToken("edge-purging"))
+                    .withHeartbeatInterval(Duration.ofSeconds(1)).withWaits(Duration.ofSeconds(25), Duration.ofSeconds(2),
+                            Duration.ofSeconds(30));
+            Server server = new Server(0);
+            try (ControlPlane agent = ControlPlane.create(config, NodeIdentity.of(Role.EDGE, "purging"), store, "default",
+                    Clock.systemUTC(), () -> URI.create("http://127.0.0.1:1"), () -> URI.create("http://127.0.0.1:2"),
+                    JsonNodeFactory.instance::objectNode)) {
+                agent.startAgent();
+                await().atMost(Duration.ofSeconds(20)).until(() -> agent.readiness().ready()
+                        && agent.local().signedOrdering().isPresent());
+                server.setHandler(new Handler.Abstract() {
+                    @Override
+                    public boolean handle(Request request, Response response, Callback callback) {
+                        agent.purges().orElseThrow().handle(request, response, callback);
+                        return true;
+                    }
+                });
+                server.start();
+                long held = api.invalidate("/purge/tags", "{\"tags\": [\"held\"]}", token);
+                assertThat(store.tagRemovals.entered.await(10, TimeUnit.SECONDS)).as("the agent is held").isTrue();
+
+                HttpResponse<String> purged = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + ((ServerConnector) server.getConnectors()[0]).getLocalPort()
+                                + "/edge-purged")).method("PURGE", HttpRequest.BodyPublishers.noBody())
+                        .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(purged.statusCode()).as(purged.body()).isEqualTo(200);
+                long id = Long.parseLong(purged.body().replaceAll("(?s).*\"id\"\\s*:\\s*(\\d+).*", "$1"));
+                assertThat(id).isGreaterThan(held);
+                assertThat(agent.local().lastApplied()).as("the agent has not read it").isLessThan(held);
+                assertThat(keysOf(s).verifiedId(agent.local().signedOrdering().orElseThrow())).isEqualTo(id);
+                store.tagRemovals.open();
+                await().atMost(Duration.ofSeconds(10)).until(() -> agent.local().lastApplied() == id);
+            } finally {
+                server.stop();
                 store.close();
             }
         }
