@@ -15,22 +15,22 @@ import java.util.concurrent.TimeUnit;
  * The {@code psql} binary, run on a file as an operator would ({@code psql -X -v ON_ERROR_STOP=1 --csv -d <url> -f
  * <file>}), with {@code PGTZ=UTC} so that times print the same everywhere. Stateless.
  */
-final class Psql {
+public final class Psql {
     /** Longest one run may take: a bound for a hung psql, not a synchronisation. */
     private static final long TIMEOUT_SECONDS = 120;
 
     private Psql() {}
 
     /** What one run printed. */
-    record Result(int exitCode, String stdout, String stderr) {
+    public record Result(int exitCode, String stdout, String stderr) {
         /** The CSV output: the header, then one list per row. */
-        List<List<String>> rows() {
+        public List<List<String>> rows() {
             return Csv.parse(stdout);
         }
     }
 
     /** The installed psql's version line, empty when there is none (or only Debian's wrapper without a client). */
-    static Optional<String> version() {
+    public static Optional<String> version() {
         try {
             Process process = new ProcessBuilder("psql", "--version").redirectErrorStream(true).start();
             String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
@@ -48,7 +48,7 @@ final class Psql {
      * A libpq connection URI for a JDBC URL of the embedded PostgreSQL ({@code jdbc:postgresql://host:port/db?user=u}):
      * libpq reads the same form without the {@code jdbc:} prefix.
      */
-    static String libpqUrl(String jdbcUrl) {
+    public static String libpqUrl(String jdbcUrl) {
         if (!jdbcUrl.startsWith("jdbc:postgresql://")) {
             throw new IllegalArgumentException("not a PostgreSQL JDBC URL: " + jdbcUrl);
         }
@@ -56,7 +56,7 @@ final class Psql {
     }
 
     /** Runs {@code file} against {@code url} with these psql variables ({@code -v name=value}). */
-    static Result run(String url, Path file, Map<String, String> variables) {
+    public static Result run(String url, Path file, Map<String, String> variables) {
         List<String> command = new ArrayList<>(List.of("psql", "-X", "-v", "ON_ERROR_STOP=1", "--csv", "-d", url));
         variables.forEach((name, value) -> command.addAll(List.of("-v", name + "=" + value)));
         command.addAll(List.of("-f", file.toString()));

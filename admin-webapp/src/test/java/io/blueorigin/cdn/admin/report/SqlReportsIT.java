@@ -4,22 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.blueorigin.cdn.admin.Psql;
 import io.blueorigin.cdn.admin.Scope;
 import io.blueorigin.cdn.admin.db.BanKind;
 import io.blueorigin.cdn.admin.db.BanRule;
 import io.blueorigin.cdn.admin.db.NewInvalidation;
 import io.blueorigin.cdn.admin.db.PurgeUrl;
 import io.blueorigin.cdn.runtime.Role;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -61,7 +57,7 @@ class SqlReportsIT {
 
     @Test
     void everyReportAnswersWhatPsqlPrints() throws Exception {
-        assumeTrue(psqlInstalled(), "psql is not installed: `bash scripts/install-tools.sh` installs it");
+        assumeTrue(Psql.version().isPresent(), "psql is not installed: `bash scripts/install-tools.sh` installs it");
         for (SqlReports.Report report : reports.list()) {
             SqlReports.Result result = reports.run(report, Map.of(), 1000);
             List<List<String>> psql = psql(report.file(), Map.of());
@@ -75,7 +71,7 @@ class SqlReportsIT {
 
     @Test
     void parametersAreBoundAsPsqlVariablesAre() throws Exception {
-        assumeTrue(psqlInstalled(), "psql is not installed: `bash scripts/install-tools.sh` installs it");
+        assumeTrue(Psql.version().isPresent(), "psql is not installed: `bash scripts/install-tools.sh` installs it");
         Map<String, String> bob = Map.of("who", "ops-bob", "limit", "1", "since", "1 day");
         SqlReports.Result result = reports.run(reports.find("who_purged_what.sql").orElseThrow(), bob, 100);
         assertThat(result.rows()).hasSize(1).containsExactlyElementsOf(psql("who_purged_what.sql", bob).subList(1, 2));
@@ -132,71 +128,10 @@ class SqlReportsIT {
         }).toList();
     }
 
-    private static boolean psqlInstalled() {
-        try {
-            Process p = new ProcessBuilder("psql", "--version").redirectErrorStream(true).start();
-            p.getInputStream().readAllBytes();
-            return p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
-
     /** What psql prints for {@code file} as CSV (header first), with PGTZ=UTC. */
-    private static List<List<String>> psql(String file, Map<String, String> variables) throws Exception {
-        List<String> command = new ArrayList<>(List.of("psql", "-X", "-v", "ON_ERROR_STOP=1", "--csv", "-d",
-                db.jdbcUrl.substring("jdbc:".length())));
-        variables.forEach((k, v) -> command.addAll(List.of("-v", k + "=" + v)));
-        command.addAll(List.of("-f", SqlReportsTest.opsSql().resolve(file).toString()));
-        Path err = Files.createTempFile("psql", ".err");
-        try {
-            ProcessBuilder builder = new ProcessBuilder(command).redirectError(err.toFile());
-            builder.environment().put("PGTZ", "UTC");
-            Process process = builder.start();
-            process.getOutputStream().close();
-            String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
-            assertThat(process.exitValue()).as("psql %s: %s", file, Files.readString(err)).isZero();
-            return parseCsv(out);
-        } finally {
-            Files.deleteIfExists(err);
-        }
-    }
-
-    /** psql's --csv output (RFC 4180, LF line ends). */
-    private static List<List<String>> parseCsv(String text) {
-        List<List<String>> rows = new ArrayList<>();
-        List<String> row = new ArrayList<>();
-        StringBuilder field = new StringBuilder();
-        boolean quoted = false;
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (quoted) {
-                if (c == '"' && i + 1 < text.length() && text.charAt(i + 1) == '"') {
-                    field.append('"');
-                    i++;
-                } else if (c == '"') {
-                    quoted = false;
-                } else {
-                    field.append(c);
-                }
-            } else if (c == '"') {
-                quoted = true;
-            } else if (c == ',') {
-                row.add(field.toString());
-                field.setLength(0);
-            } else if (c == '\n') {
-                row.add(field.toString());
-                field.setLength(0);
-                rows.add(row);
-                row = new ArrayList<>();
-            } else if (c != '\r') {
-                field.append(c);
-            }
-        }
-        return rows;
+    private static List<List<String>> psql(String file, Map<String, String> variables) {
+        Psql.Result result = Psql.run(Psql.libpqUrl(db.jdbcUrl), SqlReportsTest.opsSql().resolve(file), variables);
+        assertThat(result.exitCode()).as("psql %s: %s", file, result.stderr()).isZero();
+        return result.rows();
     }
 }
