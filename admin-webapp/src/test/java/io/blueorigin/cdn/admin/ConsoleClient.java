@@ -41,6 +41,12 @@ final class ConsoleClient {
                 .POST(HttpRequest.BodyPublishers.ofString(body)));
     }
 
+    /** Posts {@code body} as it is, as a form (to send what no encoder would). */
+    HttpResponse<String> postRaw(String path, String body) {
+        return send(HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
     /** Posts {@code form} with the CSRF token of the page at {@code pagePath}. */
     HttpResponse<String> submit(String pagePath, String action, Map<String, String> form) {
         Map<String, String> withToken = new LinkedHashMap<>(form);

@@ -274,6 +274,29 @@ class ConsoleIT {
     }
 
     @Test
+    void anOversizedOrMalformedFormIsA4xxPageNotA500() {
+        browser.login("admin", password);
+        HttpResponse<String> huge = browser.submit("/console/purge", "/console/purge/urls", Map.of("urls",
+                "/x\n".repeat(600_000)));
+        assertThat(huge.statusCode()).isEqualTo(413);
+        assertThat(huge.body()).contains("Form too large").doesNotContain("Exception");
+        HttpResponse<String> malformed = browser.postRaw("/console/purge/urls", "csrf="
+                + ConsoleClient.csrf(browser.get("/console/purge").body()) + "&urls=%ZZ%");
+        assertThat(malformed.statusCode()).isEqualTo(400);
+        assertThat(malformed.body()).contains("could not be read");
+        assertThat(admin.count("SELECT count(*) FROM invalidations")).isZero();
+    }
+
+    @Test
+    void aNewLoginEndsTheSessionTheBrowserBrought() {
+        browser.login("admin", password);
+        String first = browser.cookie("bo_console");
+        browser.login("admin", password);
+        assertThat(browser.cookie("bo_console")).isNotEqualTo(first);
+        assertThat(admin.count("SELECT count(*) FROM console_sessions")).isEqualTo(1);
+    }
+
+    @Test
     void everyPageRendersForAnAdmin() {
         browser.login("admin", password);
         for (String page : new String[] {"/console/", "/console/purge", "/console/bans", "/console/nodes", "/console/sites",

@@ -104,6 +104,7 @@ public final class Console implements AutoCloseable {
 
     /** Adds the console's servlet to {@code context} at {@code /console/*}. */
     public void mount(ServletContextHandler context) {
+        context.setMaxFormContentSize(ConsoleServlet.MAX_FORM_BYTES);
         context.addServlet(new ServletHolder("console", servlet), "/console/*");
     }
 

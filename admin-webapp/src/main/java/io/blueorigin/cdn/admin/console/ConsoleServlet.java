@@ -33,6 +33,8 @@ final class ConsoleServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(ConsoleServlet.class);
     static final String SESSION_COOKIE = "bo_console";
+    /** Largest form the console reads (the API's body limit): set on the admin's servlet context. */
+    static final int MAX_FORM_BYTES = 1 << 20;
     /**
      * Only our own files run, no inline script or style, no framing, forms post only here. Charts read their data
      * from {@code data-} attributes, so {@code script-src 'self'} holds.
@@ -70,6 +72,9 @@ final class ConsoleServlet extends HttpServlet {
             return;
         }
         response.setHeader("Cache-Control", "no-store");
+        if (!formReadable(request, response)) {
+            return;
+        }
         try {
             if (path.equals("/login") || path.equals("/logout")) {
                 login.handle(request, response, path);
@@ -143,6 +148,25 @@ final class ConsoleServlet extends HttpServlet {
             errorPage(response, 405, "Method not allowed", method + " " + path + " is not something the console does.");
         } else {
             errorPage(response, 404, "Not found", "The console has no page " + path + ".");
+        }
+    }
+
+    /**
+     * Reads the query and form once, up front, so that no later {@code getParameter} can fail: a form larger than
+     * the context allows ({@link #MAX_FORM_BYTES}) is a 413 page, a malformed one (bad %-encoding) a 400 page.
+     */
+    private boolean formReadable(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        try {
+            request.getParameterMap();
+            return true;
+        } catch (RuntimeException e) {
+            int code = e instanceof org.eclipse.jetty.http.HttpException http ? http.getCode() : 400;
+            boolean tooLarge = code == 413 || request.getContentLengthLong() > MAX_FORM_BYTES;
+            LOG.debug("console {} {}: unreadable form", request.getMethod(), request.getRequestURI(), e);
+            errorPage(response, tooLarge ? 413 : 400, tooLarge ? "Form too large" : "Bad request", tooLarge
+                    ? "The form is larger than " + MAX_FORM_BYTES / 1024 + " KiB: split it (a purge takes at most 1000 URLs)."
+                    : "The form or query could not be read (malformed encoding). Nothing was changed.");
+            return false;
         }
     }
 

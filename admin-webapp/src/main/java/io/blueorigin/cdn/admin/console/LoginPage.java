@@ -114,7 +114,11 @@ final class LoginPage {
         }
         gate.succeeded(client);
         long userId = credentials.get().user().id();
+        Optional<String> previous = ConsoleServlet.cookie(request, ConsoleServlet.SESSION_COOKIE);
         ConsoleSessions.Created session = database.inTransaction(c -> {
+            if (previous.isPresent()) {
+                ConsoleSessions.delete(c, previous.get()); // a new login never keeps a session the browser brought
+            }
             ConsoleUsers.recordSuccess(c, userId);
             ConsoleAudit.record(c, username, "login", "role " + credentials.get().user().role().label(), client);
             return ConsoleSessions.create(c, userId, client, config.sessionIdle());
