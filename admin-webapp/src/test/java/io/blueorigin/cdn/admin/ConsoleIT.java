@@ -228,7 +228,9 @@ class ConsoleIT {
         HttpResponse<String> reportCsv = browser.get("/console/reports/who_purged_what.sql.csv");
         assertThat(reportCsv.statusCode()).isEqualTo(200);
         assertThat(reportCsv.body()).contains("console:admin");
-        assertThat(browser.get("/console/reports/nope.sql").statusCode()).isEqualTo(400);
+        assertThat(browser.get("/console/reports/nope.sql").statusCode()).isEqualTo(404);
+        assertThat(browser.get("/console/invalidations/999999").statusCode()).isEqualTo(404);
+        assertThat(browser.get("/console/invalidations/abc").statusCode()).isEqualTo(400);
     }
 
     @Test

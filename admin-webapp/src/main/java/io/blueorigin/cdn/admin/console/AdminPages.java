@@ -128,7 +128,7 @@ final class AdminPages {
     /** {@code GET /console/sites/{name}}: its definition in an editor, and deleting it. */
     void site(Exchange exchange) throws IOException, SQLException, Exchange.BadInput {
         String name = exchange.path("name");
-        JsonNode definition = operations.site(name).orElseThrow(() -> new Exchange.BadInput("no site '"
+        JsonNode definition = operations.site(name).orElseThrow(() -> new Exchange.BadInput(404, "no site '"
                 + Format.cut(name, 63) + "' (the Sites page lists them)"));
         exchange.render(sitePage(exchange, name, definition.toPrettyString(), null));
     }

@@ -139,7 +139,7 @@ final class ConsoleServlet extends HttpServlet {
             } catch (Exchange.BadInput e) {
                 if (!response.isCommitted()) {
                     response.reset();
-                    errorPage(response, 400, "Bad request", e.getMessage());
+                    errorPage(response, e.status(), title(e.status()), e.getMessage());
                 }
             }
             return;

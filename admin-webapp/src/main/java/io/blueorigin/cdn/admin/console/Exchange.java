@@ -125,12 +125,22 @@ final class Exchange {
         return response;
     }
 
-    /** A parameter the page refuses before anything is done: a 400 page naming it. */
+    /** A parameter the page refuses before anything is done: a 400 page naming it (404: what it names is not there). */
     static final class BadInput extends Exception {
         private static final long serialVersionUID = 1L;
+        private final int status;
 
         BadInput(String message) {
+            this(400, message);
+        }
+
+        BadInput(int status, String message) {
             super(message, null, false, false);
+            this.status = status;
+        }
+
+        int status() {
+            return status;
         }
     }
 }

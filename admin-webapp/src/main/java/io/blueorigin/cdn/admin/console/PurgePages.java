@@ -164,7 +164,7 @@ final class PurgePages {
     /** {@code GET /console/invalidations/{id}}: the entry and every node's status, updated live by console.js. */
     void entry(Exchange exchange) throws IOException, SQLException, Exchange.BadInput {
         long id = id(exchange.path("id"));
-        Map<String, ?> view = operations.invalidation(id).orElseThrow(() -> new Exchange.BadInput("no invalidation "
+        Map<String, ?> view = operations.invalidation(id).orElseThrow(() -> new Exchange.BadInput(404, "no invalidation "
                 + id + " (never created, or deleted by retention)"));
         Page page = new Page("Entry " + id, "invalidations").notice(exchange.notice());
         page.add(Block.Text.of(describe(view)));
@@ -179,7 +179,7 @@ final class PurgePages {
     /** {@code GET /console/invalidations/{id}/status.json}: what {@code GET /api/v1/invalidations/{id}} answers. */
     void entryJson(Exchange exchange) throws IOException, SQLException, Exchange.BadInput {
         long id = id(exchange.path("id"));
-        Map<String, ?> view = operations.invalidation(id).orElseThrow(() -> new Exchange.BadInput("no invalidation " + id));
+        Map<String, ?> view = operations.invalidation(id).orElseThrow(() -> new Exchange.BadInput(404, "no invalidation " + id));
         exchange.response().setContentType("application/json");
         exchange.response().getWriter().write(Json.write(view));
     }

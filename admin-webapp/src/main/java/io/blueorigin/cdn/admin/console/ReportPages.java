@@ -198,7 +198,7 @@ final class ReportPages {
     }
 
     private SqlReports.Report report(String file) throws Exchange.BadInput {
-        return reports.find(file).orElseThrow(() -> new Exchange.BadInput("no report '" + Format.cut(file, 80)
+        return reports.find(file).orElseThrow(() -> new Exchange.BadInput(404, "no report '" + Format.cut(file, 80)
                 + "' (the Reports page lists them)"));
     }
 
