@@ -34,14 +34,15 @@ import org.junit.jupiter.api.io.TempDir;
  * <ul>
  *   <li>a client slower than its upstream: before the budget a spilling body kept every chunk its client
  *       had not read yet in the heap, and a 1 GiB miss read at 8 MB/s ran the edge out of memory;</li>
- *   <li>twenty concurrent distinct 256 MiB misses through an edge and a shield (5 GiB each node stores
- *       on disk while relaying it) complete byte for byte.</li>
+ *   <li>ten concurrent distinct 256 MiB misses through an edge and a shield (2.5 GiB, ten times the heap,
+ *       each node stores on disk while relaying it) complete byte for byte. (Twenty until issue 14: the same
+ *       property at half the CI time; the suite must stay under 15 minutes on 2 cores.)</li>
  * </ul>
  */
 class InFlightMemoryIT {
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private static final long SIZE = 256L << 20;
-    private static final int CLIENTS = 20;
+    private static final int CLIENTS = 10;
     /** The slow client reads this much at {@link #SLOW_RATE} bytes per second, then as fast as it can. */
     private static final long SLOW_BYTES = 256L << 20;
     private static final long SLOW_RATE = 8L << 20;
@@ -77,7 +78,7 @@ class InFlightMemoryIT {
     }
 
     @Test
-    void twentyConcurrentDistinct256MibMissesCompleteByteExactAt256MbHeap() throws Exception {
+    void tenConcurrentDistinct256MibMissesCompleteByteExactAt256MbHeap() throws Exception {
         String expected = sha256OfStaticBody(SIZE);
         ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
         try (NodeProcess shield = node("shield", origin.uri(), Files.createDirectories(dir.resolve("shield")));
