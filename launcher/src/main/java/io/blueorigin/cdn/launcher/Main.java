@@ -25,6 +25,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 
 /**
  * {@code blue-origin <command>}: the launcher's entry point.
@@ -139,13 +140,13 @@ public final class Main implements Callable<Integer> {
         @Mixin
         NodeOptions options = new NodeOptions();
 
-        @Option(names = "--db-url", paramLabel = "JDBC_URL", description = "db.url: jdbc:postgresql://host:5432/database")
+        @Option(names = "--db-url", scope = ScopeType.INHERIT, paramLabel = "JDBC_URL", description = "db.url: jdbc:postgresql://host:5432/database")
         @Nullable String dbUrl;
 
-        @Option(names = "--db-user", paramLabel = "USER", description = "db.user (password: CDN_DB_PASSWORD).")
+        @Option(names = "--db-user", scope = ScopeType.INHERIT, paramLabel = "USER", description = "db.user (password: CDN_DB_PASSWORD).")
         @Nullable String dbUser;
 
-        @Option(names = "--bootstrap-token-file", paramLabel = "FILE",
+        @Option(names = "--bootstrap-token-file", scope = ScopeType.INHERIT, paramLabel = "FILE",
                 description = "admin.bootstrap-token-file: where to write the first admin token.")
         @Nullable String tokenFile;
 

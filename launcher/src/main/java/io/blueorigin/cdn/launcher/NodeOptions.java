@@ -5,34 +5,35 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 
 /**
  * Flags every node command takes. A flag is shorthand for a key; {@code --set key=value} sets any key.
  * Flags win over the YAML file.
  */
 final class NodeOptions {
-    @Option(names = "--config", paramLabel = "FILE", description = "YAML file of settings (see ops/examples/).")
+    @Option(names = "--config", scope = ScopeType.INHERIT, paramLabel = "FILE", description = "YAML file of settings (see ops/examples/).")
     @Nullable Path config;
 
-    @Option(names = "--host", paramLabel = "ADDR", description = "server.host: address the traffic port binds.")
+    @Option(names = "--host", scope = ScopeType.INHERIT, paramLabel = "ADDR", description = "server.host: address the traffic port binds.")
     @Nullable String host;
 
-    @Option(names = "--port", paramLabel = "PORT", description = "server.port: traffic port.")
+    @Option(names = "--port", scope = ScopeType.INHERIT, paramLabel = "PORT", description = "server.port: traffic port.")
     @Nullable String port;
 
-    @Option(names = "--management-port", paramLabel = "PORT", description = "management.port (default: port + 10000).")
+    @Option(names = "--management-port", scope = ScopeType.INHERIT, paramLabel = "PORT", description = "management.port (default: port + 10000).")
     @Nullable String managementPort;
 
-    @Option(names = "--name", paramLabel = "NAME", description = "node.name (default: <role>-<pop>).")
+    @Option(names = "--name", scope = ScopeType.INHERIT, paramLabel = "NAME", description = "node.name (default: <role>-<pop>).")
     @Nullable String name;
 
-    @Option(names = "--pop", paramLabel = "POP", description = "node.pop: point of presence, e.g. nyc.")
+    @Option(names = "--pop", scope = ScopeType.INHERIT, paramLabel = "POP", description = "node.pop: point of presence, e.g. nyc.")
     @Nullable String pop;
 
-    @Option(names = "--access-log", paramLabel = "FILE", description = "access-log.path: access log file (NCSA combined, then cache status, upstream ms, request id, total ms).")
+    @Option(names = "--access-log", scope = ScopeType.INHERIT, paramLabel = "FILE", description = "access-log.path: access log file (NCSA combined, then cache status, upstream ms, request id, total ms).")
     @Nullable String accessLog;
 
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Any setting, e.g. --set upstream.read-timeout=10s "
+    @Option(names = "--set", scope = ScopeType.INHERIT, paramLabel = "KEY=VALUE", description = "Any setting, e.g. --set upstream.read-timeout=10s "
             + "(`blue-origin settings` lists them).")
     Map<String, String> set = new LinkedHashMap<>();
 
