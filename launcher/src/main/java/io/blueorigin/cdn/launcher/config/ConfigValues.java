@@ -75,7 +75,8 @@ public final class ConfigValues {
         });
         ENVIRONMENT.forEach((variable, key) -> {
             String value = environment.get(variable);
-            if (value != null && Settings.find(key).map(s -> s.appliesTo(role)).orElse(false)) {
+            // an empty variable (CDN_CONTROL_TOKEN= in an env file) is unset, not an empty secret
+            if (value != null && !value.isBlank() && Settings.find(key).map(s -> s.appliesTo(role)).orElse(false)) {
                 raw.put(key, value);
                 sources.put(key, "environment variable " + variable);
             }

@@ -284,6 +284,11 @@ class ConfigValuesTest {
         assertThatThrownBy(() -> NodeConfigs.proxy(noToken)).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("control.token is required with control.admin-url")
                 .hasMessageContaining("CDN_CONTROL_TOKEN");
+        // an env file's empty line (CDN_CONTROL_TOKEN=) is no token, not an empty one
+        ConfigValues emptyToken = ConfigValues.load(Role.EDGE, Optional.of(file), Map.of(), Map.of(),
+                Map.of("CDN_CONTROL_TOKEN", ""));
+        assertThatThrownBy(() -> NodeConfigs.proxy(emptyToken)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("control.token is required with control.admin-url");
         Path badWait = yaml("wait.yaml", "upstream.url: http://s:1\ncontrol.poll-wait: 60s\n");
         assertThatThrownBy(() -> NodeConfigs.proxy(load(Role.EDGE, badWait)))
                 .hasMessageContaining("control.poll-wait : PT1M (expected: 0s..30s)");
