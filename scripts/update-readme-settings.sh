@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Regenerates the settings table in README.md from the catalogue (launcher/.../config/Settings.java).
-# Run after adding or changing a key: SettingsTest fails until README.md matches.
+# Regenerates, from the catalogue (launcher/.../config/Settings.java and SettingDetails.java), the settings
+# table in README.md and the configuration reference docs/configuration.md.
+# Run after adding or changing a key: SettingsTest and ConfigurationReferenceTest fail until both match.
+# The jar must be built from the current sources (mvn -q -B -DskipTests package); it is built if missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jar=launcher/target/blue-origin.jar
@@ -15,3 +17,5 @@ i, j = text.index(begin) + len(begin), text.index(end)
 open("README.md", "w").write(text[:i] + table + "\n" + text[j:])
 PY
 echo "README.md settings table updated"
+java -jar "$jar" settings --reference > docs/configuration.md
+echo "docs/configuration.md updated"

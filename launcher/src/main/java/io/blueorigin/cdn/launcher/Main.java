@@ -5,6 +5,7 @@ import io.blueorigin.cdn.admin.AdminNode;
 import io.blueorigin.cdn.admin.db.Database;
 import io.blueorigin.cdn.edge.EdgeNode;
 import io.blueorigin.cdn.launcher.config.ConfigValues;
+import io.blueorigin.cdn.launcher.config.ConfigurationReference;
 import io.blueorigin.cdn.launcher.config.NodeConfigs;
 import io.blueorigin.cdn.launcher.config.Settings;
 import io.blueorigin.cdn.origin.DemoOrigin;
@@ -37,7 +38,7 @@ import picocli.CommandLine.ScopeType;
  *   admin     the control plane     (admin --db-url jdbc:postgresql://db:5432/cdn); admin migrate
  *   origin    the demo origin       (origin --port 9001)
  *   router    geo routing           (router --admin-url http://admin:9000 --geoip-db GeoLite2-City.mmdb; token in CDN_ROUTING_TOKEN)
- *   settings  every configuration key, its default and meaning
+ *   settings  every configuration key, its default and meaning (--reference: docs/configuration.md)
  *   sign      a signed URL from admin (sign --admin-url URL --token-file F --site www --path /private/a --expires-in 1h)
  * </pre>
  *
@@ -286,10 +287,14 @@ public final class Main implements Callable<Integer> {
     @Command(name = "settings", mixinStandardHelpOptions = true,
             description = "Print every configuration key with its roles, type, default and meaning (Markdown).")
     static final class SettingsCommand implements Callable<Integer> {
+        @Option(names = "--reference", description = "Print the whole configuration reference instead "
+                + "(docs/configuration.md: sections, bounds, environment variables, reload behaviour).")
+        boolean reference;
+
         @Override
         public Integer call() {
             PrintWriter out = new PrintWriter(System.out, true);
-            out.print(Settings.markdownTable());
+            out.print(reference ? ConfigurationReference.markdown() : Settings.markdownTable());
             out.flush();
             return 0;
         }

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -26,7 +27,7 @@ final class NodeProcess implements AutoCloseable {
     private final URI uri;
     private final URI managementUri;
 
-    private NodeProcess(List<String> jvmArgs, List<String> args) throws Exception {
+    private NodeProcess(List<String> jvmArgs, Map<String, String> environment, List<String> args) throws Exception {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmArgs);
@@ -34,7 +35,9 @@ final class NodeProcess implements AutoCloseable {
         command.add(System.getProperty("java.class.path"));
         command.add(Main.class.getName());
         command.addAll(args);
-        process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().putAll(environment);
+        process = builder.start();
         Thread reader = new Thread(() -> {
             try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line; (line = in.readLine()) != null; ) {
@@ -66,7 +69,12 @@ final class NodeProcess implements AutoCloseable {
     }
 
     static NodeProcess start(List<String> jvmArgs, String... args) throws Exception {
-        return new NodeProcess(jvmArgs, List.of(args));
+        return new NodeProcess(jvmArgs, Map.of(), List.of(args));
+    }
+
+    /** As {@link #start(List, String...)}, with {@code environment} added to this process's (secrets: CDN_*). */
+    static NodeProcess start(List<String> jvmArgs, Map<String, String> environment, List<String> args) throws Exception {
+        return new NodeProcess(jvmArgs, environment, args);
     }
 
     URI uri() {
