@@ -35,6 +35,7 @@ final class CertificateReloader extends ContainerLifeCycle {
     private final TlsConfig config;
     private final SslContextFactory.Server factory;
     private final Clock clock;
+    private final Scanner scanner;
     private final AtomicLong reloads = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
     private final AtomicReference<@Nullable String> lastFailure = new AtomicReference<>();
@@ -44,12 +45,9 @@ final class CertificateReloader extends ContainerLifeCycle {
         this.config = requireNonNull(config, "config is null");
         this.factory = requireNonNull(factory, "factory is null");
         this.clock = requireNonNull(clock, "clock is null");
-        Scanner scanner = new Scanner();
+        this.scanner = new Scanner();
         scanner.setScanInterval((int) config.scanInterval().toSeconds());
         scanner.setReportExistingFilesOnStartup(false);
-        for (Path file : files(config.keys())) {
-            scanner.addFile(file.toAbsolutePath());
-        }
         scanner.addListener(new Scanner.BulkListener() {
             @Override
             public void pathsChanged(Set<Path> paths) {
@@ -57,6 +55,17 @@ final class CertificateReloader extends ContainerLifeCycle {
             }
         });
         addBean(scanner);
+    }
+
+    /** The files are added at start: they exist then (the node checked them), not necessarily when it was built. */
+    @Override
+    protected void doStart() throws Exception {
+        if (scanner.getScannables().isEmpty()) {
+            for (Path file : files(config.keys())) {
+                scanner.addFile(file.toAbsolutePath());
+            }
+        }
+        super.doStart();
     }
 
     private static List<Path> files(TlsConfig.Keys keys) {

@@ -26,8 +26,8 @@ import org.jspecify.annotations.Nullable;
  * {@code Strict-Transport-Security} on every response, and the keys reloaded when their files change
  * ({@link CertificateReloader}).
  *
- * <p>The keys are read and checked when the connector is built, so a wrong password, a missing file, a key
- * without its certificate or an expired certificate stops the node before it binds anything
+ * <p>The keys are read and checked when the node starts ({@link #loadKeys()}), before it binds anything, so a
+ * wrong password, a missing file, a key without its certificate or an expired certificate stops the node
  * ({@link StartupException} naming the setting).
  */
 final class HttpsConnector {
@@ -46,22 +46,21 @@ final class HttpsConnector {
         "TLS_ECDHE_(ECDSA|RSA)_WITH_CHACHA20_POLY1305_SHA256",
     };
 
+    private final String nodeName;
+    private final TlsConfig tls;
+    private final Clock clock;
+    private final SslContextFactory.Server ssl;
     private final ServerConnector connector;
     private final int port;
     private final @Nullable CertificateReloader reloader;
 
     HttpsConnector(String nodeName, Server server, String host, TlsConfig tls, HttpConfiguration plain,
             Duration idleTimeout, Clock clock) {
-        requireNonNull(tls, "tls is null");
-        TlsKeys.Loaded keys;
-        try {
-            keys = TlsKeys.load(tls, clock.instant());
-        } catch (TlsKeys.BadKeysException e) {
-            throw new StartupException(nodeName + " cannot serve HTTPS: " + e.getMessage(), e);
-        }
+        this.nodeName = requireNonNull(nodeName, "nodeName is null");
+        this.tls = requireNonNull(tls, "tls is null");
+        this.clock = requireNonNull(clock, "clock is null");
         SslContextFactory.Server ssl = new SslContextFactory.Server();
-        ssl.setKeyStore(keys.store());
-        ssl.setKeyStorePassword(keys.password());
+        this.ssl = ssl;
         ssl.setIncludeProtocols(PROTOCOLS);
         ssl.setIncludeCipherSuites(CIPHER_SUITES);
         // HTTP/2 forbids the suites RFC 9113 appendix A lists; ordering puts the allowed ones first
@@ -97,6 +96,23 @@ final class HttpsConnector {
             this.reloader = new CertificateReloader(nodeName, tls, ssl, clock);
             server.addBean(reloader);
         }
+    }
+
+    /**
+     * Reads and checks the key files and gives them to the TLS context; called by {@link NodeServer#start()} before
+     * anything binds, so a node with unusable keys stops at start (and a component started before it is closed).
+     *
+     * @throws StartupException naming the setting to fix
+     */
+    void loadKeys() {
+        TlsKeys.Loaded keys;
+        try {
+            keys = TlsKeys.load(tls, clock.instant());
+        } catch (TlsKeys.BadKeysException e) {
+            throw new StartupException(nodeName + " cannot serve HTTPS: " + e.getMessage(), e);
+        }
+        ssl.setKeyStore(keys.store());
+        ssl.setKeyStorePassword(keys.password());
     }
 
     ServerConnector connector() {

@@ -163,9 +163,14 @@ public final class NodeServer implements Node {
     /**
      * Starts management then traffic.
      *
-     * @throws StartupException when a port cannot be bound or a component fails to start; nothing is left running
+     * @throws StartupException when a port cannot be bound, the TLS key files cannot be used ({@code tls.*}) or a
+     *     component fails to start; nothing is left running
      */
     public NodeServer start() {
+        if (https != null) {
+            // unusable key files stop the node before it binds anything
+            https.loadKeys();
+        }
         startOne(management, "management", config.managementHost(), config.managementPort(), "management.port");
         try {
             if (https != null) {
