@@ -247,29 +247,12 @@ class TlsEdgeIT {
         return context;
     }
 
-    /** A TLS connection that accepts any certificate: the tests look at which one the edge presents. */
     private static SSLSocket connect() throws Exception {
-        X509TrustManager any = new X509TrustManager() {
-            @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType) {}
-
-            @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType) {}
-
-            @Override
-            public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-            }
-        };
-        SSLSocket socket = (SSLSocket) sslContext(any).getSocketFactory().createSocket(https.getHost(), https.getPort());
-        socket.setSoTimeout(30_000);
-        socket.startHandshake();
-        return socket;
+        return TestTls.connect(https);
     }
 
     private static String commonName(SSLSocket socket) throws Exception {
-        X509Certificate leaf = (X509Certificate) socket.getSession().getPeerCertificates()[0];
-        return leaf.getSubjectX500Principal().getName().replaceFirst("^CN=", "");
+        return TestTls.commonName(socket);
     }
 
     /** One keep-alive HTTP/1.1 GET on {@code socket}: the status line and the body (read by Content-Length). */

@@ -91,6 +91,21 @@ class TlsStartupIT {
     }
 
     @Test
+    void renewedPemFilesReachNewConnectionsWithoutARestart() throws Exception {
+        Path caseDir = Files.createDirectories(dir.resolve("pem-reload"));
+        TlsConfig.PemFiles files = pem(caseDir, "edge", TestCertificates.current("pem-first"));
+        TlsConfig tls = new TlsConfig(0, files, Optional.empty(), Duration.ofSeconds(1), false);
+        try (NodeServer server = node(tls).start()) {
+            java.net.URI https = server.httpsUri().orElseThrow();
+            assertThat(TestTls.commonName(https)).isEqualTo("pem-first");
+            TestCertificates.writePem(TestCertificates.current("pem-second"), files.certificate(), files.privateKey());
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
+                    .until(() -> TestTls.commonName(https).equals("pem-second"));
+            assertThat(server.tlsReloads().orElseThrow().reloaded()).isPositive();
+        }
+    }
+
+    @Test
     void aBusyHttpsPortIsReportedAsTlsPort() throws Exception {
         Path caseDir = Files.createDirectories(dir.resolve("busy"));
         try (ServerSocket busy = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
