@@ -106,6 +106,25 @@ class TlsStartupIT {
     }
 
     @Test
+    void aTlsConnectionCountsOnceAgainstItsClientsLimit() throws Exception {
+        Path caseDir = Files.createDirectories(dir.resolve("per-client"));
+        TlsConfig tls = new TlsConfig(0, pem(caseDir, "z", TestCertificates.current("z")), Optional.empty(),
+                Duration.ZERO, false);
+        ServerConfig config = ServerConfig.ephemeral()
+                .withLimits(new ServerConfig.Limits(100, 2, Duration.ofSeconds(10), 1024, 8 * 1024, 16 * 1024))
+                .withTls(tls);
+        try (NodeServer server = node(config).start()) {
+            java.net.URI https = server.httpsUri().orElseThrow();
+            // the TLS connection on the socket, not the ALPN and HTTP connections inside it: two fit a limit of two
+            try (javax.net.ssl.SSLSocket a = TestTls.connect(https); javax.net.ssl.SSLSocket b = TestTls.connect(https)) {
+                assertThat(server.guardStats().refusedPerClient()).isZero();
+                assertThatThrownBy(() -> TestTls.connect(https).close()).isInstanceOf(java.io.IOException.class);
+                assertThat(server.guardStats().refusedPerClient()).isEqualTo(1);
+            }
+        }
+    }
+
+    @Test
     void aBusyHttpsPortIsReportedAsTlsPort() throws Exception {
         Path caseDir = Files.createDirectories(dir.resolve("busy"));
         try (ServerSocket busy = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
@@ -118,6 +137,10 @@ class TlsStartupIT {
     }
 
     private static NodeServer node(TlsConfig tls) {
+        return node(ServerConfig.ephemeral().withTls(tls));
+    }
+
+    private static NodeServer node(ServerConfig config) {
         NodeIdentity identity = new NodeIdentity(Role.EDGE, "edge-tls", "local");
         Handler ok = new Handler.Abstract() {
             @Override
@@ -128,7 +151,7 @@ class TlsStartupIT {
                 return true;
             }
         };
-        return NodeServer.builder(new HealthRegistry(identity), ServerConfig.ephemeral().withTls(tls)).traffic(ok).build();
+        return NodeServer.builder(new HealthRegistry(identity), config).traffic(ok).build();
     }
 
     private static TlsConfig.PemFiles pem(Path d, String name, TestCertificates.Issued issued) {
