@@ -23,6 +23,7 @@ import io.blueorigin.cdn.runtime.Node;
 import io.blueorigin.cdn.runtime.NodeIdentity;
 import io.blueorigin.cdn.runtime.Role;
 import io.blueorigin.cdn.runtime.ServerConfig;
+import io.blueorigin.cdn.runtime.TlsConfig;
 import io.blueorigin.cdn.shield.ShieldNode;
 import io.blueorigin.cdn.storage.StorageConfig;
 import java.nio.file.Files;
@@ -59,6 +60,8 @@ import java.util.Optional;
  *
  * Every node also listens on its management port (traffic port + 10000); edges and shields keep their
  * disk tier under {@code <data-dir>/cache/<node>}, so a restarted demo serves its cached objects at once.
+ * edge-nyc also serves HTTPS on 8443 (HTTP/2 by ALPN) with a self-signed certificate made at start
+ * ({@link DemoCertificate}, in {@code <data-dir>/tls/edge.crt}).
  * Edges, shields and admin write their access log ({@link io.blueorigin.cdn.runtime.AccessLog}) to
  * {@code <data-dir>/logs/<node>.access.log}, appended across restarts. Nodes start dependencies first
  * (database, admin, origin, shield, edges) and stop in reverse. With {@link Ports#EPHEMERAL} every port is
@@ -101,6 +104,10 @@ public final class Demo implements AutoCloseable {
             "ord", new double[] {41.9786, -87.9048});
     /** The address each edge registers for DNS answers (DNS carries no port: they differ so answers can be told apart). */
     static final Map<String, String> DNS_ADDRESSES = Map.of("nyc", "127.0.0.1", "lhr", "127.0.0.2");
+    /** Directory under the data directory with edge-nyc's self-signed certificate ({@link DemoCertificate}). */
+    static final String TLS = "tls";
+    /** edge-nyc's HTTPS port. */
+    public static final int HTTPS_PORT = 8443;
     /** The router's DNS port and the name it answers for. */
     public static final int DNS_PORT = 5353;
     public static final String DNS_HOSTNAME = "cdn.demo.test";
@@ -181,11 +188,18 @@ public final class Demo implements AutoCloseable {
             UpstreamConfig edgeUpstream = UpstreamConfig.of(shields.stream().map(ProxyNode::uri).toList(),
                     Optional.of(origin.uri()));
             List<ProxyNode> edges = new ArrayList<>();
+            DemoCertificate.Files certificate = DemoCertificate.write(dataDir.resolve(TLS), spec.host());
             int port = 8080;
             for (String pop : List.of("nyc", "lhr")) {
                 NodeIdentity id = NodeIdentity.of(Role.EDGE, pop);
-                ProxyNode edge = EdgeNode.start(withDefaultSite(withStore(ProxyConfig.of(id,
-                        server(spec, port++, accessLog(logs, id)), edgeUpstream)
+                ServerConfig edgeServer = server(spec, port++, accessLog(logs, id));
+                if (pop.equals("nyc")) {
+                    // edge-nyc also serves HTTPS (HTTP/2 by ALPN) with a self-signed certificate made now
+                    edgeServer = edgeServer.withTls(new TlsConfig(spec.ports() == Ports.STANDARD ? HTTPS_PORT : 0,
+                            new TlsConfig.PemFiles(certificate.certificate(), certificate.privateKey()), Optional.empty(),
+                            Duration.ofSeconds(10), false));
+                }
+                ProxyNode edge = EdgeNode.start(withDefaultSite(withStore(ProxyConfig.of(id, edgeServer, edgeUpstream)
                         .withControl(ControlConfig.of(admin.uri(), nodeToken(admin, id.name()))
                                 .withPlacement(new Placement(null, null, Placement.DEFAULT_WEIGHT, Optional.empty(),
                                         List.of(DNS_ADDRESSES.get(pop)), Optional.empty()))), dataDir)));
@@ -330,6 +344,11 @@ public final class Demo implements AutoCloseable {
         return shields;
     }
 
+    /** edge-nyc's self-signed certificate (PEM), for {@code curl --cacert}. */
+    public Path certificateFile() {
+        return spec.dataDir().resolve(TLS).resolve("edge.crt");
+    }
+
     /** The edges, nyc first. */
     public List<ProxyNode> edges() {
         return edges;
@@ -355,6 +374,9 @@ public final class Demo implements AutoCloseable {
             out.append(String.format("  %-11s %-7s %-28s %s%n", node.identity().name(), node.identity().role().label(),
                     node.uri(), node.managementUri() + "/healthz"));
         }
+        ProxyNode tlsEdge = edges.get(0);
+        tlsEdge.httpsUri().ifPresent(https -> out.append(String.format("  %-11s %-7s %-28s %s%n",
+                tlsEdge.identity().name(), "https", https, "self-signed: " + certificateFile())));
         out.append(String.format("  %-11s %-7s %s%n", "postgres", "db", postgres.jdbcUrl() + " (user postgres)"));
         out.append(String.format("  %-11s %-7s %s%n", "logs", "dir", spec.dataDir().resolve(LOGS)
                 + "/<node>" + ACCESS_LOG_SUFFIX + " (edges, shields, admin; docs/access-log.md)"));
@@ -376,6 +398,8 @@ public final class Demo implements AutoCloseable {
         out.append("  curl -si ").append(nyc.uri()).append("/item/1        # X-Cache: HIT\n");
         out.append("  curl -si ").append(edges.get(1).uri()).append("/item/1        # Cache-Status: the shield hit, edge-lhr miss\n");
         out.append("  curl -s ").append(origin.uri()).append("/_origin/stats  # what reached the origin\n");
+        nyc.httpsUri().ifPresent(https -> out.append("  curl -si --cacert ").append(certificateFile()).append(' ')
+                .append(https).append("/item/1   # HTTPS and HTTP/2 (docs/tls.md)\n"));
         out.append("  curl -si -H 'Host: img.demo.test' ").append(nyc.uri()).append("/item/1   # site img: another origin, another object\n");
         out.append("  curl -s '").append(router.uri()).append("/api/v1/route?ip=81.2.69.160'   # London: edge-lhr\n");
         out.append("  dig @").append(spec.host()).append(" -p ").append(router.dnsPort().orElseThrow()).append(" ").append(DNS_HOSTNAME)

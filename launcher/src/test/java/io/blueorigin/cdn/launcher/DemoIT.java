@@ -45,6 +45,25 @@ class DemoIT {
                     .containsPattern("1\\.1 edge-lhr, 1\\.1 shield-(iad|ord)");
             assertThat(client.get(URI.create(demo.admin().managementUri() + "/readyz")).getStatus()).isEqualTo(200);
 
+            // edge-nyc serves HTTPS (HTTP/2) with the certificate the demo made; a client trusting that file gets the object
+            URI https = demo.edges().get(0).httpsUri().orElseThrow();
+            assertThat(demo.describe()).contains(https.toString()).contains(demo.certificateFile().toString());
+            java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+            trust.load(null, null);
+            try (var in = Files.newInputStream(demo.certificateFile())) {
+                trust.setCertificateEntry("demo", java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in));
+            }
+            javax.net.ssl.TrustManagerFactory trustManagers = javax.net.ssl.TrustManagerFactory.getInstance(
+                    javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+            trustManagers.init(trust);
+            javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
+            tls.init(null, trustManagers.getTrustManagers(), null);
+            java.net.http.HttpResponse<String> overTls = java.net.http.HttpClient.newBuilder().sslContext(tls).build()
+                    .send(java.net.http.HttpRequest.newBuilder(https.resolve("/item/3")).timeout(Duration.ofSeconds(30)).build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(overTls.version()).isEqualTo(java.net.http.HttpClient.Version.HTTP_2);
+            assertThat(overTls.headers().firstValue("X-Cache")).contains("HIT");
+
             // every edge and shield follows admin's log with a node token of its own, bound to its name
             List<String> bound = new java.util.ArrayList<>();
             try (java.sql.Connection c = demo.admin().database().dataSource().getConnection();

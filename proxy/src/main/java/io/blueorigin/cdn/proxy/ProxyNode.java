@@ -302,6 +302,16 @@ public final class ProxyNode implements Node {
     }
 
     /** The traffic port's connection guard: refusals, header timeouts, clients holding connections now. */
+    /** The HTTPS traffic URL ({@code tls.port}), when {@code tls.*} is configured. */
+    public java.util.Optional<URI> httpsUri() {
+        return server.httpsUri();
+    }
+
+    /** How certificate changes went since start (docs/tls.md), when HTTPS reloads its key files. */
+    public java.util.Optional<NodeServer.TlsReloads> tlsReloads() {
+        return server.tlsReloads();
+    }
+
     public NodeServer.GuardStats connectionGuard() {
         return server.guardStats();
     }

@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.io.ssl.SslConnection;
 import org.eclipse.jetty.util.thread.Scheduler;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -24,6 +25,9 @@ import org.slf4j.LoggerFactory;
  *       {@code headerTimeout} is closed. The idle timeout alone cannot catch a client that trickles one
  *       header byte just inside it ("slowloris"), holding a connection for no request at all.</li>
  * </ul>
+ *
+ * <p>On an HTTPS port the header deadline applies to the decrypted HTTP connection (the TLS one has no
+ * messages of its own), so a client that never completes its handshake is closed by the idle timeout only.
  *
  * <p>Invariants: {@code perClient} holds an entry only for an address with at least one open connection
  * (the count is decremented at close, and a count of zero removes the entry atomically in {@code compute}),
@@ -51,7 +55,10 @@ final class ConnectionGuard implements Connection.Listener {
 
     @Override
     public void onOpened(Connection connection) {
-        InetAddress client = clientOf(connection.getEndPoint().getRemoteSocketAddress());
+        // a TLS connection is an SslConnection on the socket and, once decrypted, an ALPN then an HTTP connection on
+        // its SslEndPoint: only the one on the socket counts against the client, so each TCP connection counts once
+        boolean onSocket = !(connection.getEndPoint() instanceof SslConnection.SslEndPoint);
+        InetAddress client = onSocket ? clientOf(connection.getEndPoint().getRemoteSocketAddress()) : null;
         if (client != null) {
             boolean[] admitted = {false};
             perClient.compute(client, (address, count) -> {

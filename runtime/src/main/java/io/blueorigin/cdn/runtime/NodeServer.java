@@ -6,10 +6,14 @@ import java.io.IOException;
 import java.net.BindException;
 import java.net.URI;
 import java.nio.channels.UnresolvedAddressException;
+import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.eclipse.jetty.http.HttpCompliance;
 import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
+import org.eclipse.jetty.server.ConnectionFactory;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -30,6 +34,11 @@ import org.slf4j.LoggerFactory;
  * and scrapes still answer when every traffic thread is busy, and the traffic handler tree holds nothing
  * but what serves customers.
  *
+ * <p>With {@code tls.*} set, the traffic server has a second connector, HTTPS on {@code tls.port}
+ * ({@link HttpsConnector}: HTTP/2 by ALPN, HTTP/1.1 fallback, certificate reload); both connectors share the
+ * handler, the thread pool, {@code server.max-connections} and the per-client limits. With {@code tls.h2c} the
+ * plain port also speaks cleartext HTTP/2.
+ *
  * <p>With {@code access-log.path} set, the traffic server writes an {@link AccessLog} line per request;
  * the management server logs nothing (probes and scrapes would drown the traffic).
  *
@@ -47,6 +56,7 @@ public final class NodeServer implements Node {
     private final ServerConnector trafficConnector;
     private final ServerConnector managementConnector;
     private final ConnectionGuard guard;
+    private final @Nullable HttpsConnector https;
 
     private NodeServer(Builder builder) {
         this.identity = builder.health.identity();
@@ -56,13 +66,24 @@ public final class NodeServer implements Node {
         trafficPool.setName(identity.name());
         this.traffic = new Server(trafficPool);
         ServerConfig.Limits limits = config.limits();
-        this.trafficConnector = connector(traffic, config.host(), config.port(), config, builder.uriCompliance,
-                limits.requestHeaderSize(), limits.responseHeaderSize());
-        // Jetty's total: beyond it the node stops accepting until a connection closes
-        traffic.addBean(new NetworkConnectionLimit(limits.maxConnections(), trafficConnector));
+        HttpConfiguration trafficHttp = httpConfiguration(builder.uriCompliance, limits.requestHeaderSize(),
+                limits.responseHeaderSize());
+        this.trafficConnector = config.h2c()
+                ? connector(traffic, config.host(), config.port(), config, new HttpConnectionFactory(trafficHttp),
+                        new HTTP2CServerConnectionFactory(trafficHttp))
+                : connector(traffic, config.host(), config.port(), config, new HttpConnectionFactory(trafficHttp));
+        this.https = config.tls().map(tls -> new HttpsConnector(identity.name(), traffic, config.host(), tls,
+                trafficHttp, config.idleTimeout(), builder.clock)).orElse(null);
+        // Jetty's total over both traffic ports: beyond it the node stops accepting until a connection closes
+        traffic.addBean(https == null
+                ? new NetworkConnectionLimit(limits.maxConnections(), trafficConnector)
+                : new NetworkConnectionLimit(limits.maxConnections(), trafficConnector, https.connector()));
         this.guard = new ConnectionGuard(limits.maxConnectionsPerClient(), limits.headerTimeout().toMillis(),
                 trafficConnector.getScheduler());
         trafficConnector.addBean(guard);
+        if (https != null) {
+            https.connector().addBean(guard);
+        }
         traffic.setErrorHandler(new PlainErrorHandler());
         GracefulHandler graceful = new MarkedGracefulHandler(requireNonNull(builder.trafficHandler, "traffic handler not set"));
         traffic.setHandler(graceful);
@@ -74,7 +95,7 @@ public final class NodeServer implements Node {
         managementPool.setName(identity.name() + "-mgmt");
         this.management = new Server(managementPool);
         this.managementConnector = connector(management, config.managementHost(), config.managementPort(), config,
-                UriCompliance.DEFAULT, 8 * 1024, 8 * 1024);
+                new HttpConnectionFactory(httpConfiguration(UriCompliance.DEFAULT, 8 * 1024, 8 * 1024)));
         management.setErrorHandler(new PlainErrorHandler());
         management.setHandler(new ManagementHandler(builder.health, builder.managementRoutes));
         management.setStopAtShutdown(false);
@@ -110,8 +131,8 @@ public final class NodeServer implements Node {
     static final HttpCompliance STRICT_LINE_ENDINGS = HttpCompliance.RFC9110.without("CDN_RFC9110",
             HttpCompliance.Violation.LF_HEADER_TERMINATION, HttpCompliance.Violation.LF_CHUNK_TERMINATION);
 
-    private static ServerConnector connector(Server server, String host, int port, ServerConfig config,
-            UriCompliance uriCompliance, int requestHeaderSize, int responseHeaderSize) {
+    private static HttpConfiguration httpConfiguration(UriCompliance uriCompliance, int requestHeaderSize,
+            int responseHeaderSize) {
         HttpConfiguration http = new HttpConfiguration();
         // RFC 9112 lets a server accept a bare LF as a line end; refusing it (and LF-terminated chunks) leaves one
         // framing a front proxy and this node can disagree on the less
@@ -122,7 +143,12 @@ public final class NodeServer implements Node {
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
         http.setSendDateHeader(true);
-        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        return http;
+    }
+
+    private static ServerConnector connector(Server server, String host, int port, ServerConfig config,
+            ConnectionFactory... factories) {
+        ServerConnector connector = new ServerConnector(server, factories);
         connector.setHost(host);
         connector.setPort(port);
         connector.setIdleTimeout(config.idleTimeout().toMillis());
@@ -137,18 +163,42 @@ public final class NodeServer implements Node {
     /**
      * Starts management then traffic.
      *
-     * @throws StartupException when a port cannot be bound or a component fails to start; nothing is left running
+     * @throws StartupException when a port cannot be bound, the TLS key files cannot be used ({@code tls.*}) or a
+     *     component fails to start; nothing is left running
      */
     public NodeServer start() {
+        if (https != null) {
+            // unusable key files stop the node before it binds anything
+            https.loadKeys();
+        }
         startOne(management, "management", config.managementHost(), config.managementPort(), "management.port");
         try {
+            if (https != null) {
+                // bound before the server starts, so a busy HTTPS port is reported as tls.port, not server.port
+                openHttps();
+            }
             startOne(traffic, "traffic", config.host(), config.port(), "server.port");
         } catch (RuntimeException e) {
             stopQuietly(management);
             throw e;
         }
-        LOG.info("{} listening on {} (management {})", identity.name(), uri(), managementUri());
+        LOG.info("{} listening on {}{} (management {})", identity.name(), uri(),
+                https == null ? "" : " and " + httpsUri().orElseThrow(), managementUri());
         return this;
+    }
+
+    private void openHttps() {
+        HttpsConnector tls = requireNonNull(https);
+        try {
+            tls.connector().open();
+        } catch (IOException e) {
+            try {
+                tls.connector().close();
+            } catch (RuntimeException ignored) {
+                LOG.trace("IGNORED", ignored);
+            }
+            throw translate(e, "HTTPS", config.host(), tls.port(), "tls.port");
+        }
     }
 
     private void startOne(Server server, String what, String host, int port, String key) {
@@ -169,7 +219,7 @@ public final class NodeServer implements Node {
                         + key + ".", e);
             }
             if (t instanceof UnresolvedAddressException || t instanceof java.net.UnknownHostException) {
-                String hostKey = key.equals("server.port") ? "server.host" : "management.host";
+                String hostKey = key.equals("management.port") ? "management.host" : "server.host";
                 return new StartupException(identity.name() + " cannot listen on '" + host + "' (" + hostKey
                         + "): not a local address of this machine.", e);
             }
@@ -205,6 +255,21 @@ public final class NodeServer implements Node {
 
     public int managementPort() {
         return managementConnector.getLocalPort();
+    }
+
+    /** {@code https://host:port} of the HTTPS connector ({@code tls.port}), when {@code tls.*} is configured. */
+    public Optional<URI> httpsUri() {
+        return Optional.ofNullable(https)
+                .map(h -> URI.create("https://" + displayHost(config.host()) + ":" + h.connector().getLocalPort()));
+    }
+
+    /** Certificate reloads since start: put into service, and refused (the previous certificate stayed). */
+    public record TlsReloads(long reloaded, long refused, @Nullable String lastRefusal) {}
+
+    /** How certificate changes went, or empty without {@code tls.*} or with {@code tls.scan-interval: 0s}. */
+    public Optional<TlsReloads> tlsReloads() {
+        return Optional.ofNullable(https).flatMap(HttpsConnector::reloader)
+                .map(r -> new TlsReloads(r.reloads(), r.failures(), r.lastFailure()));
     }
 
     /** {@code http://host:port} of the traffic connector, with a wildcard host shown as 127.0.0.1. */
@@ -258,6 +323,7 @@ public final class NodeServer implements Node {
         private final Map<String, Handler> managementRoutes = new LinkedHashMap<>();
         private @Nullable Handler trafficHandler;
         private UriCompliance uriCompliance = UriCompliance.DEFAULT;
+        private Clock clock = Clock.systemUTC();
 
         private Builder(HealthRegistry health, ServerConfig config) {
             this.health = requireNonNull(health, "health is null");
@@ -276,6 +342,12 @@ public final class NodeServer implements Node {
          */
         public Builder uriCompliance(UriCompliance compliance) {
             this.uriCompliance = requireNonNull(compliance, "compliance is null");
+            return this;
+        }
+
+        /** The clock certificate validity is checked against (tests); the system clock by default. */
+        public Builder clock(Clock newClock) {
+            this.clock = requireNonNull(newClock, "clock is null");
             return this;
         }
 

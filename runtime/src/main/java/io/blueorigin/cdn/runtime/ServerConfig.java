@@ -20,6 +20,9 @@ import java.util.Optional;
  * @param accessLog file for the access log ({@link AccessLog}: NCSA combined plus cache status, upstream time,
  *     request id and total time; daily rotation when it contains {@code yyyy_mm_dd}), or empty for none
  * @param limits what one client, and all of them, may hold of the traffic port
+ * @param tls HTTPS on a second traffic port ({@code tls.*}), or empty for plain HTTP only
+ * @param h2c the plain traffic port also speaks cleartext HTTP/2 ({@code tls.h2c}: prior knowledge or
+ *     {@code Upgrade: h2c}), for a TLS-terminating load balancer that talks HTTP/2 to the node
  */
 public record ServerConfig(
         String host,
@@ -30,7 +33,9 @@ public record ServerConfig(
         Duration idleTimeout,
         Duration stopTimeout,
         Optional<Path> accessLog,
-        Limits limits) {
+        Limits limits,
+        Optional<TlsConfig> tls,
+        boolean h2c) {
 
     /**
      * The traffic port's defences against clients that hold resources without using them ({@code server.*}).
@@ -87,10 +92,29 @@ public record ServerConfig(
         this(host, port, managementHost, managementPort, maxThreads, idleTimeout, stopTimeout, accessLog, Limits.defaults());
     }
 
+    /** A plain-HTTP configuration (no {@code tls.*}). */
+    public ServerConfig(String host, int port, String managementHost, int managementPort, int maxThreads, Duration idleTimeout,
+            Duration stopTimeout, Optional<Path> accessLog, Limits limits) {
+        this(host, port, managementHost, managementPort, maxThreads, idleTimeout, stopTimeout, accessLog, limits,
+                Optional.empty(), false);
+    }
+
     /** This configuration with {@code newLimits}. */
     public ServerConfig withLimits(Limits newLimits) {
         return new ServerConfig(host, port, managementHost, managementPort, maxThreads, idleTimeout, stopTimeout, accessLog,
-                newLimits);
+                newLimits, tls, h2c);
+    }
+
+    /** This configuration with HTTPS as {@code newTls} says. */
+    public ServerConfig withTls(TlsConfig newTls) {
+        return new ServerConfig(host, port, managementHost, managementPort, maxThreads, idleTimeout, stopTimeout, accessLog,
+                limits, Optional.of(newTls), h2c);
+    }
+
+    /** This configuration with cleartext HTTP/2 on the plain port on or off. */
+    public ServerConfig withH2c(boolean newH2c) {
+        return new ServerConfig(host, port, managementHost, managementPort, maxThreads, idleTimeout, stopTimeout, accessLog,
+                limits, tls, newH2c);
     }
 
     /** Management port = traffic port + this offset, unless configured (e.g. 8080 to 18080). */
@@ -103,7 +127,14 @@ public record ServerConfig(
         requireNonNull(stopTimeout, "stopTimeout is null");
         requireNonNull(accessLog, "accessLog is null");
         requireNonNull(limits, "limits is null");
+        requireNonNull(tls, "tls is null");
         checkPort("server.port", port);
+        tls.ifPresent(t -> {
+            if (t.port() != 0 && (t.port() == port || t.port() == managementPort)) {
+                throw new IllegalArgumentException("tls.port : " + t.port()
+                        + " (expected: different from server.port " + port + " and management.port " + managementPort + ")");
+            }
+        });
         checkPort("management.port", managementPort);
         if (port != 0 && port == managementPort && host.equals(managementHost)) {
             throw new IllegalArgumentException("management.port : " + managementPort

@@ -31,7 +31,8 @@ import java.util.Optional;
 public final class ConfigValues {
     /** Environment variables that override a key (secrets stay out of files and process lists). */
     public static final Map<String, String> ENVIRONMENT = Map.of("CDN_DB_PASSWORD", "db.password",
-            "CDN_CONTROL_TOKEN", "control.token", "CDN_ROUTING_TOKEN", "routing.token");
+            "CDN_CONTROL_TOKEN", "control.token", "CDN_ROUTING_TOKEN", "routing.token",
+            "CDN_TLS_KEYSTORE_PASSWORD", "tls.keystore-password");
 
     private static final ObjectMapper YAML = new ObjectMapper(
             YAMLFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build());

@@ -23,6 +23,7 @@ import io.blueorigin.cdn.router.RouterConfig;
 import io.blueorigin.cdn.runtime.NodeIdentity;
 import io.blueorigin.cdn.runtime.Role;
 import io.blueorigin.cdn.runtime.ServerConfig;
+import io.blueorigin.cdn.runtime.TlsConfig;
 import io.blueorigin.cdn.storage.StorageConfig;
 import java.net.URI;
 import java.nio.file.Path;
@@ -68,8 +69,46 @@ public final class NodeConfigs {
                     v.value("server.idle-timeout", Duration.class),
                     v.value("server.stop-timeout", Duration.class),
                     v.get("access-log.path", Path.class),
-                    limits);
+                    limits, tls(v), v.role() == Role.EDGE && v.value("tls.h2c", Boolean.class));
         });
+    }
+
+    /**
+     * The {@code tls.*} keys of an edge: HTTPS when {@code tls.port} is set, from a keystore or from PEM files
+     * (exactly one of the two). The files themselves are read and checked when the node builds its server.
+     */
+    public static Optional<TlsConfig> tls(ConfigValues v) {
+        if (v.role() != Role.EDGE || !v.isSet("tls.port")) {
+            for (String key : List.of("tls.keystore", "tls.certificate", "tls.private-key")) {
+                if (v.role() == Role.EDGE && v.isSet(key)) {
+                    throw new ConfigException(v.source(key) + ": " + key + " : set, but tls.port is not (expected: "
+                            + "tls.port, the HTTPS port, e.g. 8443, to turn HTTPS on)");
+                }
+            }
+            return Optional.empty();
+        }
+        Optional<Path> keystore = v.get("tls.keystore", Path.class);
+        Optional<Path> certificate = v.get("tls.certificate", Path.class);
+        Optional<Path> privateKey = v.get("tls.private-key", Path.class);
+        TlsConfig.Keys keys;
+        if (keystore.isPresent()) {
+            if (certificate.isPresent() || privateKey.isPresent()) {
+                throw new ConfigException(v.source("tls.keystore") + ": tls.keystore : set together with "
+                        + (certificate.isPresent() ? "tls.certificate" : "tls.private-key")
+                        + " (expected: either a keystore or PEM files, not both)");
+            }
+            keys = new TlsConfig.KeyStoreFile(keystore.get(), v.value("tls.keystore-password", String.class));
+        } else if (certificate.isPresent() && privateKey.isPresent()) {
+            keys = new TlsConfig.PemFiles(certificate.get(), privateKey.get());
+        } else {
+            String missing = certificate.isPresent() ? "tls.private-key" : privateKey.isPresent() ? "tls.certificate"
+                    : "tls.keystore";
+            throw new ConfigException(v.source("tls.port") + ": " + missing + " is required with tls.port (expected: "
+                    + "tls.keystore, a PKCS#12 file, or tls.certificate and tls.private-key, PEM files)");
+        }
+        return Optional.of(build(v, () -> new TlsConfig(v.value("tls.port", Integer.class), keys,
+                TlsConfig.hsts(v.value("tls.hsts", String.class)), v.value("tls.scan-interval", Duration.class),
+                v.value("tls.allow-expired", Boolean.class))));
     }
 
     public static ProxyConfig proxy(ConfigValues v) {

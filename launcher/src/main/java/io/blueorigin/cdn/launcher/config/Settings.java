@@ -78,6 +78,33 @@ public final class Settings {
                     "File for the access log: NCSA combined, then site, X-Cache, upstream ms, request id, total ms "
                             + "(docs/access-log.md). yyyy_mm_dd in the name rotates daily (UTC), keeping 31 days. "
                             + "The directory must exist; unset for none."),
+            // HTTPS (edge): docs/tls.md
+            Setting.derived("tls.port", ValueType.PORT, "none (HTTPS off)",
+                    "HTTPS port, beside server.port (which stays plain HTTP); setting it turns HTTPS on, with tls.keystore "
+                            + "or tls.certificate and tls.private-key. HTTP/2 by ALPN, HTTP/1.1 for other clients.", EDGE),
+            Setting.derived("tls.keystore", ValueType.PATH, "none",
+                    "PKCS#12 keystore (.p12) with the certificate chain and its private key; or use tls.certificate and tls.private-key.",
+                    EDGE),
+            Setting.of("tls.keystore-password", ValueType.STRING, "",
+                    "Password of tls.keystore and of its key; the CDN_TLS_KEYSTORE_PASSWORD environment variable overrides it.",
+                    EDGE),
+            Setting.derived("tls.certificate", ValueType.PATH, "none",
+                    "PEM certificate chain, leaf first (e.g. certbot's fullchain.pem); set with tls.private-key.", EDGE),
+            Setting.derived("tls.private-key", ValueType.PATH, "none",
+                    "PEM private key of tls.certificate, unencrypted (PKCS#8, RSA or EC; e.g. certbot's privkey.pem).", EDGE),
+            Setting.of("tls.scan-interval", ValueType.DURATION, "10s",
+                    "How often the key files are checked for a change; a changed file that passes the start-up checks "
+                            + "replaces the certificate without a restart, a bad one is logged and the old one stays. 0s: never.",
+                    EDGE),
+            Setting.of("tls.hsts", ValueType.STRING, "off",
+                    "Strict-Transport-Security value added to HTTPS responses only, e.g. max-age=31536000; includeSubDomains; off for none.",
+                    EDGE),
+            Setting.of("tls.allow-expired", ValueType.BOOLEAN, "false",
+                    "Start (and reload) with a certificate that has expired or is not yet valid, instead of refusing to.",
+                    EDGE),
+            Setting.of("tls.h2c", ValueType.BOOLEAN, "false",
+                    "The plain port (server.port) also speaks cleartext HTTP/2 (prior knowledge or Upgrade: h2c), for a "
+                            + "load balancer that terminates TLS and talks HTTP/2 to the edge.", EDGE),
             // upstream (edge and shield)
             Setting.derived("upstream.url", ValueType.URL_LIST, "required",
                     "Where misses go: the origin for a shield or a single-box edge; for an edge its shield, or several "
