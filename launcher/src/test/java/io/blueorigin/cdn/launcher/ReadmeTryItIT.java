@@ -86,6 +86,8 @@ class ReadmeTryItIT {
                     assertThat(inspected.path("key").asText()).contains("/static/1k");
                     assertThat(inspected.path("variantCount").asInt()).as(out).isPositive();
                 });
+        c.put("curl -si --cacert var/demo/tls/edge.crt https://127.0.0.1:8443/item/1   # HTTPS over HTTP/2 (edge-nyc, the demo's self-signed certificate)",
+                out -> assertThat(out).contains("HTTP/2 200").containsIgnoringCase("x-cache:"));
         c.put("curl -si http://127.0.0.1:8080/private/7          # 403 Blue-Origin-Error: signature-missing (www signs /private/)",
                 out -> assertThat(out).contains("HTTP/1.1 403").contains("Blue-Origin-Error: signature-missing"));
         c.put("URL=$(curl -s -X POST -H \"Authorization: Bearer $TOKEN\" -d '{\"site\": \"www\", \"path\": \"/private/7\", "

@@ -64,6 +64,9 @@ public final class SettingDetails {
                             + "and in-flight budget together may use at most three quarters of the JVM heap (-Xmx)."),
             new Section("compression", "Compression (edge)",
                     "Responses compressed once per object and stored next to the identity copy (docs/compression.md)."),
+            new Section("tls", "HTTPS and HTTP/2 (edge)",
+                    "HTTPS beside the plain port, HTTP/2 by ALPN, certificates reloaded when their files change "
+                            + "(docs/tls.md)."),
             new Section("control", "Control plane (edge, shield)",
                     "The admin a node follows: invalidation log, sites, registration, heartbeats (docs/control-plane.md)."),
             new Section("stats", "Statistics (edge, shield)",
@@ -175,6 +178,11 @@ public final class SettingDetails {
                 + "(upstream.shields-from-registry)");
         live("node.latitude", "unset: the POP's coordinates, which admin changes live (PUT /api/v1/pops/{name})");
         live("node.longitude", "unset: the POP's coordinates, which admin changes live (PUT /api/v1/pops/{name})");
+        live("tls.keystore", "the file's content is re-read within tls.scan-interval of a change (a bad file keeps"
+                + " the current certificate)");
+        live("tls.certificate", "the file's content is re-read within tls.scan-interval of a change (a bad file"
+                + " keeps the current certificate)");
+        live("tls.private-key", "re-read with tls.certificate");
     }
 
     private SettingDetails() {}
