@@ -29,8 +29,8 @@ final class ContentTypes {
 
     /**
      * The labels, by index: {@code text/html} (also {@code application/xhtml+xml}); {@code text/css};
-     * {@code application/javascript} (also {@code text/javascript}, {@code application/x-javascript}, the
-     * ecmascript types); {@code application/json} (also any {@code +json}); {@code application/xml} (also
+     * {@code application/javascript} (also {@code text/javascript}, {@code text/x-javascript},
+     * {@code application/x-javascript}, the ecmascript types); {@code application/json} (also any {@code +json}); {@code application/xml} (also
      * {@code text/xml}, any {@code +xml}); {@code text/*} (other text); {@code image/*}; {@code video/*} (also the
      * HLS and DASH manifests, as the {@code video} content class of the metrics); {@code audio/*}; {@code font/*}
      * (also {@code application/font-*}, {@code application/x-font-*}, {@code application/vnd.ms-fontobject});
@@ -80,7 +80,7 @@ final class ContentTypes {
             if (is(value, sub, end, "css")) {
                 return CSS;
             }
-            if (is(value, sub, end, "javascript") || is(value, sub, end, "ecmascript")) {
+            if (is(value, sub, end, "javascript") || is(value, sub, end, "x-javascript") || is(value, sub, end, "ecmascript")) {
                 return JAVASCRIPT;
             }
             return is(value, sub, end, "xml") ? XML : TEXT;

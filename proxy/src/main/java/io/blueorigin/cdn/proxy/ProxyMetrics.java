@@ -67,31 +67,18 @@ public final class ProxyMetrics {
             this.label = label;
         }
 
-        static ContentClass of(@Nullable String contentType) {
-            if (contentType == null) {
-                return OTHER;
-            }
-            String type = contentType.toLowerCase(Locale.ROOT);
-            int semicolon = type.indexOf(';');
-            if (semicolon >= 0) {
-                type = type.substring(0, semicolon);
-            }
-            type = type.strip();
-            if (type.equals("text/html") || type.equals("application/xhtml+xml")) {
-                return HTML;
-            }
-            if (type.equals("text/css") || type.endsWith("javascript") || type.equals("application/ecmascript")
-                    || type.equals("text/ecmascript")) {
-                return CSS_JS;
-            }
-            if (type.startsWith("image/")) {
-                return IMAGE;
-            }
-            if (type.startsWith("video/") || type.equals("application/vnd.apple.mpegurl") || type.equals("application/x-mpegurl")
-                    || type.equals("application/dash+xml")) {
-                return VIDEO;
-            }
-            return OTHER;
+        /**
+         * The class of a response whose {@code Content-Type} has the {@link ContentTypes} label {@code contentType}:
+         * the header is parsed once per request, for both (on the hit path).
+         */
+        static ContentClass of(int contentType) {
+            return switch (contentType) {
+                case ContentTypes.HTML -> HTML;
+                case ContentTypes.CSS, ContentTypes.JAVASCRIPT -> CSS_JS;
+                case ContentTypes.IMAGE -> IMAGE;
+                case ContentTypes.VIDEO -> VIDEO;
+                default -> OTHER;
+            };
         }
     }
 

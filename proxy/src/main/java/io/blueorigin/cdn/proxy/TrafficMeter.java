@@ -87,9 +87,8 @@ final class TrafficMeter extends Handler.Wrapper {
             }
             status = ProxyMetrics.Status.of(getHeaders().get(XCache.HEADER));
             // by name: stored fields are replayed as plain HttpFields, which Jetty does not match by enum
-            String contentTypeField = getHeaders().get(HttpHeader.CONTENT_TYPE.asString());
-            type = ProxyMetrics.ContentClass.of(contentTypeField);
-            contentType = ContentTypes.index(contentTypeField);
+            contentType = ContentTypes.index(getHeaders().get(HttpHeader.CONTENT_TYPE.asString()));
+            type = ProxyMetrics.ContentClass.of(contentType);
             metrics.request(status, type, code);
             breakdown.request(contentType, urlPattern, status == ProxyMetrics.Status.HIT || status == ProxyMetrics.Status.STALE);
             metrics.siteRequest(getRequest().getAttribute(ServedSite.ATTRIBUTE) instanceof ServedSite site

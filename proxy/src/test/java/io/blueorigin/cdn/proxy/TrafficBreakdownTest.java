@@ -30,6 +30,7 @@ class TrafficBreakdownTest {
         application/javascript                         | application/javascript
         text/javascript;charset=utf-8                  | application/javascript
         application/x-javascript                       | application/javascript
+        text/x-javascript                              | application/javascript
         application/ECMAScript                         | application/javascript
         application/json                               | application/json
         application/problem+json; charset=utf-8        | application/json
@@ -179,5 +180,16 @@ class TrafficBreakdownTest {
         assertThat(traffic.get("urlPatterns")).as("labels without traffic (/api/*) are left out").isEqualTo(Map.of(
                 "/static/*", Map.of("requests", 2L, "hits", 1L, "bytesServed", 150L),
                 "other", Map.of("requests", 1L, "hits", 1L, "bytesServed", 1000L)));
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', value = {
+        "text/html; charset=utf-8 | HTML", "application/xhtml+xml | HTML", "text/css | CSS_JS",
+        "text/x-javascript | CSS_JS", "application/javascript | CSS_JS", "image/webp | IMAGE",
+        "application/vnd.apple.mpegurl | VIDEO", "video/mp4 | VIDEO", "application/json | OTHER", "font/woff2 | OTHER",
+    })
+    void theMetricsContentClassComesFromTheSameParse(String contentType, ProxyMetrics.ContentClass expected) {
+        assertThat(ProxyMetrics.ContentClass.of(ContentTypes.index(contentType))).isEqualTo(expected);
+        assertThat(ProxyMetrics.ContentClass.of(ContentTypes.index(null))).isEqualTo(ProxyMetrics.ContentClass.OTHER);
     }
 }
