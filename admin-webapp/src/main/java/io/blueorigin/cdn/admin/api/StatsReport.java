@@ -49,7 +49,7 @@ import java.util.TreeMap;
  * @param tierSeries per tier (edge, shield), its own figures per bucket, oldest first (the console's per-tier charts)
  */
 record StatsReport(StatsWindow window, Instant from, Instant to, List<NodeLine> nodes, Map<Role, Traffic> tiers,
-        Role upstreamTier, Traffic cluster, List<Traffic> series, List<SiteLine> sites, int sitesOmitted,
+        Role upstreamTier, Traffic cluster, List<Traffic> series, List<LabelLine> sites, int sitesOmitted,
         Breakdown byContentType, Breakdown byUrlPattern, Map<Role, List<Traffic>> tierSeries) {
 
     /** Most site labels one answer lists (nodes send at most 100 site names, {@code other} and {@code none} each). */
@@ -73,34 +73,17 @@ record StatsReport(StatsWindow window, Instant from, Instant to, List<NodeLine> 
     }
 
     /**
-     * A site label's figures per tier (sums over the tier's registered nodes; only {@code steps},
-     * {@code requests} and {@code hits} are set, site steps carry no bytes).
+     * A label's figures per tier (sums over the tier's registered nodes): a site label (only {@code steps},
+     * {@code requests} and {@code hits} are set, site steps carry no bytes), or a breakdown label (also
+     * {@code bytesServed}; {@code bytesUpstream} is 0, nothing upstream is broken down).
      */
-    record SiteLine(String site, Map<Role, Traffic> tiers) {
-        SiteLine {
-            requireNonNull(site, "site is null");
-            tiers = Collections.unmodifiableMap(new EnumMap<>(tiers));
-            if (!tiers.keySet().containsAll(TIERS)) {
-                throw new IllegalArgumentException("tiers missing: " + tiers.keySet());
-            }
-        }
+    record LabelLine(String label, Map<Role, Traffic> tiers) {
+        /** The most requested at the edge first, then at the shield (all tiers), then by label. */
+        static final Comparator<LabelLine> ORDER = Comparator.comparingLong((LabelLine line) -> line.traffic().requests())
+                .reversed().thenComparing(Comparator.comparingLong(LabelLine::total).reversed())
+                .thenComparing(LabelLine::label);
 
-        /** What clients saw: the edge tier's figures, as for the cluster. */
-        Traffic traffic() {
-            return tiers.get(Role.EDGE);
-        }
-
-        private long total() {
-            return tiers.values().stream().mapToLong(Traffic::requests).reduce(0, (a, b) -> a + b < 0 ? Long.MAX_VALUE : a + b);
-        }
-    }
-
-    /**
-     * A label's figures per tier (sums over the tier's registered nodes; {@code steps}, {@code requests},
-     * {@code hits} and {@code bytesServed} are set, {@code bytesUpstream} is 0: nothing upstream is broken down).
-     */
-    record BreakdownLine(String label, Map<Role, Traffic> tiers) {
-        BreakdownLine {
+        LabelLine {
             requireNonNull(label, "label is null");
             tiers = Collections.unmodifiableMap(new EnumMap<>(tiers));
             if (!tiers.keySet().containsAll(TIERS)) {
@@ -122,7 +105,7 @@ record StatsReport(StatsWindow window, Instant from, Instant to, List<NodeLine> 
      * One dimension's labels, the most requested at the edge first (then at the shield, then by label), at most
      * {@link #MAX_BREAKDOWN_LABELS}; {@code omitted} counts the labels with traffic left out by the cap.
      */
-    record Breakdown(List<BreakdownLine> lines, int omitted) {
+    record Breakdown(List<LabelLine> lines, int omitted) {
         static final Breakdown NONE = new Breakdown(List.of(), 0);
 
         Breakdown {
@@ -143,11 +126,8 @@ record StatsReport(StatsWindow window, Instant from, Instant to, List<NodeLine> 
                 perLabel.computeIfAbsent(sum.label(), label -> noTraffic()).merge(node.role(),
                         new Traffic(sum.steps(), sum.requests(), sum.hits(), sum.bytesServed(), 0), Traffic::plus);
             }
-            List<BreakdownLine> lines = perLabel.entrySet().stream().map(e -> new BreakdownLine(e.getKey(), e.getValue()))
-                    .sorted(Comparator.comparingLong((BreakdownLine line) -> line.traffic().requests()).reversed()
-                            .thenComparing(Comparator.comparingLong(BreakdownLine::total).reversed())
-                            .thenComparing(BreakdownLine::label))
-                    .toList();
+            List<LabelLine> lines = perLabel.entrySet().stream().map(e -> new LabelLine(e.getKey(), e.getValue()))
+                    .sorted(LabelLine.ORDER).toList();
             int omitted = Math.max(0, lines.size() - MAX_BREAKDOWN_LABELS);
             return new Breakdown(lines.subList(0, lines.size() - omitted), omitted);
         }
@@ -246,11 +226,8 @@ record StatsReport(StatsWindow window, Instant from, Instant to, List<NodeLine> 
             perSite.computeIfAbsent(sum.site(), label -> noTraffic())
                     .merge(node.role(), new Traffic(sum.steps(), sum.requests(), sum.hits(), 0, 0), Traffic::plus);
         }
-        List<SiteLine> sites = perSite.entrySet().stream().map(e -> new SiteLine(e.getKey(), e.getValue()))
-                .sorted(Comparator.comparingLong((SiteLine line) -> line.traffic().requests()).reversed()
-                        .thenComparing(Comparator.comparingLong(SiteLine::total).reversed())
-                        .thenComparing(SiteLine::site))
-                .toList();
+        List<LabelLine> sites = perSite.entrySet().stream().map(e -> new LabelLine(e.getKey(), e.getValue()))
+                .sorted(LabelLine.ORDER).toList();
         int omitted = Math.max(0, sites.size() - MAX_SITES);
         return new StatsReport(window, to.minus(window.length()), to, lines, tiers, upstreamTier, cluster, series,
                 sites.subList(0, sites.size() - omitted), omitted, Breakdown.of(Dimension.CONTENT_TYPE, byId, breakdownSums),

@@ -304,7 +304,7 @@ final class Views {
         json.put("tierSeries", tierSeries);
         json.put("sites", report.sites().stream().map(line -> {
             Map<String, @Nullable Object> site = new LinkedHashMap<>();
-            site.put("site", line.site());
+            site.put("site", line.label());
             site.putAll(requests(line.traffic()));
             Map<String, Object> siteTiers = new LinkedHashMap<>();
             line.tiers().forEach((role, traffic) -> siteTiers.put(role.label(), requests(traffic)));

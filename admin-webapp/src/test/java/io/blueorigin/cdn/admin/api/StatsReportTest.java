@@ -100,14 +100,14 @@ class StatsReportTest {
 
         assertThat(report.sites()).hasSize(StatsReport.MAX_SITES);
         assertThat(report.sitesOmitted()).isEqualTo(7); // 207 labels
-        StatsReport.SiteLine www = report.sites().get(0);
-        assertThat(www.site()).isEqualTo("www");
+        StatsReport.LabelLine www = report.sites().get(0);
+        assertThat(www.label()).isEqualTo("www");
         assertThat(www.traffic()).isEqualTo(new Traffic(3, 150, 90, 0, 0));
         assertThat(www.tiers().get(Role.SHIELD)).isEqualTo(new Traffic(1, 10, 5, 0, 0));
         // one request each at the edge, then by label; img has no edge requests: it is among those cut
-        assertThat(report.sites().get(1).site()).isEqualTo("s000");
-        assertThat(report.sites().get(StatsReport.MAX_SITES - 1).site()).isEqualTo("s198");
-        assertThat(report.sites()).extracting(StatsReport.SiteLine::site).doesNotContain("img", "ghost");
+        assertThat(report.sites().get(1).label()).isEqualTo("s000");
+        assertThat(report.sites().get(StatsReport.MAX_SITES - 1).label()).isEqualTo("s198");
+        assertThat(report.sites()).extracting(StatsReport.LabelLine::label).doesNotContain("img", "ghost");
 
         StatsReport img = StatsReport.of(StatsWindow.ONE_HOUR, TO, 60, List.of(SHIELD, NYC), List.of(), sums,
                 Optional.of("img"));
@@ -116,7 +116,7 @@ class StatsReportTest {
         assertThat(img.sites().get(0).tiers().get(Role.SHIELD)).isEqualTo(new Traffic(1, 30, 3, 0, 0));
         StatsReport none = StatsReport.of(StatsWindow.ONE_HOUR, TO, 60, List.of(SHIELD, NYC), List.of(), sums,
                 Optional.of("none"));
-        assertThat(none.sites()).extracting(StatsReport.SiteLine::site).containsExactly("none");
+        assertThat(none.sites()).extracting(StatsReport.LabelLine::label).containsExactly("none");
         assertThat(none.sites().get(0).tiers()).containsOnlyKeys(Role.EDGE, Role.SHIELD);
         assertThat(none.sitesOmitted()).isZero();
         assertThat(StatsReport.of(StatsWindow.ONE_HOUR, TO, 60, List.of(NYC), List.of()).sites()).isEmpty();
@@ -138,7 +138,7 @@ class StatsReportTest {
                 List.of(), Optional.empty(), sums);
 
         StatsReport.Breakdown types = report.byContentType();
-        assertThat(types.lines()).extracting(StatsReport.BreakdownLine::label).containsExactly("image/*", "text/html");
+        assertThat(types.lines()).extracting(StatsReport.LabelLine::label).containsExactly("image/*", "text/html");
         assertThat(types.lines().get(0).traffic()).isEqualTo(new Traffic(3, 150, 90, 15_000, 0));
         assertThat(types.lines().get(0).tiers().get(Role.SHIELD)).isEqualTo(new Traffic(1, 10, 5, 1000, 0));
         assertThat(types.lines().get(1).traffic()).isEqualTo(new Traffic(1, 0, 0, 70, 0));
@@ -148,7 +148,7 @@ class StatsReportTest {
         assertThat(patterns.lines()).hasSize(StatsReport.MAX_BREAKDOWN_LABELS);
         assertThat(patterns.omitted()).isEqualTo(4); // 103 patterns and /static/*, which has no edge requests
         assertThat(patterns.lines().get(0).label()).isEqualTo("/p000/*");
-        assertThat(patterns.lines()).extracting(StatsReport.BreakdownLine::label).doesNotContain("/static/*", "ghost");
+        assertThat(patterns.lines()).extracting(StatsReport.LabelLine::label).doesNotContain("/static/*", "ghost");
         assertThat(StatsReport.of(StatsWindow.ONE_HOUR, TO, 60, List.of(NYC), List.of()).byUrlPattern())
                 .isEqualTo(StatsReport.Breakdown.NONE);
     }
