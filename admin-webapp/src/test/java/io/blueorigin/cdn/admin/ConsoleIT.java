@@ -195,6 +195,20 @@ class ConsoleIT {
     }
 
     @Test
+    void theLastAdminCannotBeDemotedOrDisabled() {
+        browser.login("admin", password);
+        admin.sql("UPDATE api_tokens SET revoked_at = now() WHERE name NOT LIKE 'console:%'"); // the bootstrap token
+        long id = admin.count("SELECT id FROM console_users WHERE username = 'admin'");
+        HttpResponse<String> demote = browser.submit("/console/users", "/console/users/" + id + "/role?role=read", Map.of());
+        assertThat(demote.headers().firstValue("Location").orElseThrow()).contains("last+admin");
+        HttpResponse<String> disable = browser.submit("/console/users", "/console/users/" + id + "/disable", Map.of());
+        assertThat(disable.headers().firstValue("Location").orElseThrow()).contains("last+admin");
+        assertThat(admin.count("SELECT count(*) FROM console_users WHERE role = 'admin' AND disabled_at IS NULL")).isEqualTo(1);
+        assertThat(admin.count("SELECT count(*) FROM api_tokens WHERE name = 'console:admin' AND revoked_at IS NULL"
+                + " AND scopes = '{admin}'")).isEqualTo(1);
+    }
+
+    @Test
     void aDisabledUserCannotLogInAndItsSessionEnds() throws Exception {
         Users.add(admin.node.database(), "paul", "purge", "correct horse battery", "test", "127.0.0.1");
         ConsoleClient paul = new ConsoleClient(admin.node.uri());

@@ -104,9 +104,9 @@ public final class Operations {
         return Views.stats(stats.report(parsed, Optional.empty()));
     }
 
-    /** The windows {@link #stats} takes ({@code 1h} first, the default). */
+    /** The windows {@link #stats} takes, in their declared order (the default is {@code 1h}). */
     public static List<String> statsWindows() {
-        return List.of(StatsWindow.labels().split(", "));
+        return java.util.Arrays.stream(StatsWindow.values()).map(StatsWindow::label).toList();
     }
 
     /** {@code GET /api/v1/sites}. */

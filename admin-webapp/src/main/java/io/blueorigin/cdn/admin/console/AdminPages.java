@@ -100,7 +100,7 @@ final class AdminPages {
                     Field.textarea("definition", "Definition (JSON, as PUT /api/v1/sites/{name} takes it)",
                             values.getOrDefault("definition", "{\"hosts\": [\"www.example.com\"], \"origins\":"
                                     + " [{\"url\": \"http://origin.example.com:8080\"}]}"),
-                            "docs/sites.md lists every field", definitionError(errors))), "Add the site", errors.get("")));
+                            "docs/sites.md lists every field", errors.get("definition"))), "Add the site", errors.get("")));
         }
         return page;
     }
@@ -171,10 +171,6 @@ final class AdminPages {
     /** The request id a site change records (the site history's request_id), as the API's are unique. */
     private static String requestId() {
         return "console-" + java.util.UUID.randomUUID();
-    }
-
-    private static @Nullable String definitionError(Map<String, String> errors) {
-        return errors.get("definition");
     }
 
     // --- tokens ---

@@ -15,14 +15,11 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One console request as a page handler sees it: who is logged in, the form or query parameters (bounded:
- * {@link #MAX_PARAMETER} characters each, longer ones are refused by {@link #parameter}), the path's
- * parameters, and ways to answer (a page, a redirect, CSV).
+ * One console request as a page handler sees it: who is logged in, the form or query parameters (read and
+ * bounded before any handler runs: {@link ConsoleServlet#MAX_FORM_BYTES}), the path's parameters, and ways to
+ * answer (a page, a redirect, CSV).
  */
 final class Exchange {
-    /** Longest parameter value taken (a purge of 1000 URLs fits). */
-    static final int MAX_PARAMETER = 256 * 1024;
-
     private final HttpServletRequest request;
     private final HttpServletResponse response;
     private final ConsoleSessions.Session session;
@@ -51,19 +48,13 @@ final class Exchange {
         return ConsoleServlet.client(request);
     }
 
-    /** A form or query parameter, trimmed; empty when absent or blank. 400 page when longer than allowed. */
-    Optional<String> parameter(String name) throws BadInput {
+    /** A form or query parameter, trimmed; empty when absent or blank. */
+    Optional<String> parameter(String name) {
         String value = request.getParameter(name);
-        if (value == null || value.isBlank()) {
-            return Optional.empty();
-        }
-        if (value.length() > MAX_PARAMETER) {
-            throw new BadInput(name + ": longer than " + MAX_PARAMETER + " characters");
-        }
-        return Optional.of(value.strip());
+        return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.strip());
     }
 
-    String parameterOrEmpty(String name) throws BadInput {
+    String parameterOrEmpty(String name) {
         return parameter(name).orElse("");
     }
 

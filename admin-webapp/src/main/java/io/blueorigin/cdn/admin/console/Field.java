@@ -39,10 +39,6 @@ public record Field(String name, String label, String type, String value, List<S
         return new Field(name, "", "hidden", value, List.of(), "", null, false);
     }
 
-    public Field asRequired() {
-        return new Field(name, label, type, value, options, hint, error, true);
-    }
-
     public boolean checked() {
         return type.equals("checkbox") && value.equals("on");
     }

@@ -7,7 +7,6 @@ import io.blueorigin.cdn.admin.api.Operations;
 import io.blueorigin.cdn.admin.db.ConsoleAudit;
 import io.blueorigin.cdn.admin.db.Database;
 import io.blueorigin.cdn.admin.db.Invalidation;
-import io.blueorigin.cdn.admin.db.PurgeUrl;
 import java.io.IOException;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -301,9 +300,5 @@ final class PurgePages {
 
     private static @Nullable String formError(@Nullable String form, String which, Map<String, String> errors) {
         return which.equals(form) ? errors.get("") : null;
-    }
-
-    static String urls(List<PurgeUrl> urls) {
-        return Format.joinCut(urls.stream().map(PurgeUrl::url).toList(), 5);
     }
 }

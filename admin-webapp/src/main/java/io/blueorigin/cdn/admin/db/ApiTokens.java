@@ -52,7 +52,10 @@ public final class ApiTokens {
     static final String LAST_USED_RESOLUTION = "1 minute";
     /** Advisory lock key serialising bootstrap between admin replicas starting at once. */
     private static final long BOOTSTRAP_LOCK = 0x626f6f7473747261L;
-    /** Advisory lock key serialising revocations, so two cannot each revoke "the other" last admin token. */
+    /**
+     * Advisory lock key serialising revocations and console role changes, so two cannot each take the admin scope
+     * from "the other" last admin token.
+     */
     private static final long REVOKE_LOCK = 0x7265766f6b65L;
     private static final SecureRandom RANDOM = new SecureRandom();
     static final String COLUMNS = "id, name, token_prefix, scopes, node_name, created_at, last_used_at, revoked_at";
@@ -312,10 +315,7 @@ public final class ApiTokens {
     }
 
     private static Revocation revoke(Connection connection, long id) throws SQLException {
-        try (PreparedStatement lock = connection.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
-            lock.setLong(1, REVOKE_LOCK);
-            lock.execute();
-        }
+        lockAdminChanges(connection);
         try (PreparedStatement select = connection.prepareStatement(
                 "SELECT revoked_at IS NOT NULL, 'admin' = ANY(scopes),"
                         + " (SELECT count(*) FROM api_tokens o WHERE o.id <> t.id AND o.revoked_at IS NULL"
@@ -338,6 +338,31 @@ public final class ApiTokens {
             update.executeUpdate();
         }
         return Revocation.REVOKED;
+    }
+
+    /**
+     * Whether token {@code id} is the only active token with the admin scope, after taking the lock every change
+     * that can take the admin scope away holds (a revocation, a console user's role change), so two such changes
+     * cannot each leave "the other" admin and together leave none.
+     */
+    static boolean isLastAdmin(Connection connection, long id) throws SQLException {
+        lockAdminChanges(connection);
+        try (PreparedStatement select = connection.prepareStatement("SELECT count(*) FROM api_tokens WHERE id <> ?"
+                + " AND revoked_at IS NULL AND 'admin' = ANY(scopes)")) {
+            select.setLong(1, id);
+            try (ResultSet rs = select.executeQuery()) {
+                rs.next();
+                return rs.getLong(1) == 0;
+            }
+        }
+    }
+
+    /** Serialises, until the transaction ends, the changes that can leave no admin token ({@link #REVOKE_LOCK}). */
+    private static void lockAdminChanges(Connection connection) throws SQLException {
+        try (PreparedStatement lock = connection.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
+            lock.setLong(1, REVOKE_LOCK);
+            lock.execute();
+        }
     }
 
     /** The token of a row whose first 8 columns are {@link #COLUMNS}. */

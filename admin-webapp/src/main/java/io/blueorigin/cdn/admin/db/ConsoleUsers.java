@@ -202,7 +202,7 @@ public final class ConsoleUsers {
         if (user.get().role() == role) {
             return Change.UNCHANGED;
         }
-        if (user.get().role() == Scope.ADMIN && !user.get().isDisabled() && isLastAdmin(connection, user.get().tokenId())) {
+        if (user.get().role() == Scope.ADMIN && !user.get().isDisabled() && ApiTokens.isLastAdmin(connection, user.get().tokenId())) {
             return Change.LAST_ADMIN;
         }
         try (PreparedStatement update = connection.prepareStatement("UPDATE console_users SET role = ? WHERE id = ?")) {
@@ -232,17 +232,6 @@ public final class ConsoleUsers {
         }
         ConsoleSessions.deleteForUser(connection, id);
         return Change.CHANGED;
-    }
-
-    private static boolean isLastAdmin(Connection connection, long tokenId) throws SQLException {
-        try (PreparedStatement select = connection.prepareStatement("SELECT count(*) FROM api_tokens WHERE id <> ?"
-                + " AND revoked_at IS NULL AND 'admin' = ANY(scopes)")) {
-            select.setLong(1, tokenId);
-            try (ResultSet rs = select.executeQuery()) {
-                rs.next();
-                return rs.getLong(1) == 0;
-            }
-        }
     }
 
     private static ConsoleUser row(ResultSet rs) throws SQLException {
