@@ -6,7 +6,6 @@ import io.blueorigin.cdn.admin.Scope;
 import io.blueorigin.cdn.admin.api.Operations;
 import io.blueorigin.cdn.admin.db.ConsoleUsers;
 import io.blueorigin.cdn.admin.db.Database;
-import io.blueorigin.cdn.admin.db.Acks;
 import io.blueorigin.cdn.admin.db.Nodes;
 import io.blueorigin.cdn.admin.report.InvalidationHistory;
 import io.blueorigin.cdn.admin.report.NodeLookup;
@@ -57,7 +56,7 @@ public final class Console implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException("cannot start the console's HTTP client: " + e.getMessage(), e);
         }
-        ReportPages reading = new ReportPages(database, new InvalidationHistory(database, new Nodes(), new Acks(),
+        ReportPages reading = new ReportPages(database, new InvalidationHistory(database, new Nodes(),
                 nodeDownAfter), SqlReports.load(database, REPORT_TIMEOUT), new NodeLookup(client, LOOKUP_TIMEOUT,
                 LOOKUP_MAX_BYTES));
         Templates templates = new Templates();

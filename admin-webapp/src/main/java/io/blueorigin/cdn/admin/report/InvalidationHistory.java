@@ -3,8 +3,6 @@ package io.blueorigin.cdn.admin.report;
 import static java.util.Objects.requireNonNull;
 
 import io.blueorigin.cdn.admin.api.NodeStatus;
-import io.blueorigin.cdn.admin.db.Ack;
-import io.blueorigin.cdn.admin.db.Acks;
 import io.blueorigin.cdn.admin.db.Database;
 import io.blueorigin.cdn.admin.db.InvalidationKind;
 import io.blueorigin.cdn.admin.db.Node;
@@ -63,14 +61,12 @@ public final class InvalidationHistory {
 
     private final Database database;
     private final Nodes nodes;
-    private final Acks acks;
     private final Duration nodeDownAfter;
 
     /** @param nodeDownAfter how long without a heartbeat makes a node down (three heartbeat intervals, as the API) */
-    public InvalidationHistory(Database database, Nodes nodes, Acks acks, Duration nodeDownAfter) {
+    public InvalidationHistory(Database database, Nodes nodes, Duration nodeDownAfter) {
         this.database = requireNonNull(database, "database is null");
         this.nodes = requireNonNull(nodes, "nodes is null");
-        this.acks = requireNonNull(acks, "acks is null");
         this.nodeDownAfter = requireNonNull(nodeDownAfter, "nodeDownAfter is null");
     }
 
@@ -244,37 +240,6 @@ public final class InvalidationHistory {
     }
 
     /**
-     * One node's line for one entry.
-     *
-     * @param state {@code applied}, {@code pending} or {@code down} ({@link NodeStatus})
-     * @param appliedAt when it applied the entry, by its clock (empty: no ack; a node may also be applied without one,
-     *     when it reported a {@code lastApplied} past the entry)
-     * @param lag {@code appliedAt} minus the entry's commit time (a node clock behind the database's shows as a
-     *     smaller, even negative, lag)
-     * @param objectsAffected what its ack counted
-     */
-    public record NodeLine(String node, String role, String pop, String state, Optional<Instant> appliedAt,
-            Optional<Duration> lag, OptionalLong objectsAffected) {
-        public NodeLine {
-            requireNonNull(node, "node is null");
-            requireNonNull(role, "role is null");
-            requireNonNull(pop, "pop is null");
-            requireNonNull(state, "state is null");
-            requireNonNull(appliedAt, "appliedAt is null");
-            requireNonNull(lag, "lag is null");
-            requireNonNull(objectsAffected, "objectsAffected is null");
-        }
-    }
-
-    /** One entry and every registered node's line, by node name. */
-    public record Detail(Entry entry, List<NodeLine> nodes) {
-        public Detail {
-            requireNonNull(entry, "entry is null");
-            nodes = List.copyOf(nodes);
-        }
-    }
-
-    /**
      * The page of entries matching {@code filter} with an id below {@code before} (empty: the newest).
      *
      * @param size 1..{@link #MAX_PAGE}
@@ -322,37 +287,6 @@ public final class InvalidationHistory {
             throw e.getCause();
         }
         csv.flush();
-    }
-
-    /** Entry {@code id} with every registered node's line, if the log still holds it. */
-    public Optional<Detail> entry(long id) throws SQLException {
-        return database.inSnapshot(connection -> {
-            List<Entry> found = new ArrayList<>(1);
-            try (PreparedStatement select = connection.prepareStatement(SELECT + " WHERE r.id = ?")) {
-                select.setLong(1, id);
-                List<Node> all = nodes.list(connection);
-                Instant now = Nodes.now(connection);
-                try (ResultSet rs = select.executeQuery()) {
-                    while (rs.next()) {
-                        found.add(entry(rs, all, now));
-                    }
-                }
-                if (found.isEmpty()) {
-                    return Optional.empty();
-                }
-                Entry entry = found.get(0);
-                Map<Long, Ack> byNode = acks.of(connection, List.of(id)).getOrDefault(id, Map.of());
-                List<NodeLine> lines = all.stream().sorted(java.util.Comparator.comparing(Node::name)).map(node -> {
-                    Optional<Ack> ack = Optional.ofNullable(byNode.get(node.id()));
-                    NodeStatus.State state = NodeStatus.of(node, ack.isPresent(), id, now, nodeDownAfter);
-                    return new NodeLine(node.name(), node.role().name().toLowerCase(Locale.ROOT), node.pop(),
-                            state.label(), ack.map(Ack::appliedAt),
-                            ack.map(a -> Duration.between(entry.createdAt(), a.appliedAt())),
-                            ack.map(a -> OptionalLong.of(a.objectsAffected())).orElse(OptionalLong.empty()));
-                }).toList();
-                return Optional.of(new Detail(entry, lines));
-            }
-        });
     }
 
     /** Feeds {@code sink} the matching entries with an id below {@code before}, newest first, at most {@code limit}. */
