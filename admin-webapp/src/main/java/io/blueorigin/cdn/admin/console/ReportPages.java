@@ -292,9 +292,9 @@ final class ReportPages {
         return variants.isArray() ? (variants.size() == 0 ? "not stored" : variants.size() + " variant(s) stored") : "answered";
     }
 
+    /** Every registered node (edges and shields: the only roles that register, V0002). */
     private List<Node> proxies() throws SQLException {
-        Nodes nodes = new Nodes();
-        return database.inSnapshot(nodes::list).stream().filter(n -> !n.role().label().equals("router")).toList();
+        return database.inSnapshot(new Nodes()::list);
     }
 
     private static String query(Map<String, String> values) {
