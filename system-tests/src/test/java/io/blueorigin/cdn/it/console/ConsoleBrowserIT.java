@@ -19,7 +19,6 @@ import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -68,11 +67,18 @@ class ConsoleBrowserIT {
         browser.get(console.resolve(path).toString());
     }
 
-    /** Clicks {@code button} and waits until the page it submits to has replaced this one. */
+    /**
+     * Clicks {@code button} and waits until the page it submits to has replaced this one and loaded: the old
+     * document carries a mark the new one lacks. (Waiting for the old {@code <html>} element to go stale raced with
+     * the navigation: Chromium sometimes reports the node as "not belonging to the document" instead of stale.)
+     */
     private void submit(By button) {
-        WebElement page = browser.findElement(By.tagName("html"));
+        JavascriptExecutor js = (JavascriptExecutor) browser;
+        js.executeScript("window.boOldPage = true;");
         browser.findElement(button).click();
-        new WebDriverWait(browser, Duration.ofSeconds(20)).until(ExpectedConditions.stalenessOf(page));
+        new WebDriverWait(browser, Duration.ofSeconds(20)).ignoring(org.openqa.selenium.WebDriverException.class)
+                .until(d -> Boolean.TRUE.equals(js.executeScript(
+                        "return window.boOldPage === undefined && document.readyState === 'complete';")));
     }
 
     private String heading() {
