@@ -154,8 +154,7 @@ class ConsoleBrowserIT {
         String banId = heading().substring("Entry ".length());
         go("/console/bans");
         Browser.screenshot(browser, "bans");
-        WebElement lift = browser.findElement(By.xpath("//button[text()='Lift ban " + banId + "']"));
-        lift.click();
+        submit(By.xpath("//button[text()='Lift ban " + banId + "']"));
         assertThat(heading()).startsWith("Entry ");
         assertThat(browser.findElement(By.cssSelector(".notice")).getText()).contains("Ban " + banId + " lifted");
         go("/console/bans");
