@@ -1,13 +1,16 @@
 package io.blueorigin.cdn.launcher;
 
+import io.blueorigin.cdn.admin.AdminConfigs;
+
+import io.blueorigin.cdn.proxy.ProxyConfigs;
+
 import io.blueorigin.cdn.admin.AdminConfig;
 import io.blueorigin.cdn.admin.AdminNode;
 import io.blueorigin.cdn.admin.db.Database;
 import io.blueorigin.cdn.edge.EdgeNode;
-import io.blueorigin.cdn.launcher.config.ConfigValues;
-import io.blueorigin.cdn.launcher.config.ConfigurationReference;
-import io.blueorigin.cdn.launcher.config.NodeConfigs;
-import io.blueorigin.cdn.launcher.config.Settings;
+import io.blueorigin.cdn.config.ConfigValues;
+import io.blueorigin.cdn.config.ConfigurationReference;
+import io.blueorigin.cdn.config.Settings;
 import io.blueorigin.cdn.origin.DemoOrigin;
 import io.blueorigin.cdn.router.RouterNode;
 import io.blueorigin.cdn.runtime.Node;
@@ -113,7 +116,7 @@ public final class Main implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
             ConfigValues values = load(Role.EDGE, options, flag("upstream.url", upstream), Map.of("upstream.url", "--upstream"));
-            return serve(EdgeNode.start(NodeConfigs.proxy(values)));
+            return serve(EdgeNode.start(ProxyConfigs.proxy(values)));
         }
     }
 
@@ -129,7 +132,7 @@ public final class Main implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
             ConfigValues values = load(Role.SHIELD, options, flag("upstream.url", upstream), Map.of("upstream.url", "--upstream"));
-            return serve(ShieldNode.start(NodeConfigs.proxy(values)));
+            return serve(ShieldNode.start(ProxyConfigs.proxy(values)));
         }
     }
 
@@ -161,7 +164,7 @@ public final class Main implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
-            AdminNode admin = AdminNode.start(NodeConfigs.admin(values()));
+            AdminNode admin = AdminNode.start(AdminConfigs.admin(values()));
             admin.bootstrapToken().ifPresent(token -> System.out.println("Bootstrap admin token (shown once): " + token));
             admin.bootstrapPassword().ifPresent(password -> System.out.println("Console user 'admin' created; its password"
                     + " (shown once): " + password + "  (log in at " + admin.uri() + "/console/)"));
@@ -176,7 +179,7 @@ public final class Main implements Callable<Integer> {
 
             @Override
             public Integer call() {
-                AdminConfig config = NodeConfigs.admin(java.util.Objects.requireNonNull(parent).values());
+                AdminConfig config = AdminConfigs.admin(java.util.Objects.requireNonNull(parent).values());
                 var forced = new io.blueorigin.cdn.admin.db.DatabaseConfig(config.database().url(), config.database().user(),
                         config.database().password(), 2, config.database().connectTimeout(), true);
                 try (Database ignored = Database.open(forced, "migrate")) {
@@ -206,7 +209,7 @@ public final class Main implements Callable<Integer> {
 
                 @Override
                 public Integer call() throws Exception {
-                    AdminConfig config = NodeConfigs.admin(java.util.Objects.requireNonNull(
+                    AdminConfig config = AdminConfigs.admin(java.util.Objects.requireNonNull(
                             java.util.Objects.requireNonNull(parent).parent).values());
                     String password = new java.io.BufferedReader(new java.io.InputStreamReader(System.in,
                             java.nio.charset.StandardCharsets.UTF_8)).readLine();
@@ -236,7 +239,7 @@ public final class Main implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
             ConfigValues values = load(Role.ORIGIN, options, flag("origin.delay", delay), Map.of("origin.delay", "--delay"));
-            return serve(DemoOrigin.start(NodeConfigs.origin(values)));
+            return serve(DemoOrigin.start(RoleConfigs.origin(values)));
         }
     }
 
@@ -259,7 +262,7 @@ public final class Main implements Callable<Integer> {
             flags.putAll(flag("routing.geoip-db", geoipDb));
             ConfigValues values = load(Role.ROUTER, options, flags,
                     Map.of("routing.admin-url", "--admin-url", "routing.geoip-db", "--geoip-db"));
-            return serve(RouterNode.start(NodeConfigs.router(values)));
+            return serve(RouterNode.start(RoleConfigs.router(values)));
         }
     }
 

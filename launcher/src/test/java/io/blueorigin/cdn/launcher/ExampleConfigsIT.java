@@ -1,12 +1,15 @@
 package io.blueorigin.cdn.launcher;
 
+import io.blueorigin.cdn.admin.AdminConfigs;
+
+import io.blueorigin.cdn.proxy.ProxyConfigs;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.blueorigin.cdn.admin.AdminNode;
 import io.blueorigin.cdn.edge.EdgeNode;
-import io.blueorigin.cdn.launcher.config.ConfigValues;
-import io.blueorigin.cdn.launcher.config.NodeConfigs;
+import io.blueorigin.cdn.config.ConfigValues;
 import io.blueorigin.cdn.origin.DemoOrigin;
 import io.blueorigin.cdn.router.RouterNode;
 import io.blueorigin.cdn.runtime.Node;
@@ -137,10 +140,10 @@ class ExampleConfigsIT {
         }
         ConfigValues values = ConfigValues.load(role, Optional.of(EXAMPLES.resolve(file)), flags, Map.of(), environment);
         Node node = switch (role) {
-            case ADMIN -> AdminNode.start(NodeConfigs.admin(values));
-            case ORIGIN -> DemoOrigin.start(NodeConfigs.origin(values));
-            case ROUTER -> RouterNode.start(NodeConfigs.router(values));
-            case EDGE -> EdgeNode.start(NodeConfigs.proxy(values));
+            case ADMIN -> AdminNode.start(AdminConfigs.admin(values));
+            case ORIGIN -> DemoOrigin.start(RoleConfigs.origin(values));
+            case ROUTER -> RouterNode.start(RoleConfigs.router(values));
+            case EDGE -> EdgeNode.start(ProxyConfigs.proxy(values));
             case SHIELD -> throw new IllegalArgumentException("the shield example runs in its own JVM");
         };
         inProcess.add(node);

@@ -1,10 +1,11 @@
 package io.blueorigin.cdn.launcher;
 
+import io.blueorigin.cdn.proxy.ProxyConfigs;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.blueorigin.cdn.edge.EdgeNode;
-import io.blueorigin.cdn.launcher.config.ConfigValues;
-import io.blueorigin.cdn.launcher.config.NodeConfigs;
+import io.blueorigin.cdn.config.ConfigValues;
 import io.blueorigin.cdn.origin.DemoOrigin;
 import io.blueorigin.cdn.origin.OriginConfig;
 import io.blueorigin.cdn.proxy.ProxyConfig;
@@ -48,7 +49,7 @@ class StandaloneSitesIT {
             assertThat(example).doesNotContain(":9001").doesNotContain(":9002");
             Path file = Files.writeString(dir.resolve("sites.yaml"), example);
             Map<String, String> flags = Map.of("server.host", "127.0.0.1", "server.port", "0", "management.port", "0");
-            ProxyConfig config = NodeConfigs.proxy(ConfigValues.load(role, Optional.of(file), flags, Map.of(), Map.of()));
+            ProxyConfig config = ProxyConfigs.proxy(ConfigValues.load(role, Optional.of(file), flags, Map.of(), Map.of()));
             assertThat(config.sites().size()).isEqualTo(2);
 
             try (ProxyNode node = role == Role.EDGE ? EdgeNode.start(config) : ShieldNode.start(config)) {

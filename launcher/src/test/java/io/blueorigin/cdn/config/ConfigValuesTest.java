@@ -1,4 +1,10 @@
-package io.blueorigin.cdn.launcher.config;
+package io.blueorigin.cdn.config;
+
+import io.blueorigin.cdn.launcher.RoleConfigs;
+
+import io.blueorigin.cdn.admin.AdminConfigs;
+
+import io.blueorigin.cdn.proxy.ProxyConfigs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -39,7 +45,7 @@ class ConfigValuesTest {
     void defaultsServeASingleMachine() {
         ConfigValues v = ConfigValues.load(Role.EDGE, Optional.empty(), Map.of("upstream.url", "http://127.0.0.1:9001"),
                 Map.of("upstream.url", "--upstream"), Map.of());
-        ProxyConfig edge = NodeConfigs.proxy(v);
+        ProxyConfig edge = ProxyConfigs.proxy(v);
         assertThat(edge.identity().name()).isEqualTo("edge-local");
         assertThat(edge.server().host()).isEqualTo("0.0.0.0");
         assertThat(edge.server().port()).isEqualTo(8080);
@@ -57,11 +63,11 @@ class ConfigValuesTest {
         ServerConfig shield = NodeConfigs.server(ConfigValues.load(Role.SHIELD, Optional.empty(), Map.of(), Map.of(), Map.of()));
         assertThat(shield.port()).isEqualTo(8082);
         assertThat(shield.managementPort()).isEqualTo(18082);
-        OriginConfig origin = NodeConfigs.origin(ConfigValues.load(Role.ORIGIN, Optional.empty(), Map.of(), Map.of(), Map.of()));
+        OriginConfig origin = RoleConfigs.origin(ConfigValues.load(Role.ORIGIN, Optional.empty(), Map.of(), Map.of(), Map.of()));
         assertThat(origin.delay()).isEqualTo(Duration.ofMillis(50));
         assertThat(origin.server().port()).isEqualTo(9001);
         assertThat(origin.site()).as("pages name no site unless asked").isEmpty();
-        assertThat(NodeConfigs.origin(ConfigValues.load(Role.ORIGIN, Optional.empty(), Map.of("origin.site", "img"),
+        assertThat(RoleConfigs.origin(ConfigValues.load(Role.ORIGIN, Optional.empty(), Map.of("origin.site", "img"),
                 Map.of(), Map.of())).site()).isEqualTo("img");
     }
 
@@ -71,7 +77,7 @@ class ConfigValuesTest {
                 "management.host", "10.0.0.5", "server.max-connections-per-client", "64", "server.response-header-size", "32KB",
                 "upstream.max-concurrent-pass", "10", "forwarding.trusted-proxies", "10.0.0.0/8, fd00::/8",
                 "forwarding.strip-fields", "X-Forwarded-Host,X-Debug"), Map.of(), Map.of());
-        ProxyConfig shield = NodeConfigs.proxy(v);
+        ProxyConfig shield = ProxyConfigs.proxy(v);
         assertThat(shield.server().managementHost()).isEqualTo("10.0.0.5");
         assertThat(shield.server().limits().maxConnectionsPerClient()).isEqualTo(64);
         assertThat(shield.server().limits().responseHeaderSize()).isEqualTo(32 * 1024);
@@ -79,58 +85,58 @@ class ConfigValuesTest {
         assertThat(shield.forwarding().trustedProxies()).containsExactly("10.0.0.0/8", "fd00::/8");
         assertThat(shield.forwarding().strippedFields()).containsExactly("X-Forwarded-Host", "X-Debug");
 
-        assertThatThrownBy(() -> NodeConfigs.proxy(ConfigValues.load(Role.EDGE, Optional.empty(), Map.of(
+        assertThatThrownBy(() -> ProxyConfigs.proxy(ConfigValues.load(Role.EDGE, Optional.empty(), Map.of(
                 "upstream.url", "http://127.0.0.1:9001", "forwarding.trusted-proxies", "10.0.0.0/99"), Map.of(), Map.of())))
                 .hasMessageContaining("forwarding.trusted-proxies").hasMessageContaining("10.0.0.0/99");
-        assertThatThrownBy(() -> NodeConfigs.proxy(ConfigValues.load(Role.EDGE, Optional.empty(), Map.of(
+        assertThatThrownBy(() -> ProxyConfigs.proxy(ConfigValues.load(Role.EDGE, Optional.empty(), Map.of(
                 "upstream.url", "http://127.0.0.1:9001", "upstream.max-concurrent-pass", "300"), Map.of(), Map.of())))
                 .hasMessageContaining("upstream.max-concurrent-pass : 300");
-        assertThatThrownBy(() -> NodeConfigs.proxy(ConfigValues.load(Role.EDGE, Optional.empty(), Map.of(
+        assertThatThrownBy(() -> ProxyConfigs.proxy(ConfigValues.load(Role.EDGE, Optional.empty(), Map.of(
                 "upstream.url", "http://127.0.0.1:9001", "forwarding.strip-fields", "Host"), Map.of(), Map.of())))
                 .hasMessageContaining("forwarding.strip-fields : 'Host'");
     }
 
     @Test
     void urlPatternsAreReadInOrderAndABadOneIsAStartErrorNamingTheKey() {
-        ProxyConfig edge = NodeConfigs.proxy(ConfigValues.load(Role.EDGE, Optional.empty(), Map.of("upstream.url",
+        ProxyConfig edge = ProxyConfigs.proxy(ConfigValues.load(Role.EDGE, Optional.empty(), Map.of("upstream.url",
                 "http://127.0.0.1:8082", "stats.url-patterns", "/static/*, /api/*,/"), Map.of(), Map.of()));
         assertThat(edge.urlPatterns().patterns()).containsExactly("/static/*", "/api/*", "/");
-        assertThat(NodeConfigs.proxy(ConfigValues.load(Role.SHIELD, Optional.empty(), Map.of("upstream.url",
+        assertThat(ProxyConfigs.proxy(ConfigValues.load(Role.SHIELD, Optional.empty(), Map.of("upstream.url",
                 "http://127.0.0.1:9001"), Map.of(), Map.of())).urlPatterns().patterns()).as("default: none").isEmpty();
 
-        assertThatThrownBy(() -> NodeConfigs.proxy(ConfigValues.load(Role.EDGE, Optional.empty(), Map.of(
+        assertThatThrownBy(() -> ProxyConfigs.proxy(ConfigValues.load(Role.EDGE, Optional.empty(), Map.of(
                 "upstream.url", "http://127.0.0.1:9001", "stats.url-patterns", "/static/*,static/*"), Map.of(), Map.of())))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("stats.url-patterns : 'static/*' does not start with /");
-        assertThatThrownBy(() -> NodeConfigs.proxy(ConfigValues.load(Role.EDGE, Optional.empty(), Map.of(
+        assertThatThrownBy(() -> ProxyConfigs.proxy(ConfigValues.load(Role.EDGE, Optional.empty(), Map.of(
                 "upstream.url", "http://127.0.0.1:9001", "stats.url-patterns", "/a?b=*"), Map.of(), Map.of())))
                 .hasMessageContaining("stats.url-patterns : '/a?b=*' has '?'");
         String many = String.join(",", java.util.stream.IntStream.rangeClosed(1, 33).mapToObj(i -> "/p" + i + "/*").toList());
-        assertThatThrownBy(() -> NodeConfigs.proxy(ConfigValues.load(Role.EDGE, Optional.empty(), Map.of(
+        assertThatThrownBy(() -> ProxyConfigs.proxy(ConfigValues.load(Role.EDGE, Optional.empty(), Map.of(
                 "upstream.url", "http://127.0.0.1:9001", "stats.url-patterns", many), Map.of(), Map.of())))
                 .hasMessageContaining("stats.url-patterns : 33 patterns, at most 32");
     }
 
     @Test
     void rateLimitKeysAreReadForAnEdgeAndBadOnesNamed() {
-        ProxyConfig edge = NodeConfigs.proxy(ConfigValues.load(Role.EDGE, Optional.empty(), Map.of("upstream.url",
+        ProxyConfig edge = ProxyConfigs.proxy(ConfigValues.load(Role.EDGE, Optional.empty(), Map.of("upstream.url",
                 "http://127.0.0.1:8082", "ratelimit.enabled", "true", "ratelimit.rate", "600", "ratelimit.period", "1m",
                 "ratelimit.burst", "50", "ratelimit.applies-to", "misses", "ratelimit.max-entries", "1000",
                 "ratelimit.idle-expiry", "5m"), Map.of(), Map.of()));
         assertThat(edge.rateLimit()).isEqualTo(new io.blueorigin.cdn.proxy.ratelimit.RateLimitConfig(true, 600,
                 Duration.ofMinutes(1), 50, io.blueorigin.cdn.httpcache.site.SiteRateLimit.AppliesTo.MISSES, 1000,
                 Duration.ofMinutes(5)));
-        assertThat(NodeConfigs.proxy(ConfigValues.load(Role.EDGE, Optional.empty(), Map.of("upstream.url",
+        assertThat(ProxyConfigs.proxy(ConfigValues.load(Role.EDGE, Optional.empty(), Map.of("upstream.url",
                 "http://127.0.0.1:8082"), Map.of(), Map.of())).rateLimit())
                 .as("off unless asked").isEqualTo(io.blueorigin.cdn.proxy.ratelimit.RateLimitConfig.defaults());
 
-        assertThatThrownBy(() -> NodeConfigs.proxy(ConfigValues.load(Role.EDGE, Optional.empty(), Map.of(
+        assertThatThrownBy(() -> ProxyConfigs.proxy(ConfigValues.load(Role.EDGE, Optional.empty(), Map.of(
                 "upstream.url", "http://127.0.0.1:8082", "ratelimit.applies-to", "hits"), Map.of(), Map.of())))
                 .hasMessageContaining("ratelimit.applies-to : 'hits' (expected: one of all, misses)");
-        assertThatThrownBy(() -> NodeConfigs.proxy(ConfigValues.load(Role.EDGE, Optional.empty(), Map.of(
+        assertThatThrownBy(() -> ProxyConfigs.proxy(ConfigValues.load(Role.EDGE, Optional.empty(), Map.of(
                 "upstream.url", "http://127.0.0.1:8082", "ratelimit.burst", "0"), Map.of(), Map.of())))
                 .hasMessageContaining("ratelimit.burst : 0");
-        assertThatThrownBy(() -> NodeConfigs.proxy(ConfigValues.load(Role.EDGE, Optional.empty(), Map.of(
+        assertThatThrownBy(() -> ProxyConfigs.proxy(ConfigValues.load(Role.EDGE, Optional.empty(), Map.of(
                 "upstream.url", "http://127.0.0.1:8082", "ratelimit.period", "500ms"), Map.of(), Map.of())))
                 .hasMessageContaining("ratelimit.period : 500ms");
         assertThatThrownBy(() -> ConfigValues.load(Role.SHIELD, Optional.empty(), Map.of(
@@ -151,7 +157,7 @@ class ConfigValuesTest {
                   read-timeout: 10s
                 access-log.path: /tmp/edge.log
                 """);
-        ProxyConfig edge = NodeConfigs.proxy(load(Role.EDGE, file));
+        ProxyConfig edge = ProxyConfigs.proxy(load(Role.EDGE, file));
         assertThat(edge.identity().name()).isEqualTo("edge-nyc");
         assertThat(edge.server().port()).isEqualTo(8181);
         assertThat(edge.server().managementPort()).isEqualTo(18181);
@@ -198,7 +204,7 @@ class ConfigValuesTest {
     @Test
     void aUrlListKeepsItsOrder() throws IOException {
         Path file = yaml("edge.yaml", "upstream.url: http://b:2, http://a:1\n");
-        assertThat(NodeConfigs.proxy(load(Role.EDGE, file)).upstream().urls())
+        assertThat(ProxyConfigs.proxy(load(Role.EDGE, file)).upstream().urls())
                 .extracting(Object::toString)
                 .containsExactly("http://b:2", "http://a:1");
     }
@@ -206,7 +212,7 @@ class ConfigValuesTest {
     @Test
     void aValueARecordRejectsIsReportedWithItsSource() throws IOException {
         Path file = yaml("edge.yaml", "upstream.url: http://x:1\nupstream.max-connections: 0\n");
-        assertThatThrownBy(() -> NodeConfigs.proxy(load(Role.EDGE, file)))
+        assertThatThrownBy(() -> ProxyConfigs.proxy(load(Role.EDGE, file)))
                 .isInstanceOf(ConfigException.class)
                 .hasMessage(file + ": upstream.max-connections : 0 (expected: >= 1)");
     }
@@ -215,25 +221,25 @@ class ConfigValuesTest {
     void memoryForBodiesInTransitAndTheDiskIndexIsConfigurableAndMustFitTheHeap() throws IOException {
         Path file = yaml("edge.yaml", "upstream.url: http://x:1\nstore.in-flight.max-size: 8MB\n"
                 + "store.disk.index-max-size: 2MB\n");
-        ProxyConfig edge = NodeConfigs.proxy(load(Role.EDGE, file));
+        ProxyConfig edge = ProxyConfigs.proxy(load(Role.EDGE, file));
         assertThat(edge.cache().storage().inFlightMaxBytes()).isEqualTo(8L << 20);
         assertThat(edge.cache().storage().diskIndexMaxBytes()).isEqualTo(2L << 20);
 
         long jvmHeap = Runtime.getRuntime().maxMemory();
         Path tooMuch = yaml("big.yaml", "upstream.url: http://x:1\nstore.in-flight.max-size: " + jvmHeap / 1024 + "KB\n");
-        assertThatThrownBy(() -> NodeConfigs.proxy(load(Role.EDGE, tooMuch)))
+        assertThatThrownBy(() -> ProxyConfigs.proxy(load(Role.EDGE, tooMuch)))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith(tooMuch + ": store.in-flight.max-size : ")
                 .hasMessageContaining("at most three quarters of the JVM heap");
         Path tiny = yaml("tiny.yaml", "upstream.url: http://x:1\nstore.in-flight.max-size: 64KB\n");
-        assertThatThrownBy(() -> NodeConfigs.proxy(load(Role.EDGE, tiny)))
+        assertThatThrownBy(() -> ProxyConfigs.proxy(load(Role.EDGE, tiny)))
                 .hasMessageContaining("store.in-flight.max-size : 65536 bytes (expected: at least 4 chunks");
     }
 
     @Test
     void aMissingRequiredKeySaysWhatToSet() {
         ConfigValues v = ConfigValues.load(Role.EDGE, Optional.empty(), Map.of(), Map.of(), Map.of());
-        assertThatThrownBy(() -> NodeConfigs.proxy(v))
+        assertThatThrownBy(() -> ProxyConfigs.proxy(v))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("upstream.url is required for an edge node")
                 .hasMessageContaining("--upstream");
@@ -261,7 +267,7 @@ class ConfigValuesTest {
         Path file = yaml("admin.yaml", "server.port: 9100\ndb.url: jdbc:postgresql://db:5432/cdn\ndb.password: in-file\n");
         ConfigValues v = ConfigValues.load(Role.ADMIN, Optional.of(file), Map.of("server.port", "9200"),
                 Map.of("server.port", "--port"), Map.of("CDN_DB_PASSWORD", "from-env"));
-        AdminConfig admin = NodeConfigs.admin(v);
+        AdminConfig admin = AdminConfigs.admin(v);
         assertThat(admin.server().port()).isEqualTo(9200);
         assertThat(admin.database().password()).isEqualTo("from-env");
         assertThat(admin.database().toString()).doesNotContain("from-env");
@@ -273,26 +279,26 @@ class ConfigValuesTest {
         Path file = yaml("edge.yaml", "upstream.url: http://s:1\ncontrol:\n  admin-url: http://admin:9000\n"
                 + "  heartbeat-interval: 5s\n");
         ConfigValues v = ConfigValues.load(Role.EDGE, Optional.of(file), Map.of(), Map.of(), Map.of("CDN_CONTROL_TOKEN", "bo_secret"));
-        ControlConfig control = NodeConfigs.proxy(v).control();
+        ControlConfig control = ProxyConfigs.proxy(v).control();
         assertThat(control.adminUrl()).contains(java.net.URI.create("http://admin:9000"));
         assertThat(control.token()).contains("bo_secret");
         assertThat(control.heartbeatInterval()).hasSeconds(5);
         assertThat(control.toString()).doesNotContain("bo_secret");
-        assertThat(NodeConfigs.proxy(v).toString()).doesNotContain("bo_secret");
+        assertThat(ProxyConfigs.proxy(v).toString()).doesNotContain("bo_secret");
 
         ConfigValues noToken = ConfigValues.load(Role.EDGE, Optional.of(file), Map.of(), Map.of(), Map.of());
-        assertThatThrownBy(() -> NodeConfigs.proxy(noToken)).isInstanceOf(ConfigException.class)
+        assertThatThrownBy(() -> ProxyConfigs.proxy(noToken)).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("control.token is required with control.admin-url")
                 .hasMessageContaining("CDN_CONTROL_TOKEN");
         // an env file's empty line (CDN_CONTROL_TOKEN=) is no token, not an empty one
         ConfigValues emptyToken = ConfigValues.load(Role.EDGE, Optional.of(file), Map.of(), Map.of(),
                 Map.of("CDN_CONTROL_TOKEN", ""));
-        assertThatThrownBy(() -> NodeConfigs.proxy(emptyToken)).isInstanceOf(ConfigException.class)
+        assertThatThrownBy(() -> ProxyConfigs.proxy(emptyToken)).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("control.token is required with control.admin-url");
         Path badWait = yaml("wait.yaml", "upstream.url: http://s:1\ncontrol.poll-wait: 60s\n");
-        assertThatThrownBy(() -> NodeConfigs.proxy(load(Role.EDGE, badWait)))
+        assertThatThrownBy(() -> ProxyConfigs.proxy(load(Role.EDGE, badWait)))
                 .hasMessageContaining("control.poll-wait : PT1M (expected: 0s..30s)");
-        assertThat(NodeConfigs.proxy(load(Role.EDGE, yaml("alone.yaml", "upstream.url: http://s:1\n"))).control().enabled())
+        assertThat(ProxyConfigs.proxy(load(Role.EDGE, yaml("alone.yaml", "upstream.url: http://s:1\n"))).control().enabled())
                 .as("no admin-url: a standalone cache").isFalse();
     }
 
@@ -323,7 +329,7 @@ class ConfigValuesTest {
 
     @Test
     void aStandaloneNodeDeclaresSitesInItsYaml() throws IOException {
-        ProxyConfig edge = NodeConfigs.proxy(load(Role.EDGE, yaml("sites.yaml", TWO_SITES)));
+        ProxyConfig edge = ProxyConfigs.proxy(load(Role.EDGE, yaml("sites.yaml", TWO_SITES)));
         assertThat(edge.sites().version()).isZero();
         assertThat(edge.sites().size()).isEqualTo(2);
         assertThat(edge.sites().select("x.img.example.com").name()).isEqualTo("img");
@@ -331,12 +337,12 @@ class ConfigValuesTest {
         assertThat(edge.sites().get("img").origins().get(0).verifyTls()).isFalse();
         assertThat(edge.sites().get("img").caching().shieldTtlCap()).hasMinutes(10);
         assertThat(edge.cache().site()).isEqualTo("www");
-        ProxyConfig shield = NodeConfigs.proxy(load(Role.SHIELD, yaml("shield-sites.yaml", TWO_SITES)));
+        ProxyConfig shield = ProxyConfigs.proxy(load(Role.SHIELD, yaml("shield-sites.yaml", TWO_SITES)));
         assertThat(shield.sites().sites()).extracting(Site::name).containsExactly("img", "www");
 
-        assertThat(NodeConfigs.proxy(load(Role.EDGE, yaml("none.yaml", "upstream.url: http://s:1\n"))).sites())
+        assertThat(ProxyConfigs.proxy(load(Role.EDGE, yaml("none.yaml", "upstream.url: http://s:1\n"))).sites())
                 .as("no sites: only cache.site's, made from upstream.url").isSameAs(SiteTable.EMPTY);
-        assertThat(NodeConfigs.proxy(load(Role.EDGE, yaml("empty.yaml", "upstream.url: http://s:1\nsites: []\n")))
+        assertThat(ProxyConfigs.proxy(load(Role.EDGE, yaml("empty.yaml", "upstream.url: http://s:1\nsites: []\n")))
                 .sites().size()).isZero();
     }
 
@@ -344,7 +350,7 @@ class ConfigValuesTest {
     void sitesCanBeSetAsAFlowListOnTheCommandLine() {
         ConfigValues v = ConfigValues.load(Role.EDGE, Optional.empty(), Map.of("upstream.url", "http://s:1",
                 "sites", "[{name: a, hosts: [a.test], origins: [{url: 'http://127.0.0.1:9001'}]}]"), Map.of(), Map.of());
-        assertThat(NodeConfigs.proxy(v).sites().select("A.test.").name()).isEqualTo("a");
+        assertThat(ProxyConfigs.proxy(v).sites().select("A.test.").name()).isEqualTo("a");
         assertThatThrownBy(() -> ConfigValues.load(Role.EDGE, Optional.empty(), Map.of("sites", "[{name: a}]"),
                 Map.of(), Map.of())).isInstanceOf(ConfigException.class)
                 .hasMessage("--set sites=...: sites[0].origins: expected 1 to 16 origins");
@@ -406,7 +412,7 @@ class ConfigValuesTest {
         Path following = yaml("following.yaml", TWO_SITES + "control.admin-url: http://admin:9000\n");
         ConfigValues v = ConfigValues.load(Role.EDGE, Optional.of(following), Map.of(), Map.of(),
                 Map.of("CDN_CONTROL_TOKEN", "bo_x"));
-        assertThatThrownBy(() -> NodeConfigs.proxy(v)).isInstanceOf(ConfigException.class)
+        assertThatThrownBy(() -> ProxyConfigs.proxy(v)).isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith(following + ": sites : declared, but control.admin-url is set")
                 .hasMessageContaining("PUT /api/v1/sites/{name}");
         Path origin = yaml("origin.yaml", "sites: []\n");

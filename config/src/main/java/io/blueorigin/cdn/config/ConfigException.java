@@ -1,4 +1,4 @@
-package io.blueorigin.cdn.launcher.config;
+package io.blueorigin.cdn.config;
 
 import io.blueorigin.cdn.runtime.StartupException;
 

@@ -1,4 +1,4 @@
-package io.blueorigin.cdn.launcher.config;
+package io.blueorigin.cdn.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -9,6 +9,20 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 class SettingsTest {
+
+    /** The catalogue writes these defaults as text (it depends on no role); the records they also feed agree. */
+    @Test
+    void defaultsWrittenInTheCatalogueAreTheRecordsDefaults() {
+        assertThat(Settings.find("forwarding.strip-fields").orElseThrow().defaultFor(Role.EDGE).orElseThrow())
+                .isEqualTo(String.join(",", io.blueorigin.cdn.proxy.ForwardingConfig.DEFAULT_STRIPPED));
+        assertThat(Settings.find("ratelimit.rate").orElseThrow().defaultFor(Role.EDGE))
+                .hasValue(String.valueOf(io.blueorigin.cdn.proxy.ratelimit.RateLimitConfig.DEFAULT_RATE));
+        assertThat(Settings.find("ratelimit.burst").orElseThrow().defaultFor(Role.EDGE))
+                .hasValue(String.valueOf(io.blueorigin.cdn.proxy.ratelimit.RateLimitConfig.DEFAULT_BURST));
+        assertThat(Settings.find("ratelimit.max-entries").orElseThrow().defaultFor(Role.EDGE))
+                .hasValue(String.valueOf(io.blueorigin.cdn.proxy.ratelimit.RateLimitConfig.DEFAULT_MAX_ENTRIES));
+        assertThat(Settings.find(io.blueorigin.cdn.proxy.UrlPatterns.KEY)).isPresent();
+    }
 
     @Test
     void everyLiteralDefaultIsAValidValueOfItsType() {

@@ -1,4 +1,4 @@
-package io.blueorigin.cdn.launcher.config;
+package io.blueorigin.cdn.config;
 
 import static io.blueorigin.cdn.runtime.Role.ADMIN;
 import static io.blueorigin.cdn.runtime.Role.EDGE;
@@ -148,7 +148,9 @@ public final class Settings {
                     EDGE, SHIELD),
             // forwarding (edge and shield)
             Setting.of("forwarding.strip-fields", ValueType.LIST,
-                    String.join(",", io.blueorigin.cdn.proxy.ForwardingConfig.DEFAULT_STRIPPED),
+                    "X-Forwarded-Host,X-Forwarded-Proto,X-Forwarded-Port,X-Forwarded-Scheme,X-Forwarded-Server,"
+                            + "X-Forwarded-Prefix,X-Forwarded-Ssl,Front-End-Https,X-Original-URL,X-Rewrite-URL,X-Original-Host,"
+                            + "X-Host,X-HTTP-Method-Override,X-HTTP-Method,X-Method-Override",
                     "Request fields removed before anything goes upstream: host, scheme, path and method overrides an origin could build an answer from that the cache key does not hold.",
                     EDGE, SHIELD),
             Setting.of("forwarding.trusted-proxies", ValueType.LIST, "",
@@ -159,17 +161,17 @@ public final class Settings {
                     "Turns on the node's rate limit per client address (a token bucket each; beyond it 429 with "
                             + "Retry-After). Sites' own limits (delivery.rateLimit) apply either way (docs/rate-limits.md).",
                     EDGE),
-            Setting.of("ratelimit.rate", ValueType.INT, String.valueOf(io.blueorigin.cdn.proxy.ratelimit.RateLimitConfig.DEFAULT_RATE),
+            Setting.of("ratelimit.rate", ValueType.INT, "100",
                     "Requests one client address may keep up per ratelimit.period (behind forwarding.trusted-proxies: "
                             + "the address they report); tokens come back one at a time.", EDGE),
             Setting.of("ratelimit.period", ValueType.DURATION, "1s", "What ratelimit.rate is counted over (1s to 1d).", EDGE),
-            Setting.of("ratelimit.burst", ValueType.INT, String.valueOf(io.blueorigin.cdn.proxy.ratelimit.RateLimitConfig.DEFAULT_BURST),
+            Setting.of("ratelimit.burst", ValueType.INT, "200",
                     "Requests one client address may send at once after a pause (the bucket's size).", EDGE),
             Setting.of("ratelimit.applies-to", ValueType.STRING, "all",
                     "all (hits count too: protects the node) or misses (only requests the cache does not answer: "
                             + "protects the origin); also the default of sites' own limits.", EDGE),
             Setting.of("ratelimit.max-entries", ValueType.INT,
-                    String.valueOf(io.blueorigin.cdn.proxy.ratelimit.RateLimitConfig.DEFAULT_MAX_ENTRIES),
+                    "100000",
                     "Most buckets kept (client addresses times limits, a few hundred bytes each); beyond it the least "
                             + "used are dropped (their clients start again with a full bucket).", EDGE),
             Setting.of("ratelimit.idle-expiry", ValueType.DURATION, "1m",
@@ -270,7 +272,7 @@ public final class Settings {
             Setting.of("control.startup-wait", ValueType.DURATION, "30s",
                     "How long a restarted node stays not ready while it cannot replay missed invalidations; then it serves and reports the lag.",
                     EDGE, SHIELD),
-            Setting.of(io.blueorigin.cdn.proxy.UrlPatterns.KEY, ValueType.LIST, "",
+            Setting.of("stats.url-patterns", ValueType.LIST, "",
                     "URL patterns the node's traffic is broken down by in its heartbeat (admin's GET /api/v1/stats "
                             + "byUrlPattern), comma-separated globs on the request path tried in order, first match wins, "
                             + "e.g. /static/*,/api/*; * matches any characters, / included; unmatched requests count as "

@@ -1,4 +1,4 @@
-package io.blueorigin.cdn.launcher.config;
+package io.blueorigin.cdn.config;
 
 import io.blueorigin.cdn.runtime.Role;
 import java.util.ArrayList;
@@ -21,7 +21,7 @@ public final class ConfigurationReference {
     public static String markdown() {
         StringBuilder out = new StringBuilder();
         out.append("# Configuration reference\n\n")
-                .append("<!-- Generated from launcher/src/main/java/io/blueorigin/cdn/launcher/config/Settings.java and ")
+                .append("<!-- Generated from config/src/main/java/io/blueorigin/cdn/config/Settings.java and ")
                 .append("SettingDetails.java by scripts/update-readme-settings.sh; do not edit by hand. -->\n\n")
                 .append("Every key a node reads, by section. A node takes its settings from a YAML file (`--config FILE`; ")
                 .append("nested `server: {port: 8080}` or dotted `server.port: 8080`), then command-line flags ")

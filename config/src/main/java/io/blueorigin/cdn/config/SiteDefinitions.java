@@ -1,4 +1,4 @@
-package io.blueorigin.cdn.launcher.config;
+package io.blueorigin.cdn.config;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;

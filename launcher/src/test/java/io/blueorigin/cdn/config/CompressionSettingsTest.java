@@ -1,4 +1,6 @@
-package io.blueorigin.cdn.launcher.config;
+package io.blueorigin.cdn.config;
+
+import io.blueorigin.cdn.proxy.ProxyConfigs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -17,7 +19,7 @@ class CompressionSettingsTest {
     private static CompressionPolicy load(Map<String, String> flags) {
         Map<String, String> names = new HashMap<>();
         flags.keySet().forEach(k -> names.put(k, "--" + k));
-        return NodeConfigs.compression(ConfigValues.load(Role.EDGE, Optional.empty(), flags, names, Map.of()));
+        return ProxyConfigs.compression(ConfigValues.load(Role.EDGE, Optional.empty(), flags, names, Map.of()));
     }
 
     @Test

@@ -1,4 +1,10 @@
-package io.blueorigin.cdn.launcher.config;
+package io.blueorigin.cdn.config;
+
+import io.blueorigin.cdn.launcher.RoleConfigs;
+
+import io.blueorigin.cdn.admin.AdminConfigs;
+
+import io.blueorigin.cdn.proxy.ProxyConfigs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -29,10 +35,10 @@ class ExampleConfigsTest {
         ConfigValues values = ConfigValues.load(role, Optional.of(file), Map.of(), Map.of(),
                 Map.of("CDN_CONTROL_TOKEN", "bo_example", "CDN_DB_PASSWORD", "example", "CDN_ROUTING_TOKEN", "bo_example"));
         Object config = switch (role) {
-            case EDGE, SHIELD -> NodeConfigs.proxy(values);
-            case ADMIN -> NodeConfigs.admin(values);
-            case ORIGIN -> NodeConfigs.origin(values);
-            case ROUTER -> NodeConfigs.router(values);
+            case EDGE, SHIELD -> ProxyConfigs.proxy(values);
+            case ADMIN -> AdminConfigs.admin(values);
+            case ORIGIN -> RoleConfigs.origin(values);
+            case ROUTER -> RoleConfigs.router(values);
         };
         assertThat(config).isNotNull();
         assertThat(values.isSet("server.port")).isTrue();
@@ -42,18 +48,18 @@ class ExampleConfigsTest {
     void aRouterDnsPortOfZeroMeansNoDnsServer() {
         Map<String, String> flags = Map.of("routing.admin-url", "http://127.0.0.1:9000", "routing.geoip-db", "/tmp/City.mmdb");
         Map<String, String> env = Map.of("CDN_ROUTING_TOKEN", "bo_example");
-        assertThat(NodeConfigs.router(ConfigValues.load(Role.ROUTER, Optional.empty(), flags, Map.of(), env)).dnsPort())
+        assertThat(RoleConfigs.router(ConfigValues.load(Role.ROUTER, Optional.empty(), flags, Map.of(), env)).dnsPort())
                 .as("routing.dns-port defaults to 0: no DNS server").isNull();
         Map<String, String> withDns = new java.util.HashMap<>(flags);
         withDns.put("routing.dns-port", "5353");
-        assertThat(NodeConfigs.router(ConfigValues.load(Role.ROUTER, Optional.empty(), withDns, Map.of(), env)).dnsPort())
+        assertThat(RoleConfigs.router(ConfigValues.load(Role.ROUTER, Optional.empty(), withDns, Map.of(), env)).dnsPort())
                 .isEqualTo(5353);
     }
 
     @Test
     void theTwoSiteStandaloneEdgeLoadsWithItsSites() {
         Path file = Path.of("..", "ops", "examples", "edge-sites.yaml");
-        ProxyConfig edge = NodeConfigs.proxy(ConfigValues.load(Role.EDGE, Optional.of(file), Map.of(), Map.of(), Map.of()));
+        ProxyConfig edge = ProxyConfigs.proxy(ConfigValues.load(Role.EDGE, Optional.of(file), Map.of(), Map.of(), Map.of()));
         SiteTable sites = edge.sites();
         assertThat(sites.version()).isZero();
         assertThat(sites.sites()).extracting(Site::name).containsExactly("img", "www");

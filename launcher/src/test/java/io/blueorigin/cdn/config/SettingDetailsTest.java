@@ -1,4 +1,10 @@
-package io.blueorigin.cdn.launcher.config;
+package io.blueorigin.cdn.config;
+
+import io.blueorigin.cdn.launcher.RoleConfigs;
+
+import io.blueorigin.cdn.admin.AdminConfigs;
+
+import io.blueorigin.cdn.proxy.ProxyConfigs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
@@ -364,10 +370,10 @@ class SettingDetailsTest {
         }
         ConfigValues values = ConfigValues.load(role, Optional.empty(), flags, Map.of(), Map.of());
         return switch (role) {
-            case EDGE, SHIELD -> NodeConfigs.proxy(values);
-            case ADMIN -> NodeConfigs.admin(values);
-            case ROUTER -> NodeConfigs.router(values);
-            case ORIGIN -> NodeConfigs.origin(values);
+            case EDGE, SHIELD -> ProxyConfigs.proxy(values);
+            case ADMIN -> AdminConfigs.admin(values);
+            case ROUTER -> RoleConfigs.router(values);
+            case ORIGIN -> RoleConfigs.origin(values);
         };
     }
 }
