@@ -52,9 +52,8 @@ public final class NodeServer implements Node {
     private final NodeIdentity identity;
     private final ServerConfig config;
     private final Server traffic;
-    private final Server management;
+    private final ManagementServer management;
     private final ServerConnector trafficConnector;
-    private final ServerConnector managementConnector;
     private final ConnectionGuard guard;
     private final @Nullable HttpsConnector https;
 
@@ -91,14 +90,20 @@ public final class NodeServer implements Node {
         traffic.setStopAtShutdown(false);
         config.accessLog().ifPresent(path -> traffic.setRequestLog(AccessLog.toFile(path)));
 
+        this.management = new ManagementServer(builder.health, config, builder.managementRoutes);
+    }
+
+    /** The management port's server alone: {@code /healthz}, {@code /readyz} and the extra routes. */
+    static Server managementServer(String name, ServerConfig config, HealthRegistry health, Map<String, Handler> routes) {
         QueuedThreadPool managementPool = new QueuedThreadPool(16, 2);
-        managementPool.setName(identity.name() + "-mgmt");
-        this.management = new Server(managementPool);
-        this.managementConnector = connector(management, config.managementHost(), config.managementPort(), config,
+        managementPool.setName(name + "-mgmt");
+        Server management = new Server(managementPool);
+        connector(management, config.managementHost(), config.managementPort(), config,
                 new HttpConnectionFactory(httpConfiguration(UriCompliance.DEFAULT, 8 * 1024, 8 * 1024)));
         management.setErrorHandler(new PlainErrorHandler());
-        management.setHandler(new ManagementHandler(builder.health, builder.managementRoutes));
+        management.setHandler(new ManagementHandler(health, routes));
         management.setStopAtShutdown(false);
+        return management;
     }
 
     /** Response field on a 503 a stopping node gives new requests; a downstream node retries elsewhere. */
@@ -171,7 +176,7 @@ public final class NodeServer implements Node {
             // unusable key files stop the node before it binds anything
             https.loadKeys();
         }
-        startOne(management, "management", config.managementHost(), config.managementPort(), "management.port");
+        management.start();
         try {
             if (https != null) {
                 // bound before the server starts, so a busy HTTPS port is reported as tls.port, not server.port
@@ -179,7 +184,7 @@ public final class NodeServer implements Node {
             }
             startOne(traffic, "traffic", config.host(), config.port(), "server.port");
         } catch (RuntimeException e) {
-            stopQuietly(management);
+            management.close();
             throw e;
         }
         LOG.info("{} listening on {}{} (management {})", identity.name(), uri(),
@@ -202,25 +207,34 @@ public final class NodeServer implements Node {
     }
 
     private void startOne(Server server, String what, String host, int port, String key) {
+        startOne(identity.name(), server, what, host, port, key);
+    }
+
+    /** Starts {@code server}; a failure stops it and becomes a {@link StartupException} naming {@code key}. */
+    static void startOne(String name, Server server, String what, String host, int port, String key) {
         try {
             server.start();
         } catch (Exception e) {
             stopQuietly(server);
-            throw translate(e, what, host, port, key);
+            throw translate(name, e, what, host, port, key);
         }
     }
 
     private RuntimeException translate(Exception e, String what, String host, int port, String key) {
+        return translate(identity.name(), e, what, host, port, key);
+    }
+
+    private static RuntimeException translate(String name, Exception e, String what, String host, int port, String key) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof BindException) {
-                return new StartupException(identity.name() + " cannot listen for " + what + " on " + host + ":" + port
+                return new StartupException(name + " cannot listen for " + what + " on " + host + ":" + port
                         + " (" + key + "): " + t.getMessage()
                         + ". Another process holds that port (a node left running?): stop it, or choose another "
                         + key + ".", e);
             }
             if (t instanceof UnresolvedAddressException || t instanceof java.net.UnknownHostException) {
                 String hostKey = key.equals("management.port") ? "management.host" : "server.host";
-                return new StartupException(identity.name() + " cannot listen on '" + host + "' (" + hostKey
+                return new StartupException(name + " cannot listen on '" + host + "' (" + hostKey
                         + "): not a local address of this machine.", e);
             }
         }
@@ -228,7 +242,7 @@ public final class NodeServer implements Node {
             return se;
         }
         if (e instanceof IOException) {
-            return new StartupException(identity.name() + " cannot start its " + what + " server on " + host + ":"
+            return new StartupException(name + " cannot start its " + what + " server on " + host + ":"
                     + port + ": " + e.getMessage(), e);
         }
         // A component of the handler tree failed to start: keep its own message, it names the setting.
@@ -237,10 +251,10 @@ public final class NodeServer implements Node {
                 return se;
             }
         }
-        return new StartupException(identity.name() + " failed to start: " + e, e);
+        return new StartupException(name + " failed to start: " + e, e);
     }
 
-    private static void stopQuietly(Server server) {
+    static void stopQuietly(Server server) {
         try {
             server.stop();
         } catch (Exception e) {
@@ -254,7 +268,7 @@ public final class NodeServer implements Node {
     }
 
     public int managementPort() {
-        return managementConnector.getLocalPort();
+        return management.port();
     }
 
     /** {@code https://host:port} of the HTTPS connector ({@code tls.port}), when {@code tls.*} is configured. */
@@ -280,10 +294,10 @@ public final class NodeServer implements Node {
 
     @Override
     public URI managementUri() {
-        return URI.create("http://" + displayHost(config.managementHost()) + ":" + managementPort());
+        return management.uri();
     }
 
-    private static String displayHost(String host) {
+    static String displayHost(String host) {
         return host.equals("0.0.0.0") || host.isEmpty() ? "127.0.0.1" : host;
     }
 
@@ -312,7 +326,7 @@ public final class NodeServer implements Node {
     @Override
     public void close() {
         stopQuietly(traffic);
-        stopQuietly(management);
+        management.close();
         LOG.info("{} stopped", identity.name());
     }
 
@@ -362,6 +376,14 @@ public final class NodeServer implements Node {
 
         public NodeServer build() {
             return new NodeServer(this);
+        }
+
+        /**
+         * The management port alone, for a node whose traffic port belongs to a servlet container (a WAR): the
+         * container's connectors serve traffic, this serves {@code /healthz}, {@code /readyz} and the routes.
+         */
+        public ManagementServer buildManagement() {
+            return new ManagementServer(health, config, managementRoutes);
         }
     }
 }
