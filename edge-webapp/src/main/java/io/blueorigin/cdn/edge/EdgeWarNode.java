@@ -1,0 +1,14 @@
+package io.blueorigin.cdn.edge;
+
+import io.blueorigin.cdn.proxy.war.WarNode;
+import io.blueorigin.cdn.runtime.Role;
+
+/**
+ * The edge of edge.war: {@code WEB-INF/jetty-ee10-web.xml} inserts it in front of the web application's
+ * servlets; it starts the same node as {@link EdgeNode} on the container's port.
+ */
+public final class EdgeWarNode extends WarNode {
+    public EdgeWarNode() {
+        super(Role.EDGE, EdgeServlet::new);
+    }
+}

@@ -1,0 +1,5 @@
+/** The WAR adapter of an edge or shield: the same {@link io.blueorigin.cdn.proxy.ProxyCore} in a servlet container. */
+@NullMarked
+package io.blueorigin.cdn.proxy.war;
+
+import org.jspecify.annotations.NullMarked;
