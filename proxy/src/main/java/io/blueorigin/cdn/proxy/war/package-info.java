@@ -1,4 +1,4 @@
-/** The WAR adapter of an edge or shield: the same {@link io.blueorigin.cdn.proxy.ProxyCore} in a servlet container. */
+/** edge.war and shield.war: the same {@link io.blueorigin.cdn.proxy.ProxyCore} in a servlet container. */
 @NullMarked
 package io.blueorigin.cdn.proxy.war;
 

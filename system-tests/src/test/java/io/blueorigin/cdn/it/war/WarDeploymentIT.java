@@ -74,8 +74,12 @@ class WarDeploymentIT {
         edge.awaitReady(URI.create("http://127.0.0.1:" + edgeManagement + "/readyz"));
     }
 
-    /** A jetty base with {@code role}.war and ops/jetty-base's context file pointing at a config written here. */
     private static Path base(String role, String yaml) throws Exception {
+        return base(dir, role, yaml);
+    }
+
+    /** A jetty base in {@code dir} with {@code role}.war and ops/jetty-base's context file naming a config written here. */
+    static Path base(Path dir, String role, String yaml) throws Exception {
         Path base = JettyHomeNode.createBase(dir.resolve(role + "-base"));
         Path config = Files.writeString(dir.resolve(role + ".yaml"), yaml);
         Files.copy(Path.of(JettyHomeNode.required(role + ".war")), base.resolve("webapps/" + role + ".war"),
@@ -206,7 +210,7 @@ class WarDeploymentIT {
         }
     }
 
-    private static Path repositoryRoot() {
+    static Path repositoryRoot() {
         for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
             if (Files.isDirectory(d.resolve("ops/jetty-base"))) {
                 return d;
