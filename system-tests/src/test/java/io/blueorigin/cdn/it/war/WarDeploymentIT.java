@@ -10,7 +10,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -78,16 +77,20 @@ class WarDeploymentIT {
         return base(dir, role, yaml);
     }
 
-    /** A jetty base in {@code dir} with {@code role}.war and ops/jetty-base's context file naming a config written here. */
+    /**
+     * A jetty base in {@code dir} for {@code role}.war with a config written here, made by ops/jetty-base/setup.sh as
+     * an operator runs it (its context file from ops/jetty-base/webapps, the container's compliance settings).
+     */
     static Path base(Path dir, String role, String yaml) throws Exception {
-        Path base = JettyHomeNode.createBase(dir.resolve(role + "-base"));
         Path config = Files.writeString(dir.resolve(role + ".yaml"), yaml);
-        Files.copy(Path.of(JettyHomeNode.required(role + ".war")), base.resolve("webapps/" + role + ".war"),
-                StandardCopyOption.REPLACE_EXISTING);
-        String context = Files.readString(REPO.resolve("ops/jetty-base/webapps/" + role + ".xml"));
-        assertThat(context).contains("/etc/blue-origin/" + role + ".yaml");
-        Files.writeString(base.resolve("webapps/" + role + ".xml"),
-                context.replace("/etc/blue-origin/" + role + ".yaml", config.toString()));
+        Path base = dir.resolve(role + "-base");
+        Process setup = new ProcessBuilder("bash", REPO.resolve("ops/jetty-base/setup.sh").toString(),
+                "--jetty-home", JettyHomeNode.HOME.toString(), "--war", JettyHomeNode.required(role + ".war"),
+                "--config", config.toString(), role, base.toString())
+                .redirectErrorStream(true).redirectOutput(dir.resolve(role + "-setup.log").toFile()).start();
+        assertThat(setup.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(setup.exitValue()).as(Files.readString(dir.resolve(role + "-setup.log"))).isZero();
+        assertThat(Files.readString(base.resolve("webapps/" + role + ".xml"))).contains(config.toString());
         return base;
     }
 
@@ -148,6 +151,16 @@ class WarDeploymentIT {
             assertThat(get(path).getHeaders().get("X-Cache")).as(path).isEqualTo("PASS");
             assertThat(origin.count(path)).as(path).isEqualTo(2);
         }
+    }
+
+    @Test
+    void encodedSlashesPassToTheOriginAndEncodedDotSegmentsAreRefused() {
+        origin.on("/war/enc/a%2Fb", Reply.ok("enc").withHeader("Cache-Control", "max-age=60"));
+        ContentResponse encoded = get("/war/enc/a%2Fb");
+        assertThat(encoded.getStatus()).isEqualTo(200);
+        assertThat(encoded.getContentAsString()).isEqualTo("enc");
+        assertThat(origin.count("/war/enc/a%2Fb")).isEqualTo(1);
+        assertThat(get("/war/enc/%2e%2e/secret").getStatus()).isEqualTo(400);
     }
 
     @Test
