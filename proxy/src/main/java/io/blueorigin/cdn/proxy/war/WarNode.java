@@ -7,6 +7,7 @@ import io.blueorigin.cdn.proxy.ProxyConfig;
 import io.blueorigin.cdn.proxy.ProxyConfigs;
 import io.blueorigin.cdn.proxy.ProxyCore;
 import io.blueorigin.cdn.proxy.ProxyNode;
+import io.blueorigin.cdn.proxy.RolePolicy;
 import io.blueorigin.cdn.runtime.ManagementServer;
 import io.blueorigin.cdn.runtime.NodeServer;
 import io.blueorigin.cdn.runtime.Role;
@@ -58,14 +59,17 @@ public abstract class WarNode extends Handler.Wrapper {
     /** The context init-parameter and system property naming the node's YAML file. */
     public static final String CONFIG = "blue-origin.config";
 
+    private final RolePolicy policy;
     private final Role role;
     private final ProxyNode.ServletFactory servlets;
     private @Nullable ProxyCore core;
     private @Nullable ManagementServer management;
     private @Nullable Handler traffic;
 
-    protected WarNode(Role role, ProxyNode.ServletFactory servlets) {
-        this.role = requireNonNull(role, "role is null");
+    /** @param policy what differs between edge and shield: the role module's policy; the WAR's role is its role */
+    protected WarNode(RolePolicy policy, ProxyNode.ServletFactory servlets) {
+        this.policy = requireNonNull(policy, "policy is null");
+        this.role = policy.role();
         this.servlets = requireNonNull(servlets, "servlets is null");
     }
 
@@ -83,7 +87,7 @@ public abstract class WarNode extends Handler.Wrapper {
             ProxyConfig config = ProxyConfigs.proxy(ConfigValues.load(role, Optional.of(file), Map.of(), Map.of(),
                     System.getenv()));
             Handler pass = new Pass();
-            ProxyCore opened = ProxyCore.open(config, Clock.systemUTC(), cache -> {
+            ProxyCore opened = ProxyCore.open(config, policy, Clock.systemUTC(), cache -> {
                 ProxyCore.addServlet(context.getServletHandler(), config, servlets.create(config, cache));
                 return pass;
             }, this::trafficUri, () -> requireNonNull(management).uri());
