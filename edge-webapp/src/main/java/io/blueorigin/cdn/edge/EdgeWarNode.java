@@ -1,7 +1,6 @@
 package io.blueorigin.cdn.edge;
 
 import io.blueorigin.cdn.proxy.war.WarNode;
-import io.blueorigin.cdn.runtime.Role;
 
 /**
  * The edge of edge.war: {@code WEB-INF/jetty-ee10-web.xml} inserts it in front of the web application's
@@ -9,6 +8,6 @@ import io.blueorigin.cdn.runtime.Role;
  */
 public final class EdgeWarNode extends WarNode {
     public EdgeWarNode() {
-        super(Role.EDGE, EdgeServlet::new);
+        super(EdgePolicy.INSTANCE, EdgeServlet::new);
     }
 }

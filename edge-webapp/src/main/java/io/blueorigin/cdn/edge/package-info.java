@@ -1,6 +1,8 @@
 /**
- * The edge role: the caching proxy nearest to users. Edge policies (request ids, later signed URLs, rate
- * limits, compression) are hooks on {@link io.blueorigin.cdn.proxy.CachingProxyServlet}.
+ * The edge role: the caching proxy nearest to users. The role policy lives here:
+ * {@link io.blueorigin.cdn.edge.EdgePolicy}, what the shared proxy ({@link io.blueorigin.cdn.proxy.RolePolicy})
+ * does differently at an edge, passed to it by {@link io.blueorigin.cdn.edge.EdgeNode} and
+ * {@link io.blueorigin.cdn.edge.EdgeWarNode}.
  */
 @NullMarked
 package io.blueorigin.cdn.edge;

@@ -38,7 +38,8 @@ import org.jspecify.annotations.Nullable;
  * keep the servlet's proxy machinery.
  *
  * <p>Threading: the handler is stateless per request (its fields are the node's, fixed at start); a request's
- * state lives in its {@link ClientExchange}. What differs between edge and shield is asked of {@link Role}.
+ * state lives in its {@link ClientExchange}. What differs between edge and shield is asked of
+ * the node's {@link RolePolicy}.
  */
 final class CacheHandler extends Handler.Wrapper {
     private final ProxyCache cache;
@@ -47,7 +48,7 @@ final class CacheHandler extends Handler.Wrapper {
     private final String nodeName;
     private final long collapseTimeoutMillis;
     private final ControlPlane control;
-    private final Role role;
+    private final RolePolicy role;
     private final RangePolicy ranges = new RangePolicy();
     /** Signed-URL checks against the sites' keyrings (kept by the site router, fed by the control plane). */
     private final SignatureGate signatures;
@@ -317,7 +318,7 @@ final class CacheHandler extends Handler.Wrapper {
         return invalidations;
     }
 
-    Role role() {
+    RolePolicy role() {
         return role;
     }
 

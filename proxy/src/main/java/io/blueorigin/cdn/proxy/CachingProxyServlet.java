@@ -398,11 +398,11 @@ public class CachingProxyServlet extends AsyncProxyServlet {
 
     /** Debug-log tag of this node: {@code E} or {@code S}. */
     private String tag() {
-        return config.identity().role() == io.blueorigin.cdn.runtime.Role.EDGE ? "E" : "S";
+        return cache.role().tag();
     }
 
     /** Debug-log tag of the upstream: {@code S} for an edge (its shield), {@code O} for a shield. */
     private String upstreamTag() {
-        return config.identity().role() == io.blueorigin.cdn.runtime.Role.EDGE ? "S" : "O";
+        return cache.role().upstreamTag();
     }
 }

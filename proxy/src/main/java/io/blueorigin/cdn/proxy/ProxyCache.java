@@ -34,15 +34,17 @@ public final class ProxyCache {
     private final Upstreams upstreams;
     private final ProxyMetrics metrics;
     private final Forwarding forwarding;
-    /** What differs between edge and shield. */
-    private final Role role;
+    /** What differs between edge and shield: the role module's policy. */
+    private final RolePolicy role;
     /** An edge's per-client limits; null at a shield (its clients are edges). */
     private final @Nullable RateLimiter rateLimiter;
     /** An edge's compressor (compress once, store next to the identity variant); null when it compresses nothing. */
     private final @Nullable Compressor compressor;
     private final SiteRouter sites;
 
-    ProxyCache(ProxyConfig config, CacheStore store, Clock clock, ProxyMetrics metrics) {
+    /** @throws IllegalArgumentException when {@code role} is not for the role of {@code config}'s identity */
+    ProxyCache(ProxyConfig config, RolePolicy role, CacheStore store, Clock clock, ProxyMetrics metrics) {
+        this.role = checkRole(config, role);
         this.metrics = requireNonNull(metrics, "metrics is null");
         this.upstreams = new Upstreams(config.upstream(), clock::millis);
         this.sites = new SiteRouter(config, upstreams, clock::millis,
@@ -54,7 +56,6 @@ public final class ProxyCache {
         this.policy = new CachePolicy(config.cache().policy());
         this.viaSelf = "1.1 " + config.identity().name();
         this.forwarding = new Forwarding(config.forwarding());
-        this.role = Role.of(config);
         this.rateLimiter = role.facesClients() ? new RateLimiter(config.rateLimit()) : null;
         this.compressor = role.facesClients() && config.compression().enabled()
                 ? new Compressor(store, config.compression(), clock, MAX_PENDING_COMPRESSIONS) : null;
@@ -136,8 +137,20 @@ public final class ProxyCache {
     }
 
     /** Edge or shield: what differs between them. */
-    Role role() {
+    RolePolicy role() {
         return role;
+    }
+
+    /** {@code policy}, when it is for the role of {@code config}'s identity. */
+    static RolePolicy checkRole(ProxyConfig config, RolePolicy policy) {
+        requireNonNull(config, "config is null");
+        requireNonNull(policy, "role policy is null");
+        if (policy.role() != config.identity().role()) {
+            throw new IllegalArgumentException("role policy " + policy.getClass().getName() + " is for role "
+                    + policy.role().label() + ", the node " + config.identity().name() + " has role "
+                    + config.identity().role().label());
+        }
+        return policy;
     }
 
     Forwarding forwarding() {

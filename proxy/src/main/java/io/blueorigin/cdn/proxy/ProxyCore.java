@@ -63,13 +63,16 @@ public final class ProxyCore implements AutoCloseable {
     /**
      * Opens the store and assembles a node.
      *
+     * @param role what differs between edge and shield: the role module's policy, for the role of
+     *     {@code config}'s identity (else {@link IllegalArgumentException})
      * @param pass builds the pass-through handler (the role's servlet) for the node's cache
      * @param trafficUri, managementUri the node's listeners as bound, asked once it has registered (after start)
      * @throws StartupException when the store cannot be opened
      */
-    public static ProxyCore open(ProxyConfig config, Clock clock, Function<ProxyCache, Handler> pass,
+    public static ProxyCore open(ProxyConfig config, RolePolicy role, Clock clock, Function<ProxyCache, Handler> pass,
             Supplier<URI> trafficUri, Supplier<URI> managementUri) {
         requireNonNull(config, "config is null");
+        ProxyCache.checkRole(config, role);
         CacheStore store;
         try {
             store = TieredStore.open(config.cache().storage(), config.identity().name());
@@ -77,20 +80,20 @@ public final class ProxyCore implements AutoCloseable {
             throw new StartupException(config.identity().name() + ": " + e.getMessage(), e);
         }
         try {
-            return new ProxyCore(config, clock, store, pass, trafficUri, managementUri);
+            return new ProxyCore(config, role, clock, store, pass, trafficUri, managementUri);
         } catch (RuntimeException e) {
             store.close();
             throw e;
         }
     }
 
-    private ProxyCore(ProxyConfig config, Clock clock, CacheStore store, Function<ProxyCache, Handler> pass,
-            Supplier<URI> trafficUri, Supplier<URI> managementUri) {
+    private ProxyCore(ProxyConfig config, RolePolicy role, Clock clock, CacheStore store,
+            Function<ProxyCache, Handler> pass, Supplier<URI> trafficUri, Supplier<URI> managementUri) {
         this.config = config;
         this.store = store;
         this.nodeMetrics = new NodeMetrics(config.identity());
         ProxyMetrics metrics = new ProxyMetrics(nodeMetrics, config.urlPatterns());
-        this.cache = new ProxyCache(config, store, clock, metrics);
+        this.cache = new ProxyCache(config, role, store, clock, metrics);
         Handler passHandler = pass.apply(cache);
         this.client = upstreamClient(config, config.upstream().connectTimeout(), true);
         this.collapser = new Collapser(10_000, config.cache().hitForMissTtl());
@@ -170,7 +173,7 @@ public final class ProxyCore implements AutoCloseable {
     /** Once the node listens: follows admin (registers, heartbeats, invalidations) and, on an edge, the shield ring. */
     public void started() {
         control.startAgent();
-        if (Role.of(config).hasShieldRing(config.upstream())) {
+        if (cache.role().hasShieldRing(config.upstream())) {
             control.followShields(cache.upstreams()::replaceMembers, config.identity().name());
         }
     }

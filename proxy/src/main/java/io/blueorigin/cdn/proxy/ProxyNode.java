@@ -76,21 +76,23 @@ public final class ProxyNode implements Node {
     public record CollapsingStats(int inFlight, int waiting, long collapsed) {}
 
     /** Starts a node with the system clock. */
-    public static ProxyNode start(ProxyConfig config, ServletFactory servlets) {
-        return start(config, servlets, Clock.systemUTC());
+    public static ProxyNode start(ProxyConfig config, RolePolicy role, ServletFactory servlets) {
+        return start(config, role, servlets, Clock.systemUTC());
     }
 
     /**
      * Starts a node.
      *
+     * @param role what differs between edge and shield: the role module's policy, for the role of
+     *     {@code config}'s identity (else {@link IllegalArgumentException})
      * @param clock the node's clock (tests move it to expire objects without waiting)
      * @throws io.blueorigin.cdn.runtime.StartupException when a port is busy or a component cannot start
      */
-    public static ProxyNode start(ProxyConfig config, ServletFactory servlets, Clock clock) {
+    public static ProxyNode start(ProxyConfig config, RolePolicy role, ServletFactory servlets, Clock clock) {
         requireNonNull(config, "config is null");
         requireNonNull(servlets, "servlets is null");
         AtomicReference<NodeServer> started = new AtomicReference<>();
-        ProxyCore core = ProxyCore.open(config, clock, cache -> {
+        ProxyCore core = ProxyCore.open(config, role, clock, cache -> {
             ServletContextHandler context = new ServletContextHandler(ServletContextHandler.NO_SESSIONS);
             context.setContextPath("/");
             context.setErrorHandler(new PlainErrorHandler());

@@ -46,8 +46,8 @@ class CacheInspectorTagTest {
         ProxyConfig config = ProxyConfig.of(NodeIdentity.of(Role.EDGE, "nyc"), ServerConfig.ephemeral(),
                 UpstreamConfig.of(URI.create("http://127.0.0.1:9")));
         store = TieredStore.open(config.cache().storage(), "inspector-tag-test");
-        ProxyCache cache = new ProxyCache(config, store, Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC),
-                new ProxyMetrics(new NodeMetrics(config.identity())));
+        ProxyCache cache = new ProxyCache(config, TestPolicies.EDGE, store,
+                Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC), new ProxyMetrics(new NodeMetrics(config.identity())));
         server = new Server();
         ServerConnector connector = new ServerConnector(server);
         connector.setHost("127.0.0.1");

@@ -61,7 +61,7 @@ class ClientExchangeTest {
         ProxyConfig config = ProxyConfig.of(NodeIdentity.of(Role.EDGE, "nyc"), ServerConfig.ephemeral(),
                 UpstreamConfig.of(URI.create("http://127.0.0.1:9")));
         store = TieredStore.open(config.cache().storage(), "exchange-test");
-        cache = new ProxyCache(config, store, clock, new ProxyMetrics(new NodeMetrics(config.identity())));
+        cache = new ProxyCache(config, TestPolicies.EDGE, store, clock, new ProxyMetrics(new NodeMetrics(config.identity())));
         collapser = new Collapser(100, Duration.ofSeconds(10));
         ControlPlane control = ControlPlane.create(ControlConfig.none(), config.identity(), store, cache.sites(), clock,
                 () -> null, () -> null, () -> null);

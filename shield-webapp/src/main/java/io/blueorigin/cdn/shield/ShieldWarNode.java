@@ -1,7 +1,6 @@
 package io.blueorigin.cdn.shield;
 
 import io.blueorigin.cdn.proxy.war.WarNode;
-import io.blueorigin.cdn.runtime.Role;
 
 /**
  * The shield of shield.war: {@code WEB-INF/jetty-ee10-web.xml} inserts it in front of the web application's
@@ -9,6 +8,6 @@ import io.blueorigin.cdn.runtime.Role;
  */
 public final class ShieldWarNode extends WarNode {
     public ShieldWarNode() {
-        super(Role.SHIELD, ShieldServlet::new);
+        super(ShieldPolicy.INSTANCE, ShieldServlet::new);
     }
 }

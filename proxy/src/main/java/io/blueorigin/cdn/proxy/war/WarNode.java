@@ -7,9 +7,9 @@ import io.blueorigin.cdn.proxy.ProxyConfig;
 import io.blueorigin.cdn.proxy.ProxyConfigs;
 import io.blueorigin.cdn.proxy.ProxyCore;
 import io.blueorigin.cdn.proxy.ProxyNode;
+import io.blueorigin.cdn.proxy.RolePolicy;
 import io.blueorigin.cdn.runtime.ManagementServer;
 import io.blueorigin.cdn.runtime.NodeServer;
-import io.blueorigin.cdn.runtime.Role;
 import io.blueorigin.cdn.runtime.war.WebAppNode;
 import java.net.URI;
 import java.nio.file.Path;
@@ -28,21 +28,22 @@ import org.eclipse.jetty.server.Handler;
  * owns).
  */
 public abstract class WarNode extends WebAppNode {
-    private final Role role;
+    private final RolePolicy policy;
     private final ProxyNode.ServletFactory servlets;
 
-    protected WarNode(Role role, ProxyNode.ServletFactory servlets) {
-        super(role);
-        this.role = role;
+    /** @param policy what differs between edge and shield: the role module's policy; the WAR's role is its role */
+    protected WarNode(RolePolicy policy, ProxyNode.ServletFactory servlets) {
+        super(policy.role());
+        this.policy = policy;
         this.servlets = requireNonNull(servlets, "servlets is null");
     }
 
     @Override
     protected Opened open(ServletContextHandler context, Path file, Handler pass) {
-        ProxyConfig config = ProxyConfigs.proxy(ConfigValues.load(role, Optional.of(file), Map.of(), Map.of(),
+        ProxyConfig config = ProxyConfigs.proxy(ConfigValues.load(policy.role(), Optional.of(file), Map.of(), Map.of(),
                 System.getenv()));
         AtomicReference<ManagementServer> management = new AtomicReference<>();
-        ProxyCore core = ProxyCore.open(config, Clock.systemUTC(), cache -> {
+        ProxyCore core = ProxyCore.open(config, policy, Clock.systemUTC(), cache -> {
             ProxyCore.addServlet(context.getServletHandler(), config, servlets.create(config, cache));
             return pass;
         }, this::trafficUri, () -> management.get().uri());
