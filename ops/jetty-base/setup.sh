@@ -60,16 +60,17 @@ if ! out="$(cd "$base" && java -jar "$jetty_home/start.jar" "jetty.home=$jetty_h
     exit 1
 fi
 mkdir -p "$base/webapps"
-if [ "$role" != admin ]; then
-    # What the launcher's edge and shield accept on their traffic port (ProxyNode.PROXY_URI_COMPLIANCE and
-    # NodeServer.STRICT_LINE_ENDINGS): encoded slashes, empty segments, path parameters and encoded characters are
-    # passed on to the origin; bare-LF line ends are refused.
-    cat > "$base/start.d/blue-origin.ini" <<'INI'
-## Blue Origin CDN: request-targets a caching proxy passes on, and no bare-LF line ends (ops/jetty-base/setup.sh)
-jetty.httpConfig.uriCompliance=DEFAULT,AMBIGUOUS_PATH_SEPARATOR,AMBIGUOUS_EMPTY_SEGMENT,AMBIGUOUS_PATH_PARAMETER,AMBIGUOUS_PATH_ENCODING
-jetty.httpConfig.compliance=RFC9110,-LF_HEADER_TERMINATION,-LF_CHUNK_TERMINATION
-INI
-fi
+# What the launcher's nodes do on their traffic port: no Server header naming the software and its version; and
+# for edge and shield (ProxyNode.PROXY_URI_COMPLIANCE, NodeServer.STRICT_LINE_ENDINGS) encoded slashes, empty
+# segments, path parameters and encoded characters are passed on to the origin, bare-LF line ends refused.
+{
+    echo "## Blue Origin CDN $role (made by ops/jetty-base/setup.sh)"
+    echo "jetty.httpConfig.sendServerVersion=false"
+    if [ "$role" != admin ]; then
+        echo "jetty.httpConfig.uriCompliance=DEFAULT,AMBIGUOUS_PATH_SEPARATOR,AMBIGUOUS_EMPTY_SEGMENT,AMBIGUOUS_PATH_PARAMETER,AMBIGUOUS_PATH_ENCODING"
+        echo "jetty.httpConfig.compliance=RFC9110,-LF_HEADER_TERMINATION,-LF_CHUNK_TERMINATION"
+    fi
+} > "$base/start.d/blue-origin.ini"
 cp "$war" "$base/webapps/$role.war.new" && mv "$base/webapps/$role.war.new" "$base/webapps/$role.war"
 sed "s#/etc/blue-origin/$role.yaml#$config#" "$repo/ops/jetty-base/webapps/$role.xml" > "$base/webapps/$role.xml"
 echo "setup.sh: $base runs $role.war with $config: cd $base && java -jar $jetty_home/start.jar"

@@ -41,7 +41,9 @@ class OpsReadmeIT {
         /** Run when its program is on the PATH, else syntax only. */
         IF_INSTALLED,
         /** bash -n: needs software or a machine CI does not have. */
-        SYNTAX
+        SYNTAX,
+        /** Started in the background (a Jetty with a WAR); the test waits for its readiness. */
+        WAR
     }
 
     private static Map<String, Kind> lines() {
@@ -63,6 +65,15 @@ class OpsReadmeIT {
                 + "~/grafana/bin/grafana server --homepath ~/grafana          # older releases: bin/grafana-server", Kind.SYNTAX);
         k.put("for round in 1 2 3 4 5; do curl -s -Z \"http://127.0.0.1:808[0-1]/item/[1-200]\" >/dev/null; done   "
                 + "# 2000 requests, hits from round 2", Kind.RUN);
+        k.put("mvn -q -N dependency:copy -Dartifact=org.eclipse.jetty:jetty-home:12.1.12:tar.gz -DoutputDirectory=var   "
+                + "# Jetty's distribution", Kind.RUN);
+        k.put("tar xzf var/jetty-home-12.1.12.tar.gz -C var", Kind.RUN);
+        k.put("ops/jetty-base/setup.sh --jetty-home var/jetty-home-12.1.12 --config ops/jetty-base/edge-demo.yaml edge "
+                + "var/jetty-edge", Kind.RUN);
+        k.put("(cd var/jetty-edge && exec java -jar ../jetty-home-12.1.12/start.jar jetty.http.port=8090)   # runs until Ctrl-C",
+                Kind.WAR);
+        k.put("for i in 1 2; do curl -si http://127.0.0.1:8090/item/7 | grep -i '^x-cache'; done   "
+                + "# X-Cache: MISS, then X-Cache: HIT", Kind.RUN);
         return k;
     }
 
@@ -72,6 +83,7 @@ class OpsReadmeIT {
         Map<String, Kind> kinds = lines();
         assertThat(lines).as("ops/README.md commands, each with an entry in this test").containsExactlyElementsOf(kinds.keySet());
         Process demo = null;
+        Process war = null;
         try {
             for (String line : lines) {
                 switch (kinds.get(line)) {
@@ -97,6 +109,18 @@ class OpsReadmeIT {
                             }
                         });
                     }
+                    case WAR -> {
+                        war = new ProcessBuilder("bash", "-c", line).directory(REPOSITORY.toFile())
+                                .redirectErrorStream(true).redirectOutput(REPOSITORY.resolve("var/jetty-edge.log").toFile())
+                                .start();
+                        Process started = war;
+                        // edge-demo.yaml's management port
+                        await().atMost(Duration.ofSeconds(90)).ignoreExceptions().untilAsserted(() -> {
+                            assertThat(started.isAlive()).as("jetty runs: %s", Files.readString(
+                                    REPOSITORY.resolve("var/jetty-edge.log"))).isTrue();
+                            assertThat(get("http://127.0.0.1:18090/readyz")).contains("\"ready\"");
+                        });
+                    }
                     case RUN -> {
                         Result result = bash(List.of("-c", line));
                         assertThat(result.status).as("%s: %s", line, result.output).isZero();
@@ -106,10 +130,21 @@ class OpsReadmeIT {
                             assertThat(hits(18080)).as("edge-nyc hits").isGreaterThanOrEqualTo(600);
                             assertThat(hits(18081)).as("edge-lhr hits").isGreaterThanOrEqualTo(600);
                         }
+                        if (line.startsWith("for i in 1 2")) {
+                            assertThat(result.output.lines().toList()).as("edge.war's answers")
+                                    .containsExactly("X-Cache: MISS", "X-Cache: HIT");
+                        }
                     }
                 }
             }
         } finally {
+            if (war != null) {
+                war.descendants().forEach(ProcessHandle::destroy); // the subshell's java: SIGTERM stops Jetty
+                war.destroy();
+                if (!war.waitFor(30, TimeUnit.SECONDS)) {
+                    war.destroyForcibly();
+                }
+            }
             if (demo != null) {
                 demo.destroy();
                 if (!demo.waitFor(30, TimeUnit.SECONDS)) {

@@ -126,6 +126,7 @@ class WarDeploymentIT {
         assertThat(second.getContentAsString()).isEqualTo("a");
         assertThat(second.getHeaders().get("X-Cache")).isEqualTo("HIT");
         assertThat(second.getHeaders().get("Via")).isEqualTo("1.1 shield-iad, 1.1 edge-nyc");
+        assertThat(second.getHeaders().get("Server")).as("no software version told to clients").isNull();
         assertThat(client.get(shield.uri("/war/a")).getHeaders().get("X-Cache")).isEqualTo("HIT");
         assertThat(origin.count("/war/a")).isEqualTo(1);
     }
