@@ -90,11 +90,16 @@ public final class TestCluster implements AutoCloseable {
      * directory, as an operator's restart would; the new node takes its place in this cluster.
      */
     public synchronized ProxyNode restart(ProxyNode node) {
+        java.util.Optional<URI> https = node.httpsUri(); // asked before the stop closes its connector
         stop(node);
         ProxyConfig old = node.config();
         ServerConfig s = old.server();
+        // the same ports as bound (an ephemeral 0 became a real port), HTTPS and h2c included
+        java.util.Optional<io.blueorigin.cdn.runtime.TlsConfig> tls = s.tls().map(t -> new io.blueorigin.cdn.runtime.TlsConfig(
+                https.orElseThrow().getPort(), t.keys(), t.hsts(), t.scanInterval(), t.allowExpired()));
         ProxyConfig config = old.withServer(new ServerConfig(s.host(), node.uri().getPort(), s.managementHost(),
-                node.managementUri().getPort(), s.maxThreads(), s.idleTimeout(), s.stopTimeout(), s.accessLog(), s.limits()));
+                node.managementUri().getPort(), s.maxThreads(), s.idleTimeout(), s.stopTimeout(), s.accessLog(), s.limits(),
+                tls, s.h2c()));
         ProxyNode fresh = old.identity().role() == Role.EDGE ? EdgeNode.start(config, clock) : ShieldNode.start(config, clock);
         started.add(fresh);
         List<ProxyNode> list = old.identity().role() == Role.EDGE ? edges : shields;

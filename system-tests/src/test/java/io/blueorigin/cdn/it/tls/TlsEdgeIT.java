@@ -128,6 +128,22 @@ class TlsEdgeIT {
     }
 
     @Test
+    void aRestartedEdgeServesHttpsAndH2cAgainOnTheSamePorts() throws Exception {
+        origin.on("/tls/restart", Reply.ok("again").withHeader("Cache-Control", "max-age=300"));
+        edge = cdn.restart(edge);
+        assertThat(edge.httpsUri()).hasValue(https);
+        HttpClient h2 = jettyClient(trusting(first.certificate()), true);
+        try {
+            ContentResponse response = h2.newRequest(https.resolve("/tls/restart")).timeout(30, TimeUnit.SECONDS).send();
+            assertThat(response.getStatus()).isEqualTo(200);
+            assertThat(response.getVersion()).isEqualTo(HttpVersion.HTTP_2);
+        } finally {
+            h2.stop();
+        }
+        assertThat(edge.config().server().h2c()).isTrue();
+    }
+
+    @Test
     void thePlainPortSpeaksH2cWhenAsked() throws Exception {
         origin.on("/tls/h2c", Reply.ok("cleartext h2").withHeader("Cache-Control", "max-age=300"));
         java.net.http.HttpClient jdk = java.net.http.HttpClient.newBuilder()
