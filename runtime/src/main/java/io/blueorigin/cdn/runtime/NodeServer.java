@@ -55,6 +55,7 @@ public final class NodeServer implements Node {
     private final ManagementServer management;
     private final ServerConnector trafficConnector;
     private final ConnectionGuard guard;
+    private final GracefulHandler graceful;
     private final @Nullable HttpsConnector https;
 
     private NodeServer(Builder builder) {
@@ -84,7 +85,7 @@ public final class NodeServer implements Node {
             https.connector().addBean(guard);
         }
         traffic.setErrorHandler(new PlainErrorHandler());
-        GracefulHandler graceful = new MarkedGracefulHandler(requireNonNull(builder.trafficHandler, "traffic handler not set"));
+        this.graceful = new MarkedGracefulHandler(requireNonNull(builder.trafficHandler, "traffic handler not set"));
         traffic.setHandler(graceful);
         traffic.setStopTimeout(config.stopTimeout().toMillis());
         traffic.setStopAtShutdown(false);
@@ -325,9 +326,37 @@ public final class NodeServer implements Node {
     /** Graceful stop: traffic (waiting up to {@code server.stop-timeout} for in-flight requests), then management. */
     @Override
     public void close() {
+        drain();
         stopQuietly(traffic);
         management.close();
         LOG.info("{} stopped", identity.name());
+    }
+
+    /**
+     * The first half of a graceful stop: new requests are answered 503 ({@link MarkedGracefulHandler}) while those in
+     * flight finish, for at most {@code server.stop-timeout}. Then no connection has anything left to wait for, so
+     * the stop closes idle keep-alive connections at once, instead of after Jetty's one-second shutdown idle
+     * timeout (which made every stop of a node that had served a keep-alive client take a second).
+     */
+    private void drain() {
+        if (!traffic.isStarted()) {
+            return;
+        }
+        try {
+            graceful.shutdown().get(config.stopTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            LOG.warn("{}: requests still in flight after server.stop-timeout {}; they are cut", identity.name(),
+                    config.stopTimeout());
+        } catch (java.util.concurrent.ExecutionException e) {
+            LOG.debug("{}: graceful shutdown failed", identity.name(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        for (org.eclipse.jetty.server.Connector connector : traffic.getConnectors()) {
+            if (connector instanceof org.eclipse.jetty.server.AbstractConnector c) {
+                c.setShutdownIdleTimeout(1);
+            }
+        }
     }
 
     /** Assembles a {@link NodeServer}; not thread-safe, used once. */

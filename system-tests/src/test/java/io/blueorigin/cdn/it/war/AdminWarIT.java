@@ -44,7 +44,7 @@ class AdminWarIT {
         origin = TestOrigin.start();
         adminManagement = JettyHomeNode.freePort();
         Path tokenFile = dir.resolve("admin.token");
-        admin = JettyHomeNode.start(WarDeploymentIT.base(dir, "admin", """
+        admin = JettyHomeNode.start(WarTiers.base(dir, "admin", """
                 node:
                   pop: local
                   name: admin-war
@@ -64,7 +64,7 @@ class AdminWarIT {
         assertThat(created.getStatus()).as(created.getContentAsString()).isEqualTo(201);
         String nodeToken = JSON.readTree(created.getContentAsString()).get("secret").asText();
         int edgeManagement = JettyHomeNode.freePort();
-        edge = JettyHomeNode.start(WarDeploymentIT.base(dir, "edge", """
+        edge = JettyHomeNode.start(WarTiers.base(dir, "edge", """
                 node:
                   pop: nyc
                 management:

@@ -22,12 +22,12 @@ import java.util.concurrent.TimeUnit;
  * {@code start.jar --add-modules=http,ee10-deploy}, the WAR and its context file in {@code webapps/}, then
  * {@code java -jar start.jar}. A separate JVM; {@link #close()} stops it with SIGTERM.
  */
-final class JettyHomeNode implements AutoCloseable {
-    static final Path HOME = Path.of(required("jetty.home"));
+public final class JettyHomeNode implements AutoCloseable {
+    public static final Path HOME = Path.of(required("jetty.home"));
 
     private final Process process;
     private final Path log;
-    final int port;
+    public final int port;
 
     private JettyHomeNode(Process process, Path log, int port) {
         this.process = process;
@@ -35,7 +35,7 @@ final class JettyHomeNode implements AutoCloseable {
         this.port = port;
     }
 
-    static String required(String property) {
+    public static String required(String property) {
         String value = System.getProperty(property);
         if (value == null) {
             throw new IllegalStateException("system property " + property + " is not set: run with the system-tests' "
@@ -45,7 +45,7 @@ final class JettyHomeNode implements AutoCloseable {
     }
 
     /** A jetty base in {@code base} with the http and ee10-deploy modules, made by start.jar. */
-    static Path createBase(Path base) throws IOException, InterruptedException {
+    public static Path createBase(Path base) throws IOException, InterruptedException {
         Files.createDirectories(base);
         Process make = new ProcessBuilder(java(), "-jar", HOME.resolve("start.jar").toString(), "jetty.home=" + HOME,
                 "jetty.base=" + base, "--add-modules=http,ee10-deploy").directory(base.toFile())
@@ -58,7 +58,7 @@ final class JettyHomeNode implements AutoCloseable {
     }
 
     /** Starts Jetty on {@code base} with its HTTP connector on a free port. */
-    static JettyHomeNode start(Path base, String... jvmOptions) throws IOException {
+    public static JettyHomeNode start(Path base, String... jvmOptions) throws IOException {
         int port = freePort();
         List<String> command = new ArrayList<>(List.of(java(), "-Xmx256m"));
         command.addAll(List.of(jvmOptions));
@@ -70,7 +70,7 @@ final class JettyHomeNode implements AutoCloseable {
         return new JettyHomeNode(process, log, port);
     }
 
-    static int freePort() {
+    public static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         } catch (IOException e) {
@@ -82,12 +82,12 @@ final class JettyHomeNode implements AutoCloseable {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
-    URI uri(String pathAndQuery) {
+    public URI uri(String pathAndQuery) {
         return URI.create("http://127.0.0.1:" + port + pathAndQuery);
     }
 
     /** Waits until {@code url} answers 200 (the node's /readyz), or fails with the container's log. */
-    JettyHomeNode awaitReady(URI url) {
+    public JettyHomeNode awaitReady(URI url) {
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         try {
             await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() -> {
@@ -107,7 +107,7 @@ final class JettyHomeNode implements AutoCloseable {
         return this;
     }
 
-    String log() {
+    public String log() {
         try {
             return Files.readString(log);
         } catch (IOException e) {

@@ -25,83 +25,30 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * edge.war and shield.war, each in a stock Jetty 12.1 distribution started as a separate JVM the way
- * ops/jetty-base describes (a base made by start.jar, the WAR and ops/jetty-base's context file in
- * {@code webapps/}): client → edge.war → shield.war → test origin. The launcher's caching scenarios that need no
- * clock of their own run here against the WARs: the same request path (ProxyCore) in both forms.
+ * What the WAR form adds to the caching scenarios (which run over the WARs too: {@code CachingBasicsOverWarsIT}):
+ * edge.war and shield.war in stock Jetty distributions set up as ops/jetty-base describes (client → edge.war →
+ * shield.war → test origin), collapsing, pass-through via the role's servlet, the container's compliance
+ * settings from setup.sh, the node's own management port, and a WAR deployed without its configuration.
  */
 class WarDeploymentIT {
-    private static final Path REPO = repositoryRoot();
-
     @TempDir
     static Path dir;
 
     static TestOrigin origin;
-    static JettyHomeNode shield;
-    static JettyHomeNode edge;
-    static int edgeManagement;
+    static WarTiers wars;
     static final TestClient client = new TestClient();
 
     @BeforeAll
     static void deploy() throws Exception {
         origin = TestOrigin.start();
-        int shieldManagement = JettyHomeNode.freePort();
-        shield = JettyHomeNode.start(base("shield", """
-                node:
-                  pop: iad
-                management:
-                  port: %d
-                upstream:
-                  url: %s
-                store:
-                  heap:
-                    max-size: 32MB
-                """.formatted(shieldManagement, origin.uri())));
-        edgeManagement = JettyHomeNode.freePort();
-        edge = JettyHomeNode.start(base("edge", """
-                node:
-                  pop: nyc
-                management:
-                  port: %d
-                upstream:
-                  url: http://127.0.0.1:%d
-                store:
-                  heap:
-                    max-size: 32MB
-                """.formatted(edgeManagement, shield.port)));
-        shield.awaitReady(URI.create("http://127.0.0.1:" + shieldManagement + "/readyz"));
-        edge.awaitReady(URI.create("http://127.0.0.1:" + edgeManagement + "/readyz"));
-    }
-
-    private static Path base(String role, String yaml) throws Exception {
-        return base(dir, role, yaml);
-    }
-
-    /**
-     * A jetty base in {@code dir} for {@code role}.war with a config written here, made by ops/jetty-base/setup.sh as
-     * an operator runs it (its context file from ops/jetty-base/webapps, the container's compliance settings).
-     */
-    static Path base(Path dir, String role, String yaml) throws Exception {
-        Path config = Files.writeString(dir.resolve(role + ".yaml"), yaml);
-        Path base = dir.resolve(role + "-base");
-        Process setup = new ProcessBuilder("bash", REPO.resolve("ops/jetty-base/setup.sh").toString(),
-                "--jetty-home", JettyHomeNode.HOME.toString(), "--war", JettyHomeNode.required(role + ".war"),
-                "--config", config.toString(), role, base.toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve(role + "-setup.log").toFile()).start();
-        assertThat(setup.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
-        assertThat(setup.exitValue()).as(Files.readString(dir.resolve(role + "-setup.log"))).isZero();
-        assertThat(Files.readString(base.resolve("webapps/" + role + ".xml"))).contains(config.toString());
-        return base;
+        wars = WarTiers.start(origin.uri());
     }
 
     @AfterAll
     static void stop() throws Exception {
         client.close();
-        if (edge != null) {
-            edge.close();
-        }
-        if (shield != null) {
-            shield.close();
+        if (wars != null) {
+            wars.close();
         }
         origin.close();
     }
@@ -111,47 +58,7 @@ class WarDeploymentIT {
     }
 
     private static ContentResponse get(String path) {
-        return client.get(edge.uri(path));
-    }
-
-    @Test
-    void missThenHitWithCacheStatusPerTier() {
-        origin.on("/war/a", cacheable("a"));
-        ContentResponse first = get("/war/a");
-        assertThat(first.getContentAsString()).isEqualTo("a");
-        assertThat(first.getHeaders().get("X-Cache")).isEqualTo("MISS");
-        assertThat(first.getHeaders().get("Cache-Status"))
-                .isEqualTo("shield-iad; fwd=uri-miss; fwd-status=200; stored, edge-nyc; fwd=uri-miss; fwd-status=200; stored");
-        ContentResponse second = get("/war/a");
-        assertThat(second.getContentAsString()).isEqualTo("a");
-        assertThat(second.getHeaders().get("X-Cache")).isEqualTo("HIT");
-        assertThat(second.getHeaders().get("Via")).isEqualTo("1.1 shield-iad, 1.1 edge-nyc");
-        assertThat(second.getHeaders().get("Server")).as("no software version told to clients").isNull();
-        assertThat(client.get(shield.uri("/war/a")).getHeaders().get("X-Cache")).isEqualTo("HIT");
-        assertThat(origin.count("/war/a")).isEqualTo(1);
-    }
-
-    @Test
-    void headIsAnsweredFromTheCachedGet() {
-        origin.on("/war/head", cacheable("0123456789"));
-        get("/war/head");
-        ContentResponse head = TestClient.send(client.request(edge.uri("/war/head")).method("HEAD"));
-        assertThat(head.getStatus()).isEqualTo(200);
-        assertThat(head.getHeaders().get("X-Cache")).isEqualTo("HIT");
-        assertThat(head.getHeaders().get("Content-Length")).isEqualTo("10");
-        assertThat(origin.count("/war/head")).isEqualTo(1);
-    }
-
-    @Test
-    void privateNoStoreAndSetCookieAreNotStored() {
-        origin.on("/war/private", Reply.ok("x").withHeader("Cache-Control", "private, max-age=60"));
-        origin.on("/war/nostore", Reply.ok("x").withHeader("Cache-Control", "no-store, max-age=60"));
-        origin.on("/war/cookie", Reply.ok("x").withHeader("Cache-Control", "max-age=60").withHeader("Set-Cookie", "s=1"));
-        for (String path : List.of("/war/private", "/war/nostore", "/war/cookie")) {
-            get(path);
-            assertThat(get(path).getHeaders().get("X-Cache")).as(path).isEqualTo("PASS");
-            assertThat(origin.count(path)).as(path).isEqualTo(2);
-        }
+        return client.get(wars.edge.uri(path));
     }
 
     @Test
@@ -189,7 +96,7 @@ class WarDeploymentIT {
     @Test
     void aPostGoesThroughTheRolesServletToTheOrigin() {
         origin.on("/war/post", Reply.ok("posted"));
-        ContentResponse response = TestClient.send(client.request(edge.uri("/war/post")).method("POST")
+        ContentResponse response = TestClient.send(client.request(wars.edge.uri("/war/post")).method("POST")
                 .body(new StringRequestContent("text/plain", "payload", StandardCharsets.UTF_8)));
         assertThat(response.getStatus()).isEqualTo(200);
         assertThat(response.getContentAsString()).isEqualTo("posted");
@@ -200,11 +107,11 @@ class WarDeploymentIT {
     @Test
     void theManagementPortServesMetricsAndTheCacheInspector() {
         origin.on("/war/inspect", cacheable("i"));
-        get("/war/inspect");
-        ContentResponse metrics = client.get(URI.create("http://127.0.0.1:" + edgeManagement + "/metrics"));
+        assertThat(get("/war/inspect").getHeaders().get("Server")).as("no software version told to clients").isNull();
+        ContentResponse metrics = client.get(URI.create("http://127.0.0.1:" + wars.edgeManagement + "/metrics"));
         assertThat(metrics.getStatus()).isEqualTo(200);
         assertThat(metrics.getContentAsString()).contains("cdn_requests_total{role=\"edge\",pop=\"nyc\"");
-        ContentResponse inspect = client.get(URI.create("http://127.0.0.1:" + edgeManagement
+        ContentResponse inspect = client.get(URI.create("http://127.0.0.1:" + wars.edgeManagement
                 + "/cache/inspect?url=/war/inspect"));
         assertThat(inspect.getStatus()).isEqualTo(200);
         assertThat(inspect.getContentAsString()).contains("/war/inspect");
@@ -222,14 +129,5 @@ class WarDeploymentIT {
                     .until(() -> client.get(unconfigured.uri("/anything")).getStatus() == 503
                             || client.get(unconfigured.uri("/anything")).getStatus() == 404);
         }
-    }
-
-    static Path repositoryRoot() {
-        for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
-            if (Files.isDirectory(d.resolve("ops/jetty-base"))) {
-                return d;
-            }
-        }
-        throw new IllegalStateException("no ops/jetty-base above " + Path.of("").toAbsolutePath());
     }
 }
