@@ -14,7 +14,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The edge's decisions as a table: what the shared proxy does differently at an edge. This is where they are
- * pinned: proxy's own tests cannot see this module and use a stand-in ({@code TestPolicies} in proxy's tests).
+ * pinned; the proxy tests that need an edge (ClientExchangeTest, CacheInspectorTagTest) live in edge-webapp's tests,
+ * in the proxy package, so they run with the real policy.
  */
 class EdgePolicyTest {
     private static final RolePolicy POLICY = EdgePolicy.INSTANCE;

@@ -2,6 +2,7 @@ package io.blueorigin.cdn.proxy;
 
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.blueorigin.cdn.edge.EdgePolicy;
 import io.blueorigin.cdn.runtime.NodeIdentity;
 import io.blueorigin.cdn.runtime.Role;
 import io.blueorigin.cdn.runtime.ServerConfig;
@@ -15,7 +16,7 @@ class RolePolicyCheckTest {
     void aPolicyForAnotherRoleIsRefusedNamingBoth() {
         ProxyConfig shield = ProxyConfig.of(NodeIdentity.of(Role.SHIELD, "nyc"), ServerConfig.ephemeral(),
                 UpstreamConfig.of(URI.create("http://127.0.0.1:9")));
-        assertThatThrownBy(() -> ProxyCore.open(shield, TestPolicies.EDGE, Clock.systemUTC(), cache -> null,
+        assertThatThrownBy(() -> ProxyCore.open(shield, EdgePolicy.INSTANCE, Clock.systemUTC(), cache -> null,
                 () -> null, () -> null))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("is for role edge").hasMessageContaining("has role shield");

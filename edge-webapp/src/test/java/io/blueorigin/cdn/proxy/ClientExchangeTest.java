@@ -2,6 +2,7 @@ package io.blueorigin.cdn.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.blueorigin.cdn.edge.EdgePolicy;
 import io.blueorigin.cdn.httpcache.CachedResponse;
 import io.blueorigin.cdn.httpcache.Field;
 import io.blueorigin.cdn.httpcache.FieldList;
@@ -61,7 +62,7 @@ class ClientExchangeTest {
         ProxyConfig config = ProxyConfig.of(NodeIdentity.of(Role.EDGE, "nyc"), ServerConfig.ephemeral(),
                 UpstreamConfig.of(URI.create("http://127.0.0.1:9")));
         store = TieredStore.open(config.cache().storage(), "exchange-test");
-        cache = new ProxyCache(config, TestPolicies.EDGE, store, clock, new ProxyMetrics(new NodeMetrics(config.identity())));
+        cache = new ProxyCache(config, EdgePolicy.INSTANCE, store, clock, new ProxyMetrics(new NodeMetrics(config.identity())));
         collapser = new Collapser(100, Duration.ofSeconds(10));
         ControlPlane control = ControlPlane.create(ControlConfig.none(), config.identity(), store, cache.sites(), clock,
                 () -> null, () -> null, () -> null);

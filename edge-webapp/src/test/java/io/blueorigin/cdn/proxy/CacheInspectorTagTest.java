@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.blueorigin.cdn.edge.EdgePolicy;
 import io.blueorigin.cdn.httpcache.CachedResponse;
 import io.blueorigin.cdn.httpcache.Field;
 import io.blueorigin.cdn.proxy.control.LocalInvalidations;
@@ -46,7 +47,7 @@ class CacheInspectorTagTest {
         ProxyConfig config = ProxyConfig.of(NodeIdentity.of(Role.EDGE, "nyc"), ServerConfig.ephemeral(),
                 UpstreamConfig.of(URI.create("http://127.0.0.1:9")));
         store = TieredStore.open(config.cache().storage(), "inspector-tag-test");
-        ProxyCache cache = new ProxyCache(config, TestPolicies.EDGE, store,
+        ProxyCache cache = new ProxyCache(config, EdgePolicy.INSTANCE, store,
                 Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC), new ProxyMetrics(new NodeMetrics(config.identity())));
         server = new Server();
         ServerConnector connector = new ServerConnector(server);
