@@ -11,6 +11,7 @@ STATE_DIR="${STATE_DIR:-/tmp/cdn-bench-edge}"
 EDGE_CPUS="${EDGE_CPUS:-0}"
 EDGE_PORT="${EDGE_PORT:-8080}"
 EDGE_FORM="${EDGE_FORM:-jar}"
+ROLE="${ROLE:-edge}"   # shield: the same node as a shield (bench/misses.sh runs both tiers)
 JETTY_VERSION="${JETTY_VERSION:-12.1.12}"
 ORIGIN="${ORIGIN:-http://127.0.0.1:9001}"
 CACHE_MB="${CACHE_MB:-128}"
@@ -49,7 +50,7 @@ start)
             jetty.http.host=127.0.0.1 jetty.http.port="$EDGE_PORT") >"$STATE_DIR/edge.log" 2>&1 &
     else
         # shellcheck disable=SC2086
-        taskset -c "$EDGE_CPUS" java $JAVA_OPTS -jar "$jar" edge --host 127.0.0.1 --port "$EDGE_PORT" \
+        taskset -c "$EDGE_CPUS" java $JAVA_OPTS -jar "$jar" "$ROLE" --host 127.0.0.1 --port "$EDGE_PORT" \
             --management-port $((EDGE_PORT + 10000)) --pop bench --upstream "$ORIGIN" \
             --set store.heap.max-size="${CACHE_MB}MB" --set cache.ttl-cap=300s "${disk[@]}" >"$STATE_DIR/edge.log" 2>&1 &
     fi
@@ -67,6 +68,6 @@ stop)
     rm -f "$STATE_DIR/edge.pid"; echo "edge stopped"
     ;;
 *)
-    echo "usage: $0 start|stop   (EDGE_CPUS, EDGE_PORT, ORIGIN, CACHE_MB, JAVA_OPTS, DISK_DIR, EDGE_FORM=jar|war)"; exit 2
+    echo "usage: $0 start|stop   (EDGE_CPUS, EDGE_PORT, ORIGIN, CACHE_MB, JAVA_OPTS, DISK_DIR, EDGE_FORM=jar|war, ROLE=edge|shield)"; exit 2
     ;;
 esac
