@@ -1,10 +1,8 @@
 package io.blueorigin.cdn.admin;
 
 import static io.blueorigin.cdn.config.NodeConfigs.build;
-import static io.blueorigin.cdn.config.NodeConfigs.choice;
 import static io.blueorigin.cdn.config.NodeConfigs.identity;
 import static io.blueorigin.cdn.config.NodeConfigs.server;
-import static io.blueorigin.cdn.config.NodeConfigs.sites;
 
 import io.blueorigin.cdn.admin.AdminConfig;
 import io.blueorigin.cdn.admin.console.ConsoleConfig;

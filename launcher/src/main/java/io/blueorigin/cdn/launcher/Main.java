@@ -1,17 +1,15 @@
 package io.blueorigin.cdn.launcher;
 
-import io.blueorigin.cdn.admin.AdminConfigs;
-
-import io.blueorigin.cdn.proxy.ProxyConfigs;
-
 import io.blueorigin.cdn.admin.AdminConfig;
+import io.blueorigin.cdn.admin.AdminConfigs;
 import io.blueorigin.cdn.admin.AdminNode;
 import io.blueorigin.cdn.admin.db.Database;
-import io.blueorigin.cdn.edge.EdgeNode;
 import io.blueorigin.cdn.config.ConfigValues;
 import io.blueorigin.cdn.config.ConfigurationReference;
 import io.blueorigin.cdn.config.Settings;
+import io.blueorigin.cdn.edge.EdgeNode;
 import io.blueorigin.cdn.origin.DemoOrigin;
+import io.blueorigin.cdn.proxy.ProxyConfigs;
 import io.blueorigin.cdn.router.RouterNode;
 import io.blueorigin.cdn.runtime.Node;
 import io.blueorigin.cdn.runtime.Role;
@@ -25,11 +23,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
+import picocli.CommandLine;
 
 /**
  * {@code blue-origin <command>}: the launcher's entry point.

@@ -1,12 +1,11 @@
 package io.blueorigin.cdn.config;
 
-import io.blueorigin.cdn.proxy.ProxyConfigs;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.blueorigin.cdn.httpcache.encoding.Coding;
 import io.blueorigin.cdn.httpcache.encoding.CompressionPolicy;
+import io.blueorigin.cdn.proxy.ProxyConfigs;
 import io.blueorigin.cdn.runtime.Role;
 import java.util.HashMap;
 import java.util.Map;

@@ -1,19 +1,16 @@
 package io.blueorigin.cdn.config;
 
-import io.blueorigin.cdn.launcher.RoleConfigs;
-
-import io.blueorigin.cdn.admin.AdminConfigs;
-
-import io.blueorigin.cdn.proxy.ProxyConfigs;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.blueorigin.cdn.admin.AdminConfig;
+import io.blueorigin.cdn.admin.AdminConfigs;
 import io.blueorigin.cdn.httpcache.site.Site;
 import io.blueorigin.cdn.httpcache.site.SiteTable;
+import io.blueorigin.cdn.launcher.RoleConfigs;
 import io.blueorigin.cdn.origin.OriginConfig;
 import io.blueorigin.cdn.proxy.ProxyConfig;
+import io.blueorigin.cdn.proxy.ProxyConfigs;
 import io.blueorigin.cdn.proxy.control.ControlConfig;
 import io.blueorigin.cdn.runtime.Role;
 import io.blueorigin.cdn.runtime.ServerConfig;

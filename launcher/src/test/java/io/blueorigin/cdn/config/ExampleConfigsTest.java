@@ -1,16 +1,13 @@
 package io.blueorigin.cdn.config;
 
-import io.blueorigin.cdn.launcher.RoleConfigs;
-
-import io.blueorigin.cdn.admin.AdminConfigs;
-
-import io.blueorigin.cdn.proxy.ProxyConfigs;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.blueorigin.cdn.admin.AdminConfigs;
 import io.blueorigin.cdn.httpcache.site.Site;
 import io.blueorigin.cdn.httpcache.site.SiteTable;
+import io.blueorigin.cdn.launcher.RoleConfigs;
 import io.blueorigin.cdn.proxy.ProxyConfig;
+import io.blueorigin.cdn.proxy.ProxyConfigs;
 import io.blueorigin.cdn.runtime.Role;
 import java.io.IOException;
 import java.net.URI;

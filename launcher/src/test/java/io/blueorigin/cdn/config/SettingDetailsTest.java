@@ -1,15 +1,12 @@
 package io.blueorigin.cdn.config;
 
-import io.blueorigin.cdn.launcher.RoleConfigs;
-
-import io.blueorigin.cdn.admin.AdminConfigs;
-
-import io.blueorigin.cdn.proxy.ProxyConfigs;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.blueorigin.cdn.admin.AdminConfigs;
+import io.blueorigin.cdn.launcher.RoleConfigs;
+import io.blueorigin.cdn.proxy.ProxyConfigs;
 import io.blueorigin.cdn.runtime.Role;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,16 +1,14 @@
 package io.blueorigin.cdn.launcher;
 
-import io.blueorigin.cdn.admin.AdminConfigs;
-
-import io.blueorigin.cdn.proxy.ProxyConfigs;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.blueorigin.cdn.admin.AdminConfigs;
 import io.blueorigin.cdn.admin.AdminNode;
-import io.blueorigin.cdn.edge.EdgeNode;
 import io.blueorigin.cdn.config.ConfigValues;
+import io.blueorigin.cdn.edge.EdgeNode;
 import io.blueorigin.cdn.origin.DemoOrigin;
+import io.blueorigin.cdn.proxy.ProxyConfigs;
 import io.blueorigin.cdn.router.RouterNode;
 import io.blueorigin.cdn.runtime.Node;
 import io.blueorigin.cdn.runtime.Role;

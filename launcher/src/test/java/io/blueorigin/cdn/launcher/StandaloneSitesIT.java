@@ -1,14 +1,13 @@
 package io.blueorigin.cdn.launcher;
 
-import io.blueorigin.cdn.proxy.ProxyConfigs;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.blueorigin.cdn.edge.EdgeNode;
 import io.blueorigin.cdn.config.ConfigValues;
+import io.blueorigin.cdn.edge.EdgeNode;
 import io.blueorigin.cdn.origin.DemoOrigin;
 import io.blueorigin.cdn.origin.OriginConfig;
 import io.blueorigin.cdn.proxy.ProxyConfig;
+import io.blueorigin.cdn.proxy.ProxyConfigs;
 import io.blueorigin.cdn.proxy.ProxyNode;
 import io.blueorigin.cdn.runtime.Role;
 import io.blueorigin.cdn.runtime.ServerConfig;
