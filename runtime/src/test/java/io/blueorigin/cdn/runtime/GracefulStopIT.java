@@ -18,13 +18,15 @@ import org.eclipse.jetty.server.Response;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link NodeServer#close()} is graceful: a request in flight finishes (within {@code server.stop-timeout}),
- * requests arriving meanwhile get 503 marked {@code shutting-down} (so a downstream node retries elsewhere), and
- * the stop then ends without waiting for idle keep-alive connections.
+ * {@link NodeServer#close()} is graceful: a request in flight finishes (within {@code server.stop-timeout}) and
+ * requests arriving meanwhile get 503 marked {@code shutting-down} (so a downstream node retries elsewhere), while
+ * an idle keep-alive connection is open. That the stop then closes idle connections at once rather than after
+ * Jetty's one-second shutdown idle timeout is a matter of time, measured by the suite (SitesApiIT 41 s -> 20 s),
+ * not asserted here.
  */
 class GracefulStopIT {
     @Test
-    void aRequestInFlightFinishesNewOnesGet503AndIdleConnectionsDoNotHoldTheStop() throws Exception {
+    void aRequestInFlightFinishesAndNewOnesGet503WhileAnIdleConnectionIsOpen() throws Exception {
         CountDownLatch entered = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         Handler handler = new Handler.Abstract() {
