@@ -12,7 +12,6 @@ import io.blueorigin.cdn.admin.db.RoutingVersion;
 import io.blueorigin.cdn.admin.db.TierKeys;
 import io.blueorigin.cdn.admin.health.HealthChecker;
 import io.blueorigin.cdn.runtime.HealthRegistry;
-import io.blueorigin.cdn.runtime.NodeIdentity;
 import io.blueorigin.cdn.runtime.NodeServer;
 import io.blueorigin.cdn.runtime.ReadinessCheck;
 import io.blueorigin.cdn.runtime.StartupException;
@@ -223,15 +222,6 @@ public final class AdminCore implements AutoCloseable {
         }
     }
 
-    private static HealthRegistry health(NodeIdentity identity, Database database, NotificationListener listener) {
-        HealthRegistry health = new HealthRegistry(identity);
-        health.register("database", () -> database.isReachable(1)
-                ? ReadinessCheck.Result.ready(Map.of("notifications", listener.isListening() ? "listening"
-                        : "reconnecting (long-polls re-query every second)"))
-                : ReadinessCheck.Result.notReady(Map.of("error", "PostgreSQL does not answer")));
-        return health;
-    }
-
     /**
      * Mounts the node's servlets on {@code context}: the index at {@code /}, the JSON API under {@code /api/v1/},
      * the console under {@code /console/}.
@@ -249,7 +239,12 @@ public final class AdminCore implements AutoCloseable {
 
     /** Readiness (the database answers) for the management port. */
     public HealthRegistry health() {
-        return health(config.identity(), database, listener);
+        HealthRegistry health = new HealthRegistry(config.identity());
+        health.register("database", () -> database.isReachable(1)
+                ? ReadinessCheck.Result.ready(Map.of("notifications", listener.isListening() ? "listening"
+                        : "reconnecting (long-polls re-query every second)"))
+                : ReadinessCheck.Result.notReady(Map.of("error", "PostgreSQL does not answer")));
+        return health;
     }
 
     /** Adds {@code /metrics} to a management port. */

@@ -186,7 +186,7 @@ public final class ProxyCore implements AutoCloseable {
         return cache;
     }
 
-    public Collapser collapser() {
+    Collapser collapser() {
         return collapser;
     }
 
@@ -199,7 +199,7 @@ public final class ProxyCore implements AutoCloseable {
         control.close();
     }
 
-    /** After the listeners stopped: the control link (if still open), the upstream clients, the store. */
+    /** After the listeners stopped: the control link (closing it again is harmless), the upstream clients, the store. */
     @Override
     public void close() {
         control.close();

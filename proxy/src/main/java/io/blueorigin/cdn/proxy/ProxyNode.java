@@ -3,17 +3,17 @@ package io.blueorigin.cdn.proxy;
 import static java.util.Objects.requireNonNull;
 
 import io.blueorigin.cdn.proxy.control.ControlPlane;
+import io.blueorigin.cdn.runtime.MinimumRequestRateHandler;
 import io.blueorigin.cdn.runtime.Node;
 import io.blueorigin.cdn.runtime.NodeIdentity;
 import io.blueorigin.cdn.runtime.NodeServer;
+import io.blueorigin.cdn.runtime.PlainErrorHandler;
 import io.blueorigin.cdn.runtime.StartupException;
 import java.net.URI;
 import java.time.Clock;
 import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.http.UriCompliance;
-import io.blueorigin.cdn.runtime.MinimumRequestRateHandler;
-import io.blueorigin.cdn.runtime.PlainErrorHandler;
 
 /**
  * A started edge or shield on its own {@link NodeServer} (the launcher's form; a WAR's is {@code WarNode}). The
@@ -48,10 +48,6 @@ public final class ProxyNode implements Node {
 
     private final NodeServer server;
     private final ProxyCore core;
-    private final ProxyConfig config;
-    private final ProxyCache cache;
-    private final Collapser collapser;
-    private final ControlPlane control;
     private final URI uri;
     private final URI managementUri;
 
@@ -60,10 +56,6 @@ public final class ProxyNode implements Node {
         this.core = core;
         this.uri = server.uri();
         this.managementUri = server.managementUri();
-        this.config = core.config();
-        this.cache = core.cache();
-        this.collapser = core.collapser();
-        this.control = core.control();
     }
 
     /**
@@ -119,15 +111,16 @@ public final class ProxyNode implements Node {
     }
 
     public ProxyConfig config() {
-        return config;
+        return core.config();
     }
 
     /** This node's cache (store, policy, keys), for tests and the management endpoints. */
     public ProxyCache cache() {
-        return cache;
+        return core.cache();
     }
 
     public CollapsingStats collapsing() {
+        Collapser collapser = core.collapser();
         return new CollapsingStats(collapser.inFlight(), collapser.waiting().get(), collapser.collapsed());
     }
 
@@ -164,7 +157,7 @@ public final class ProxyNode implements Node {
 
     /** This node's link to the control plane (invalidations applied, lag). */
     public ControlPlane control() {
-        return control;
+        return core.control();
     }
 
     @Override

@@ -2,9 +2,12 @@ package io.blueorigin.cdn.runtime;
 
 import java.net.URI;
 import java.util.Map;
+import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * A node's management port ({@code management.host}:{@code management.port}): {@code /healthz}, {@code /readyz}
@@ -21,7 +24,14 @@ public final class ManagementServer implements AutoCloseable {
     ManagementServer(HealthRegistry health, ServerConfig config, Map<String, Handler> routes) {
         this.name = health.identity().name();
         this.config = config;
-        this.server = NodeServer.managementServer(name, config, health, routes);
+        QueuedThreadPool pool = new QueuedThreadPool(16, 2);
+        pool.setName(name + "-mgmt");
+        this.server = new Server(pool);
+        NodeServer.connector(server, config.managementHost(), config.managementPort(), config,
+                new HttpConnectionFactory(NodeServer.httpConfiguration(UriCompliance.DEFAULT, 8 * 1024, 8 * 1024)));
+        server.setErrorHandler(new PlainErrorHandler());
+        server.setHandler(new ManagementHandler(health, routes));
+        server.setStopAtShutdown(false);
     }
 
     /** @throws StartupException naming {@code management.port} or {@code management.host} when it cannot bind */

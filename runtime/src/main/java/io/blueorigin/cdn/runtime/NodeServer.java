@@ -10,10 +10,15 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.http.HttpCompliance;
 import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
+import org.eclipse.jetty.server.AbstractConnector;
 import org.eclipse.jetty.server.ConnectionFactory;
+import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -94,19 +99,6 @@ public final class NodeServer implements Node {
         this.management = new ManagementServer(builder.health, config, builder.managementRoutes);
     }
 
-    /** The management port's server alone: {@code /healthz}, {@code /readyz} and the extra routes. */
-    static Server managementServer(String name, ServerConfig config, HealthRegistry health, Map<String, Handler> routes) {
-        QueuedThreadPool managementPool = new QueuedThreadPool(16, 2);
-        managementPool.setName(name + "-mgmt");
-        Server management = new Server(managementPool);
-        connector(management, config.managementHost(), config.managementPort(), config,
-                new HttpConnectionFactory(httpConfiguration(UriCompliance.DEFAULT, 8 * 1024, 8 * 1024)));
-        management.setErrorHandler(new PlainErrorHandler());
-        management.setHandler(new ManagementHandler(health, routes));
-        management.setStopAtShutdown(false);
-        return management;
-    }
-
     /** Response field on a 503 a stopping node gives new requests; a downstream node retries elsewhere. */
     public static final String ERROR_FIELD = "Blue-Origin-Error";
     /** {@link #ERROR_FIELD} value of a stopping node's 503: the request was not acted on, safe to send elsewhere. */
@@ -137,7 +129,7 @@ public final class NodeServer implements Node {
     static final HttpCompliance STRICT_LINE_ENDINGS = HttpCompliance.RFC9110.without("CDN_RFC9110",
             HttpCompliance.Violation.LF_HEADER_TERMINATION, HttpCompliance.Violation.LF_CHUNK_TERMINATION);
 
-    private static HttpConfiguration httpConfiguration(UriCompliance uriCompliance, int requestHeaderSize,
+    static HttpConfiguration httpConfiguration(UriCompliance uriCompliance, int requestHeaderSize,
             int responseHeaderSize) {
         HttpConfiguration http = new HttpConfiguration();
         // RFC 9112 lets a server accept a bare LF as a line end; refusing it (and LF-terminated chunks) leaves one
@@ -152,7 +144,7 @@ public final class NodeServer implements Node {
         return http;
     }
 
-    private static ServerConnector connector(Server server, String host, int port, ServerConfig config,
+    static ServerConnector connector(Server server, String host, int port, ServerConfig config,
             ConnectionFactory... factories) {
         ServerConnector connector = new ServerConnector(server, factories);
         connector.setHost(host);
@@ -343,17 +335,17 @@ public final class NodeServer implements Node {
             return;
         }
         try {
-            graceful.shutdown().get(config.stopTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.TimeoutException e) {
+            graceful.shutdown().get(config.stopTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
             LOG.warn("{}: requests still in flight after server.stop-timeout {}; they are cut", identity.name(),
                     config.stopTimeout());
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             LOG.debug("{}: graceful shutdown failed", identity.name(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        for (org.eclipse.jetty.server.Connector connector : traffic.getConnectors()) {
-            if (connector instanceof org.eclipse.jetty.server.AbstractConnector c) {
+        for (Connector connector : traffic.getConnectors()) {
+            if (connector instanceof AbstractConnector c) {
                 c.setShutdownIdleTimeout(1);
             }
         }

@@ -4,7 +4,6 @@ import io.blueorigin.cdn.admin.AdminConfig;
 import io.blueorigin.cdn.admin.AdminConfigs;
 import io.blueorigin.cdn.admin.AdminCore;
 import io.blueorigin.cdn.config.ConfigValues;
-import io.blueorigin.cdn.runtime.ManagementServer;
 import io.blueorigin.cdn.runtime.NodeServer;
 import io.blueorigin.cdn.runtime.Role;
 import io.blueorigin.cdn.runtime.war.WebAppNode;
@@ -50,8 +49,8 @@ public final class AdminWarNode extends WebAppNode {
             }
 
             @Override
-            public ManagementServer startManagement() {
-                return core.managementRoutes(NodeServer.builder(core.health(), config.server())).buildManagement().start();
+            public NodeServer.Builder management() {
+                return core.managementRoutes(NodeServer.builder(core.health(), config.server()));
             }
 
             @Override

@@ -8,15 +8,12 @@ import io.blueorigin.cdn.proxy.ProxyConfigs;
 import io.blueorigin.cdn.proxy.ProxyCore;
 import io.blueorigin.cdn.proxy.ProxyNode;
 import io.blueorigin.cdn.proxy.RolePolicy;
-import io.blueorigin.cdn.runtime.ManagementServer;
 import io.blueorigin.cdn.runtime.NodeServer;
 import io.blueorigin.cdn.runtime.war.WebAppNode;
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.server.Handler;
@@ -42,11 +39,10 @@ public abstract class WarNode extends WebAppNode {
     protected Opened open(ServletContextHandler context, Path file, Handler pass) {
         ProxyConfig config = ProxyConfigs.proxy(ConfigValues.load(policy.role(), Optional.of(file), Map.of(), Map.of(),
                 System.getenv()));
-        AtomicReference<ManagementServer> management = new AtomicReference<>();
         ProxyCore core = ProxyCore.open(config, policy, Clock.systemUTC(), cache -> {
             ProxyCore.addServlet(context.getServletHandler(), config, servlets.create(config, cache));
             return pass;
-        }, this::trafficUri, () -> management.get().uri());
+        }, this::trafficUri, this::managementUri);
         HttpClient client = core.upstreamClient(getServer().getThreadPool());
         addBean(client, true);
         return new Opened() {
@@ -61,10 +57,8 @@ public abstract class WarNode extends WebAppNode {
             }
 
             @Override
-            public ManagementServer startManagement() {
-                management.set(core.managementRoutes(NodeServer.builder(core.health(), config.server()))
-                        .buildManagement().start());
-                return management.get();
+            public NodeServer.Builder management() {
+                return core.managementRoutes(NodeServer.builder(core.health(), config.server()));
             }
 
             @Override
@@ -83,11 +77,5 @@ public abstract class WarNode extends WebAppNode {
                 core.close();
             }
         };
-    }
-
-    /** What the node registers with admin as its traffic URL: the container's first connector. */
-    private URI trafficUri() {
-        URI uri = getServer().getURI();
-        return uri == null ? URI.create("http://127.0.0.1") : URI.create(uri.getScheme() + "://" + uri.getRawAuthority());
     }
 }

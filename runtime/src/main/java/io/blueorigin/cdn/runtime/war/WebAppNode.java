@@ -3,10 +3,12 @@ package io.blueorigin.cdn.runtime.war;
 import static java.util.Objects.requireNonNull;
 
 import io.blueorigin.cdn.runtime.ManagementServer;
+import io.blueorigin.cdn.runtime.NodeServer;
 import io.blueorigin.cdn.runtime.Role;
 import io.blueorigin.cdn.runtime.StartupException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Properties;
@@ -56,8 +58,8 @@ public abstract class WebAppNode extends Handler.Wrapper {
         /** The traffic handler; it ends in the {@code pass} handler given to {@link #open}. */
         Handler traffic();
 
-        /** Starts the management port (called once the traffic handler is in place). */
-        ManagementServer startManagement();
+        /** The management port's routes and readiness; {@link WebAppNode} starts it once the traffic handler is in place. */
+        NodeServer.Builder management();
 
         /** Once the web application is started (e.g. follow admin). */
         default void started() {}
@@ -103,7 +105,7 @@ public abstract class WebAppNode extends Handler.Wrapper {
             traffic.setServer(getServer());
             pass.setServer(getServer());
             addBean(traffic, true);
-            this.management = node.startManagement();
+            this.management = node.management().buildManagement().start();
             super.doStart();
             node.started();
             LOG.info("{} ({}) serving in {} (management {})", node.name(), war, context.getDisplayName(),
@@ -145,6 +147,21 @@ public abstract class WebAppNode extends Handler.Wrapper {
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
         Opened node = opened;
         return node != null && node.traffic().handle(request, response, callback);
+    }
+
+    /** The management port as bound, once started (a node registers it with admin after start). */
+    protected URI managementUri() {
+        ManagementServer started = management;
+        if (started == null) {
+            throw new IllegalStateException("the management port is not started");
+        }
+        return started.uri();
+    }
+
+    /** The container's first connector, as a node registers its traffic URL with admin. */
+    protected URI trafficUri() {
+        URI uri = getServer().getURI();
+        return uri == null ? URI.create("http://127.0.0.1") : URI.create(uri.getScheme() + "://" + uri.getRawAuthority());
     }
 
     /** The pass-through path: on to the web application's servlets. */
