@@ -43,7 +43,8 @@ public final class NodeConfigs {
                     v.value("server.header-timeout", Duration.class),
                     v.value("server.min-request-rate", DataSize.class).bytes(),
                     intSize(v, "server.request-header-size"),
-                    intSize(v, "server.response-header-size"));
+                    intSize(v, "server.response-header-size"),
+                    v.value("server.accept-queue-size", Integer.class));
             return new ServerConfig(host, port, v.value("management.host", String.class), managementPort,
                     v.value("server.max-threads", Integer.class),
                     v.value("server.idle-timeout", Duration.class),

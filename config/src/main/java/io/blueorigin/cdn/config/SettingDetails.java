@@ -95,6 +95,7 @@ public final class SettingDetails {
         bound("server.idle-timeout", "> 0s");
         bound("server.max-connections", ">= 1");
         bound("server.max-connections-per-client", "1..server.max-connections");
+        bound("server.accept-queue-size", "1..65535");
         bound("server.header-timeout", "> 0s");
         bound("server.request-header-size", "1KB..1MB");
         bound("server.response-header-size", "4KB..1MB");

@@ -62,6 +62,9 @@ public final class Settings {
                     "Most client connections open at once; beyond it the node stops accepting until one closes."),
             Setting.of("server.max-connections-per-client", ValueType.INT, "1024",
                     "Most connections one client address may hold; more are closed at once."),
+            Setting.of("server.accept-queue-size", ValueType.INT, "1024",
+                    "New connections the kernel holds until the node accepts them (listen backlog, capped by "
+                            + "net.core.somaxconn); a larger burst has its handshakes retried a second later."),
             Setting.of("server.header-timeout", ValueType.DURATION, "10s",
                     "A new connection must deliver a whole request head within this, or it is closed (slow header senders)."),
             Setting.of("server.min-request-rate", ValueType.SIZE, "1KB",

@@ -56,6 +56,8 @@ class SettingDetailsTest {
         server.max-connections-per-client | origin | 0                           |
         server.max-connections-per-client | origin | 11                          | server.max-connections=10
         server.header-timeout             | origin | 0s                          |
+        server.accept-queue-size          | origin | 0                           |
+        server.accept-queue-size          | origin | 65536                       |
         server.request-header-size        | origin | 1023                        |
         server.request-header-size        | origin | 1025KB                      |
         server.response-header-size       | origin | 4095                        |
@@ -181,6 +183,8 @@ class SettingDetailsTest {
         server.max-connections-per-client | origin | 1                           |
         server.max-connections-per-client | origin | 10                          | server.max-connections=10
         server.header-timeout             | origin | 1ms                         |
+        server.accept-queue-size          | origin | 1                           |
+        server.accept-queue-size          | origin | 65535                       |
         server.request-header-size        | origin | 1KB                         |
         server.request-header-size        | origin | 1MB                         |
         server.response-header-size       | origin | 4KB                         |

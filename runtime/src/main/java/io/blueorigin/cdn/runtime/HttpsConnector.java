@@ -55,7 +55,7 @@ final class HttpsConnector {
     private final @Nullable CertificateReloader reloader;
 
     HttpsConnector(String nodeName, Server server, String host, TlsConfig tls, HttpConfiguration plain,
-            Duration idleTimeout, Clock clock) {
+            Duration idleTimeout, int acceptQueueSize, Clock clock) {
         this.nodeName = requireNonNull(nodeName, "nodeName is null");
         this.tls = requireNonNull(tls, "tls is null");
         this.clock = requireNonNull(clock, "clock is null");
@@ -88,6 +88,7 @@ final class HttpsConnector {
         connector.setHost(host);
         connector.setPort(tls.port());
         connector.setIdleTimeout(idleTimeout.toMillis());
+        connector.setAcceptQueueSize(acceptQueueSize);
         server.addConnector(connector);
         this.port = tls.port();
         if (tls.scanInterval().isZero()) {

@@ -78,7 +78,7 @@ public final class NodeServer implements Node {
                         new HTTP2CServerConnectionFactory(trafficHttp))
                 : connector(traffic, config.host(), config.port(), config, new HttpConnectionFactory(trafficHttp));
         this.https = config.tls().map(tls -> new HttpsConnector(identity.name(), traffic, config.host(), tls,
-                trafficHttp, config.idleTimeout(), builder.clock)).orElse(null);
+                trafficHttp, config.idleTimeout(), limits.acceptQueueSize(), builder.clock)).orElse(null);
         // Jetty's total over both traffic ports: beyond it the node stops accepting until a connection closes
         traffic.addBean(https == null
                 ? new NetworkConnectionLimit(limits.maxConnections(), trafficConnector)
@@ -150,6 +150,7 @@ public final class NodeServer implements Node {
         connector.setHost(host);
         connector.setPort(port);
         connector.setIdleTimeout(config.idleTimeout().toMillis());
+        connector.setAcceptQueueSize(config.limits().acceptQueueSize());
         server.addConnector(connector);
         return connector;
     }

@@ -51,9 +51,13 @@ public record ServerConfig(
      * @param requestHeaderSize largest request head accepted ({@code server.request-header-size}); larger ones get 431
      * @param responseHeaderSize largest response head the server writes ({@code server.response-header-size}); a node
      *     accepts no larger head from its upstream and stores only heads that leave room for its own fields
+     * @param acceptQueueSize connections the kernel completes and holds for the node before it accepts them
+     *     ({@code server.accept-queue-size}, the listen backlog, capped by {@code net.core.somaxconn}): a burst of new
+     *     connections larger than this has its handshakes dropped and retried by clients a second later. Java's own
+     *     default is 50, which 200 clients connecting at once overflow
      */
     public record Limits(int maxConnections, int maxConnectionsPerClient, Duration headerTimeout, long minRequestRate,
-            int requestHeaderSize, int responseHeaderSize) {
+            int requestHeaderSize, int responseHeaderSize, int acceptQueueSize) {
 
         public Limits {
             requireNonNull(headerTimeout, "headerTimeout is null");
@@ -78,11 +82,17 @@ public record ServerConfig(
                 throw new IllegalArgumentException("server.response-header-size : " + responseHeaderSize
                         + " bytes (expected: 4KB..1MB)");
             }
+            if (acceptQueueSize < 1 || acceptQueueSize > 65_535) {
+                throw new IllegalArgumentException("server.accept-queue-size : " + acceptQueueSize + " (expected: 1..65535)");
+            }
         }
 
-        /** 10,000 connections, 1,024 per client, 10 s for a request head, 1 KB/s bodies, 8 KB / 16 KB heads. */
+        /**
+         * 10,000 connections, 1,024 per client, 10 s for a request head, 1 KB/s bodies, 8 KB / 16 KB heads, 1,024
+         * connections waiting to be accepted.
+         */
         public static Limits defaults() {
-            return new Limits(10_000, 1_024, Duration.ofSeconds(10), 1024, 8 * 1024, 16 * 1024);
+            return new Limits(10_000, 1_024, Duration.ofSeconds(10), 1024, 8 * 1024, 16 * 1024, 1_024);
         }
     }
 

@@ -3,12 +3,16 @@ package io.blueorigin.cdn.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -57,6 +61,35 @@ class NodeServerIT {
         assertThat(healthz.statusCode()).isEqualTo(200);
         assertThat(healthz.body()).contains("\"node\" : \"edge-nyc\"").contains("\"role\" : \"edge\"");
         assertThat(get(server.managementUri().resolve("/nope")).statusCode()).isEqualTo(404);
+    }
+
+    /**
+     * A burst of new connections waits in the kernel's accept queue. With the node at its connection limit nothing
+     * is accepted, so every connect beyond the queue's size would hang (its handshake dropped and retried a second
+     * later, then three): Java's own backlog of 50 fails this with the 52nd connection.
+     */
+    @Test
+    void aBurstOfConnectionsWaitsInTheAcceptQueue() throws Exception {
+        HealthRegistry health = new HealthRegistry(NodeIdentity.of(Role.EDGE, "nyc"));
+        ServerConfig.Limits d = ServerConfig.Limits.defaults();
+        ServerConfig.Limits oneAtATime = new ServerConfig.Limits(1, 1, d.headerTimeout(), d.minRequestRate(),
+                d.requestHeaderSize(), d.responseHeaderSize(), d.acceptQueueSize());
+        server = NodeServer.builder(health, ServerConfig.ephemeral().withLimits(oneAtATime)).traffic(hello()).build()
+                .start();
+        List<Socket> burst = new ArrayList<>();
+        try {
+            for (int i = 0; i < 200; i++) {
+                Socket s = new Socket();
+                burst.add(s);
+                s.connect(new InetSocketAddress("127.0.0.1", server.port()), 5_000);
+            }
+            assertThat(burst).hasSize(200).allMatch(Socket::isConnected);
+        } finally {
+            for (Socket s : burst) {
+                s.close();
+            }
+        }
+        assertThat(d.acceptQueueSize()).isEqualTo(1024);
     }
 
     @Test

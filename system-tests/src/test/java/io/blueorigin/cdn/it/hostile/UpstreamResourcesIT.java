@@ -142,7 +142,7 @@ class UpstreamResourcesIT {
     void theConnectionsOfOneClientAreLimited() throws Exception {
         try (TestStack stack = TestStack.start(c -> c.edges("nyc").shields("iad").edgeConfig(e -> e.withServer(
                 e.server().withLimits(new io.blueorigin.cdn.runtime.ServerConfig.Limits(100, 3, Duration.ofSeconds(10), 1024,
-                        8192, 16384)))))) {
+                        8192, 16384, 1024)))))) {
             stack.origin.on("/c", Reply.ok("c"));
             URI edge = stack.cdn.edge("nyc").uri();
             List<Socket> held = new ArrayList<>();
@@ -172,7 +172,7 @@ class UpstreamResourcesIT {
     void aConnectionThatTricklesItsHeadIsClosedAtTheHeaderDeadline() throws Exception {
         try (TestStack stack = TestStack.start(c -> c.edges("nyc").shields("iad").edgeConfig(e -> e.withServer(
                 e.server().withLimits(new io.blueorigin.cdn.runtime.ServerConfig.Limits(100, 10, Duration.ofMillis(500), 1024,
-                        8192, 16384)))))) {
+                        8192, 16384, 1024)))))) {
             URI edge = stack.cdn.edge("nyc").uri();
             try (Socket socket = new Socket(edge.getHost(), edge.getPort())) {
                 socket.setSoTimeout(200);

@@ -111,7 +111,7 @@ class TlsStartupIT {
         TlsConfig tls = new TlsConfig(0, pem(caseDir, "z", TestCertificates.current("z")), Optional.empty(),
                 Duration.ZERO, false);
         ServerConfig config = ServerConfig.ephemeral()
-                .withLimits(new ServerConfig.Limits(100, 2, Duration.ofSeconds(10), 1024, 8 * 1024, 16 * 1024))
+                .withLimits(new ServerConfig.Limits(100, 2, Duration.ofSeconds(10), 1024, 8 * 1024, 16 * 1024, 1024))
                 .withTls(tls);
         try (NodeServer server = node(config).start()) {
             java.net.URI https = server.httpsUri().orElseThrow();
