@@ -154,16 +154,17 @@ def main():
     ap.add_argument("--delay-ms", type=int, default=300)
     ap.add_argument("--hop-requests", type=int, default=500)
     a = ap.parse_args()
-    if not 1 <= a.clients <= 1000 or not 1 <= a.keys <= 50 or not 1 <= a.hop_requests <= 10000:
-        raise SystemExit("bounded loops: --clients 1..1000, --keys 1..50, --hop-requests 1..10000")
+    if not 1 <= a.clients <= 1000 or not 0 <= a.keys <= 50 or not 1 <= a.hop_requests <= 10000:
+        raise SystemExit("bounded loops: --clients 1..1000, --keys 0..50 (0: hop rows only), --hop-requests 1..10000")
     edges = a.edges.split(",")
     for url in edges + [a.direct, a.origin]:
         host = urllib.parse.urlsplit(url).hostname
         if host not in ("127.0.0.1", "localhost", "::1"):
             raise SystemExit("loopback targets only: " + url)
     tag = "%x" % int(time.time() * 1000)
-    herd(edges, a.origin, a.clients, a.keys, a.delay_ms, tag)
-    print()
+    if a.keys:
+        herd(edges, a.origin, a.clients, a.keys, a.delay_ms, tag)
+        print()
     hop(a.direct, edges[0], edges[1 % len(edges)], a.hop_requests, tag)
 
 

@@ -3,7 +3,9 @@
 # in a ring, two edges over them and one edge straight to the origin, all on loopback, runs bench/herd.py,
 # and stops exactly what it started (by PID). Ports 19001 (origin), 19082-19083 (shields), 19080-19081
 # (edges), 19090 (direct edge); management ports +10000.
-#   bench/herd.sh [herd.py options, e.g. --clients 200 --keys 5 --hop-requests 500]
+#   bench/herd.sh [herd.py options, e.g. --hop-requests 500]
+# The herd itself runs bench/HerdClient.java (HERD_CLIENTS=200, HERD_KEYS=5) over both edges and then over the direct
+# edge; HERD_CLIENT=python runs herd.py's own herd instead (its options then: --clients 200 --keys 5).
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/.." && pwd)"
@@ -42,5 +44,16 @@ for port in 29082 29083 29080 29081 29090; do
     curl -s -o /dev/null "http://127.0.0.1:$port/healthz" || { echo "node on management port $port did not start; logs in $STATE_DIR"; trap - EXIT; exit 1; }
 done
 curl -s -o /dev/null http://127.0.0.1:19001/__origin_stats || { echo "origin did not start"; exit 1; }
-python3 "$HERE/herd.py" --edges http://127.0.0.1:19080,http://127.0.0.1:19081 --direct http://127.0.0.1:19090 \
-    --origin http://127.0.0.1:19001 "$@"
+if [[ ${HERD_CLIENT:-java} == java ]]; then
+    # the herd from bench/HerdClient.java (one selector thread: its own cost stays out of the figure), over the two
+    # edges in front of the shields, then over the edge that goes straight to the origin; the hop rows from herd.py
+    java "$HERE/HerdClient.java" --url http://127.0.0.1:19080,http://127.0.0.1:19081 --origin http://127.0.0.1:19001 \
+        --clients "${HERD_CLIENTS:-200}" --keys "${HERD_KEYS:-5}" --tag "tier$$"
+    java "$HERE/HerdClient.java" --url http://127.0.0.1:19090 --origin http://127.0.0.1:19001 \
+        --clients "${HERD_CLIENTS:-200}" --keys "${HERD_KEYS:-5}" --tag "direct$$"
+    python3 "$HERE/herd.py" --edges http://127.0.0.1:19080,http://127.0.0.1:19081 --direct http://127.0.0.1:19090 \
+        --origin http://127.0.0.1:19001 --keys 0 "$@"
+else
+    python3 "$HERE/herd.py" --edges http://127.0.0.1:19080,http://127.0.0.1:19081 --direct http://127.0.0.1:19090 \
+        --origin http://127.0.0.1:19001 "$@"
+fi

@@ -29,9 +29,12 @@ def percentile(values, p):
     return s[min(len(s) - 1, int(round(p / 100.0 * (len(s) - 1))))]
 
 
+HOST = "127.0.0.1"  # --host: the address the demo binds
+
+
 class Poller:
     def __init__(self, port):
-        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        self.conn = http.client.HTTPConnection(HOST, port, timeout=10)
 
     def x_cache(self, path):
         self.conn.request("GET", path)
@@ -41,7 +44,7 @@ class Poller:
 
 
 def api(token, method, path, body=None):
-    req = urllib.request.Request("http://127.0.0.1:9000/api/v1" + path, method=method,
+    req = urllib.request.Request("http://%s:9000/api/v1" % HOST + path, method=method,
                                  data=None if body is None else json.dumps(body).encode(),
                                  headers={"Content-Type": "application/json", "Authorization": "Bearer " + token})
     with urllib.request.urlopen(req, timeout=10) as r:
@@ -62,7 +65,12 @@ def main():
     ap.add_argument("--purges", type=int, default=100)
     ap.add_argument("--acks-only", action="store_true",
                     help="time every node by its acknowledgement, without pollers loading the machine")
+    ap.add_argument("--host", default="127.0.0.1", help="loopback address the demo binds (demo --host)")
     a = ap.parse_args()
+    global HOST
+    if not a.host.startswith("127."):
+        raise SystemExit("loopback only: --host " + a.host)
+    HOST = a.host
     if not 1 <= a.purges <= 2000:
         raise SystemExit("bounded: --purges 1..2000")
     pollers = {name: Poller(port) for name, port in NODES.items()}
@@ -116,7 +124,36 @@ def main():
         print("%-12s %8.2f %8.2f %8.2f %8.2f" % (name, percentile(v, 50), percentile(v, 90), percentile(v, 99), max(v)))
     print("%-12s %8.2f %8.2f %8.2f %8.2f" % ("all nodes", percentile(worst, 50), percentile(worst, 90),
                                             percentile(worst, 99), max(worst)))
+    print()
+    print("per stage on each node (cdn_invalidation_stage_seconds, last ~5 minutes), ms:")
+    print("%-12s %-9s %6s %8s %8s %8s %8s" % ("node", "stage", "count", "p50", "p99", "max", "mean"))
+    for name, port in NODES.items():
+        for stage, q in stage_times(port + 10000).items():
+            print("%-12s %-9s %6d %8.2f %8.2f %8.2f %8.2f" % (name, stage, q["count"], q["0.5"] * 1000,
+                                                              q["0.99"] * 1000, q["max"] * 1000, q["mean"] * 1000))
     return 0
+
+
+def stage_times(management_port):
+    """{stage: {"count", "0.5", "0.99", "max", "mean"}} from a node's /metrics (seconds)."""
+    with urllib.request.urlopen("http://%s:%d/metrics" % (HOST, management_port), timeout=10) as r:
+        text = r.read().decode()
+    out = {}
+    for line in text.splitlines():
+        if not line.startswith("cdn_invalidation_stage_seconds"):
+            continue
+        name_labels, _, value = line.rpartition(" ")
+        stage = name_labels.split('stage="')[1].split('"')[0]
+        q = out.setdefault(stage, {"count": 0, "0.5": 0, "0.99": 0, "max": 0, "mean": 0})
+        if "_count" in name_labels:
+            q["count"] = int(float(value))
+        elif 'quantile="' in name_labels:
+            q[name_labels.split('quantile="')[1].split('"')[0]] = float(value)
+        elif "_max" in name_labels:
+            q["max"] = float(value)
+        elif "_mean" in name_labels:
+            q["mean"] = float(value)
+    return out
 
 
 if __name__ == "__main__":

@@ -3,13 +3,15 @@
 # shields 8082-8083, edges 8080-8081) on a fresh data directory, runs bench/purge-propagation.py with the
 # bootstrap admin token, and stops exactly what it started (by PID).
 #   bench/purge-propagation.sh [--purges 100]
+# DEMO_HOST=127.0.0.2 runs the demo on another loopback address (beside ../shared/bench's anchors on 127.0.0.1).
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/.." && pwd)"
 DATA="$(mktemp -d /tmp/cdn-bench-purge.XXXXXX)"
 jar="$ROOT/launcher/target/blue-origin.jar"
 [[ -f $jar ]] || (cd "$ROOT" && mvn -q -B -DskipTests package)
-java -Xmx1g -jar "$jar" demo --data-dir "$DATA" >"$DATA/demo.log" 2>&1 &
+host="${DEMO_HOST:-127.0.0.1}"
+java -Xmx1g -jar "$jar" demo --host "$host" --data-dir "$DATA" >"$DATA/demo.log" 2>&1 &
 pid=$!
 cleanup() {
     kill "$pid" 2>/dev/null || true
@@ -19,14 +21,14 @@ cleanup() {
 }
 trap cleanup EXIT
 for _ in $(seq 1 300); do
-    [[ -s $DATA/admin.token ]] && curl -s -o /dev/null http://127.0.0.1:18080/readyz && break
+    [[ -s $DATA/admin.token ]] && curl -s -o /dev/null http://$host:18080/readyz && break
     kill -0 "$pid" 2>/dev/null || { echo "demo exited; log:"; tail -20 "$DATA/demo.log"; exit 1; }
     sleep 0.2
 done
 for port in 18080 18081 18082 18083; do
     for _ in $(seq 1 100); do
-        [[ $(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/readyz") == 200 ]] && break
+        [[ $(curl -s -o /dev/null -w '%{http_code}' "http://$host:$port/readyz") == 200 ]] && break
         sleep 0.2
     done
 done
-python3 "$HERE/purge-propagation.py" --token "$(tr -d '[:space:]' <"$DATA/admin.token")" "$@"
+python3 "$HERE/purge-propagation.py" --host "$host" --token "$(tr -d '[:space:]' <"$DATA/admin.token")" "$@"

@@ -348,6 +348,9 @@ public final class ProxyMetrics {
         }
         metrics.gauge("cdn_invalidation_objects_total", "Objects invalidations removed or marked stale.",
                 control::objectsAffected);
+        control.stageTimes().forEach((stage, timer) -> metrics.register("cdn_invalidation_stage_seconds",
+                "Time applied invalidations spent per stage: delivery (commit in admin's log to this node reading it, "
+                        + "across two clocks) and apply (reading it to its effects in the store).", timer, "stage", stage));
         metrics.gauge("cdn_invalidation_lag_entries", "Entries admin holds that this node has not applied.", control::lagEntries);
         metrics.gauge("cdn_invalidation_last_applied", "Id of the last invalidation applied.", () -> control.local().lastApplied());
         metrics.gauge("cdn_invalidation_contact_age_seconds", "Seconds since admin last answered (-1: never).", () -> {

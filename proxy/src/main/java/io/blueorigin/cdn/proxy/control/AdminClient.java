@@ -15,8 +15,10 @@ import java.io.InputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -89,7 +91,14 @@ final class AdminClient {
             Optional<SiteTable> sites, Optional<Map<String, SigningKeyring>> signingKeys) {}
 
     /** What one long-poll answers. */
-    record Poll(List<Invalidation> entries, long latest, long oldestRetained, long sitesVersion) {}
+    /**
+     * What a long-poll answers.
+     *
+     * @param createdAtMillis when admin's log committed each entry (its {@code createdAt}, the database's clock), by id;
+     *     for the delivery stage of the agent's timings only
+     */
+    record Poll(List<Invalidation> entries, long latest, long oldestRetained, long sitesVersion,
+            Map<Long, Long> createdAtMillis) {}
 
     /** What a heartbeat answers. */
     record Beat(long latest, Optional<TierKeys> tierKeys) {}
@@ -149,7 +158,8 @@ final class AdminClient {
         String path = "/invalidations?after=" + after + "&wait=" + waitSeconds + "&maxBytes=" + MAX_POLL_BYTES;
         JsonNode answer = call(HttpMethod.GET, path, null, waitSeconds * 1000L + CALL_TIMEOUT_MILLIS, MAX_POLL_BYTES);
         return new Poll(entries(path, answer.path("entries")), answer.path("latest").asLong(0),
-                answer.path("oldestRetained").asLong(0), answer.path("sitesVersion").asLong(0));
+                answer.path("oldestRetained").asLong(0), answer.path("sitesVersion").asLong(0),
+                createdAtMillis(answer.path("entries")));
     }
 
     /** A registered shield as admin's routing view lists it. */
@@ -280,6 +290,19 @@ final class AdminClient {
             } catch (RuntimeException failure) {
                 throw new UnreadableAnswer("admin's answer to " + path + " holds an entry this node does not understand: "
                         + failure.getMessage(), failure);
+            }
+        }
+        return out;
+    }
+
+    /** Each entry's {@code createdAt} in epoch milliseconds, by id; an entry without a readable one is left out. */
+    private static Map<Long, Long> createdAtMillis(JsonNode array) {
+        Map<Long, Long> out = new HashMap<>();
+        for (JsonNode e : array) {
+            try {
+                out.put(e.path("id").asLong(), Instant.parse(e.path("createdAt").asText()).toEpochMilli());
+            } catch (DateTimeParseException unreadable) {
+                // timings only: the entry itself is checked by Invalidation.fromJson
             }
         }
         return out;

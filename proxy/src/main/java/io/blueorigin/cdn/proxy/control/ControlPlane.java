@@ -2,6 +2,7 @@ package io.blueorigin.cdn.proxy.control;
 
 import static java.util.Objects.requireNonNull;
 
+import com.codahale.metrics.Timer;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.blueorigin.cdn.runtime.NodeIdentity;
 import io.blueorigin.cdn.runtime.ReadinessCheck;
@@ -9,6 +10,7 @@ import io.blueorigin.cdn.storage.CacheStore;
 import java.net.URI;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.eclipse.jetty.client.HttpClient;
@@ -152,6 +154,11 @@ public final class ControlPlane implements AutoCloseable {
     /** Objects the entries applied since start removed or marked stale. */
     public long objectsAffected() {
         return agent == null ? 0 : agent.objectsAffected();
+    }
+
+    /** Where applied entries' time went, by stage (none for a standalone node): see {@link InvalidationAgent#stageTimes()}. */
+    public Map<String, Timer> stageTimes() {
+        return agent == null ? Map.of() : agent.stageTimes();
     }
 
     /** Milliseconds since admin last answered; -1 if it never has or there is no admin. */

@@ -2,6 +2,8 @@ package io.blueorigin.cdn.proxy.control;
 
 import static java.util.Objects.requireNonNull;
 
+import com.codahale.metrics.LockFreeExponentiallyDecayingReservoir;
+import com.codahale.metrics.Timer;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.blueorigin.cdn.httpcache.site.SiteTable;
 import io.blueorigin.cdn.runtime.NodeIdentity;
@@ -136,6 +138,14 @@ public final class InvalidationAgent implements AutoCloseable {
     /** Entries applied since start, by {@link Invalidation.Kind} ordinal; objects they affected (for metrics). */
     private final AtomicLongArray appliedByKind = new AtomicLongArray(Invalidation.Kind.values().length);
     private final AtomicLong objectsAffected = new AtomicLong();
+    /**
+     * Where an entry's time goes, per stage (exported as {@code cdn_invalidation_stage_seconds}): {@code delivery}
+     * from its commit in admin's log (its {@code createdAt}, the database's clock) to this node reading it (this
+     * node's clock: across machines it includes their clock offset), and {@code apply} from reading it to its
+     * effects and the marker being in the store. Follower thread writes; Dropwizard's lock-free reservoir.
+     */
+    private final Timer deliveryTimes = new Timer(LockFreeExponentiallyDecayingReservoir.builder().build());
+    private final Timer applyTimes = new Timer(LockFreeExponentiallyDecayingReservoir.builder().build());
 
     InvalidationAgent(ControlConfig config, NodeIdentity identity, AdminClient admin, CacheStore store, LocalInvalidations local,
             Invalidator invalidator, SiteDirectory sites, Clock clock, Supplier<URI> trafficUrl, Supplier<URI> managementUrl,
@@ -220,6 +230,11 @@ public final class InvalidationAgent implements AutoCloseable {
     /** Objects removed or marked stale by the entries applied since start. */
     public long objectsAffected() {
         return objectsAffected.get();
+    }
+
+    /** The per-stage timers of applied entries, by stage name ({@code delivery}, {@code apply}). */
+    public Map<String, Timer> stageTimes() {
+        return Map.of("delivery", deliveryTimes, "apply", applyTimes);
     }
 
     /** Milliseconds since admin last answered, or -1 if it never has. */
@@ -345,10 +360,16 @@ public final class InvalidationAgent implements AutoCloseable {
         boolean behind = local.lastApplied() < latestKnown;
         int wait = behind ? 0 : (int) config.pollWait().toSeconds();
         AdminClient.Poll poll = admin.poll(local.lastApplied(), wait);
+        long readAtNanos = System.nanoTime();
+        long readAtMillis = System.currentTimeMillis();
         contact(poll.latest());
         for (Invalidation entry : poll.entries()) {
             if (entry.id() <= local.lastApplied()) {
                 continue;
+            }
+            Long createdAt = poll.createdAtMillis().get(entry.id());
+            if (createdAt != null) {
+                deliveryTimes.update(Math.max(0, readAtMillis - createdAt), TimeUnit.MILLISECONDS);
             }
             Instant appliedAt = Instant.ofEpochMilli(clock.millis());
             local.applying(entry.id()); // before the effects: fetches from now on make the shield wait for this entry
@@ -364,6 +385,7 @@ public final class InvalidationAgent implements AutoCloseable {
             store.putMarker(APPLIED_MARKER, entry.id()); // after the entry's effects, in the same write-ahead log
             local.applied(entry.id());
             appliedByKind.incrementAndGet(entry.kind().ordinal());
+            applyTimes.update(System.nanoTime() - readAtNanos, TimeUnit.NANOSECONDS);
         }
         if (local.lastApplied() >= poll.latest()) {
             if (poll.sitesVersion() > sites.table().version()) {

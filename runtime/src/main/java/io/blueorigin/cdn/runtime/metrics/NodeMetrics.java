@@ -68,6 +68,12 @@ public final class NodeMetrics {
         return registry.timer(encode(name, labels), () -> new Timer(LockFreeExponentiallyDecayingReservoir.builder().build()));
     }
 
+    /** Registers a timer its owner keeps (exported like {@link #timer}); once per name and labels. */
+    public void register(String name, String helpText, Timer timer, String... labels) {
+        describe(name, helpText);
+        registry.register(encode(name, labels), timer);
+    }
+
     /** Registers (or replaces) a gauge read at each scrape; {@code value} must be cheap and thread-safe. */
     public void gauge(String name, String helpText, Supplier<? extends Number> value, String... labels) {
         describe(name, helpText);

@@ -38,6 +38,10 @@ class ControlMetricsIT {
                     assertThat(m.sum("cdn_invalidation_last_applied")).isEqualTo(id);
                     assertThat(m.sum("cdn_invalidation_lag_entries")).isZero();
                     assertThat(m.sum("cdn_invalidation_contact_age_seconds")).isBetween(0.0, 60.0);
+                    // where the purge's time went: one entry timed per stage
+                    assertThat(m.sum("cdn_invalidation_stage_seconds_count", "stage", "delivery")).isEqualTo(1);
+                    assertThat(m.sum("cdn_invalidation_stage_seconds_count", "stage", "apply")).isEqualTo(1);
+                    assertThat(m.type("cdn_invalidation_stage_seconds")).isEqualTo("summary");
                 });
             }
             MetricsScrape admin = MetricsScrape.of(s.cdn.admin().managementUri());
