@@ -8,6 +8,7 @@ import com.zaxxer.hikari.pool.HikariPool;
 import io.blueorigin.cdn.runtime.StartupException;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.util.Arrays;
@@ -178,13 +179,18 @@ public final class Database implements AutoCloseable {
     /**
      * Runs read-only {@code work} on one snapshot (REPEATABLE READ), so several queries see the same state:
      * e.g. the log's bounds and its entries.
+     *
+     * <p>The transaction's mode is set by {@code SET TRANSACTION}, which travels with the driver's implicit
+     * {@code BEGIN}: {@code setTransactionIsolation} would cost a round trip to change the session's default and
+     * another when the pool restores it, on every long-poll a purge wakes.
      */
     public <T> T inSnapshot(Work<T> work) throws SQLException {
         try (Connection connection = pool.getConnection()) {
             connection.setAutoCommit(false);
-            connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-            connection.setReadOnly(true);
             try {
+                try (Statement mode = connection.createStatement()) {
+                    mode.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+                }
                 T result = work.run(connection);
                 connection.commit();
                 return result;
