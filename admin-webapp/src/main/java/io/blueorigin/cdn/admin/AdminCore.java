@@ -234,6 +234,10 @@ public final class AdminCore implements AutoCloseable {
 
     /** The traffic handler in front of the mounted servlets: request metrics, long-polls waiting, LISTEN state. */
     public Handler traffic(Handler servlets) {
+        metrics.register("cdn_admin_longpoll_wake_seconds", "From a commit notification to the answer of each node "
+                + "long-poll it woke: admin's share of an invalidation's way to the nodes.", api.longPollWakeTimes());
+        metrics.gauge("cdn_admin_longpoll_reads_total", "Reads of the invalidation log made for node long-polls (the "
+                + "polls one commit notification woke at the same position share one).", this::longPollReads);
         return new AdminMetrics(metrics, api::waitingLongPolls, listener::isListening, servlets);
     }
 
@@ -284,6 +288,11 @@ public final class AdminCore implements AutoCloseable {
     /** How many long-polls are waiting on this admin now. */
     public int waitingLongPolls() {
         return api.waitingLongPolls();
+    }
+
+    /** Reads of the invalidation log made for long-polls since start ({@code cdn_admin_longpoll_reads_total}). */
+    public long longPollReads() {
+        return api.longPollReads();
     }
 
     /** Whether this admin holds the health-check lease (it is the replica probing the nodes). */

@@ -83,6 +83,11 @@ public final class AdminNode implements Node {
         return core.waitingLongPolls();
     }
 
+    /** Reads of the invalidation log made for long-polls since start. */
+    public long longPollReads() {
+        return core.longPollReads();
+    }
+
     @Override
     public NodeIdentity identity() {
         return server.identity();

@@ -134,12 +134,15 @@ class LongPollIT {
         }
         await().atMost(Duration.ofSeconds(20)).until(() -> a.node.waitingLongPolls() == 100);
         assertThat(a.admin().getAsync("/api/v1/nodes").get(10, SECONDS).status()).isEqualTo(200);
+        long readsBefore = a.node.longPollReads();
 
         long id = purge(a, "/many");
 
         for (CompletableFuture<ApiClient.Reply> poll : polls) {
             assertThat(poll.get(10, SECONDS).json().path("entries").path(0).path("id").asLong()).isEqualTo(id);
         }
+        // the 100 polls the purge woke at the same position shared reads of the log (SharedReads)
+        assertThat(a.node.longPollReads() - readsBefore).isLessThan(100);
     }
 
     @Test

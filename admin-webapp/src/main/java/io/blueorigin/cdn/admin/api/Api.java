@@ -2,6 +2,7 @@ package io.blueorigin.cdn.admin.api;
 
 import static java.util.Objects.requireNonNull;
 
+import com.codahale.metrics.Timer;
 import io.blueorigin.cdn.admin.Scope;
 import io.blueorigin.cdn.admin.db.Acks;
 import io.blueorigin.cdn.admin.db.ApiTokens;
@@ -36,11 +37,14 @@ public final class Api implements AutoCloseable {
     private final ApiTokens tokens;
     private final LongPolls polls;
     private final LongPolls routingPolls;
+    private final LongPollApi longPoll;
     private final Router router;
     private final Operations operations;
 
-    private Api(ApiTokens tokens, LongPolls polls, LongPolls routingPolls, Router router, Operations operations) {
+    private Api(ApiTokens tokens, LongPolls polls, LongPolls routingPolls, LongPollApi longPoll, Router router,
+            Operations operations) {
         this.operations = operations;
+        this.longPoll = longPoll;
         this.tokens = tokens;
         this.polls = polls;
         this.routingPolls = routingPolls;
@@ -125,7 +129,7 @@ public final class Api implements AutoCloseable {
                 new Route("POST", "/api/v1/sign", Scope.PURGE, signingApi::sign)));
         Operations operations = new Operations(database, invalidations, agents, stats, tokensApi, tokens, log, sites,
                 sitesApi);
-        return new Api(tokens, polls, routingPolls, router, operations);
+        return new Api(tokens, polls, routingPolls, longPoll, router, operations);
     }
 
     /** Adds the filter and servlet answering {@code /api/*} to {@code context}. */
@@ -168,6 +172,16 @@ public final class Api implements AutoCloseable {
     /** How many invalidation long-polls are waiting now (for metrics and tests). */
     public int waitingLongPolls() {
         return polls.parkedCount();
+    }
+
+    /** Reads of the invalidation log made for long-polls since start. */
+    public long longPollReads() {
+        return longPoll.reads();
+    }
+
+    /** From a commit notification to the answer of each invalidation long-poll it woke. */
+    public Timer longPollWakeTimes() {
+        return polls.wakeTimes();
     }
 
     /** How many routing long-polls ({@code GET /api/v1/routing}) are waiting now (for metrics and tests). */

@@ -7,6 +7,7 @@ import io.blueorigin.cdn.admin.db.Invalidation;
 import io.blueorigin.cdn.admin.db.LogBounds;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -37,7 +38,13 @@ final class BatchAnswer {
      */
     private static final int OPENING_BYTES = 128;
 
-    private final HttpServletResponse response;
+    /** Where the answer goes once claimed: a response (status and headers set), or a buffer. */
+    @FunctionalInterface
+    interface Target {
+        OutputStream open() throws IOException;
+    }
+
+    private final Target target;
     private final LogBounds bounds;
     private final long sitesVersion;
     private final long maxBytes;
@@ -48,7 +55,12 @@ final class BatchAnswer {
     private int entries;
 
     BatchAnswer(HttpServletResponse response, LogBounds bounds, long sitesVersion, long maxBytes, BooleanSupplier claim) {
-        this.response = requireNonNull(response, "response is null");
+        this(toResponse(response), bounds, sitesVersion, maxBytes, claim);
+    }
+
+    /** An answer written to {@code target} (a buffer, for an answer several polls share). */
+    BatchAnswer(Target target, LogBounds bounds, long sitesVersion, long maxBytes, BooleanSupplier claim) {
+        this.target = requireNonNull(target, "target is null");
         this.bounds = requireNonNull(bounds, "bounds is null");
         this.sitesVersion = sitesVersion;
         this.maxBytes = maxBytes;
@@ -103,8 +115,7 @@ final class BatchAnswer {
             declined = true;
             return false;
         }
-        ApiResponses.startJson(response, 200);
-        counter = new CountingOutputStream(response.getOutputStream());
+        counter = new CountingOutputStream(target.open());
         generator = ApiJson.generator(counter);
         generator.writeStartObject();
         generator.writeNumberField("latest", bounds.latest());
@@ -112,5 +123,14 @@ final class BatchAnswer {
         generator.writeNumberField("sitesVersion", sitesVersion);
         generator.writeArrayFieldStart("entries");
         return true;
+    }
+
+    /** The 200 JSON answer of {@code response}. */
+    static Target toResponse(HttpServletResponse response) {
+        requireNonNull(response, "response is null");
+        return () -> {
+            ApiResponses.startJson(response, 200);
+            return response.getOutputStream();
+        };
     }
 }

@@ -40,10 +40,12 @@ final class LongPoll implements LongPolls.Waiter, Runnable {
     interface Reader {
         /**
          * @param mustAnswer answer even with no entries (expired, or the admin is stopping)
+         * @param notified a commit notification woke the poll (others it woke at the same position may share
+         *     one read, see {@link SharedReads})
          * @param claim called once before the first byte is written; false: someone else answers, write nothing
          */
-        LongPollApi.Outcome answer(boolean mustAnswer, HttpServletResponse response, BooleanSupplier claim)
-                throws SQLException, IOException;
+        LongPollApi.Outcome answer(boolean mustAnswer, boolean notified, HttpServletResponse response,
+                BooleanSupplier claim) throws SQLException, IOException;
     }
 
     private final AsyncContext context;
@@ -52,6 +54,8 @@ final class LongPoll implements LongPolls.Waiter, Runnable {
     private final Reader reader;
     private final AtomicBoolean finished = new AtomicBoolean();
     private volatile boolean expired;
+    /** When the commit notification that last resumed it arrived ({@link System#nanoTime()}), 0 if none did. */
+    private volatile long notifiedAtNanos;
     /** Written once by {@link #start} before the poll is parked; read by {@link #finish}. */
     private volatile @Nullable ScheduledFuture<?> deadline;
 
@@ -71,7 +75,7 @@ final class LongPoll implements LongPolls.Waiter, Runnable {
             ScheduledExecutorService scheduler) throws SQLException, IOException {
         long seen = polls.generation();
         boolean force = wait.isZero() || polls.isClosed();
-        if (reader.answer(force, call.response(), () -> true) == LongPollApi.Outcome.ANSWERED) {
+        if (reader.answer(force, false, call.response(), () -> true) == LongPollApi.Outcome.ANSWERED) {
             return;
         }
         start(call.request(), after, wait, seen, polls, reader, scheduler);
@@ -108,7 +112,8 @@ final class LongPoll implements LongPolls.Waiter, Runnable {
     }
 
     @Override
-    public void resume() {
+    public void resume(long notifiedAtNanos) {
+        this.notifiedAtNanos = notifiedAtNanos;
         try {
             context.start(this);
         } catch (IllegalStateException e) {
@@ -127,7 +132,7 @@ final class LongPoll implements LongPolls.Waiter, Runnable {
         boolean[] mine = {false}; // whether this run claimed the poll (confined to this thread)
         LongPollApi.Outcome outcome;
         try {
-            outcome = reader.answer(expired || polls.isClosed(), response, () -> mine[0] = claim());
+            outcome = reader.answer(expired || polls.isClosed(), notifiedAtNanos != 0, response, () -> mine[0] = claim());
         } catch (SQLException | RuntimeException e) {
             if (mine[0]) {
                 LOG.warn("request {}: long-poll after={} failed while its answer was being written",
@@ -152,6 +157,9 @@ final class LongPoll implements LongPolls.Waiter, Runnable {
             polls.park(this, seen);
         } else if (mine[0]) {
             complete();
+            if (notifiedAtNanos != 0) {
+                polls.answered(notifiedAtNanos);
+            }
         }
     }
 

@@ -12,7 +12,9 @@ import java.io.UncheckedIOException;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code GET /api/v1/invalidations?after=N&wait=S&maxBytes=B} (scope {@code node}): the entries after N, at
@@ -24,7 +26,8 @@ import java.util.function.BooleanSupplier;
  * <p>Answers are bounded twice: at most {@link InvalidationLog#MAX_BATCH} entries and at most {@code maxBytes}
  * bytes (the node says how much it reads; {@link #MIN_ANSWER_BYTES} to {@link #MAX_ANSWER_BYTES}, default
  * {@link #DEFAULT_ANSWER_BYTES}). They are streamed ({@link BatchAnswer}) from a cursor, so admin holds one
- * entry at a time whatever the backlog.
+ * entry at a time whatever the backlog; the polls one commit notification wakes at the same position share one
+ * read when its answer is small ({@link SharedReads}, at most 64 KiB held per read under way).
  */
 final class LongPollApi {
     /** Longest {@code wait}, in seconds. */
@@ -52,6 +55,9 @@ final class LongPollApi {
     private final Sites sites;
     private final LongPolls polls;
     private final ScheduledExecutorService scheduler;
+    private final SharedReads shared = new SharedReads();
+    /** Reads of the log made for long-polls (several polls a notification woke share one). */
+    private final LongAdder reads = new LongAdder();
 
     LongPollApi(Database database, InvalidationLog log, Sites sites, LongPolls polls, ScheduledExecutorService scheduler) {
         this.database = requireNonNull(database, "database is null");
@@ -67,7 +73,46 @@ final class LongPollApi {
         long wait = query.integer("wait", 0, MAX_WAIT_SECONDS, 0L);
         long maxBytes = query.integer("maxBytes", MIN_ANSWER_BYTES, MAX_ANSWER_BYTES, DEFAULT_ANSWER_BYTES);
         LongPoll.answerOrPark(call, after, Duration.ofSeconds(wait), polls,
-                (mustAnswer, response, claim) -> answer(after, maxBytes, mustAnswer, response, claim), scheduler);
+                (mustAnswer, notified, response, claim) -> notified && !mustAnswer
+                        ? answerShared(after, maxBytes, response, claim)
+                        : answer(after, maxBytes, mustAnswer, response, claim), scheduler);
+    }
+
+    /** Reads of the log made for long-polls since start. */
+    long reads() {
+        return reads.sum();
+    }
+
+    /**
+     * A poll a commit notification woke: answered from one read shared with the other polls it woke at the same
+     * position ({@link SharedReads}), or from its own when the answer is too large to share.
+     */
+    private Outcome answerShared(long after, long maxBytes, HttpServletResponse response, BooleanSupplier claim)
+            throws SQLException, IOException {
+        byte[] body = shared.answer(new SharedReads.Key(after, maxBytes, polls.generation()), () -> render(after, maxBytes));
+        if (body == null) {
+            return answer(after, maxBytes, false, response, claim);
+        }
+        if (body == SharedReads.NOTHING_NEW) {
+            return Outcome.NOTHING_NEW;
+        }
+        if (claim.getAsBoolean()) {
+            ApiResponses.startJson(response, 200);
+            response.setContentLength(body.length);
+            response.getOutputStream().write(body);
+        }
+        return Outcome.ANSWERED;
+    }
+
+    /** The whole answer after {@code after} as bytes; {@link SharedReads#NOTHING_NEW}; null if too large to share. */
+    private byte @Nullable [] render(long after, long maxBytes) throws SQLException, IOException {
+        SharedReads.Buffer buffer = new SharedReads.Buffer();
+        try {
+            Outcome outcome = read(after, maxBytes, false, () -> buffer, () -> true);
+            return outcome == Outcome.NOTHING_NEW ? SharedReads.NOTHING_NEW : buffer.toByteArray();
+        } catch (SharedReads.Buffer.TooLarge e) {
+            return null;
+        }
     }
 
     /**
@@ -76,11 +121,18 @@ final class LongPollApi {
      */
     private Outcome answer(long after, long maxBytes, boolean force, HttpServletResponse response, BooleanSupplier claim)
             throws SQLException, IOException {
+        return read(after, maxBytes, force, BatchAnswer.toResponse(response), claim);
+    }
+
+    /** Reads the log after {@code after} on one snapshot and writes the answer to {@code target} (see {@link #answer}). */
+    private Outcome read(long after, long maxBytes, boolean force, BatchAnswer.Target target, BooleanSupplier claim)
+            throws SQLException, IOException {
+        reads.increment();
         try {
             return database.inSnapshot(connection -> {
                 LogBounds bounds = log.bounds(connection);
                 long sitesVersion = sites.version(connection);
-                BatchAnswer answer = new BatchAnswer(response, bounds, sitesVersion, maxBytes, claim);
+                BatchAnswer answer = new BatchAnswer(target, bounds, sitesVersion, maxBytes, claim);
                 try {
                     log.forEachAfter(connection, after, InvalidationLog.MAX_BATCH, answer::add);
                     if (!answer.started() && !answer.declined() && !force) {

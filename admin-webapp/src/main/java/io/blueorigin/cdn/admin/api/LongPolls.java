@@ -2,16 +2,19 @@ package io.blueorigin.cdn.admin.api;
 
 import static java.util.Objects.requireNonNull;
 
+import com.codahale.metrics.LockFreeExponentiallyDecayingReservoir;
+import com.codahale.metrics.Timer;
 import io.blueorigin.cdn.admin.db.NotificationListener;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The long-polls of this admin process that are waiting for the log to grow, and what wakes them: a commit
  * notification ({@link #committed}), a resynchronisation ({@link #wakeAll}), a poll's deadline
  * ({@link #wake}), or shutdown ({@link #close}). No thread waits: a parked poll is an entry in a set, and
- * waking it dispatches it to the container's pool ({@link Waiter#resume()}), where it re-reads the log.
+ * waking it dispatches it to the container's pool ({@link Waiter#resume}), where it re-reads the log.
  *
  * <p>Invariants:
  * <ul>
@@ -34,9 +37,16 @@ final class LongPolls implements NotificationListener.Events {
         /** Whether its wait is over (it must answer when it next runs). */
         boolean expired();
 
-        /** Runs the poll again (on another thread); called only by whoever unparked it. */
-        void resume();
+        /**
+         * Runs the poll again (on another thread); called only by whoever unparked it.
+         *
+         * @param notifiedAtNanos {@link System#nanoTime()} when a commit notification woke it, 0 for any other wake
+         */
+        void resume(long notifiedAtNanos);
     }
+
+    /** From a commit notification to the answer of a poll it woke (see {@link #answered}). */
+    private final Timer wakeTimes = new Timer(LockFreeExponentiallyDecayingReservoir.builder().build());
 
     private final Set<Waiter> parked = ConcurrentHashMap.newKeySet();
     private final AtomicLong generation = new AtomicLong();
@@ -62,10 +72,11 @@ final class LongPolls implements NotificationListener.Events {
     /** Entries up to {@code id} were committed: resumes the polls waiting for an id below it. */
     @Override
     public void committed(long id) {
+        long now = System.nanoTime();
         generation.incrementAndGet();
         for (Waiter waiter : parked) {
             if (waiter.after() < id) {
-                unpark(waiter);
+                unpark(waiter, now);
             }
         }
     }
@@ -110,8 +121,25 @@ final class LongPolls implements NotificationListener.Events {
     }
 
     private void unpark(Waiter waiter) {
+        unpark(waiter, 0);
+    }
+
+    private void unpark(Waiter waiter, long notifiedAtNanos) {
         if (parked.remove(waiter)) {
-            waiter.resume();
+            waiter.resume(notifiedAtNanos);
         }
+    }
+
+    /**
+     * A poll a commit notification woke at {@code notifiedAtNanos} has written its answer: the admin's share of a
+     * purge's way to the nodes (reading the log, writing the answer, waiting for a thread), timed.
+     */
+    void answered(long notifiedAtNanos) {
+        wakeTimes.update(System.nanoTime() - notifiedAtNanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** The times {@link #answered} recorded. */
+    Timer wakeTimes() {
+        return wakeTimes;
     }
 }

@@ -42,7 +42,7 @@ final class RoutingApi {
         long after = query.integer("after", 0, Long.MAX_VALUE, 0L);
         long wait = query.integer("wait", 0, LongPollApi.MAX_WAIT_SECONDS, 0L);
         LongPoll.answerOrPark(call, after, Duration.ofSeconds(wait), polls,
-                (mustAnswer, response, claim) -> answer(after, mustAnswer, response, claim), scheduler);
+                (mustAnswer, notified, response, claim) -> answer(after, mustAnswer, response, claim), scheduler);
     }
 
     /** Answers with the view if its version is above {@code after}, or if {@code force}; else writes nothing. */

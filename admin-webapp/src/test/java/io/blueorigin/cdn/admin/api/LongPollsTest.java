@@ -28,7 +28,7 @@ class LongPollsTest {
         }
 
         @Override
-        public void resume() {
+        public void resume(long notifiedAtNanos) {
             resumed.incrementAndGet();
         }
     }

@@ -27,6 +27,10 @@ class ControlMetricsIT {
             String token = s.cdn.admin().bootstrapToken().orElseThrow();
             assertThat(api.post("/purge", "{\"urls\": [\"/x\"]}", "not-a-token").status()).isEqualTo(401);
 
+            // both nodes wait in a long-poll, so the purge's notification wakes both
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+                    MetricsScrape.of(s.cdn.admin().managementUri()).sum("cdn_admin_longpolls_parked")).isEqualTo(2));
+
             long id = api.invalidate("/purge", "{\"urls\": [\"/x\"]}", token);
 
             for (ProxyNode node : nodes) {
@@ -44,6 +48,9 @@ class ControlMetricsIT {
                     assertThat(m.type("cdn_invalidation_stage_seconds")).isEqualTo("summary");
                 });
             }
+            // the purge woke both nodes' long-polls: admin's share of its way to them, timed per answer
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+                    MetricsScrape.of(s.cdn.admin().managementUri()).sum("cdn_admin_longpoll_wake_seconds_count")).isEqualTo(2));
             MetricsScrape admin = MetricsScrape.of(s.cdn.admin().managementUri());
             assertThat(admin.sum("cdn_admin_invalidations_committed_total")).isEqualTo(1);
             assertThat(admin.sum("cdn_admin_api_requests_total", "code", "4xx")).isEqualTo(1);
