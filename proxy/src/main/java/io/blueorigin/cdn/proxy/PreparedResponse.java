@@ -87,7 +87,10 @@ final class PreparedResponse {
             }
             if (lower.equals("date")) {
                 if (date == null) {
-                    date = new PreEncodedHttpField(HttpHeader.DATE, f.value());
+                    // a plain field, not pre-encoded: it replaces the server's own Date, a persistent field, and Jetty
+                    // re-encodes a pre-encoded replacement (for HTTP/1 and HPACK, Huffman and a buffer) on every
+                    // response; a plain one it only wraps
+                    date = new HttpField(HttpHeader.DATE, f.value());
                 }
                 continue;
             }
