@@ -22,7 +22,7 @@ mkdir -p "$STATE_DIR"
 
 case "${1:-}" in
 start)
-    jar="$ROOT/launcher/target/blue-origin.jar"
+    jar="${JAR:-$ROOT/launcher/target/blue-origin.jar}"   # JAR: another build, to compare two builds in one run
     [[ -f $jar ]] || (cd "$ROOT" && mvn -q -B -DskipTests package)
     if [[ -f $STATE_DIR/edge.pid ]] && kill -0 "$(cat "$STATE_DIR/edge.pid")" 2>/dev/null; then
         echo "edge already running (pid $(cat "$STATE_DIR/edge.pid"))"; exit 0
