@@ -14,10 +14,10 @@ import java.util.Locale;
 
 /**
  * A herd client whose own cost stays out of the figure (issue 16). {@code ../shared/bench}'s herd runs 200 Python
- * threads: releasing them from a barrier, sending and reading under the GIL adds tens of milliseconds of its own,
- * about 50-80 ms above the origin's 300 ms on this machine whichever proxy answers (measured against a server that
- * only sleeps). This one is one thread and one selector: it opens every connection first, sends every request in
- * one loop (the clock starts before the first write), then records when each response is complete.
+ * threads: releasing them from a barrier, sending and reading under the GIL adds tens of milliseconds of its own
+ * whichever proxy answers (against a server that only sleeps 300 ms its slowest client took 382-397 ms on this
+ * machine). This one is one thread and one selector: it opens every connection first, sends every request in one
+ * loop (the clock starts before the first write), then records when each response is complete.
  *
  * <pre>java bench/HerdClient.java --url http://127.0.0.1:8080[,http://...] [--clients 200] [--keys 5] [--delay-ms 300]
  *     [--warmup-keys 1] [--origin http://127.0.0.1:9001] [--tag NAME]</pre>
