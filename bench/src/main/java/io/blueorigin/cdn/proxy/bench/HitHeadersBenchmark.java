@@ -42,8 +42,8 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  * </pre>
  *
  * <ul>
- *   <li>{@code hitFields}: the per-request fields {@code ClientExchange} makes ({@code Age}, {@code Cache-Status},
- *       {@code X-Cache}, a generated {@code X-Request-ID}).</li>
+ *   <li>{@code hitFields}: the per-request fields {@code ClientExchange} makes ({@code Age}, {@code X-Cache},
+ *       {@code Cache-Status}, a generated {@code X-Request-ID}).</li>
  *   <li>{@code hitHead}: those, into response fields as Jetty hands them over for each request (recycled, with
  *       the server's persistent {@code Date}), through {@code Delivery.head}: stored {@code Date} in its place,
  *       prepared fields, {@code Via}, per-request fields, {@code Content-Length}.</li>
