@@ -87,7 +87,12 @@ final class PreparedResponse {
             }
             if (lower.equals("date")) {
                 if (date == null) {
-                    date = new PreEncodedHttpField(HttpHeader.DATE, f.value());
+                    // Deliberately not pre-encoded: it replaces the server's Date, which Jetty keeps persistent
+                    // across requests, and Jetty makes the replacement persistent too; a pre-encoded one it
+                    // re-encodes for HTTP/1.1, HPACK and QPACK on every hit (an EnumMap and its buffers: 352 of the
+                    // 560 bytes HitHeadersBenchmark.hitHead allocated), a plain one it wraps in one small object and
+                    // the generator encodes once, into the output.
+                    date = new HttpField(HttpHeader.DATE, f.value());
                 }
                 continue;
             }
