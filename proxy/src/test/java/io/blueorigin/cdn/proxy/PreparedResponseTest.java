@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.PreEncodedHttpField;
 import org.junit.jupiter.api.Test;
 
 class PreparedResponseTest {
@@ -46,6 +47,23 @@ class PreparedResponseTest {
         assertThat(p.hitStatus("edge-nyc", 27).getValue())
                 .isEqualTo("shield-iad; fwd=uri-miss; stored, edge-nyc; hit; ttl=27");
         assertThat(p.hitStatus("edge-nyc", 27)).as("memoized within the second").isSameAs(p.hitStatus("edge-nyc", 27));
+    }
+
+    @Test
+    void aHitStatusIsPreEncodedOnlyWhenASecondHitReusesIt() {
+        PreparedResponse p = PreparedResponse.of(response(), STORED, 10, "1.1 edge-nyc", Set.of(), false);
+        HttpField first = p.hitStatus("edge-nyc", 27);
+        assertThat(first).as("a lone hit in its second: encoded by the generator, not for every protocol")
+                .isNotInstanceOf(PreEncodedHttpField.class);
+        HttpField second = p.hitStatus("edge-nyc", 27);
+        assertThat(second).isInstanceOf(PreEncodedHttpField.class);
+        assertThat(second.getName()).isEqualTo(first.getName()).isEqualTo("Cache-Status");
+        assertThat(second.getValue()).isEqualTo(first.getValue())
+                .isEqualTo("shield-iad; fwd=uri-miss; stored, edge-nyc; hit; ttl=27");
+        assertThat(p.hitStatus("edge-nyc", 27)).isSameAs(second);
+        HttpField nextSecond = p.hitStatus("edge-nyc", 26);
+        assertThat(nextSecond).isNotInstanceOf(PreEncodedHttpField.class);
+        assertThat(nextSecond.getValue()).isEqualTo("shield-iad; fwd=uri-miss; stored, edge-nyc; hit; ttl=26");
     }
 
     @Test
