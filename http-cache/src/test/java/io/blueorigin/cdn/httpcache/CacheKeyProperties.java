@@ -29,6 +29,13 @@ class CacheKeyProperties {
     }
 
     @Property
+    void stringOfIsTheKeysString(@ForAll("paths") String path, @ForAll("queries") String query) {
+        Assume.that(!refused(path, query));
+        RequestTarget target = RequestTarget.parse(path, query);
+        assertThat(CacheKey.stringOf("s", target)).isEqualTo(CacheKey.of("s", target).asString());
+    }
+
+    @Property
     void normalizingTheNormalizedKeyChangesNothing(@ForAll("paths") String path, @ForAll("queries") String query) {
         Assume.that(!refused(path, query));
         CacheKey key = CacheKey.of("s", path, query);

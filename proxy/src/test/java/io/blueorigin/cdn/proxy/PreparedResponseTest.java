@@ -9,9 +9,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.eclipse.jetty.http.HttpField;
-import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.PreEncodedHttpField;
-import org.eclipse.jetty.server.internal.ResponseHttpFields;
 import org.junit.jupiter.api.Test;
 
 class PreparedResponseTest {
@@ -52,6 +50,23 @@ class PreparedResponseTest {
     }
 
     @Test
+    void aHitStatusIsPreEncodedOnlyWhenASecondHitReusesIt() {
+        PreparedResponse p = PreparedResponse.of(response(), STORED, 10, "1.1 edge-nyc", Set.of(), false);
+        HttpField first = p.hitStatus("edge-nyc", 27);
+        assertThat(first).as("a lone hit in its second: encoded by the generator, not for every protocol")
+                .isNotInstanceOf(PreEncodedHttpField.class);
+        HttpField second = p.hitStatus("edge-nyc", 27);
+        assertThat(second).isInstanceOf(PreEncodedHttpField.class);
+        assertThat(second.getName()).isEqualTo(first.getName()).isEqualTo("Cache-Status");
+        assertThat(second.getValue()).isEqualTo(first.getValue())
+                .isEqualTo("shield-iad; fwd=uri-miss; stored, edge-nyc; hit; ttl=27");
+        assertThat(p.hitStatus("edge-nyc", 27)).isSameAs(second);
+        HttpField nextSecond = p.hitStatus("edge-nyc", 26);
+        assertThat(nextSecond).isNotInstanceOf(PreEncodedHttpField.class);
+        assertThat(nextSecond.getValue()).isEqualTo("shield-iad; fwd=uri-miss; stored, edge-nyc; hit; ttl=26");
+    }
+
+    @Test
     void aClientFacingNodeDropsCdnOnlyFieldsAndA304LeavesOutRepresentationMetadata() {
         PreparedResponse p = PreparedResponse.of(response(), STORED, 10, "1.1 edge-nyc",
                 Set.of("cdn-cache-control", "surrogate-key"), false);
@@ -65,23 +80,6 @@ class PreparedResponseTest {
         assertThat(names(p.fields)).endsWith("Vary");
         assertThat(names(p.notModifiedFields)).endsWith("Vary");
         assertThat(p.fields[p.fields.length - 1].getValue()).isEqualTo("Accept-Encoding");
-    }
-
-    /**
-     * The stored Date replaces the server's own, a persistent field of Jetty's response: Jetty re-encodes a
-     * pre-encoded replacement (HTTP/1 and HPACK) on every response, and only wraps a plain one.
-     */
-    @Test
-    void theStoredDateReplacesTheServersWithoutBeingEncodedAgainPerResponse() {
-        ResponseHttpFields headers = new ResponseHttpFields();
-        headers.put(new ResponseHttpFields.PersistentPreEncodedHttpField(HttpHeader.DATE, "Fri, 04 Dec 2026 16:00:00 GMT"));
-        PreparedResponse p = PreparedResponse.of(response(), STORED, 10, "1.1 e", Set.of(), false);
-
-        headers.put(p.date);
-
-        HttpField sent = headers.getField(HttpHeader.DATE);
-        assertThat(sent.getValue()).isEqualTo("Wed, 25 Nov 2026 01:00:00 GMT");
-        assertThat(sent).isNotInstanceOf(PreEncodedHttpField.class);
     }
 
     @Test

@@ -73,7 +73,7 @@ public final class ServedSite {
 
     /** The primary key of a shaped target ({@link #shape}). */
     public String keyOf(RequestTarget shaped) {
-        return CacheKey.of(name, shaped).asString();
+        return CacheKey.stringOf(name, shaped);
     }
 
     /** Which of its paths need signed URLs ({@code delivery.signing}); none for the node's default site. */
