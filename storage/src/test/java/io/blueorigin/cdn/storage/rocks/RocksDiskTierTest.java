@@ -158,7 +158,95 @@ class RocksDiskTierTest {
         try (RawRocks raw = new RawRocks(dir)) {
             assertThat(raw.count("tags")).as("only s /1's tag c is left").isEqualTo(1);
             assertThat(raw.count("meta")).isEqualTo(1);
-            assertThat(raw.count("chunks")).isEqualTo(1);
+            assertThat(raw.count("chunks")).as("s /1's one chunk and its seal").isEqualTo(2);
+        }
+    }
+
+    // Chunks go to disk without the WAL; the meta record does not. A killed process loses the chunks still in
+    // a memtable while the WAL brings their meta records back: the seal tells them apart at the next open.
+
+    @Test
+    void anObjectWhoseChunksACrashLostIsDroppedAtTheNextOpenNotServed() throws Exception {
+        RocksDiskTier killed = open();
+        killed.storeWhole("s /whole", response(List.of("t")), body(3), 1);
+        RocksDiskTier.Write spill = killed.begin("s /spilled", "");
+        spill.persist(0, new byte[CHUNK], CHUNK);
+        spill.persist(1, new byte[CHUNK], CHUNK);
+        assertThat(spill.commit(response(List.of()), 2L * CHUNK, 1)).isTrue();
+        killed.closeAsIfKilled();
+        try (RawRocks raw = new RawRocks(dir)) {
+            assertThat(raw.count("meta")).as("the WAL kept the meta records").isEqualTo(2);
+            assertThat(raw.count("chunks")).as("the memtable with the chunks was lost").isZero();
+        }
+        try (RocksDiskTier tier = open()) {
+            assertThat(tier.contains("s /whole")).isFalse();
+            assertThat(tier.contains("s /spilled")).isFalse();
+            assertThat(tier.unsealedAtOpen()).isEqualTo(2);
+            assertThat(tier.stats().corrupt()).isZero();
+            assertThat(tier.primaryKeysTagged("t")).isEmpty();
+        }
+        try (RawRocks raw = new RawRocks(dir)) {
+            assertThat(raw.count("meta")).isZero();
+            assertThat(raw.count("tags")).isZero();
+            assertThat(raw.count("pending")).isZero();
+        }
+    }
+
+    @Test
+    void objectsFlushedBeforeACrashSurviveIt() throws Exception {
+        try (RocksDiskTier tier = open()) {
+            tier.storeWhole("s /old", response(List.of()), body(2), 1);
+        } // a clean close flushes the memtables
+        RocksDiskTier killed = open();
+        killed.storeWhole("s /new", response(List.of()), body(2), 1);
+        killed.closeAsIfKilled();
+        try (RocksDiskTier tier = open()) {
+            assertThat(tier.contains("s /new")).isFalse();
+            DiskEntry old = tier.entries("s /old").get(0);
+            byte[][] chunks = tier.readChunks("s /old", old).orElseThrow();
+            assertThat(chunks).isDeepEqualTo(body(2));
+            assertThat(tier.unsealedAtOpen()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aMetaRecordWhoseSealIsMissingIsDroppedButAVersion1RecordNeedsNone() throws Exception {
+        long sealedGeneration;
+        long olderGeneration;
+        try (RocksDiskTier tier = open()) {
+            tier.storeWhole("s /sealed", response(List.of()), body(2), 1);
+            tier.storeWhole("s /v1", response(List.of()), body(2), 1);
+            sealedGeneration = tier.entries("s /sealed").get(0).generation();
+            olderGeneration = tier.entries("s /v1").get(0).generation();
+        }
+        try (RawRocks raw = new RawRocks(dir)) {
+            raw.db().delete(raw.cf("chunks"), RecordCodec.sealKey(sealedGeneration, 2));
+            raw.db().delete(raw.cf("chunks"), RecordCodec.sealKey(olderGeneration, 2));
+            // a record from before chunks left the WAL: version 1 (the byte before the checksum'd part), no seal
+            byte[] key = RecordCodec.metaKey("s /v1", "accept=x\u001f");
+            byte[] value = raw.db().get(raw.cf("meta"), key);
+            value[2] = 1;
+            raw.db().put(raw.cf("meta"), key, value);
+        }
+        try (RocksDiskTier tier = open()) {
+            assertThat(tier.contains("s /sealed")).isFalse();
+            assertThat(tier.contains("s /v1")).isTrue();
+            assertThat(tier.readChunks("s /v1", tier.entries("s /v1").get(0)).orElseThrow()).isDeepEqualTo(body(2));
+        }
+    }
+
+    @Test
+    void removingAnObjectDeletesItsSealToo() throws Exception {
+        try (RocksDiskTier tier = open()) {
+            tier.storeWhole("s /r", response(List.of()), body(3), 1);
+            RocksDiskTier.Write spill = tier.begin("s /s", "accept=x\u001f");
+            spill.persist(0, new byte[CHUNK], CHUNK);
+            spill.commit(response(List.of()), CHUNK, 1);
+            tier.storeWhole("s /s", response(List.of()), body(1), 2); // replaces the spilled version
+            tier.remove("s /r");
+        }
+        try (RawRocks raw = new RawRocks(dir)) {
+            assertThat(raw.count("chunks")).as("s /s's one chunk and its seal").isEqualTo(2);
         }
     }
 }
