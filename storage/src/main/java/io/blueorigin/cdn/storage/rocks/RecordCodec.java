@@ -17,7 +17,7 @@ import java.util.zip.CRC32C;
  * <pre>
  * column family "meta": one record per stored object (variant)
  *   key    primaryKey UTF-8 | 0x00 | varyKey UTF-8
- *   value  'B' 'O' | version u8 = 2 | crc32c u32 of everything after it |
+ *   value  'B' 'O' | version u8 = 1 | crc32c u32 of everything after it |
  *          generation u64 | storedAt u64 | bodyLength u64 | chunkSize u32 | chunkCount u32 |
  *          status u16 | requestTime u64 | responseTime u64 | correctedInitialAge u64 | freshnessLifetime u64 |
  *          staleWhileRevalidate u64 | staleIfError u64 | flags u8 (1 mustRevalidate, 2 sharedMaxAge, 4 noCache,
@@ -25,14 +25,9 @@ import java.util.zip.CRC32C;
  *          varyKey string | varyFields u32 count, strings | surrogateKeys u32 count, strings |
  *          fields u32 count, (name string, value string)
  *
- * column family "chunks": the body, in chunks of chunkSize bytes (the last one shorter), then its seal
- *   key    generation u64 | index u32            (index &lt; chunkCount)
+ * column family "chunks": the body, in chunks of chunkSize bytes (the last one shorter)
+ *   key    generation u64 | index u32
  *   value  crc32c u32 of the bytes | bytes
- *   key    generation u64 | chunkCount u32       the seal: written after the last chunk, before the meta record
- *   value  empty
- * Chunks and seals are written without the write-ahead log (see RocksDiskTier); a version 2 meta record is
- * kept at open only if its seal survived. Version 1 meta records (written when chunks went through the WAL)
- * have no seal and are read as they are.
  *
  * column family "tags": surrogate-key index, written and deleted in the same batches as "meta"
  *   key    tag UTF-8 | 0x00 | meta key
@@ -50,18 +45,15 @@ import java.util.zip.CRC32C;
 final class RecordCodec {
     private static final byte MAGIC_0 = 'B';
     private static final byte MAGIC_1 = 'O';
-    /** The meta record version written: 2, whose chunks went to disk without the WAL and end with a seal. */
-    private static final byte VERSION = 2;
-    /** The version written before chunks left the WAL: no seal, chunks as durable as the meta record. */
-    private static final byte VERSION_UNSEALED = 1;
+    private static final byte VERSION = 1;
 
     private RecordCodec() {}
 
     /** What a meta record holds besides the response. */
     record Header(long generation, long storedAtMillis, long bodyLength, int chunkSize, int chunkCount) {}
 
-    /** A decoded meta record; {@code sealed} when its chunks end with a seal to check (version 2). */
-    record Decoded(Header header, CachedResponse response, boolean sealed) {}
+    /** A decoded meta record. */
+    record Decoded(Header header, CachedResponse response) {}
 
     static byte[] metaKey(String primaryKey, String varyKey) {
         byte[] p = primaryKey.getBytes(StandardCharsets.UTF_8);
@@ -88,11 +80,6 @@ final class RecordCodec {
 
     static byte[] chunkKey(long generation, int index) {
         return ByteBuffer.allocate(12).putLong(generation).putInt(index).array();
-    }
-
-    /** The seal of a body of {@code chunkCount} chunks: the key just past its last chunk. */
-    static byte[] sealKey(long generation, int chunkCount) {
-        return chunkKey(generation, chunkCount);
     }
 
     static byte[] generationKey(long generation) {
@@ -180,7 +167,7 @@ final class RecordCodec {
     /** Decodes a meta record; empty when it is corrupt (bad magic, version, checksum, or truncated). */
     static Optional<Decoded> decodeMeta(byte[] value) {
         try {
-            if (value.length < 7 || value[0] != MAGIC_0 || value[1] != MAGIC_1 || (value[2] != VERSION && value[2] != VERSION_UNSEALED)) {
+            if (value.length < 7 || value[0] != MAGIC_0 || value[1] != MAGIC_1 || value[2] != VERSION) {
                 return Optional.empty();
             }
             CRC32C crc = new CRC32C();
@@ -219,7 +206,7 @@ final class RecordCodec {
             CachedResponse r = new CachedResponse(status, fields, requestTime, responseTime, initialAge, lifetime, swr, sie,
                     (flags & 1) != 0, (flags & 2) != 0, (flags & 4) != 0, etag, lastModified, date, varyFields, varyKey,
                     surrogateKeys, contentLength);
-            return Optional.of(new Decoded(h, r, value[2] == VERSION));
+            return Optional.of(new Decoded(h, r));
         } catch (RuntimeException e) {
             return Optional.empty(); // truncated or malformed: corrupt
         }

@@ -34,9 +34,7 @@ import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
 import org.rocksdb.CompressionType;
 import org.rocksdb.DBOptions;
-import org.rocksdb.FlushOptions;
 import org.rocksdb.InfoLogLevel;
-import org.rocksdb.MutableDBOptions;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
@@ -65,9 +63,9 @@ import org.slf4j.LoggerFactory;
  * <h2>Invariants</h2>
  * <ul>
  *   <li>An object is visible only once its meta record is written; the meta record, its tag rows and the
- *       deletion of the version it replaces are one atomic write batch, after every chunk and the seal are
- *       written. The meta record is the commit point: see "Chunks without the WAL" for why a recovered meta
- *       record is kept only with its chunks.</li>
+ *       deletion of the version it replaces are one atomic write batch, after every chunk is written.
+ *       RocksDB's write-ahead log recovers a prefix of the writes after a crash, so a recovered meta record
+ *       always has its chunks.</li>
  *   <li>Every mutation of a primary key's records happens inside the index's per-key atomic section
  *       ({@code compute} or the eviction listener), so records and index never disagree.</li>
  *   <li>Meta records carry a CRC32C checked at open; chunks carry a CRC32C checked on every read. A corrupt
@@ -78,23 +76,6 @@ import org.slf4j.LoggerFactory;
  *       {@link #exit()} (a read lock), and {@code close} takes the write lock, so a body still being written
  *       or read when its node stops gets an empty answer instead of crashing the process.</li>
  * </ul>
- *
- * <h2>Chunks without the WAL</h2>
- * Chunks go to the memtable only ({@code disableWAL}); RocksDB persists them when it flushes. Meta records,
- * tag rows, pending records, deletions and markers still go through the write-ahead log. Each body ends with
- * a seal row (the key just past its last chunk, see {@link RecordCodec}), written without the WAL after the
- * chunks and before the meta record. Invariant: <b>a meta record is kept at open only if its seal is on
- * disk.</b> Why that suffices: within one column family, memtables are flushed and installed in the order
- * they were written, so after a crash the chunks family holds a prefix of its writes; a seal that survived
- * means every chunk written before it did. A meta record replayed from the WAL whose seal was still in a
- * lost memtable is deleted with its tag rows and counted ({@link #unsealedAtOpen()}), so a killed process
- * loses the objects written since the last flush (a miss) and never serves a body it lost. A clean
- * {@link #close()} flushes first, so a restart finds every committed object. Deletions stay in the WAL: a
- * purge or eviction is never undone by a crash. What it costs: a crash between a body's write and its meta
- * record's can leave that body's chunks without a meta record if they were flushed in between (space, never
- * served; bodies that spill have a pending record and are cleaned up).
- * Why: with the WAL every 32 KiB body was written twice (WAL, then flush) and check-summed twice, on the
- * request's thread; see the measurements below.
  *
  * <h2>Threading</h2>
  * Thread-safe. Reads that touch the disk run on {@code io}; writes run on the caller (the upstream fetch's
@@ -107,8 +88,6 @@ public final class RocksDiskTier implements AutoCloseable {
     private static final byte[] META = "meta".getBytes(StandardCharsets.UTF_8);
     private static final byte[] CHUNKS = "chunks".getBytes(StandardCharsets.UTF_8);
     private static final byte[] TAGS = "tags".getBytes(StandardCharsets.UTF_8);
-    /** The value of a seal row (its presence is what counts). */
-    private static final byte[] SEAL = new byte[0];
 
     static {
         RocksDB.loadLibrary();
@@ -138,10 +117,7 @@ public final class RocksDiskTier implements AutoCloseable {
     private final ColumnFamilyHandle chunks;
     private final ColumnFamilyHandle tags;
     private final ColumnFamilyHandle pending;
-    /** Meta records, tags, pending records, deletions, markers: through the write-ahead log. */
     private final WriteOptions writeOptions = new WriteOptions();
-    /** Chunks and seals: memtable only, persisted by flushes (see "Chunks without the WAL"). */
-    private final WriteOptions chunkWriteOptions = new WriteOptions().setDisableWAL(true);
     private final ReadOptions readOptions = new ReadOptions().setVerifyChecksums(true);
     private final ReadOptions chunkReadOptions = new ReadOptions().setVerifyChecksums(true).setFillCache(false);
     private final Cache<String, DiskVariants> index;
@@ -153,8 +129,6 @@ public final class RocksDiskTier implements AutoCloseable {
     private final LongAdder evictions = new LongAdder();
     private final LongAdder removals = new LongAdder();
     private final LongAdder corrupt = new LongAdder();
-    /** Objects dropped at open because their chunks did not survive a crash (the seal is missing). */
-    private final LongAdder unsealed = new LongAdder();
     private final LongAdder rejected = new LongAdder();
     private final LongAdder writeErrors = new LongAdder();
     private final LongAdder chunkReads = new LongAdder();
@@ -263,7 +237,6 @@ public final class RocksDiskTier implements AutoCloseable {
         }
         int objects = 0;
         int bad = 0;
-        int lost = 0;
         try (RocksIterator it = db.newIterator(meta)) {
             for (it.seekToFirst(); it.isValid(); it.next()) {
                 byte[] key = it.key();
@@ -276,16 +249,6 @@ public final class RocksDiskTier implements AutoCloseable {
                 RecordCodec.Header h = decoded.get().header();
                 CachedResponse r = decoded.get().response();
                 String primary = RecordCodec.primaryOf(key);
-                if (decoded.get().sealed() && db.get(chunks, readOptions, RecordCodec.sealKey(h.generation(), h.chunkCount())) == null) {
-                    // the meta record came back from the WAL but its chunks were still in a memtable: drop it
-                    try (WriteBatch batch = new WriteBatch()) {
-                        batch.delete(meta, key);
-                        deleteBodyAndTags(batch, key, h.generation(), h.chunkCount(), r.surrogateKeys());
-                        db.write(writeOptions, batch);
-                    }
-                    lost++;
-                    continue;
-                }
                 DiskEntry entry = new DiskEntry(r.varyKey(), h.generation(), h.bodyLength(), h.chunkSize(), h.chunkCount(),
                         r.surrogateKeys(), r.responseTimeMillis());
                 index.asMap().compute(primary, (k, old) -> account(k, old, old == null ? new DiskVariants(List.of(entry))
@@ -295,10 +258,8 @@ public final class RocksDiskTier implements AutoCloseable {
             it.status();
         }
         corrupt.add(bad);
-        unsealed.add(lost);
-        if (orphans > 0 || bad > 0 || lost > 0) {
-            LOG.warn("disk tier {}: dropped {} half-written object(s), {} corrupt record(s) and {} object(s) whose chunks a crash "
-                    + "lost", path, orphans, bad, lost);
+        if (orphans > 0 || bad > 0) {
+            LOG.warn("disk tier {}: dropped {} half-written object(s) and {} corrupt record(s)", path, orphans, bad);
         }
         index.cleanUp();
         LOG.info("disk tier {}: {} object(s), {} bytes of {}; index {} bytes of {}", path, index.estimatedSize(), bodyBytes.get(),
@@ -495,12 +456,10 @@ public final class RocksDiskTier implements AutoCloseable {
             }
             DiskEntry entry = new DiskEntry(response.varyKey(), generation, length, chunkSize, body.length,
                         response.surrogateKeys(), response.responseTimeMillis());
-            try (WriteBatch sealed = new WriteBatch(); WriteBatch batch = new WriteBatch()) {
+            try (WriteBatch batch = new WriteBatch()) {
                 for (int i = 0; i < body.length; i++) {
-                    sealed.put(chunks, RecordCodec.chunkKey(generation, i), RecordCodec.chunkValue(body[i], body[i].length));
+                    batch.put(chunks, RecordCodec.chunkKey(generation, i), RecordCodec.chunkValue(body[i], body[i].length));
                 }
-                sealed.put(chunks, RecordCodec.sealKey(generation, body.length), SEAL);
-                db.write(chunkWriteOptions, sealed);
                 return publish(primaryKey, entry, response, storedAtMillis, batch);
             } catch (RocksDBException e) {
                 writeFailed(e);
@@ -530,7 +489,8 @@ public final class RocksDiskTier implements AutoCloseable {
                     DiskEntry replaced = old.get(entry.varyKey());
                     if (replaced != null) {
                         // the meta key is the same, so the new tag rows must survive: delete only tags it dropped
-                        deleteBody(batch, replaced.generation(), replaced.chunkCount());
+                        batch.deleteRange(chunks, RecordCodec.chunkKey(replaced.generation(), 0),
+                                RecordCodec.chunkKey(replaced.generation(), replaced.chunkCount()));
                         for (String tag : replaced.tags()) {
                             if (!entry.tags().contains(tag)) {
                                 batch.delete(tags, RecordCodec.tagKey(tag, metaKey));
@@ -830,20 +790,10 @@ public final class RocksDiskTier implements AutoCloseable {
     }
 
     private void deleteBodyAndTags(WriteBatch batch, byte[] metaKey, DiskEntry e) throws RocksDBException {
-        deleteBodyAndTags(batch, metaKey, e.generation(), e.chunkCount(), e.tags());
-    }
-
-    private void deleteBodyAndTags(WriteBatch batch, byte[] metaKey, long generation, int chunkCount, List<String> tagsOf)
-            throws RocksDBException {
-        deleteBody(batch, generation, chunkCount);
-        for (String tag : tagsOf) {
+        batch.deleteRange(chunks, RecordCodec.chunkKey(e.generation(), 0), RecordCodec.chunkKey(e.generation(), e.chunkCount()));
+        for (String tag : e.tags()) {
             batch.delete(tags, RecordCodec.tagKey(tag, metaKey));
         }
-    }
-
-    /** Deletes a body's chunks and its seal (the key just past them). */
-    private void deleteBody(WriteBatch batch, long generation, int chunkCount) throws RocksDBException {
-        batch.deleteRange(chunks, RecordCodec.chunkKey(generation, 0), RecordCodec.chunkKey(generation, chunkCount + 1));
     }
 
     private void writeFailed(RocksDBException e) {
@@ -907,11 +857,6 @@ public final class RocksDiskTier implements AutoCloseable {
         return degraded;
     }
 
-    /** Objects dropped at open because a crash lost their chunks (the meta record survived in the WAL, the seal did not). */
-    public long unsealedAtOpen() {
-        return unsealed.sum();
-    }
-
     /** Body chunks read from disk since open (deliveries, promotions, readers behind a spilling body). */
     public long chunkReads() {
         return chunkReads.sum();
@@ -931,24 +876,9 @@ public final class RocksDiskTier implements AutoCloseable {
         return path;
     }
 
-    /**
-     * Flushes the memtables (chunks are not in the WAL: a close must persist them) and frees the native handles
-     * once no call is using them; later calls find the tier closed.
-     */
+    /** Frees the native handles once no call is using them; later calls find the tier closed. */
     @Override
     public void close() {
-        close(true);
-    }
-
-    /**
-     * Closes as a killed process would leave the store: the memtables are not flushed, so chunks written since
-     * the last flush are lost while the WAL keeps the meta records (for tests of recovery).
-     */
-    void closeAsIfKilled() {
-        close(false);
-    }
-
-    private void close(boolean flush) {
         lifecycle.writeLock().lock();
         try {
             if (closed) {
@@ -958,22 +888,11 @@ public final class RocksDiskTier implements AutoCloseable {
         } finally {
             lifecycle.writeLock().unlock();
         }
-        try (FlushOptions wait = new FlushOptions().setWaitForFlush(true)) {
-            if (flush) {
-                db.flush(wait, handles);
-            } else {
-                db.setDBOptions(MutableDBOptions.builder().setAvoidFlushDuringShutdown(true).build());
-            }
-        } catch (RocksDBException e) {
-            LOG.warn("disk tier {}: cannot flush at close; objects written since the last flush will be dropped at the next "
-                    + "open: {}", path, e.getMessage());
-        }
         for (ColumnFamilyHandle h : handles) {
             h.close();
         }
         db.close();
         writeOptions.close();
-        chunkWriteOptions.close();
         readOptions.close();
         chunkReadOptions.close();
         dbOptions.close();
@@ -1011,7 +930,7 @@ public final class RocksDiskTier implements AutoCloseable {
                         db.put(pending, writeOptions, RecordCodec.generationKey(generation),
                                 RecordCodec.metaKey(primaryKey, varyKey));
                     }
-                    db.put(chunks, chunkWriteOptions, RecordCodec.chunkKey(generation, index), RecordCodec.chunkValue(chunk, length));
+                    db.put(chunks, writeOptions, RecordCodec.chunkKey(generation, index), RecordCodec.chunkValue(chunk, length));
                     persistedChunks.incrementAndGet();
                 } catch (RocksDBException e) {
                     writeFailed(e);
@@ -1053,7 +972,6 @@ public final class RocksDiskTier implements AutoCloseable {
                 DiskEntry entry = new DiskEntry(varyKey, generation, bodyLength, chunkSize, count, response.surrogateKeys(),
                         response.responseTimeMillis());
                 try (WriteBatch batch = new WriteBatch()) {
-                    db.put(chunks, chunkWriteOptions, RecordCodec.sealKey(generation, count), SEAL);
                     return publish(primaryKey, entry, response, storedAtMillis, batch);
                 } catch (RocksDBException e) {
                     writeFailed(e);
