@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.blueorigin.cdn.admin.db.NotificationListener;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -143,6 +144,41 @@ class LongPollIT {
         }
         // the 100 polls the purge woke at the same position shared reads of the log (SharedReads)
         assertThat(a.node.longPollReads() - readsBefore).isLessThan(100);
+    }
+
+    /**
+     * Polls a notification wakes share one read when its answer is small, and each streams its own when it is not:
+     * both end with the same entries in id order, whatever the mix (two small purges, then three entries of about
+     * 1 MiB committed in one go while the polls wait).
+     */
+    @Test
+    void wokenPollsGetTheSameEntriesWhetherTheirReadIsSharedOrStreamed() throws Exception {
+        for (int round = 0; round < 2; round++) {
+            long before = latest();
+            List<CompletableFuture<ApiClient.Reply>> polls = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                polls.add(agentOnA.getAsync("/api/v1/invalidations?after=" + before + "&wait=25"));
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> a.node.waitingLongPolls() == 3);
+            if (round == 0) {
+                purge(a, "/shared");
+            } else {
+                // three entries of about 1 MiB in one transaction, then the notification the API would send
+                bulkPurges(3, 1000);
+                a.sql("SELECT pg_notify('" + NotificationListener.CHANNEL + "', (SELECT max(id) FROM invalidations)::text)");
+            }
+            long latest = latest();
+            for (CompletableFuture<ApiClient.Reply> poll : polls) {
+                JsonNode answer = poll.get(10, SECONDS).json();
+                assertThat(answer.path("latest").asLong()).isEqualTo(latest);
+                assertThat(answer.path("entries").path(0).path("id").asLong()).isEqualTo(before + 1);
+                long last = before;
+                for (JsonNode entry : answer.path("entries")) {
+                    assertThat(entry.path("id").asLong()).isEqualTo(last + 1);
+                    last++;
+                }
+            }
+        }
     }
 
     @Test

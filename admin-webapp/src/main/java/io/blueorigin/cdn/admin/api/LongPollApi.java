@@ -3,6 +3,7 @@ package io.blueorigin.cdn.admin.api;
 import static java.util.Objects.requireNonNull;
 
 import io.blueorigin.cdn.admin.db.Database;
+import io.blueorigin.cdn.admin.db.Invalidation;
 import io.blueorigin.cdn.admin.db.InvalidationLog;
 import io.blueorigin.cdn.admin.db.LogBounds;
 import io.blueorigin.cdn.admin.db.Sites;
@@ -104,15 +105,31 @@ final class LongPollApi {
         return Outcome.ANSWERED;
     }
 
-    /** The whole answer after {@code after} as bytes; {@link SharedReads#NOTHING_NEW}; null if too large to share. */
+    /**
+     * The answer after {@code after} as bytes, read in one statement ({@link InvalidationLog#tail}), with as many
+     * entries as fit {@link SharedReads#MAX_SHARED_BYTES} (a node asks again for the rest: {@code latest} says
+     * more follow); {@link SharedReads#NOTHING_NEW}; null when not even the first entry fits (it is streamed).
+     */
     private byte @Nullable [] render(long after, long maxBytes) throws SQLException, IOException {
-        SharedReads.Buffer buffer = new SharedReads.Buffer();
-        try {
-            Outcome outcome = read(after, maxBytes, false, () -> buffer, () -> true);
-            return outcome == Outcome.NOTHING_NEW ? SharedReads.NOTHING_NEW : buffer.toByteArray();
-        } catch (SharedReads.Buffer.TooLarge e) {
-            return null;
+        reads.increment();
+        InvalidationLog.Tail tail = database.withConnection(
+                c -> log.tail(c, after, InvalidationLog.MAX_BATCH, SharedReads.MAX_SHARED_BYTES));
+        if (tail.entries().isEmpty()) {
+            return tail.bounds().latest() > after ? null : SharedReads.NOTHING_NEW;
         }
+        SharedReads.Buffer buffer = new SharedReads.Buffer();
+        BatchAnswer answer = new BatchAnswer(() -> buffer, tail.bounds(), tail.sitesVersion(), maxBytes, () -> true);
+        try {
+            for (Invalidation entry : tail.entries()) {
+                if (!answer.add(entry)) {
+                    break;
+                }
+            }
+            answer.finish();
+        } catch (SharedReads.Buffer.TooLarge e) {
+            return null; // the JSON is larger than the payloads: stream it
+        }
+        return buffer.toByteArray();
     }
 
     /**

@@ -176,6 +176,13 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /** Runs {@code work} on a pooled connection in autocommit: each statement is its own transaction. */
+    public <T> T withConnection(Work<T> work) throws SQLException {
+        try (Connection connection = pool.getConnection()) {
+            return work.run(connection);
+        }
+    }
+
     /**
      * Runs read-only {@code work} on one snapshot (REPEATABLE READ), so several queries see the same state:
      * e.g. the log's bounds and its entries.

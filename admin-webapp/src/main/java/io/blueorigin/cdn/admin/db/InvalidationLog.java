@@ -221,6 +221,47 @@ public final class InvalidationLog {
         }
     }
 
+    /** A long-poll answer's content, read by {@link #tail}. */
+    public record Tail(LogBounds bounds, long sitesVersion, List<Invalidation> entries) {}
+
+    /**
+     * What a long-poll answer holds, in one statement: the log's bounds, the sites' version ({@link Sites#version})
+     * and the first entries after {@code after}, at most {@code limit}, as long as their payloads add up to at most
+     * {@code maxPayloadBytes} (none if the first alone is larger). One statement is one snapshot without a
+     * transaction: one round trip where {@link #bounds}, {@link Sites#version} and {@link #forEachAfter} in
+     * {@link Database#inSnapshot} take five, which counts when a purge wakes every node's poll at once. The rows
+     * are read whole, not from a cursor: for small answers only (the caller bounds {@code maxPayloadBytes}).
+     */
+    public Tail tail(Connection connection, long after, int limit, long maxPayloadBytes) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT e.id, e.kind, e.soft, e.payload, e.created_at, e.ban_expires_at, e.name,"
+                        + " r.deleted_through, (SELECT max(id) FROM invalidations), (" + Sites.VERSION + ")"
+                        + " FROM invalidation_retention r LEFT JOIN LATERAL ("
+                        + "SELECT * FROM (SELECT y.*, sum(octet_length(y.payload)) OVER (ORDER BY y.id) AS running FROM ("
+                        + "SELECT i.id, i.kind, i.soft, i.payload::text AS payload, i.created_at, i.ban_expires_at, t.name"
+                        + " FROM invalidations i JOIN api_tokens t ON t.id = i.created_by WHERE i.id > ? ORDER BY i.id"
+                        + " LIMIT ?) y) x WHERE x.running <= ?) e ON true ORDER BY e.id")) {
+            select.setLong(1, after);
+            select.setInt(2, limit);
+            select.setLong(3, maxPayloadBytes);
+            try (ResultSet rs = select.executeQuery()) {
+                if (!rs.next()) {
+                    throw new SQLException("invalidation_retention has no row: was migration V0003 edited?");
+                }
+                long deletedThrough = rs.getLong(8);
+                LogBounds bounds = new LogBounds(Math.max(rs.getLong(9), deletedThrough), deletedThrough + 1);
+                long sitesVersion = rs.getLong(10);
+                List<Invalidation> entries = new ArrayList<>();
+                if (rs.getObject(1) != null) { // a row of nulls: no entry (the join is a left one)
+                    do {
+                        entries.add(row(rs));
+                    } while (rs.next());
+                }
+                return new Tail(bounds, sitesVersion, entries);
+            }
+        }
+    }
+
     /** The log's latest id and the id from which it is complete (see {@link LogBounds}). */
     public LogBounds bounds(Connection connection) throws SQLException {
         try (PreparedStatement select = connection.prepareStatement(

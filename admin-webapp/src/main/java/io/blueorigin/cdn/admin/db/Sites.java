@@ -140,9 +140,12 @@ public final class Sites {
         }
     }
 
+    /** The query of {@link #version} (also a subquery of {@link InvalidationLog#tail}). */
+    static final String VERSION = "SELECT COALESCE(max(log_id), 0) FROM site_audit";
+
     /** The table's version: the log id of the newest site change, 0 for none. */
     public long version(Connection connection) throws SQLException {
-        try (PreparedStatement select = connection.prepareStatement("SELECT COALESCE(max(log_id), 0) FROM site_audit");
+        try (PreparedStatement select = connection.prepareStatement(VERSION);
                 ResultSet rs = select.executeQuery()) {
             rs.next();
             return rs.getLong(1);
