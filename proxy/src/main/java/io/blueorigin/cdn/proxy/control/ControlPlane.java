@@ -156,9 +156,12 @@ public final class ControlPlane implements AutoCloseable {
         return agent == null ? 0 : agent.objectsAffected();
     }
 
-    /** Where applied entries' time went, by stage (none for a standalone node): see {@link InvalidationAgent#stageTimes()}. */
+    /**
+     * Where applied entries' time went, by stage: see {@link InvalidationAgent#stageTimes()}. A standalone node has
+     * the same stages, never timed, so every node exports the same metrics.
+     */
     public Map<String, Timer> stageTimes() {
-        return agent == null ? Map.of() : agent.stageTimes();
+        return agent == null ? Map.of("delivery", new Timer(), "apply", new Timer()) : agent.stageTimes();
     }
 
     /** Milliseconds since admin last answered; -1 if it never has or there is no admin. */
