@@ -16,10 +16,11 @@ import org.jspecify.annotations.Nullable;
  *
  * <h2>Why</h2>
  * A purge wakes every node's long-poll at once, and nodes that keep up all wait at the same {@code after}. Each
- * poll used to read the log itself: a snapshot of three queries. With the six demo nodes on a busy machine that
- * was most of a purge's way to the nodes ({@code cdn_admin_longpoll_wake_seconds}), and it grows with the fleet.
- * Here the first woken poll of a {@link Key} reads and renders the answer into memory; the others with the same
- * key wait for that read and write the same bytes.
+ * poll used to read the log itself: a snapshot of three queries, five round trips to PostgreSQL. On the demo's
+ * two busy cores that was most of a purge's way to the nodes ({@code cdn_admin_longpoll_wake_seconds}), and it
+ * grows with the fleet. Here the first woken poll of a {@link Key} reads (one statement,
+ * {@code InvalidationLog.tail}) and renders the answer into memory; the others with the same key wait for that
+ * read and write the same bytes.
  *
  * <h2>Why sharing is correct</h2>
  * A poll may be answered from any read of the log that began after the notification that woke it (it then
