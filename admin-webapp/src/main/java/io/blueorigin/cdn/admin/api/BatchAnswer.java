@@ -126,7 +126,7 @@ final class BatchAnswer {
     }
 
     /** The 200 JSON answer of {@code response}. */
-    static Target toResponse(HttpServletResponse response) {
+    private static Target toResponse(HttpServletResponse response) {
         requireNonNull(response, "response is null");
         return () -> {
             ApiResponses.startJson(response, 200);

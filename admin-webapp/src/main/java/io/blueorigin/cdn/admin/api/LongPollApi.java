@@ -138,18 +138,12 @@ final class LongPollApi {
      */
     private Outcome answer(long after, long maxBytes, boolean force, HttpServletResponse response, BooleanSupplier claim)
             throws SQLException, IOException {
-        return read(after, maxBytes, force, BatchAnswer.toResponse(response), claim);
-    }
-
-    /** Reads the log after {@code after} on one snapshot and writes the answer to {@code target} (see {@link #answer}). */
-    private Outcome read(long after, long maxBytes, boolean force, BatchAnswer.Target target, BooleanSupplier claim)
-            throws SQLException, IOException {
         reads.increment();
         try {
             return database.inSnapshot(connection -> {
                 LogBounds bounds = log.bounds(connection);
                 long sitesVersion = sites.version(connection);
-                BatchAnswer answer = new BatchAnswer(target, bounds, sitesVersion, maxBytes, claim);
+                BatchAnswer answer = new BatchAnswer(response, bounds, sitesVersion, maxBytes, claim);
                 try {
                     log.forEachAfter(connection, after, InvalidationLog.MAX_BATCH, answer::add);
                     if (!answer.started() && !answer.declined() && !force) {

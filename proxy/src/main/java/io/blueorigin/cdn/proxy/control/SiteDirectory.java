@@ -27,7 +27,7 @@ public interface SiteDirectory {
     default String keyOf(String site, String rawPath, @Nullable String rawQuery) {
         RequestTarget target = RequestTarget.parse(rawPath, rawQuery);
         Site defined = table().get(site);
-        return CacheKey.of(site, defined == null ? target : defined.caching().query().apply(target)).asString();
+        return CacheKey.stringOf(site, defined == null ? target : defined.caching().query().apply(target));
     }
 
     /** {@link #keyOf(String, String, String)} of a raw {@code path?query}. */
