@@ -162,8 +162,8 @@ public final class HerdClient {
             if (remaining < 0) {
                 while (bytes.hasRemaining() && remaining < 0) {
                     head.append((char) bytes.get());
-                    int end = head.indexOf("\r\n\r\n");
-                    if (end >= 0) {
+                    int end = head.length() - 4; // the head ends at the first blank line: look at its last four bytes only
+                    if (end >= 0 && head.charAt(end + 3) == '\n' && head.indexOf("\r\n\r\n", end) == end) {
                         String[] lines = head.substring(0, end).split("\r\n");
                         status = Integer.parseInt(lines[0].split(" ")[1]);
                         remaining = 0;
