@@ -44,7 +44,7 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  *
  * {@code heap}: the object is in the heap tier (a hit hands out views of its chunks, no copy).
  * {@code disk}: the heap tier only takes objects up to 1 KiB, so 256 KiB objects are read from RocksDB
- * on every lookup (metadata and chunks, checksums verified, through the I/O executor as the proxy does);
+ * on every lookup (metadata and chunks, each chunk's checksum verified, through the I/O executor as the proxy does);
  * 1 KiB objects are re-promoted after each lookup, so that row is "disk lookup then promote".
  */
 @State(Scope.Benchmark)

@@ -124,6 +124,55 @@ class RocksDiskTierTest {
     }
 
     @Test
+    void anotherChunksValueFoundUnderAChunksKeyIsRefusedLikeACorruptOne() throws Exception {
+        // what a damaged index block pointing at the wrong value would return: intact bytes, wrong place
+        try (RocksDiskTier tier = open()) {
+            tier.storeWhole("s /a", response(List.of()), body(3), 1);
+            tier.storeWhole("s /b", response(List.of()), body(3), 1);
+        }
+        long a;
+        long b;
+        try (RocksDiskTier tier = open()) {
+            a = tier.entries("s /a").get(0).generation();
+            b = tier.entries("s /b").get(0).generation();
+        }
+        try (RawRocks raw = new RawRocks(dir)) {
+            byte[] bsFirst = raw.db().get(raw.cf("chunks"), RecordCodec.chunkKey(b, 0));
+            raw.db().put(raw.cf("chunks"), RecordCodec.chunkKey(a, 1), bsFirst);
+        }
+        try (RocksDiskTier tier = open()) {
+            assertThat(tier.readChunks("s /a", tier.entries("s /a").get(0))).isEmpty();
+            assertThat(tier.contains("s /a")).isFalse();
+            assertThat(tier.stats().corrupt()).isEqualTo(1);
+            assertThat(tier.readChunks("s /b", tier.entries("s /b").get(0))).isPresent();
+        }
+    }
+
+    @Test
+    void aChunkWrittenWithTheEarlierChecksumOfItsBytesAloneStillReads() throws Exception {
+        try (RocksDiskTier tier = open()) {
+            tier.storeWhole("s /old", response(List.of()), body(2), 1);
+        }
+        long generation;
+        try (RocksDiskTier tier = open()) {
+            generation = tier.entries("s /old").get(0).generation();
+        }
+        byte[] bytes = new byte[100];
+        java.util.Arrays.fill(bytes, (byte) 1); // body(2)'s last chunk
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(bytes);
+        byte[] earlier = java.nio.ByteBuffer.allocate(4 + bytes.length).putInt((int) crc.getValue()).put(bytes).array();
+        try (RawRocks raw = new RawRocks(dir)) {
+            raw.db().put(raw.cf("chunks"), RecordCodec.chunkKey(generation, 1), earlier);
+        }
+        try (RocksDiskTier tier = open()) {
+            byte[][] chunks = tier.readChunks("s /old", tier.entries("s /old").get(0)).orElseThrow();
+            assertThat(chunks[1]).isEqualTo(bytes);
+            assertThat(tier.stats().corrupt()).isZero();
+        }
+    }
+
+    @Test
     void chunksOfAWriteACrashInterruptedAreDeletedAtTheNextOpen() throws Exception {
         try (RocksDiskTier tier = open()) {
             RocksDiskTier.Write write = tier.begin("s /torn", "");
