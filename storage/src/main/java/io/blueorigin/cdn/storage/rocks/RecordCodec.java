@@ -125,7 +125,6 @@ final class RecordCodec {
         return -1;
     }
 
-    /** A chunk value: its CRC32C, then the bytes. */
     /** The value stored under {@link #chunkKey chunkKey(generation, index)}: its checksum, then the bytes. */
     static byte[] chunkValue(long generation, int index, byte[] chunk, int length) {
         CRC32C crc = new CRC32C();
