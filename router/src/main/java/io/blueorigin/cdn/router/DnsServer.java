@@ -86,27 +86,61 @@ public final class DnsServer implements AutoCloseable {
     public static DnsServer start(DnsAnswers answers, InetAddress bindAddress, int port, String name,
             NodeMetrics metrics) {
         requireNonNull(answers, "answers is null");
-        DatagramSocket udp = null;
-        ServerSocket tcp = null;
+        Bound bound;
         try {
-            udp = new DatagramSocket(new InetSocketAddress(bindAddress, port));
-            tcp = new ServerSocket();
-            tcp.setReuseAddress(true);
-            tcp.bind(new InetSocketAddress(bindAddress, udp.getLocalPort()), 64);
+            bound = port == 0 ? bindFreePair(bindAddress, () -> 0, FREE_PORT_ATTEMPTS) : bindPair(bindAddress, port);
         } catch (IOException e) {
-            closeQuietly(udp);
-            closeQuietly(tcp);
             throw new StartupException(name + " cannot serve DNS on " + bindAddress.getHostAddress() + ":" + port
                     + " (routing.dns-port, routing.dns-bind-address): " + e.getMessage()
                     + (e instanceof BindException ? ". Another process holds that port, or it needs privileges"
                     + " (ports below 1024): choose another routing.dns-port." : ""), e);
         }
-        DnsServer server = new DnsServer(answers, udp, tcp, name, metrics);
+        DnsServer server = new DnsServer(answers, bound.udp(), bound.tcp(), name, metrics);
         server.udpThread.start();
         server.acceptThread.start();
         LOG.info("{} answers DNS for {} on {}:{} (UDP and TCP)", name, answers.zone(), bindAddress.getHostAddress(),
                 server.port());
         return server;
+    }
+
+    /** A UDP and a TCP socket bound on the same port. */
+    record Bound(DatagramSocket udp, ServerSocket tcp) {}
+
+    /** Tries for port 0: the free UDP port found may be some TCP connection's local port. */
+    static final int FREE_PORT_ATTEMPTS = 16;
+
+    /**
+     * Binds UDP on a port from {@code udpPorts} (0: any free one), then TCP on the same number; when TCP finds it
+     * taken (a free UDP port can be the local port of any TCP connection on the machine), closes the UDP socket
+     * and tries again, at most {@code attempts} times.
+     */
+    static Bound bindFreePair(InetAddress address, java.util.function.IntSupplier udpPorts, int attempts)
+            throws IOException {
+        BindException last = new BindException("no attempt made");
+        for (int i = 0; i < attempts; i++) {
+            try {
+                return bindPair(address, udpPorts.getAsInt());
+            } catch (BindException e) {
+                last = e;
+            }
+        }
+        throw last;
+    }
+
+    /** Binds UDP and TCP on {@code port} (UDP first: for 0, TCP takes the port UDP found); nothing stays bound on failure. */
+    static Bound bindPair(InetAddress address, int port) throws IOException {
+        DatagramSocket udp = new DatagramSocket(new InetSocketAddress(address, port));
+        ServerSocket tcp = null;
+        try {
+            tcp = new ServerSocket();
+            tcp.setReuseAddress(true);
+            tcp.bind(new InetSocketAddress(address, udp.getLocalPort()), 64);
+            return new Bound(udp, tcp);
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(udp);
+            closeQuietly(tcp);
+            throw e;
+        }
     }
 
     /** The bound port. */
