@@ -8,7 +8,7 @@ set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/.." && pwd)"
 DATA="$(mktemp -d /tmp/cdn-bench-purge.XXXXXX)"
-jar="$ROOT/launcher/target/blue-origin.jar"
+jar="${JAR:-$ROOT/launcher/target/blue-origin.jar}"   # JAR: another build, for a before/after
 [[ -f $jar ]] || (cd "$ROOT" && mvn -q -B -DskipTests package)
 host="${DEMO_HOST:-127.0.0.1}"
 java -Xmx1g -jar "$jar" demo --host "$host" --data-dir "$DATA" >"$DATA/demo.log" 2>&1 &

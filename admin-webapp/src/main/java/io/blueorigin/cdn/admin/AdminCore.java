@@ -295,6 +295,11 @@ public final class AdminCore implements AutoCloseable {
         return api.longPollReads();
     }
 
+    /** Long-polls woken by this replica's own commits, before the database's notification, since start. */
+    public long longPollsWokenByOwnCommits() {
+        return api.longPollsWokenByOwnCommits();
+    }
+
     /** Whether this admin holds the health-check lease (it is the replica probing the nodes). */
     public boolean holdsHealthLease() {
         return checker.holdsLease();

@@ -88,6 +88,11 @@ public final class AdminNode implements Node {
         return core.longPollReads();
     }
 
+    /** Long-polls woken by this replica's own commits, before the database's notification, since start. */
+    public long longPollsWokenByOwnCommits() {
+        return core.longPollsWokenByOwnCommits();
+    }
+
     @Override
     public NodeIdentity identity() {
         return server.identity();

@@ -79,6 +79,28 @@ class LongPollIT {
     }
 
     @Test
+    void theReplicaThatCommitsWakesItsOwnPollsWithoutWaitingForTheNotification() throws Exception {
+        // Which comes first on A, its own wake-up or the database's notification of the same commit, is a race
+        // (the other finds the poll woken), and the own one usually wins; B, which commits nothing, is always
+        // woken by the notification.
+        long ownBefore = a.node.longPollsWokenByOwnCommits();
+        long othersBefore = b.node.longPollsWokenByOwnCommits();
+        for (int i = 0; i < 5; i++) {
+            long before = latest();
+            CompletableFuture<ApiClient.Reply> onA = agentOnA.getAsync("/api/v1/invalidations?after=" + before + "&wait=25");
+            CompletableFuture<ApiClient.Reply> onB = agentOnB.getAsync("/api/v1/invalidations?after=" + before + "&wait=25");
+            await().atMost(Duration.ofSeconds(10)).until(() -> a.node.waitingLongPolls() == 1 && b.node.waitingLongPolls() == 1);
+
+            long id = purge(a, "/own-commit-" + i);
+
+            assertThat(onA.get(10, SECONDS).json().path("entries").path(0).path("id").asLong()).isEqualTo(id);
+            assertThat(onB.get(10, SECONDS).json().path("entries").path(0).path("id").asLong()).isEqualTo(id);
+        }
+        assertThat(a.node.longPollsWokenByOwnCommits() - ownBefore).isBetween(1L, 5L);
+        assertThat(b.node.longPollsWokenByOwnCommits()).isEqualTo(othersBefore);
+    }
+
+    @Test
     void aPollWaitingOnOneReplicaIsAnsweredWhenAnotherCommits() throws Exception {
         long before = latest();
         CompletableFuture<ApiClient.Reply> poll = agentOnB.getAsync("/api/v1/invalidations?after=" + before + "&wait=25");

@@ -83,7 +83,8 @@ public final class Api implements AutoCloseable {
         Pops pops = new Pops();
         PopsApi popsApi = new PopsApi(database, pops);
         RoutingApi routing = new RoutingApi(database, nodes, pops, routingPolls, scheduler);
-        InvalidationsApi invalidations = new InvalidationsApi(database, log, nodes, acks, sites, nodeDownAfter);
+        InvalidationsApi invalidations = new InvalidationsApi(database, log, nodes, acks, sites, nodeDownAfter,
+                polls::committedHere);
         NodesApi agents = new NodesApi(database, nodes, nodeStats, acks, log, tierKeys, sites, signingKeys, nodeDownAfter,
                 stateChanges);
         LongPollApi longPoll = new LongPollApi(database, log, sites, polls, scheduler);
@@ -177,6 +178,11 @@ public final class Api implements AutoCloseable {
     /** Reads of the invalidation log made for long-polls since start. */
     public long longPollReads() {
         return longPoll.reads();
+    }
+
+    /** Long-polls woken by this replica's own commits, before the database's notification, since start. */
+    public long longPollsWokenByOwnCommits() {
+        return polls.wokenByOwnCommits();
     }
 
     /** From a commit notification to the answer of each invalidation long-poll it woke. */

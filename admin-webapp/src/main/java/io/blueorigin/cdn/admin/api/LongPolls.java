@@ -9,11 +9,13 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The long-polls of this admin process that are waiting for the log to grow, and what wakes them: a commit
- * notification ({@link #committed}), a resynchronisation ({@link #wakeAll}), a poll's deadline
- * ({@link #wake}), or shutdown ({@link #close}). No thread waits: a parked poll is an entry in a set, and
+ * ({@link #committed}: this replica's own, told by the API as soon as it commits, and every replica's, told by
+ * the database's notification, which for an own commit then finds its polls already woken), a
+ * resynchronisation ({@link #wakeAll}), a poll's deadline ({@link #wake}), or shutdown ({@link #close}). No thread waits: a parked poll is an entry in a set, and
  * waking it dispatches it to the container's pool ({@link Waiter#resume}), where it re-reads the log.
  *
  * <p>Invariants:
@@ -50,6 +52,7 @@ final class LongPolls implements NotificationListener.Events {
 
     private final Set<Waiter> parked = ConcurrentHashMap.newKeySet();
     private final AtomicLong generation = new AtomicLong();
+    private final LongAdder wokenByOwnCommits = new LongAdder();
     private volatile boolean closed;
 
     /** Read before reading the log; pass to {@link #park}. */
@@ -69,16 +72,36 @@ final class LongPolls implements NotificationListener.Events {
         }
     }
 
-    /** Entries up to {@code id} were committed: resumes the polls waiting for an id below it. */
+    /** Entries up to {@code id} were committed (the database's notification): resumes the polls waiting for them. */
     @Override
     public void committed(long id) {
+        wakeUpTo(id);
+    }
+
+    /**
+     * This replica committed entries up to {@code id}: resumes the polls waiting here for them now, without
+     * waiting for the database's notification of it (which then finds them woken).
+     */
+    void committedHere(long id) {
+        wokenByOwnCommits.add(wakeUpTo(id));
+    }
+
+    /** Polls resumed by {@link #committedHere} since start (tests). */
+    long wokenByOwnCommits() {
+        return wokenByOwnCommits.sum();
+    }
+
+    /** Resumes the polls waiting for an id up to {@code id}; how many it resumed. */
+    private int wakeUpTo(long id) {
         long now = System.nanoTime();
         generation.incrementAndGet();
+        int woken = 0;
         for (Waiter waiter : parked) {
-            if (waiter.after() < id) {
-                unpark(waiter, now);
+            if (waiter.after() < id && unpark(waiter, now)) {
+                woken++;
             }
         }
+        return woken;
     }
 
     /** Something may have been missed (listener reconnected, or it is down and this is the fallback tick). */
@@ -124,10 +147,12 @@ final class LongPolls implements NotificationListener.Events {
         unpark(waiter, 0);
     }
 
-    private void unpark(Waiter waiter, long notifiedAtNanos) {
+    private boolean unpark(Waiter waiter, long notifiedAtNanos) {
         if (parked.remove(waiter)) {
             waiter.resume(notifiedAtNanos);
+            return true;
         }
+        return false;
     }
 
     /**

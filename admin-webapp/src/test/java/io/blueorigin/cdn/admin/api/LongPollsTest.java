@@ -49,6 +49,23 @@ class LongPollsTest {
     }
 
     @Test
+    void anOwnCommitResumesItsPollsOnceAndTheNotificationThatFollowsFindsThemWoken() {
+        LongPolls polls = new LongPolls();
+        Poll waiting = new Poll(4);
+        Poll ahead = new Poll(5);
+        polls.park(waiting, polls.generation());
+        polls.park(ahead, polls.generation());
+
+        polls.committedHere(5);
+        polls.committed(5); // the database's notification of the same commit
+
+        assertThat(waiting.resumed).hasValue(1);
+        assertThat(ahead.resumed).hasValue(0);
+        assertThat(polls.wokenByOwnCommits()).isEqualTo(1);
+        assertThat(polls.parkedCount()).isEqualTo(1);
+    }
+
+    @Test
     void aCommitBetweenReadingTheLogAndParkingIsNotLost() {
         LongPolls polls = new LongPolls();
         Poll poll = new Poll(4);
