@@ -101,6 +101,28 @@ class LongPollIT {
     }
 
     @Test
+    void pollsTheCommittingReplicaWakesWriteTheAnswerRenderedInItsTransactionWithoutReadingTheLog() throws Exception {
+        // each poll reads the log once when it arrives (nothing new: it parks); woken by a commit on its own
+        // replica it writes the answer that commit rendered, unless the database's notification woke it first
+        long reads = a.node.longPollReads();
+        for (int i = 0; i < 5; i++) {
+            long before = agentOnB.get("/api/v1/invalidations?after=0").json().path("latest").asLong();
+            CompletableFuture<ApiClient.Reply> onA = agentOnA.getAsync("/api/v1/invalidations?after=" + before + "&wait=25");
+            await().atMost(Duration.ofSeconds(10)).until(() -> a.node.waitingLongPolls() == 1);
+
+            long id = purge(a, "/rendered-" + i);
+
+            JsonNode answer = onA.get(10, SECONDS).json();
+            assertThat(answer.path("entries").size()).isEqualTo(1);
+            assertThat(answer.path("entries").path(0).path("id").asLong()).isEqualTo(id);
+            assertThat(answer.path("entries").path(0).path("urls").path(0).path("path").asText()).isEqualTo("/rendered-" + i);
+            assertThat(answer.path("latest").asLong()).isEqualTo(id);
+            assertThat(answer.path("oldestRetained").asLong()).isEqualTo(1);
+        }
+        assertThat(a.node.longPollReads() - reads).as("5 arrivals, and fewer than 5 reads after a wake-up").isBetween(5L, 9L);
+    }
+
+    @Test
     void aPollWaitingOnOneReplicaIsAnsweredWhenAnotherCommits() throws Exception {
         long before = latest();
         CompletableFuture<ApiClient.Reply> poll = agentOnB.getAsync("/api/v1/invalidations?after=" + before + "&wait=25");

@@ -83,11 +83,10 @@ public final class Api implements AutoCloseable {
         Pops pops = new Pops();
         PopsApi popsApi = new PopsApi(database, pops);
         RoutingApi routing = new RoutingApi(database, nodes, pops, routingPolls, scheduler);
-        InvalidationsApi invalidations = new InvalidationsApi(database, log, nodes, acks, sites, nodeDownAfter,
-                polls::committedHere);
+        LongPollApi longPoll = new LongPollApi(database, log, sites, polls, scheduler);
+        InvalidationsApi invalidations = new InvalidationsApi(database, log, nodes, acks, sites, nodeDownAfter, longPoll);
         NodesApi agents = new NodesApi(database, nodes, nodeStats, acks, log, tierKeys, sites, signingKeys, nodeDownAfter,
                 stateChanges);
-        LongPollApi longPoll = new LongPollApi(database, log, sites, polls, scheduler);
         SitesApi sitesApi = new SitesApi(database, log, sites);
         SigningApi signingApi = new SigningApi(database, log, sites, signingKeys);
         StatsApi stats = new StatsApi(database, nodes, nodeStats);

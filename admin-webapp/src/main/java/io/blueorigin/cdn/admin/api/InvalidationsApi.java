@@ -27,7 +27,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.LongConsumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,16 +52,15 @@ final class InvalidationsApi {
     private final Acks acks;
     private final Sites sites;
     private final Duration nodeDownAfter;
-    /** Told the id of every entry this replica commits ({@link LongPolls#committed}), before its answer is sent. */
-    private final LongConsumer committed;
-
     /**
-     * @param committed told each id this replica commits, at once: the long-polls waiting here need not wait for
-     *     the database's notification of it (other replicas' polls still do)
+     * Told of every entry this replica commits, at once: the long-polls waiting here need not wait for the
+     * database's notification of it, nor read the log for it (other replicas' polls still do).
      */
+    private final LongPollApi longPoll;
+
     InvalidationsApi(Database database, InvalidationLog log, Nodes nodes, Acks acks, Sites sites, Duration nodeDownAfter,
-            LongConsumer committed) {
-        this.committed = requireNonNull(committed, "committed is null");
+            LongPollApi longPoll) {
+        this.longPoll = requireNonNull(longPoll, "longPoll is null");
         this.database = requireNonNull(database, "database is null");
         this.log = requireNonNull(log, "log is null");
         this.sites = requireNonNull(sites, "sites is null");
@@ -116,7 +114,7 @@ final class InvalidationsApi {
                     + lifted.liftId() + " (" + Views.statusPath(lifted.liftId()) + ")");
         }
         long id = ((InvalidationLog.Lift.Lifted) lift).id();
-        committed.accept(id);
+        longPoll.committedHere(id, null);
         LOG.info("invalidation {} committed: ban_lift of ban {} by token {} '{}'", id, banId, actor.id(), actor.name());
         return id;
     }
@@ -185,24 +183,33 @@ final class InvalidationsApi {
      * here): its id. 400 naming {@code site} when the entry names a site that does not exist.
      */
     long submit(ApiToken actor, NewInvalidation entry) throws ApiException, SQLException {
-        Optional<Long> appended = database.inTransaction(connection -> {
+        Optional<Appended> appended = database.inTransaction(connection -> {
             if (entry.site().isPresent()) {
                 sites.lockShared(connection); // the site cannot be deleted before this entry commits
                 if (!sites.exists(connection, entry.site().get())) {
                     return Optional.empty();
                 }
             }
-            return Optional.of(log.append(connection, entry, actor.id()));
+            long appendedId = log.append(connection, entry, actor.id());
+            try {
+                return Optional.of(new Appended(appendedId, longPoll.answerAfterAppend(connection, appendedId)));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e); // rendering into memory: not expected
+            }
         });
-        long id = appended.orElseThrow(() -> ApiException.badField("site", "site: no site "
+        Appended committed = appended.orElseThrow(() -> ApiException.badField("site", "site: no site "
                 + Text.quote(entry.site().orElseThrow()) + " (GET /api/v1/sites lists them; leave it out for every site)"));
-        committed.accept(id);
+        long id = committed.id();
+        longPoll.committedHere(id, committed.answer());
         LOG.info("invalidation {} committed: {}{} ({} urls, {} tags{}{}) by token {} '{}'", id, entry.kind().label(),
                 entry.soft() ? " soft" : "", entry.urls().size(), entry.tags().size(),
                 entry.ban().map(b -> ", " + b.kind().label() + " ban for " + b.ttl().toSeconds() + "s").orElse(""),
                 entry.site().map(site -> ", site " + site).orElse(""), actor.id(), actor.name());
         return id;
     }
+
+    /** An entry appended, and the long-poll answer rendered in its transaction (null: too large to hold). */
+    private record Appended(long id, byte @Nullable [] answer) {}
 
     /** {@code GET /api/v1/invalidations/{id}}. */
     void status(ApiCall call) throws ApiException, SQLException, IOException {

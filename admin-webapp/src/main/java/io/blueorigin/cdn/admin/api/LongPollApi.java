@@ -10,6 +10,7 @@ import io.blueorigin.cdn.admin.db.Sites;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
@@ -57,6 +58,12 @@ final class LongPollApi {
     private final LongPolls polls;
     private final ScheduledExecutorService scheduler;
     private final SharedReads shared = new SharedReads();
+    /**
+     * The answer after the entry before the newest one this replica committed, rendered in the committing
+     * transaction (so without a read of its own); the polls its commit wakes at that position write it. One
+     * slot, at most {@link SharedReads#MAX_SHARED_BYTES}; set only after the commit.
+     */
+    private volatile @Nullable Committed lastCommitted;
     /** Reads of the log made for long-polls (several polls a notification woke share one). */
     private final LongAdder reads = new LongAdder();
 
@@ -84,13 +91,41 @@ final class LongPollApi {
         return reads.sum();
     }
 
+    /** An answer rendered in the transaction that committed its last entry. */
+    private record Committed(long after, byte[] body) {}
+
+    /**
+     * In the transaction that just appended entry {@code id} (it holds the log's lock, so nothing else is
+     * appended before it commits): the answer a poll after {@code id - 1} would read once it commits, or null
+     * when it is too large to hold.
+     */
+    byte @Nullable [] answerAfterAppend(Connection connection, long id) throws SQLException, IOException {
+        byte[] body = render(log.tail(connection, id - 1, InvalidationLog.MAX_BATCH, SharedReads.MAX_SHARED_BYTES), id - 1,
+                MIN_ANSWER_BYTES);
+        return body == SharedReads.NOTHING_NEW ? null : body;
+    }
+
+    /**
+     * Entry {@code id} committed on this replica ({@code answer}: {@link #answerAfterAppend}, or null): the
+     * polls waiting here are woken now, and those after {@code id - 1} write that answer instead of reading.
+     */
+    void committedHere(long id, byte @Nullable [] answer) {
+        if (answer != null) {
+            lastCommitted = new Committed(id - 1, answer);
+        }
+        polls.committedHere(id);
+    }
+
     /**
      * A poll a commit notification woke: answered from one read shared with the other polls it woke at the same
      * position ({@link SharedReads}), or from its own when the answer is too large to share.
      */
     private Outcome answerShared(long after, long maxBytes, HttpServletResponse response, BooleanSupplier claim)
             throws SQLException, IOException {
-        byte[] body = shared.answer(new SharedReads.Key(after, maxBytes, polls.generation()), () -> render(after, maxBytes));
+        Committed committed = lastCommitted;
+        // a committed answer stays true: a later commit only means the node asks again sooner
+        byte[] body = committed != null && committed.after() == after ? committed.body()
+                : shared.answer(new SharedReads.Key(after, maxBytes, polls.generation()), () -> render(after, maxBytes));
         if (body == null) {
             return answer(after, maxBytes, false, response, claim);
         }
@@ -112,8 +147,12 @@ final class LongPollApi {
      */
     private byte @Nullable [] render(long after, long maxBytes) throws SQLException, IOException {
         reads.increment();
-        InvalidationLog.Tail tail = database.withConnection(
-                c -> log.tail(c, after, InvalidationLog.MAX_BATCH, SharedReads.MAX_SHARED_BYTES));
+        return render(database.withConnection(c -> log.tail(c, after, InvalidationLog.MAX_BATCH, SharedReads.MAX_SHARED_BYTES)),
+                after, maxBytes);
+    }
+
+    /** {@link #render(long, long)} of a tail already read. */
+    private static byte @Nullable [] render(InvalidationLog.Tail tail, long after, long maxBytes) throws IOException {
         if (tail.entries().isEmpty()) {
             return tail.bounds().latest() > after ? null : SharedReads.NOTHING_NEW;
         }
