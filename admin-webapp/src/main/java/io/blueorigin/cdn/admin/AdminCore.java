@@ -234,10 +234,12 @@ public final class AdminCore implements AutoCloseable {
 
     /** The traffic handler in front of the mounted servlets: request metrics, long-polls waiting, LISTEN state. */
     public Handler traffic(Handler servlets) {
-        metrics.register("cdn_admin_longpoll_wake_seconds", "From a commit notification to the answer of each node "
-                + "long-poll it woke: admin's share of an invalidation's way to the nodes.", api.longPollWakeTimes());
+        metrics.register("cdn_admin_longpoll_wake_seconds", "From a commit (this replica's own, or another's "
+                + "notification) to the answer of each node long-poll it woke: admin's share of an invalidation's way "
+                + "to the nodes.", api.longPollWakeTimes());
         metrics.gauge("cdn_admin_longpoll_reads_total", "Reads of the invalidation log made for node long-polls (the "
-                + "polls one commit notification woke at the same position share one).", this::longPollReads);
+                + "polls one commit notification woke at the same position share one; those woken by their own replica's "
+                + "commit read none).", this::longPollReads);
         return new AdminMetrics(metrics, api::waitingLongPolls, listener::isListening, servlets);
     }
 

@@ -29,7 +29,10 @@ import org.jspecify.annotations.Nullable;
  * bytes (the node says how much it reads; {@link #MIN_ANSWER_BYTES} to {@link #MAX_ANSWER_BYTES}, default
  * {@link #DEFAULT_ANSWER_BYTES}). They are streamed ({@link BatchAnswer}) from a cursor, so admin holds one
  * entry at a time whatever the backlog; the polls one commit notification wakes at the same position share one
- * read when its answer is small ({@link SharedReads}, at most 64 KiB held per read under way).
+ * read when its answer is small ({@link SharedReads}, at most 64 KiB held per read under way). On the replica that
+ * commits an entry, the answer for the polls right behind it is rendered in the committing transaction
+ * ({@link #answerAfterAppend}) and the polls its commit wakes write it without reading at all
+ * ({@link #committedHere}): a purge reaches the nodes without a database round trip after its commit.
  */
 final class LongPollApi {
     /** Longest {@code wait}, in seconds. */
@@ -117,8 +120,9 @@ final class LongPollApi {
     }
 
     /**
-     * A poll a commit notification woke: answered from one read shared with the other polls it woke at the same
-     * position ({@link SharedReads}), or from its own when the answer is too large to share.
+     * A poll a commit woke: answered from the answer its commit rendered (its own replica's, right behind it),
+     * else from one read shared with the other polls it woke at the same position ({@link SharedReads}), or from
+     * its own when the answer is too large to share.
      */
     private Outcome answerShared(long after, long maxBytes, HttpServletResponse response, BooleanSupplier claim)
             throws SQLException, IOException {
