@@ -161,7 +161,7 @@ public final class ControlPlane implements AutoCloseable {
      * the same stages, never timed, so every node exports the same metrics.
      */
     public Map<String, Timer> stageTimes() {
-        return agent == null ? Map.of("delivery", new Timer(), "apply", new Timer()) : agent.stageTimes();
+        return agent == null ? InvalidationAgent.stages(new Timer(), new Timer()) : agent.stageTimes();
     }
 
     /** Milliseconds since admin last answered; -1 if it never has or there is no admin. */

@@ -234,7 +234,12 @@ public final class InvalidationAgent implements AutoCloseable {
 
     /** The per-stage timers of applied entries, by stage name ({@code delivery}, {@code apply}). */
     public Map<String, Timer> stageTimes() {
-        return Map.of("delivery", deliveryTimes, "apply", applyTimes);
+        return stages(deliveryTimes, applyTimes);
+    }
+
+    /** The stages by name: the labels of {@code cdn_invalidation_stage_seconds}, for every node, agent or not. */
+    static Map<String, Timer> stages(Timer delivery, Timer apply) {
+        return Map.of("delivery", delivery, "apply", apply);
     }
 
     /** Milliseconds since admin last answered, or -1 if it never has. */
