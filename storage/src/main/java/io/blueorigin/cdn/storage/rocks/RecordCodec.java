@@ -125,10 +125,10 @@ final class RecordCodec {
         return -1;
     }
 
-    /** The value stored under {@link #chunkKey chunkKey(generation, index)}: its checksum, then the bytes. */
-    static byte[] chunkValue(long generation, int index, byte[] chunk, int length) {
+    /** The value stored under {@code key} (a {@link #chunkKey}): its checksum, then the bytes. */
+    static byte[] chunkValue(byte[] key, byte[] chunk, int length) {
         CRC32C crc = new CRC32C();
-        crc.update(chunkKey(generation, index));
+        crc.update(key);
         crc.update(chunk, 0, length);
         byte[] value = new byte[4 + length];
         ByteBuffer.wrap(value).putInt((int) crc.getValue());
@@ -137,16 +137,16 @@ final class RecordCodec {
     }
 
     /**
-     * The bytes of the value read under {@code chunkKey(generation, index)}, or empty when its checksum does
-     * not match that key and those bytes (corrupt, or another chunk's value).
+     * The bytes of the value read under {@code key} (a {@link #chunkKey}), or empty when its checksum does not
+     * match that key and those bytes (corrupt, or another chunk's value).
      */
-    static Optional<ByteBuffer> chunkBytes(long generation, int index, byte[] value) {
+    static Optional<ByteBuffer> chunkBytes(byte[] key, byte[] value) {
         if (value.length < 4) {
             return Optional.empty();
         }
         int stored = ByteBuffer.wrap(value).getInt();
         CRC32C crc = new CRC32C();
-        crc.update(chunkKey(generation, index));
+        crc.update(key);
         crc.update(value, 4, value.length - 4);
         if ((int) crc.getValue() != stored) {
             crc.reset(); // the layout before 2026-12-04: the bytes alone

@@ -414,8 +414,9 @@ public final class RocksDiskTier implements AutoCloseable {
         }
         try {
             chunkReads.increment();
-            byte[] value = db.get(chunks, chunkReadOptions, RecordCodec.chunkKey(generation, index));
-            return value == null ? Optional.empty() : RecordCodec.chunkBytes(generation, index, value);
+            byte[] key = RecordCodec.chunkKey(generation, index);
+            byte[] value = db.get(chunks, chunkReadOptions, key);
+            return value == null ? Optional.empty() : RecordCodec.chunkBytes(key, value);
         } finally {
             exit();
         }
@@ -490,8 +491,8 @@ public final class RocksDiskTier implements AutoCloseable {
                         response.surrogateKeys(), response.responseTimeMillis());
             try (WriteBatch batch = new WriteBatch()) {
                 for (int i = 0; i < body.length; i++) {
-                    batch.put(chunks, RecordCodec.chunkKey(generation, i),
-                            RecordCodec.chunkValue(generation, i, body[i], body[i].length));
+                    byte[] key = RecordCodec.chunkKey(generation, i);
+                    batch.put(chunks, key, RecordCodec.chunkValue(key, body[i], body[i].length));
                 }
                 return publish(primaryKey, entry, response, storedAtMillis, batch);
             } catch (RocksDBException e) {
@@ -982,8 +983,8 @@ public final class RocksDiskTier implements AutoCloseable {
                         db.put(pending, writeOptions, RecordCodec.generationKey(generation),
                                 RecordCodec.metaKey(primaryKey, varyKey));
                     }
-                    db.put(chunks, writeOptions, RecordCodec.chunkKey(generation, index),
-                            RecordCodec.chunkValue(generation, index, chunk, length));
+                    byte[] key = RecordCodec.chunkKey(generation, index);
+                    db.put(chunks, writeOptions, key, RecordCodec.chunkValue(key, chunk, length));
                     persistedChunks.incrementAndGet();
                 } catch (RocksDBException e) {
                     writeFailed(e);
