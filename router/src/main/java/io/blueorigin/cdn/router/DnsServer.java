@@ -26,6 +26,7 @@ import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntSupplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -114,8 +115,7 @@ public final class DnsServer implements AutoCloseable {
      * taken (a free UDP port can be the local port of any TCP connection on the machine), closes the UDP socket
      * and tries again, at most {@code attempts} times.
      */
-    static Bound bindFreePair(InetAddress address, java.util.function.IntSupplier udpPorts, int attempts)
-            throws IOException {
+    static Bound bindFreePair(InetAddress address, IntSupplier udpPorts, int attempts) throws IOException {
         BindException last = new BindException("no attempt made");
         for (int i = 0; i < attempts; i++) {
             try {

@@ -191,11 +191,7 @@ final class InvalidationsApi {
                 }
             }
             long appendedId = log.append(connection, entry, actor.id());
-            try {
-                return Optional.of(new Appended(appendedId, longPoll.answerAfterAppend(connection, appendedId)));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e); // rendering into memory: not expected
-            }
+            return Optional.of(new Appended(appendedId, longPoll.answerAfterAppend(connection, appendedId)));
         });
         Appended committed = appended.orElseThrow(() -> ApiException.badField("site", "site: no site "
                 + Text.quote(entry.site().orElseThrow()) + " (GET /api/v1/sites lists them; leave it out for every site)"));

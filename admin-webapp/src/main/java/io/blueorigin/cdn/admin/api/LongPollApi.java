@@ -102,10 +102,14 @@ final class LongPollApi {
      * appended before it commits): the answer a poll after {@code id - 1} would read once it commits, or null
      * when it is too large to hold.
      */
-    byte @Nullable [] answerAfterAppend(Connection connection, long id) throws SQLException, IOException {
-        byte[] body = render(log.tail(connection, id - 1, InvalidationLog.MAX_BATCH, SharedReads.MAX_SHARED_BYTES), id - 1,
-                MIN_ANSWER_BYTES);
-        return body == SharedReads.NOTHING_NEW ? null : body;
+    byte @Nullable [] answerAfterAppend(Connection connection, long id) throws SQLException {
+        InvalidationLog.Tail tail = log.tail(connection, id - 1, InvalidationLog.MAX_BATCH, SharedReads.MAX_SHARED_BYTES);
+        try {
+            byte[] body = render(tail, id - 1, MIN_ANSWER_BYTES);
+            return body == SharedReads.NOTHING_NEW ? null : body;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // rendered into memory: not expected
+        }
     }
 
     /**

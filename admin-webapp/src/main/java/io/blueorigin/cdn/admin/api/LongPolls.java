@@ -13,10 +13,11 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The long-polls of this admin process that are waiting for the log to grow, and what wakes them: a commit
- * ({@link #committed}: this replica's own, told by the API as soon as it commits, and every replica's, told by
- * the database's notification, which for an own commit then finds its polls already woken), a
- * resynchronisation ({@link #wakeAll}), a poll's deadline ({@link #wake}), or shutdown ({@link #close}). No thread waits: a parked poll is an entry in a set, and
- * waking it dispatches it to the container's pool ({@link Waiter#resume}), where it re-reads the log.
+ * (this replica's own, told by the API as soon as it commits: {@link #committedHere}; every replica's, told by
+ * the database's notification, which for an own commit then finds its polls already woken: {@link #committed}),
+ * a resynchronisation ({@link #wakeAll}), a poll's deadline ({@link #wake}), or shutdown ({@link #close}). No
+ * thread waits: a parked poll is an entry in a set, and waking it dispatches it to the container's pool
+ * ({@link Waiter#resume}), where it re-reads the log.
  *
  * <p>Invariants:
  * <ul>
