@@ -3,6 +3,7 @@ package io.blueorigin.cdn.storage.bench;
 import io.blueorigin.cdn.httpcache.CachedResponse;
 import io.blueorigin.cdn.httpcache.Field;
 import io.blueorigin.cdn.storage.BodyReader;
+import io.blueorigin.cdn.storage.CacheStore;
 import io.blueorigin.cdn.storage.ObjectWriter;
 import io.blueorigin.cdn.storage.StorageConfig;
 import io.blueorigin.cdn.storage.StoredObject;
@@ -75,17 +76,22 @@ public class StoreLookupBenchmark {
         byte[] body = new byte[size];
         ThreadLocalRandom.current().nextBytes(body);
         for (int i = 0; i < OBJECTS; i++) {
-            CachedResponse r = new CachedResponse(200, List.of(new Field("Content-Type", "application/octet-stream")), 0, 0, 0,
-                    3_600_000, 0, 0, false, false, false, Optional.empty(), -1, -1, List.of(), "", List.of(), size);
-            ObjectWriter w = store.begin("bench /obj/" + i, r, size);
-            w.write(ByteBuffer.wrap(body));
-            w.commit(r);
+            store(store, "bench /obj/" + i, body);
         }
         if (!heap) {
             for (int i = 0; i < OBJECTS; i++) {
                 store.heap().remove("bench /obj/" + i);
             }
         }
+    }
+
+    /** Stores {@code body} under {@code key} as an hour-fresh 200 (also for {@link ZipfRounds}). */
+    static void store(CacheStore store, String key, byte[] body) {
+        CachedResponse r = new CachedResponse(200, List.of(new Field("Content-Type", "application/octet-stream")), 0, 0, 0,
+                3_600_000, 0, 0, false, false, false, Optional.empty(), -1, -1, List.of(), "", List.of(), body.length);
+        ObjectWriter w = store.begin(key, r, body.length);
+        w.write(ByteBuffer.wrap(body));
+        w.commit(r);
     }
 
     @TearDown(Level.Trial)

@@ -1,15 +1,10 @@
 package io.blueorigin.cdn.storage.bench;
 
-import io.blueorigin.cdn.httpcache.CachedResponse;
-import io.blueorigin.cdn.httpcache.Field;
-import io.blueorigin.cdn.storage.ObjectWriter;
 import io.blueorigin.cdn.storage.StorageConfig;
 import io.blueorigin.cdn.storage.tiered.TieredStore;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 
@@ -70,11 +65,7 @@ public final class ZipfRounds {
                     boolean hit = !store.lookupInMemory(key).isEmpty()
                             || (store.mayHaveOnDisk(key) && !store.lookup(key).isEmpty());
                     if (!hit) {
-                        CachedResponse r = new CachedResponse(200, List.of(new Field("Content-Type", "application/octet-stream")),
-                                0, 0, 0, 300_000, 0, 0, false, false, false, Optional.empty(), -1, -1, List.of(), "", List.of(), SIZE);
-                        ObjectWriter w = store.begin(key, r, SIZE);
-                        w.write(ByteBuffer.wrap(body));
-                        w.commit(r);
+                        StoreLookupBenchmark.store(store, key, body);
                     } else if (i >= warm) {
                         hits++;
                     }
