@@ -25,7 +25,12 @@ import java.util.zip.CRC32C;
  *          varyKey string | varyFields u32 count, strings | surrogateKeys u32 count, strings |
  *          fields u32 count, (name string, value string)
  *
- * column family "chunks": the body, in chunks of chunkSize bytes (the last one shorter)
+ * column family "extents": where each chunk of the body is in the body file ({@link BodyFile}), in chunks of
+ * chunkSize bytes (the last one shorter); written with the meta record, in its batch
+ *   key    generation u64 | index u32
+ *   value  offset u64 (bytes into the file, a multiple of 512) | length u32 | crc32c u32 of the key, then the bytes
+ *
+ * column family "chunks": bodies written before the body file (2026-12-04), read until they are evicted
  *   key    generation u64 | index u32
  *   value  crc32c u32 of the key, then the bytes | bytes
  *          (chunks written before 2026-12-04 have the crc32c of the bytes alone; still accepted on read)
@@ -34,8 +39,9 @@ import java.util.zip.CRC32C;
  *   key    tag UTF-8 | 0x00 | meta key
  *   value  empty
  *
- * column family "pending": objects whose chunks are being written (deleted when committed or aborted;
- * what remains at open belongs to writes a crash interrupted, and its chunks are deleted)
+ * column family "pending": objects whose chunks were being written into "chunks" by a version before the body
+ * file (what remains at open belongs to writes a crash interrupted, and its chunks are deleted); a body file
+ * write needs none, since its extents are written only with its meta record
  *   key    generation u64
  *   value  meta key
  * </pre>
@@ -123,6 +129,25 @@ final class RecordCodec {
             }
         }
         return -1;
+    }
+
+    static byte[] extentValue(BodyFile.Extent extent) {
+        return ByteBuffer.allocate(16).putLong(extent.offset()).putInt(extent.length()).putInt(extent.crc()).array();
+    }
+
+    /** The extent an "extents" value names, or empty when the value is not 16 bytes (damaged). */
+    static Optional<BodyFile.Extent> extent(byte[] value) {
+        if (value.length != 16) {
+            return Optional.empty();
+        }
+        ByteBuffer b = ByteBuffer.wrap(value);
+        long offset = b.getLong();
+        int length = b.getInt();
+        int crc = b.getInt();
+        if (offset < 0 || offset % BodyFile.BLOCK != 0 || length <= 0) {
+            return Optional.empty();
+        }
+        return Optional.of(new BodyFile.Extent(offset, length, crc));
     }
 
     /** The value stored under {@code key} (a {@link #chunkKey}): its checksum, then the bytes. */

@@ -22,14 +22,14 @@ final class RawRocks implements AutoCloseable {
     RawRocks(Path path) throws RocksDBException {
         List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
         descriptors.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cf));
-        for (String name : List.of("meta", "chunks", "tags", "pending")) {
+        for (String name : List.of("meta", "chunks", "tags", "pending", "extents")) {
             descriptors.add(new ColumnFamilyDescriptor(name.getBytes(StandardCharsets.UTF_8), cf));
         }
         db = RocksDB.open(options, path.toString(), descriptors, handles);
     }
 
     ColumnFamilyHandle cf(String name) {
-        return handles.get(List.of("default", "meta", "chunks", "tags", "pending").indexOf(name));
+        return handles.get(List.of("default", "meta", "chunks", "tags", "pending", "extents").indexOf(name));
     }
 
     RocksDB db() {

@@ -6,6 +6,7 @@ import io.blueorigin.cdn.httpcache.CachedResponse;
 import io.blueorigin.cdn.storage.MemoryBudget;
 import io.blueorigin.cdn.httpcache.EntityTag;
 import io.blueorigin.cdn.httpcache.Field;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -109,12 +110,8 @@ class RocksDiskTierTest {
         try (RocksDiskTier tier = open()) {
             generation = tier.entries("s /c").get(0).generation();
         }
-        try (RawRocks raw = new RawRocks(dir)) {
-            byte[] key = RecordCodec.chunkKey(generation, 1);
-            byte[] value = raw.db().get(raw.cf("chunks"), key);
-            value[10] ^= 0x01;
-            raw.db().put(raw.cf("chunks"), key, value);
-        }
+        BodyFile.Extent extent = extent(generation, 1);
+        flipBodyFileByte(extent.offset() + 10);
         try (RocksDiskTier tier = open()) {
             DiskEntry entry = tier.entries("s /c").get(0);
             assertThat(tier.readChunks("s /c", entry)).isEmpty();
@@ -137,8 +134,8 @@ class RocksDiskTierTest {
             b = tier.entries("s /b").get(0).generation();
         }
         try (RawRocks raw = new RawRocks(dir)) {
-            byte[] bsFirst = raw.db().get(raw.cf("chunks"), RecordCodec.chunkKey(b, 0));
-            raw.db().put(raw.cf("chunks"), RecordCodec.chunkKey(a, 1), bsFirst);
+            byte[] bsFirst = raw.db().get(raw.cf("extents"), RecordCodec.chunkKey(b, 0));
+            raw.db().put(raw.cf("extents"), RecordCodec.chunkKey(a, 1), bsFirst);
         }
         try (RocksDiskTier tier = open()) {
             assertThat(tier.readChunks("s /a", tier.entries("s /a").get(0))).isEmpty();
@@ -163,6 +160,7 @@ class RocksDiskTierTest {
         crc.update(bytes);
         byte[] earlier = java.nio.ByteBuffer.allocate(4 + bytes.length).putInt((int) crc.getValue()).put(bytes).array();
         try (RawRocks raw = new RawRocks(dir)) {
+            raw.db().delete(raw.cf("extents"), RecordCodec.chunkKey(generation, 1));
             raw.db().put(raw.cf("chunks"), RecordCodec.chunkKey(generation, 1), earlier);
         }
         try (RocksDiskTier tier = open()) {
@@ -173,23 +171,129 @@ class RocksDiskTierTest {
     }
 
     @Test
-    void chunksOfAWriteACrashInterruptedAreDeletedAtTheNextOpen() throws Exception {
+    void theSpaceOfAWriteACrashInterruptedIsFreeAtTheNextOpen() throws Exception {
+        try (RocksDiskTier tier = open()) {
+            tier.storeWhole("s /kept", response(List.of()), body(1), 1);
+        }
+        long kept = Files.size(dir.resolve(RocksDiskTier.BODY_FILE));
         try (RocksDiskTier tier = open()) {
             RocksDiskTier.Write write = tier.begin("s /torn", "");
             write.persist(0, new byte[CHUNK], CHUNK);
             write.persist(1, new byte[CHUNK], CHUNK);
             // no commit: the process "dies" here
         }
+        assertThat(Files.size(dir.resolve(RocksDiskTier.BODY_FILE))).isGreaterThan(kept + 2 * CHUNK);
         try (RawRocks raw = new RawRocks(dir)) {
-            assertThat(raw.count("chunks")).isEqualTo(2);
-            assertThat(raw.count("pending")).isEqualTo(1);
+            assertThat(raw.count("extents")).as("no record names a chunk before its commit").isEqualTo(1);
+            assertThat(raw.count("pending")).isZero();
         }
         try (RocksDiskTier tier = open()) {
             assertThat(tier.contains("s /torn")).isFalse();
+            assertThat(Files.size(dir.resolve(RocksDiskTier.BODY_FILE))).as("cut back to what is stored")
+                    .isEqualTo((kept + BodyFile.BLOCK - 1) / BodyFile.BLOCK * BodyFile.BLOCK);
+            RocksDiskTier.Write again = tier.begin("s /torn", "");
+            again.persist(0, body(1)[0], 100);
+            assertThat(again.commit(response(List.of()), 100, 1)).isTrue();
+            assertThat(tier.readChunks("s /torn", tier.entries("s /torn").get(0)).orElseThrow()[0]).isEqualTo(body(1)[0]);
+            assertThat(tier.readChunks("s /kept", tier.entries("s /kept").get(0)).orElseThrow()[0]).isEqualTo(body(1)[0]);
+        }
+    }
+
+    @Test
+    void chunksOfAWriteACrashInterruptedBeforeTheBodyFileAreDeletedAtTheNextOpen() throws Exception {
+        try (RocksDiskTier tier = open()) {
+            tier.storeWhole("s /kept", response(List.of()), body(1), 1);
+        }
+        long torn = 77;
+        try (RawRocks raw = new RawRocks(dir)) { // what the version before the body file left: chunks and a pending row
+            byte[] key = RecordCodec.chunkKey(torn, 0);
+            raw.db().put(raw.cf("chunks"), key, RecordCodec.chunkValue(key, new byte[CHUNK], CHUNK));
+            raw.db().put(raw.cf("pending"), RecordCodec.generationKey(torn), RecordCodec.metaKey("s /torn", ""));
+        }
+        try (RocksDiskTier tier = open()) {
+            assertThat(tier.contains("s /torn")).isFalse();
+            assertThat(tier.contains("s /kept")).isTrue();
         }
         try (RawRocks raw = new RawRocks(dir)) {
             assertThat(raw.count("chunks")).isZero();
             assertThat(raw.count("pending")).isZero();
+        }
+    }
+
+    @Test
+    void aBodyStoredInRocksDbBeforeTheBodyFileReadsAndGoesWithItsObject() throws Exception {
+        try (RocksDiskTier tier = open()) {
+            tier.storeWhole("s /old", response(List.of()), body(2), 1);
+        }
+        long generation;
+        try (RocksDiskTier tier = open()) {
+            generation = tier.entries("s /old").get(0).generation();
+        }
+        byte[][] body = body(2);
+        try (RawRocks raw = new RawRocks(dir)) { // the layout before the body file: the bytes in "chunks"
+            for (int i = 0; i < body.length; i++) {
+                byte[] key = RecordCodec.chunkKey(generation, i);
+                raw.db().delete(raw.cf("extents"), key);
+                raw.db().put(raw.cf("chunks"), key, RecordCodec.chunkValue(key, body[i], body[i].length));
+            }
+        }
+        try (RocksDiskTier tier = open()) {
+            assertThat(tier.readChunks("s /old", tier.entries("s /old").get(0)).orElseThrow()).isDeepEqualTo(body);
+            assertThat(tier.remove("s /old")).isEqualTo(1);
+        }
+        try (RawRocks raw = new RawRocks(dir)) {
+            assertThat(raw.count("chunks")).isZero();
+        }
+    }
+
+    @Test
+    void aRunFreedByARemovalIsReusedAndALateReaderOfTheRemovedObjectMissesWithoutCorruption() throws Exception {
+        try (RocksDiskTier tier = open()) {
+            tier.storeWhole("s /first", response(List.of()), body(3), 1);
+            DiskEntry first = tier.entries("s /first").get(0); // a reader has found it...
+            long used = Files.size(dir.resolve(RocksDiskTier.BODY_FILE));
+            assertThat(tier.remove("s /first")).isEqualTo(1); // ...a purge removes it, a new object takes its place
+            tier.storeWhole("s /second", response(List.of()), body(3), 1);
+            assertThat(Files.size(dir.resolve(RocksDiskTier.BODY_FILE))).as("the freed runs were reused").isEqualTo(used);
+            assertThat(tier.readChunks("s /first", first)).isEmpty();
+            assertThat(tier.stats().corrupt()).isZero();
+            assertThat(tier.readChunks("s /second", tier.entries("s /second").get(0)).orElseThrow()).isDeepEqualTo(body(3));
+        }
+    }
+
+    @Test
+    void theBodyFileIsCutBackWhenTheObjectsAtItsEndAreGone() throws Exception {
+        int objects = (int) (2 * BodyFile.TRUNCATE_SLACK / (4 * CHUNK));
+        try (RocksDiskTier tier = open()) {
+            for (int i = 0; i < objects; i++) {
+                tier.storeWhole("s /" + i, response(List.of()), body(4), 1);
+            }
+            long full = Files.size(dir.resolve(RocksDiskTier.BODY_FILE));
+            assertThat(full).isGreaterThan(BodyFile.TRUNCATE_SLACK);
+            for (int i = objects - 1; i >= 0; i--) {
+                tier.remove("s /" + i);
+            }
+            assertThat(Files.size(dir.resolve(RocksDiskTier.BODY_FILE))).isLessThan(BodyFile.TRUNCATE_SLACK);
+            tier.storeWhole("s /again", response(List.of()), body(4), 1);
+            assertThat(tier.readChunks("s /again", tier.entries("s /again").get(0)).orElseThrow()).isDeepEqualTo(body(4));
+        }
+    }
+
+    @Test
+    void aReadOnAnInterruptedThreadFailsAloneAndTheObjectStaysReadable() throws Exception {
+        try (RocksDiskTier tier = open()) {
+            tier.storeWhole("s /i", response(List.of()), body(2), 1);
+            DiskEntry entry = tier.entries("s /i").get(0);
+            Thread.currentThread().interrupt(); // closes the file's channel under every thread
+            try {
+                assertThat(tier.readChunks("s /i", entry)).isEmpty();
+            } finally {
+                Thread.interrupted();
+            }
+            assertThat(tier.stats().corrupt()).as("a failed read is not corruption").isZero();
+            assertThat(tier.readChunks("s /i", entry).orElseThrow()).isDeepEqualTo(body(2));
+            tier.storeWhole("s /j", response(List.of()), body(2), 1);
+            assertThat(tier.readChunks("s /j", tier.entries("s /j").get(0)).orElseThrow()).isDeepEqualTo(body(2));
         }
     }
 
@@ -207,7 +311,7 @@ class RocksDiskTierTest {
         try (RawRocks raw = new RawRocks(dir)) {
             assertThat(raw.count("tags")).as("only s /1's tag c is left").isEqualTo(1);
             assertThat(raw.count("meta")).isEqualTo(1);
-            assertThat(raw.count("chunks")).isEqualTo(1);
+            assertThat(raw.count("extents")).isEqualTo(1);
         }
     }
 
@@ -230,6 +334,22 @@ class RocksDiskTierTest {
         try (var logs = java.nio.file.Files.list(dir)) {
             assertThat(logs.filter(f -> f.toString().endsWith(".log")).count())
                     .as("the WAL stays a few files").isLessThanOrEqualTo(RocksDiskTier.RECYCLED_WAL_FILES + 2L);
+        }
+    }
+
+    private BodyFile.Extent extent(long generation, int index) throws Exception {
+        try (RawRocks raw = new RawRocks(dir)) {
+            return RecordCodec.extent(raw.db().get(raw.cf("extents"), RecordCodec.chunkKey(generation, index))).orElseThrow();
+        }
+    }
+
+    private void flipBodyFileByte(long offset) throws Exception {
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(dir.resolve(RocksDiskTier.BODY_FILE),
+                java.nio.file.StandardOpenOption.READ, java.nio.file.StandardOpenOption.WRITE)) {
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(1);
+            ch.read(b, offset);
+            b.put(0, (byte) (b.get(0) ^ 1)).rewind();
+            ch.write(b, offset);
         }
     }
 

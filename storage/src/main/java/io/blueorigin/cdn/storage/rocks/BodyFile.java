@@ -1,0 +1,226 @@
+package io.blueorigin.cdn.storage.rocks;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Optional;
+import java.util.zip.CRC32C;
+
+/**
+ * The disk tier's body bytes: one file of 512-byte blocks, each chunk written once with a positional write
+ * into a run of blocks ({@link ExtentAllocator}), read back with a positional read. The RocksDB records
+ * say where each chunk is ({@link Extent}, in {@link RecordCodec}'s "extents" family); this file holds no
+ * structure of its own, so the records are the only truth about what it contains.
+ *
+ * <h2>Why not in RocksDB (issue 16)</h2>
+ * A body in RocksDB is written three times (WAL, memtable, blob file at flush), rewritten by blob garbage
+ * collection, and checksummed in software each time (the rocksdbjni build has no SSE 4.2 CRC). Here it is
+ * copied into the page cache once and checksummed once with {@link CRC32C} (the processor's instruction);
+ * RocksDB keeps only a 16-byte record per chunk.
+ *
+ * <h2>Invariants</h2>
+ * <ul>
+ *   <li><b>Commit point</b>: a chunk's bytes are written before the record that points at them, and that
+ *       record is written (through RocksDB's WAL) with the object's meta record. A process killed in between
+ *       leaves bytes no record points at: at the next open they are free space. What {@code write()} put in
+ *       the page cache outlives the process, so a SIGKILL loses nothing committed, as with the WAL.</li>
+ *   <li><b>Freeing</b>: a run is freed only after the batch that deletes its record is written, so no
+ *       surviving record ever points at a run that may be reused.</li>
+ *   <li><b>Late readers</b>: a reader that found a record just before its object was deleted may read a run
+ *       already reused (or cut off by truncation). The checksum covers the chunk's key (its object's random
+ *       generation and its index) as well as its bytes, so such a read fails like a corrupt one and the
+ *       caller, finding the object no longer current, treats it as a miss ({@code RocksDiskTier#dropCorrupt}).</li>
+ *   <li><b>Size</b>: the file is as long as the highest run in use, plus at most {@link #TRUNCATE_SLACK}: it
+ *       is cut back when the runs at its end are freed.</li>
+ *   <li><b>Interrupts</b>: a thread interrupted during an operation closes a {@link FileChannel} for every
+ *       thread. The file then reopens its channel: the interrupted operation fails (a miss, or a body not
+ *       stored), the others are retried once on the new channel.</li>
+ * </ul>
+ */
+final class BodyFile implements AutoCloseable {
+    static final int BLOCK = 512;
+    /** The file is truncated once this much free space has gathered at its end. */
+    static final long TRUNCATE_SLACK = 16L << 20;
+
+    /** Where one chunk is: its first byte in the file, its length and the CRC32C of its key and bytes. */
+    record Extent(long offset, int length, int crc) {
+        long firstBlock() {
+            return offset / BLOCK;
+        }
+
+        long blocks() {
+            return (length + BLOCK - 1L) / BLOCK;
+        }
+    }
+
+    private final Path path;
+    private final ExtentAllocator space = new ExtentAllocator();
+    private volatile FileChannel channel;
+    private volatile boolean closed;
+    /** Blocks the file may extend to: the highest high-water mark since it was last truncated. */
+    private long fileBlocks;
+
+    BodyFile(Path path) throws IOException {
+        this.path = path;
+        this.channel = open(path);
+        this.fileBlocks = (channel.size() + BLOCK - 1) / BLOCK;
+    }
+
+    private static FileChannel open(Path path) throws IOException {
+        return FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    }
+
+    /** Writes a chunk into a new run and returns where it is; the run is free again if the write fails. */
+    Extent write(byte[] key, byte[] chunk, int length) throws IOException {
+        if (length <= 0) {
+            throw new IllegalArgumentException("an empty chunk has no place in the body file");
+        }
+        CRC32C crc = new CRC32C();
+        crc.update(key);
+        crc.update(chunk, 0, length);
+        long blocks = (length + BLOCK - 1L) / BLOCK;
+        long first;
+        synchronized (space) {
+            first = space.allocate(blocks);
+            fileBlocks = Math.max(fileBlocks, space.end());
+        }
+        Extent extent = new Extent(first * BLOCK, length, (int) crc.getValue());
+        boolean written = false;
+        try {
+            withChannel(ch -> {
+                ByteBuffer src = ByteBuffer.wrap(chunk, 0, length);
+                long position = extent.offset();
+                while (src.hasRemaining()) {
+                    position += ch.write(src, position);
+                }
+                return null;
+            });
+            written = true;
+            return extent;
+        } finally {
+            if (!written) {
+                free(extent);
+            }
+        }
+    }
+
+    /**
+     * The chunk stored under {@code key} at {@code extent}; empty when the bytes there do not match the
+     * extent's checksum for that key (damaged, or reused since: see the class comment).
+     */
+    Optional<ByteBuffer> read(byte[] key, Extent extent) throws IOException {
+        ByteBuffer dst = ByteBuffer.allocate(extent.length());
+        boolean complete = withChannel(ch -> {
+            long position = extent.offset();
+            while (dst.hasRemaining()) {
+                int n = ch.read(dst, position);
+                if (n < 0) {
+                    return false;
+                }
+                position += n;
+            }
+            return true;
+        });
+        if (!complete) {
+            return Optional.empty();
+        }
+        CRC32C crc = new CRC32C();
+        crc.update(key);
+        crc.update(dst.array(), 0, extent.length());
+        return (int) crc.getValue() == extent.crc() ? Optional.of(dst.flip()) : Optional.empty();
+    }
+
+    /** Returns a chunk's run to free space (after the batch deleting its record is written); false if it was not in use. */
+    boolean free(Extent extent) {
+        synchronized (space) {
+            boolean freed = space.free(extent.firstBlock(), extent.blocks());
+            long end = space.end();
+            if (fileBlocks - end >= TRUNCATE_SLACK / BLOCK) {
+                try {
+                    withChannel(ch -> ch.truncate(end * BLOCK));
+                    fileBlocks = end;
+                } catch (IOException e) {
+                    // the file stays longer than it needs to; the next free at its end tries again
+                }
+            }
+            return freed;
+        }
+    }
+
+    /** Marks a chunk's run as used while the records are read back at open; false if another record has it. */
+    boolean reserve(Extent extent) {
+        synchronized (space) {
+            boolean reserved = space.reserve(extent.firstBlock(), extent.blocks());
+            fileBlocks = Math.max(fileBlocks, space.end());
+            return reserved;
+        }
+    }
+
+    /** Bytes of the file in use by chunks or holes: the high-water mark. */
+    long usedBytes() {
+        synchronized (space) {
+            return space.end() * BLOCK;
+        }
+    }
+
+    /** Bytes of free holes below the high-water mark. */
+    long holeBytes() {
+        synchronized (space) {
+            return space.freeBlocks() * BLOCK;
+        }
+    }
+
+    /** The file's length now. */
+    long fileBytes() throws IOException {
+        return withChannel(FileChannel::size);
+    }
+
+    Path path() {
+        return path;
+    }
+
+    /** Shortens the file to its high-water mark (at open, once the records are reserved). */
+    void trim() throws IOException {
+        synchronized (space) {
+            long end = space.end();
+            withChannel(ch -> ch.truncate(end * BLOCK));
+            fileBlocks = end;
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        closed = true;
+        channel.close();
+    }
+
+    private interface ChannelOp<T> {
+        T run(FileChannel channel) throws IOException;
+    }
+
+    private <T> T withChannel(ChannelOp<T> op) throws IOException {
+        FileChannel ch = channel;
+        try {
+            return op.run(ch);
+        } catch (ClosedByInterruptException e) {
+            reopen(ch);
+            throw e;
+        } catch (ClosedChannelException e) {
+            if (closed) {
+                throw e;
+            }
+            reopen(ch); // another thread's interrupt closed it under this one
+            return op.run(channel);
+        }
+    }
+
+    private synchronized void reopen(FileChannel closedOne) throws IOException {
+        if (!closed && channel == closedOne) {
+            channel = open(path);
+        }
+    }
+}
