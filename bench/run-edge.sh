@@ -15,8 +15,9 @@ ROLE="${ROLE:-edge}"   # shield: the same node as a shield (bench/misses.sh runs
 JETTY_VERSION="${JETTY_VERSION:-12.1.12}"
 ORIGIN="${ORIGIN:-http://127.0.0.1:9001}"
 CACHE_MB="${CACHE_MB:-128}"
-# DISK_DIR: a disk tier of CACHE_MB there (the anchors keep their caches on tmpfs too); unset: heap only
+# DISK_DIR: a disk tier of DISK_MB (default CACHE_MB) there (the anchors keep their caches on tmpfs too); unset: heap only
 DISK_DIR="${DISK_DIR:-}"
+DISK_MB="${DISK_MB:-$CACHE_MB}"
 JAVA_OPTS="${JAVA_OPTS:--Xms1g -Xmx1g -XX:+UseParallelGC -XX:+AlwaysPreTouch}"
 mkdir -p "$STATE_DIR"
 
@@ -30,7 +31,7 @@ start)
     disk=()
     if [[ -n $DISK_DIR ]]; then
         mkdir -p "$DISK_DIR"
-        disk=(--set store.disk.path="$DISK_DIR" --set store.disk.max-size="${CACHE_MB}MB" --set store.max-object-size=64MB)
+        disk=(--set store.disk.path="$DISK_DIR" --set store.disk.max-size="${DISK_MB}MB" --set store.max-object-size=64MB)
     fi
     if [[ $EDGE_FORM == war ]]; then
         war="$ROOT/edge-webapp/target/edge.war"
@@ -68,6 +69,6 @@ stop)
     rm -f "$STATE_DIR/edge.pid"; echo "edge stopped"
     ;;
 *)
-    echo "usage: $0 start|stop   (EDGE_CPUS, EDGE_PORT, ORIGIN, CACHE_MB, JAVA_OPTS, DISK_DIR, EDGE_FORM=jar|war, ROLE=edge|shield)"; exit 2
+    echo "usage: $0 start|stop   (EDGE_CPUS, EDGE_PORT, ORIGIN, CACHE_MB, JAVA_OPTS, DISK_DIR, DISK_MB, EDGE_FORM=jar|war, ROLE=edge|shield)"; exit 2
     ;;
 esac

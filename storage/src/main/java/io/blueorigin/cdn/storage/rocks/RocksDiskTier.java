@@ -82,8 +82,8 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Throughput under churn (issue 16)</h2>
  * Since 2026-12-04 bodies are in the body file, not in RocksDB: see {@link BodyFile} for why. The kit's Zipf
- * mix went from 0.68x to 0.91x Varnish's req/s (0.97x in the warmest round), and the same requests replayed
- * on the store alone ({@code ZipfRounds}) take half the time (41.4 to 20.7 s). What follows is the history
+ * mix went from 0.68x to 0.91x-1.04x Varnish's req/s in two runs, RocksDB from a third of the edge's CPU to 9 %,
+ * and the same requests replayed on the store alone ({@code ZipfRounds}) take half the time (41.4 to 20.7 s). What follows is the history
  * of bodies in RocksDB, whose rows ("chunks") are still read until the objects written that way are gone.
  * The bench's Zipf mix (10,000 keys of 32 KiB, 128 MiB heap and 128 MiB disk) misses about one request in
  * five, and every miss writes a body and evicts one. Profile of that run (perf, JFR): no RocksDB write stall
