@@ -76,12 +76,12 @@ final class BodyFile implements AutoCloseable {
 
     /** Writes a chunk into a new run and returns where it is; the run is free again if the write fails. */
     Extent write(byte[] key, byte[] chunk, int length) throws IOException {
-        if (length <= 0) {
-            throw new IllegalArgumentException("an empty chunk has no place in the body file");
-        }
         CRC32C crc = new CRC32C();
         crc.update(key);
         crc.update(chunk, 0, length);
+        if (length == 0) {
+            return new Extent(0, 0, (int) crc.getValue()); // takes no block
+        }
         long blocks = (length + BLOCK - 1L) / BLOCK;
         long first;
         synchronized (space) {
@@ -136,6 +136,9 @@ final class BodyFile implements AutoCloseable {
 
     /** Returns a chunk's run to free space (after the batch deleting its record is written); false if it was not in use. */
     boolean free(Extent extent) {
+        if (extent.length() == 0) {
+            return true;
+        }
         synchronized (space) {
             boolean freed = space.free(extent.firstBlock(), extent.blocks());
             long end = space.end();
@@ -153,6 +156,9 @@ final class BodyFile implements AutoCloseable {
 
     /** Marks a chunk's run as used while the records are read back at open; false if another record has it. */
     boolean reserve(Extent extent) {
+        if (extent.length() == 0) {
+            return true;
+        }
         synchronized (space) {
             boolean reserved = space.reserve(extent.firstBlock(), extent.blocks());
             fileBlocks = Math.max(fileBlocks, space.end());

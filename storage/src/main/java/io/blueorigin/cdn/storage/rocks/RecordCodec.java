@@ -144,7 +144,7 @@ final class RecordCodec {
         long offset = b.getLong();
         int length = b.getInt();
         int crc = b.getInt();
-        if (offset < 0 || offset % BodyFile.BLOCK != 0 || length <= 0) {
+        if (offset < 0 || offset % BodyFile.BLOCK != 0 || length < 0) {
             return Optional.empty();
         }
         return Optional.of(new BodyFile.Extent(offset, length, crc));

@@ -262,6 +262,20 @@ class RocksDiskTierTest {
     }
 
     @Test
+    void anEmptyChunkTakesNoSpaceAndReadsBackEmpty() throws Exception {
+        try (RocksDiskTier tier = open()) {
+            tier.storeWhole("s /empty", response(List.of()), new byte[][] {new byte[0]}, 1);
+            assertThat(Files.size(dir.resolve(RocksDiskTier.BODY_FILE))).isZero();
+            assertThat(tier.readChunks("s /empty", tier.entries("s /empty").get(0)).orElseThrow()[0]).isEmpty();
+        }
+        try (RocksDiskTier tier = open()) {
+            assertThat(tier.readChunks("s /empty", tier.entries("s /empty").get(0)).orElseThrow()[0]).isEmpty();
+            assertThat(tier.remove("s /empty")).isEqualTo(1);
+            assertThat(tier.stats().corrupt()).isZero();
+        }
+    }
+
+    @Test
     void theBodyFileIsCutBackWhenTheObjectsAtItsEndAreGone() throws Exception {
         int objects = (int) (2 * BodyFile.TRUNCATE_SLACK / (4 * CHUNK));
         try (RocksDiskTier tier = open()) {
