@@ -23,8 +23,8 @@ import java.util.Locale;
  *     [--warmup-keys 1] [--origin http://127.0.0.1:9001] [--tag NAME]</pre>
  *
  * Clients are spread over the URLs in turn. For each key it prints complete 200s, the origin's count for the path
- * (from the bench origin's {@code /__origin_stats}, when {@code --origin} is given), and the median and slowest
- * response time from the first write; then the median of those over the keys. The first key (--warmup-keys) is
+ * (from the bench origin's {@code /__origin_stats}, when {@code --origin} is given), and the fastest, median and
+ * slowest response time from the first write; then the median of those over the keys. The first key (--warmup-keys) is
  * printed but not counted: this client's own code is not compiled yet and adds 30-40 ms. Bounded: every key gives
  * up after the delay plus 10 s.
  */
@@ -63,7 +63,8 @@ public final class HerdClient {
         }
         System.out.printf(Locale.ROOT, "herd (java client): %d clients over %d URL(s), %d fresh keys, origin delay %d ms%n",
                 clients, urls.size(), keys, delayMs);
-        System.out.printf(Locale.ROOT, "%-34s %7s %7s %7s %9s %9s%n", "key", "clients", "200s", "origin", "p50 ms", "max ms");
+        System.out.printf(Locale.ROOT, "%-34s %7s %7s %7s %9s %9s %9s%n", "key", "clients", "200s", "origin", "min ms", "p50 ms",
+                "max ms");
         List<Double> medians = new ArrayList<>();
         List<Double> slowest = new ArrayList<>();
         for (int k = -warmupKeys; k < keys; k++) {
@@ -73,8 +74,9 @@ public final class HerdClient {
             String originCount = origin == null ? "-" : Long.toString(originCount(origin, path));
             double p50 = done.length == 0 ? Double.NaN : done[done.length / 2];
             double max = done.length == 0 ? Double.NaN : done[done.length - 1];
-            System.out.printf(Locale.ROOT, "%-34s %7d %7d %7s %9.1f %9.1f%s%n", path, clients, done.length, originCount,
-                    p50, max, k < 0 ? "  (warm-up: the client's own JIT; not counted)" : "");
+            double min = done.length == 0 ? Double.NaN : done[0];
+            System.out.printf(Locale.ROOT, "%-34s %7d %7d %7s %9.1f %9.1f %9.1f%s%n", path, clients, done.length, originCount,
+                    min, p50, max, k < 0 ? "  (warm-up: the client's own JIT; not counted)" : "");
             if (k >= 0) {
                 medians.add(p50);
                 slowest.add(max);

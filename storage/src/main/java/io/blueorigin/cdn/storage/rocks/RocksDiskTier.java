@@ -10,8 +10,10 @@ import io.blueorigin.cdn.storage.ChunkSink;
 import io.blueorigin.cdn.storage.MemoryBudget;
 import io.blueorigin.cdn.storage.StoredObject;
 import io.blueorigin.cdn.storage.TierStats;
+import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,9 +21,9 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.concurrent.atomic.LongAdder;
@@ -83,8 +85,9 @@ import org.slf4j.LoggerFactory;
  * <h2>Throughput under churn (issue 16)</h2>
  * Since 2026-12-04 bodies are in the body file, not in RocksDB: see {@link BodyFile} for why. The kit's Zipf
  * mix went from 0.68x to 0.91x-1.04x Varnish's req/s in two runs, RocksDB from a third of the edge's CPU to 9 %,
- * and the same requests replayed on the store alone ({@code ZipfRounds}) take half the time (41.4 to 20.7 s). What follows is the history
- * of bodies in RocksDB, whose rows ("chunks") are still read until the objects written that way are gone.
+ * and the same requests replayed on the store alone ({@code ZipfRounds}) take half the time (41.4 to 20.7 s).
+ * What follows is the history of bodies in RocksDB, whose rows ("chunks") are still read until the objects
+ * written that way are gone.
  * The bench's Zipf mix (10,000 keys of 32 KiB, 128 MiB heap and 128 MiB disk) misses about one request in
  * five, and every miss writes a body and evicts one. Profile of that run (perf, JFR): no RocksDB write stall
  * (its stats: 0), Jetty threads mostly parked idle, and RocksDB about a third of the edge's CPU: the WAL
@@ -233,7 +236,7 @@ public final class RocksDiskTier implements AutoCloseable {
         this.extents = handles.get(5);
         try {
             this.bodyFile = new BodyFile(path.resolve(BODY_FILE));
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             handles.forEach(ColumnFamilyHandle::close);
             db.close();
             throw new RocksDBException("cannot open the body file " + path.resolve(BODY_FILE) + ": " + e.getMessage());
@@ -330,7 +333,7 @@ public final class RocksDiskTier implements AutoCloseable {
         }
         try {
             bodyFile.trim();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             LOG.warn("disk tier {}: could not trim {}: {}", path, bodyFile.path(), e.getMessage());
         }
         if (clashes > 0) {
@@ -484,7 +487,7 @@ public final class RocksDiskTier implements AutoCloseable {
     private Optional<ByteBuffer> readExtent(byte[] key, BodyFile.Extent extent) throws RocksDBException {
         try {
             return bodyFile.read(key, extent);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new RocksDBException("reading " + bodyFile.path() + ": " + e);
         }
     }
@@ -570,7 +573,7 @@ public final class RocksDiskTier implements AutoCloseable {
             } catch (RocksDBException e) {
                 writeFailed(e);
                 return false;
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 writeFailed(e);
                 return false;
             } finally {
@@ -924,9 +927,9 @@ public final class RocksDiskTier implements AutoCloseable {
         }
     }
 
-    private void writeFailed(java.io.IOException e) {
+    private void writeFailed(IOException e) {
         writeErrors.increment();
-        if (e instanceof java.nio.channels.ClosedByInterruptException) {
+        if (e instanceof ClosedByInterruptException) {
             return; // this thread was interrupted; the file is reopened, the disk is fine
         }
         Path configured = path.getParent() == null ? path : path.getParent();
@@ -1053,7 +1056,7 @@ public final class RocksDiskTier implements AutoCloseable {
         db.close();
         try {
             bodyFile.close();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             LOG.warn("disk tier {}: closing {}: {}", path, bodyFile.path(), e.getMessage());
         }
         writeOptions.close();
@@ -1076,8 +1079,8 @@ public final class RocksDiskTier implements AutoCloseable {
          * Chunks persisted and not yet committed or freed: what {@link #abort} frees. Changed only under this
          * write's lock, with {@link #ended}, so a run is either handed to the records or freed, once.
          */
-        private final java.util.concurrent.ConcurrentHashMap<Integer, BodyFile.Extent> written =
-                new java.util.concurrent.ConcurrentHashMap<>();
+        private final ConcurrentHashMap<Integer, BodyFile.Extent> written =
+                new ConcurrentHashMap<>();
         private boolean ended;
 
         Write(String primaryKey, String varyKey) {
@@ -1088,12 +1091,12 @@ public final class RocksDiskTier implements AutoCloseable {
         @Override
         public void persist(int index, byte[] chunk, int length) {
             if (!enter()) {
-                throw new UncheckedIOException(new java.io.IOException("the disk tier " + path + " is closed"));
+                throw new UncheckedIOException(new IOException("the disk tier " + path + " is closed"));
             }
             try {
                 if (!degraded.isEmpty()) {
                     rejected.increment();
-                    throw new UncheckedIOException(new java.io.IOException(degraded));
+                    throw new UncheckedIOException(new IOException(degraded));
                 }
                 try {
                     BodyFile.Extent extent = bodyFile.write(RecordCodec.chunkKey(generation, index), chunk, length);
@@ -1104,7 +1107,7 @@ public final class RocksDiskTier implements AutoCloseable {
                     if (unused != null) {
                         bodyFile.free(unused);
                     }
-                } catch (java.io.IOException e) {
+                } catch (IOException e) {
                     writeFailed(e);
                     throw new UncheckedIOException(e);
                 }
