@@ -312,6 +312,8 @@ public final class ProxyMetrics {
             tierGauge(tiers, name, "cdn_store_entries", "Objects held.", TierStats::entries);
             tierGauge(tiers, name, "cdn_store_bytes", "Bytes held.", TierStats::bytes);
             tierGauge(tiers, name, "cdn_store_max_bytes", "The tier's budget in bytes.", TierStats::maxBytes);
+            tierGauge(tiers, name, "cdn_store_file_bytes", "Bytes the tier's bodies take on the device: the disk tier's body "
+                    + "file up to its last block in use, holes included (0 for the heap).", TierStats::fileBytes);
             tierGauge(tiers, name, "cdn_store_hits_total", "Lookups answered by the tier.", TierStats::hits);
             tierGauge(tiers, name, "cdn_store_misses_total", "Lookups the tier could not answer.", TierStats::misses);
             tierGauge(tiers, name, "cdn_store_evictions_total", "Objects evicted to stay within budget.", TierStats::evictions);

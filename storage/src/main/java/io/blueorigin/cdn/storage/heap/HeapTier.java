@@ -235,7 +235,7 @@ public final class HeapTier {
 
     public TierStats stats() {
         long bytes = cache.policy().eviction().map(e -> e.weightedSize().orElse(0)).orElse(0L);
-        return new TierStats("heap", cache.estimatedSize(), bytes, maxBytes, hits.sum(), misses.sum(), stores.sum(),
+        return new TierStats("heap", cache.estimatedSize(), bytes, maxBytes, 0, hits.sum(), misses.sum(), stores.sum(),
                 evictions.sum(), removals.sum(), promotions.sum(), 0, 0, 0, "");
     }
 

@@ -84,7 +84,7 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Throughput under churn (issue 16)</h2>
  * Since 2026-12-04 bodies are in the body file, not in RocksDB: see {@link BodyFile} for why. The kit's Zipf
- * mix went from 0.68x to 0.91x-1.04x Varnish's req/s in two runs, RocksDB from a third of the edge's CPU to 9 %,
+ * mix went from 0.68x-0.70x to 0.82x-1.04x Varnish's req/s in three runs, RocksDB from a third of the edge's CPU to 9 %,
  * and the same requests replayed on the store alone ({@code ZipfRounds}) take half the time (41.4 to 20.7 s).
  * What follows is the history of bodies in RocksDB, whose rows ("chunks") are still read until the objects
  * written that way are gone.
@@ -992,7 +992,7 @@ public final class RocksDiskTier implements AutoCloseable {
 
     public TierStats stats() {
         long entries = index.estimatedSize();
-        return new TierStats("disk", entries, bodyBytes.get() + 1024 * entries, maxBytes, hits.sum(), misses.sum(), stores.sum(),
+        return new TierStats("disk", entries, bodyBytes.get() + 1024 * entries, maxBytes, bodyFile.usedBytes(), hits.sum(), misses.sum(), stores.sum(),
                 evictions.sum(), removals.sum(), 0, corrupt.sum(), rejected.sum(), writeErrors.sum(), degraded);
     }
 

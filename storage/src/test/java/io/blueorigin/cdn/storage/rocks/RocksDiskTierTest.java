@@ -284,9 +284,11 @@ class RocksDiskTierTest {
             }
             long full = Files.size(dir.resolve(RocksDiskTier.BODY_FILE));
             assertThat(full).isGreaterThan(BodyFile.TRUNCATE_SLACK);
+            assertThat(tier.stats().fileBytes()).as("up to the last block in use").isBetween(full, full + BodyFile.BLOCK);
             for (int i = objects - 1; i >= 0; i--) {
                 tier.remove("s /" + i);
             }
+            assertThat(tier.stats().fileBytes()).isZero();
             assertThat(Files.size(dir.resolve(RocksDiskTier.BODY_FILE))).isLessThan(BodyFile.TRUNCATE_SLACK);
             tier.storeWhole("s /again", response(List.of()), body(4), 1);
             assertThat(tier.readChunks("s /again", tier.entries("s /again").get(0)).orElseThrow()).isDeepEqualTo(body(4));
