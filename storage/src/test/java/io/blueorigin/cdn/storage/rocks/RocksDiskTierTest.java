@@ -296,6 +296,84 @@ class RocksDiskTierTest {
     }
 
     @Test
+    void underConcurrentWritesRemovalsEvictionsAndReadsEveryReadIsWholeOrAMissAndAllSpaceComesBack() throws Exception {
+        // a budget of about a hundred objects for three hundred keys: every write evicts, runs are reused all along
+        try (RocksDiskTier tier = RocksDiskTier.open(dir, 1L << 20, 8L << 20, CHUNK, io, budget, k -> { })) {
+            ExecutorService workers = Executors.newFixedThreadPool(4);
+            List<java.util.concurrent.Future<Integer>> done = new java.util.ArrayList<>();
+            for (int w = 0; w < 4; w++) {
+                int seed = w;
+                done.add(workers.submit(() -> {
+                    java.util.Random random = new java.util.Random(seed);
+                    int wholeReads = 0;
+                    for (int op = 0; op < 3_000; op++) {
+                        String key = "s /" + random.nextInt(300);
+                        int action = random.nextInt(10);
+                        if (action < 4) {
+                            int chunks = 1 + random.nextInt(3);
+                            tier.storeWhole(key, response(List.of()), filled(chunks, random.nextInt(256)), 1);
+                        } else if (action < 5) {
+                            tier.remove(key);
+                        } else {
+                            List<DiskEntry> entries = tier.entries(key);
+                            if (entries.isEmpty()) {
+                                continue;
+                            }
+                            Optional<byte[][]> read = tier.readChunks(key, entries.get(0));
+                            if (read.isPresent()) {
+                                assertWhole(read.get(), entries.get(0));
+                                wholeReads++;
+                            }
+                        }
+                    }
+                    return wholeReads;
+                }));
+            }
+            int wholeReads = 0;
+            for (java.util.concurrent.Future<Integer> f : done) {
+                wholeReads += f.get(120, java.util.concurrent.TimeUnit.SECONDS);
+            }
+            workers.shutdown();
+            assertThat(wholeReads).isPositive();
+            assertThat(tier.stats().corrupt()).as("a read that lost its race is a miss, not corruption").isZero();
+            assertThat(tier.stats().fileBytes()).as("within the budget plus holes").isLessThan(4L << 20);
+            tier.clear();
+            assertThat(tier.stats().fileBytes()).as("every run freed once the objects are gone").isZero();
+        }
+        try (RocksDiskTier tier = open()) {
+            assertThat(tier.stats().entries()).isZero();
+            assertThat(tier.stats().fileBytes()).isZero();
+        }
+    }
+
+    /** Chunk i of a body filled with {@code fill + i}; the last chunk 100 bytes. */
+    private static byte[][] filled(int chunks, int fill) {
+        byte[][] out = new byte[chunks][];
+        for (int i = 0; i < chunks; i++) {
+            out[i] = new byte[i == chunks - 1 ? 100 : CHUNK];
+            java.util.Arrays.fill(out[i], (byte) (fill + i));
+        }
+        return out;
+    }
+
+    /** A body read back is one object's, whole: its entry's lengths, and every chunk filled as {@link #filled} filled it. */
+    private static void assertWhole(byte[][] body, DiskEntry entry) {
+        assertThat(body).hasSize(entry.chunkCount());
+        byte fill = body[0][0];
+        long length = 0;
+        for (int i = 0; i < body.length; i++) {
+            assertThat(body[i]).hasSize(i == body.length - 1 ? 100 : CHUNK);
+            for (byte b : body[i]) {
+                if (b != (byte) (fill + i)) {
+                    throw new AssertionError("chunk " + i + " of generation " + entry.generation() + " holds another's bytes");
+                }
+            }
+            length += body[i].length;
+        }
+        assertThat(length).isEqualTo(entry.bodyLength());
+    }
+
+    @Test
     void aReadOnAnInterruptedThreadFailsAloneAndTheObjectStaysReadable() throws Exception {
         try (RocksDiskTier tier = open()) {
             tier.storeWhole("s /i", response(List.of()), body(2), 1);
