@@ -927,26 +927,27 @@ public final class RocksDiskTier implements AutoCloseable {
         }
     }
 
+    /** A body file write failed: degraded like a RocksDB write, unless only this thread was interrupted. */
     private void writeFailed(IOException e) {
-        writeErrors.increment();
         if (e instanceof ClosedByInterruptException) {
-            return; // this thread was interrupted; the file is reopened, the disk is fine
+            writeErrors.increment();
+            return; // the file is reopened for the other threads; the disk is fine
         }
-        Path configured = path.getParent() == null ? path : path.getParent();
-        boolean noSpace = String.valueOf(e.getMessage()).contains("No space");
-        degraded = noSpace ? "disk full: writes stopped (store.disk.path " + configured + ")"
-                : "disk write failed: " + e.getMessage() + " (store.disk.path " + configured + ")";
-        logAtMostEvery30s("disk tier {}: {}; serving from memory and upstream until it recovers", path, degraded);
+        degrade(String.valueOf(e.getMessage()).contains("No space"), String.valueOf(e.getMessage()));
     }
 
     private void writeFailed(RocksDBException e) {
-        writeErrors.increment();
         Status status = e.getStatus();
-        boolean noSpace = status != null && (status.getSubCode() == Status.SubCode.NoSpace
-                || String.valueOf(e.getMessage()).contains("No space"));
+        degrade(status != null && (status.getSubCode() == Status.SubCode.NoSpace
+                || String.valueOf(e.getMessage()).contains("No space")), e.getMessage());
+    }
+
+    /** Counts a failed write and stops writes until {@link #probeWritable()} finds the disk accepting them again. */
+    private void degrade(boolean noSpace, String message) {
+        writeErrors.increment();
         Path configured = path.getParent() == null ? path : path.getParent();
         degraded = noSpace ? "disk full: writes stopped (store.disk.path " + configured + ")"
-                : "disk write failed: " + e.getMessage() + " (store.disk.path " + configured + ")";
+                : "disk write failed: " + message + " (store.disk.path " + configured + ")";
         logAtMostEvery30s("disk tier {}: {}; serving from memory and upstream until it recovers", path, degraded);
     }
 

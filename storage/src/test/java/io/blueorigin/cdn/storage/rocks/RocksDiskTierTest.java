@@ -358,7 +358,7 @@ class RocksDiskTierTest {
 
     /** A body read back is one object's, whole: its entry's lengths, and every chunk filled as {@link #filled} filled it. */
     private static void assertWhole(byte[][] body, DiskEntry entry) {
-        assertThat(body).hasSize(entry.chunkCount());
+        assertThat(body.length).isEqualTo(entry.chunkCount());
         byte fill = body[0][0];
         long length = 0;
         for (int i = 0; i < body.length; i++) {
