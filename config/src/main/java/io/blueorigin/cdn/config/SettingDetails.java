@@ -60,8 +60,8 @@ public final class SettingDetails {
             new Section("sites", "Sites of a standalone node (edge, shield)",
                     "A node without admin declares its sites here; a node following admin takes admin's (docs/sites.md)."),
             new Section("store", "Storage (edge, shield)",
-                    "The heap tier, the disk tier (RocksDB) and the heap budgets around them. Heap tier, disk index "
-                            + "and in-flight budget together may use at most three quarters of the JVM heap (-Xmx)."),
+                    "The heap tier, the disk tier (RocksDB and a body file) and the heap budgets around them. Heap tier, "
+                            + "disk index and in-flight budget together may use at most three quarters of the JVM heap (-Xmx)."),
             new Section("compression", "Compression (edge)",
                     "Responses compressed once per object and stored next to the identity copy (docs/compression.md)."),
             new Section("tls", "HTTPS and HTTP/2 (edge)",

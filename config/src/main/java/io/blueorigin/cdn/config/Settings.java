@@ -225,9 +225,11 @@ public final class Settings {
             Setting.derived("store.heap.max-object-size", ValueType.SIZE, "8MB, at most a quarter of the heap tier",
                     "Larger objects skip the heap tier (served from disk).", EDGE, SHIELD),
             Setting.derived("store.disk.path", ValueType.PATH, "none (heap only)",
-                    "Directory of the disk tier (RocksDB); must exist and be empty or a Blue Origin store.", EDGE, SHIELD),
+                    "Directory of the disk tier (metadata in RocksDB, bodies in one body file); must exist and be empty or a "
+                            + "Blue Origin store.", EDGE, SHIELD),
             Setting.of("store.disk.max-size", ValueType.SIZE, "10GB",
-                    "Byte budget of the disk tier (bodies and metadata; RocksDB needs some more room).", EDGE, SHIELD),
+                    "Byte budget of the disk tier (bodies and metadata; the body file's holes and RocksDB's files need some "
+                            + "more room: give the partition twice this).", EDGE, SHIELD),
             Setting.of("store.max-object-size", ValueType.SIZE, "1GB",
                     "Largest object stored; larger ones stream through uncached (heap only: the heap object limit).",
                     EDGE, SHIELD),
