@@ -6,11 +6,14 @@ import static io.blueorigin.cdn.storage.StoreFixtures.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.blueorigin.cdn.storage.rocks.RocksDiskTier;
 import io.blueorigin.cdn.storage.tiered.TieredStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -64,6 +67,32 @@ class DiskFullIT {
             byte[] later = bytes(50_000, 7);
             assertThat(store(store, "s /later", later)).isPresent();
             assertThat(read(store.lookupInMemory("s /later").all().get(0).body())).isEqualTo(later);
+        }
+    }
+
+    @Test
+    void aDiskFilledByTheBodyFileHasItsRoomBackWhenTheObjectsGoAndTakesWritesAfterTheProbe() throws Exception {
+        ExecutorService reads = Executors.newSingleThreadExecutor();
+        byte[][] body = new byte[4][256 * 1024];
+        try (RocksDiskTier tier = RocksDiskTier.open(mount.resolve("rocks"), 1L << 30, 8L << 20, 256 * 1024, reads,
+                new MemoryBudget(64L << 20), k -> { })) {
+            int stored = 0;
+            for (int i = 0; i < 200 && tier.degraded().isEmpty(); i++) {
+                if (tier.storeWhole("s /" + i, StoreFixtures.response("", List.of()), body, 1)) {
+                    stored++;
+                }
+            }
+            assertThat(tier.degraded()).as("after %d MB", stored).contains("disk full");
+            assertThat(tier.stats().fileBytes()).isPositive();
+            for (int i = 0; i < stored; i++) {
+                tier.remove("s /" + i);
+            }
+            assertThat(tier.stats().fileBytes()).isZero();
+            tier.probeWritable();
+            assertThat(tier.degraded()).isEmpty();
+            assertThat(tier.storeWhole("s /again", StoreFixtures.response("", List.of()), body, 1)).isTrue();
+        } finally {
+            reads.shutdownNow();
         }
     }
 }

@@ -963,7 +963,7 @@ public final class RocksDiskTier implements AutoCloseable {
         }
     }
 
-    /** Tries a small write; clears the degraded state when the disk accepts it again. */
+    /** Tries a small write to RocksDB and to the body file; clears the degraded state when both accept it again. */
     public void probeWritable() {
         if (!enter()) {
             return;
@@ -976,9 +976,10 @@ public final class RocksDiskTier implements AutoCloseable {
                 byte[] key = "probe".getBytes(StandardCharsets.UTF_8);
                 db.put(handles.get(0), writeOptions, key, new byte[1024]);
                 db.delete(handles.get(0), writeOptions, key);
+                bodyFile.free(bodyFile.write(key, new byte[4096], 4096)); // the body file too: bodies go there
                 LOG.info("disk tier {}: writes accepted again", path);
                 degraded = "";
-            } catch (RocksDBException e) {
+            } catch (RocksDBException | IOException e) {
                 // still failing
             }
         } finally {
