@@ -1,6 +1,7 @@
 package io.blueorigin.cdn.storage.rocks;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.ClosedChannelException;
@@ -8,6 +9,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.zip.CRC32C;
 
 /**
@@ -39,12 +41,20 @@ import java.util.zip.CRC32C;
  *   <li><b>Interrupts</b>: a thread interrupted during an operation closes a {@link FileChannel} for every
  *       thread. The file then reopens its channel: the interrupted operation fails (a miss, or a body not
  *       stored), the others are retried once on the new channel.</li>
+ *   <li><b>Memory</b>: positional I/O goes through this file's own direct buffers, at most {@link #IO_BUFFERS}
+ *       of {@link #IO_BUFFER} bytes, a chunk in pieces of that size; an operation waits for a free one. Given
+ *       a heap array, the JDK would keep a temporary direct buffer as large as the chunk in every thread that
+ *       ever wrote or read one (up to {@code server.max-threads} of them), outside any budget.</li>
  * </ul>
  */
 final class BodyFile implements AutoCloseable {
     static final int BLOCK = 512;
     /** The file is truncated once this much free space has gathered at its end. */
     static final long TRUNCATE_SLACK = 16L << 20;
+    /** Size of one direct I/O buffer: a default-sized chunk in one system call. */
+    static final int IO_BUFFER = 256 * 1024;
+    /** Most direct I/O buffers this file holds (so at most this many operations run at once). */
+    static final int IO_BUFFERS = 4;
 
     /** Where one chunk is: its first byte in the file, its length and the CRC32C of its key and bytes. */
     record Extent(long offset, int length, int crc) {
@@ -59,6 +69,10 @@ final class BodyFile implements AutoCloseable {
 
     private final Path path;
     private final ExtentAllocator space = new ExtentAllocator();
+    /** Free direct I/O buffers; {@link #ioBuffers} of them exist, at most {@link #IO_BUFFERS}. */
+    private final ArrayBlockingQueue<ByteBuffer> freeBuffers = new ArrayBlockingQueue<>(IO_BUFFERS);
+    /** Guarded by {@link #freeBuffers}. */
+    private int ioBuffers;
     private volatile FileChannel channel;
     private volatile boolean closed;
     /** Blocks the file may extend to: the highest high-water mark since it was last truncated. */
@@ -92,10 +106,20 @@ final class BodyFile implements AutoCloseable {
         boolean written = false;
         try {
             withChannel(ch -> {
-                ByteBuffer src = ByteBuffer.wrap(chunk, 0, length);
-                long position = extent.offset();
-                while (src.hasRemaining()) {
-                    position += ch.write(src, position);
+                ByteBuffer buffer = takeBuffer();
+                try {
+                    for (int done = 0; done < length; ) {
+                        int n = Math.min(IO_BUFFER, length - done);
+                        buffer.clear();
+                        buffer.put(chunk, done, n).flip();
+                        long position = extent.offset() + done;
+                        while (buffer.hasRemaining()) {
+                            position += ch.write(buffer, position);
+                        }
+                        done += n;
+                    }
+                } finally {
+                    freeBuffers.add(buffer);
                 }
                 return null;
             });
@@ -113,25 +137,36 @@ final class BodyFile implements AutoCloseable {
      * extent's checksum for that key (damaged, or reused since: see the class comment).
      */
     Optional<ByteBuffer> read(byte[] key, Extent extent) throws IOException {
-        ByteBuffer dst = ByteBuffer.allocate(extent.length());
+        byte[] out = new byte[extent.length()];
         boolean complete = withChannel(ch -> {
-            long position = extent.offset();
-            while (dst.hasRemaining()) {
-                int n = ch.read(dst, position);
-                if (n < 0) {
-                    return false;
+            ByteBuffer buffer = takeBuffer();
+            try {
+                for (int done = 0; done < out.length; ) {
+                    int n = Math.min(IO_BUFFER, out.length - done);
+                    buffer.clear().limit(n);
+                    long position = extent.offset() + done;
+                    while (buffer.hasRemaining()) {
+                        int read = ch.read(buffer, position);
+                        if (read < 0) {
+                            return false; // cut off by a truncation: the place was freed
+                        }
+                        position += read;
+                    }
+                    buffer.flip().get(out, done, n);
+                    done += n;
                 }
-                position += n;
+                return true;
+            } finally {
+                freeBuffers.add(buffer);
             }
-            return true;
         });
         if (!complete) {
             return Optional.empty();
         }
         CRC32C crc = new CRC32C();
         crc.update(key);
-        crc.update(dst.array(), 0, extent.length());
-        return (int) crc.getValue() == extent.crc() ? Optional.of(dst.flip()) : Optional.empty();
+        crc.update(out);
+        return (int) crc.getValue() == extent.crc() ? Optional.of(ByteBuffer.wrap(out)) : Optional.empty();
     }
 
     /** Returns a chunk's run to free space (after the batch deleting its record is written); false if it was not in use. */
@@ -195,6 +230,33 @@ final class BodyFile implements AutoCloseable {
             long end = space.end();
             withChannel(ch -> ch.truncate(end * BLOCK));
             fileBlocks = end;
+        }
+    }
+
+    /** Direct I/O buffers made so far (never more than {@link #IO_BUFFERS}; for tests). */
+    int ioBuffers() {
+        synchronized (freeBuffers) {
+            return ioBuffers;
+        }
+    }
+
+    /** A free direct I/O buffer, made if fewer than {@link #IO_BUFFERS} exist, else waited for. */
+    private ByteBuffer takeBuffer() throws InterruptedIOException {
+        ByteBuffer buffer = freeBuffers.poll();
+        if (buffer != null) {
+            return buffer;
+        }
+        synchronized (freeBuffers) {
+            if (ioBuffers < IO_BUFFERS) {
+                ioBuffers++;
+                return ByteBuffer.allocateDirect(IO_BUFFER);
+            }
+        }
+        try {
+            return freeBuffers.take();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted waiting for an I/O buffer of " + path);
         }
     }
 

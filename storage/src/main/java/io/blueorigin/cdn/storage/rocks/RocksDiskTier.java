@@ -11,6 +11,7 @@ import io.blueorigin.cdn.storage.MemoryBudget;
 import io.blueorigin.cdn.storage.StoredObject;
 import io.blueorigin.cdn.storage.TierStats;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedByInterruptException;
@@ -929,9 +930,9 @@ public final class RocksDiskTier implements AutoCloseable {
 
     /** A body file write failed: degraded like a RocksDB write, unless only this thread was interrupted. */
     private void writeFailed(IOException e) {
-        if (e instanceof ClosedByInterruptException) {
+        if (e instanceof ClosedByInterruptException || e instanceof InterruptedIOException) {
             writeErrors.increment();
-            return; // the file is reopened for the other threads; the disk is fine
+            return; // only this thread was interrupted (the file reopens its channel for the others): the disk is fine
         }
         degrade(String.valueOf(e.getMessage()).contains("No space"), String.valueOf(e.getMessage()));
     }
