@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
-import java.util.zip.CRC32C;
 
 /**
  * The disk tier's body bytes: one file of 512-byte blocks, each chunk written once with a positional write
@@ -21,7 +20,7 @@ import java.util.zip.CRC32C;
  * <h2>Why not in RocksDB (issue 16)</h2>
  * A body in RocksDB is written three times (WAL, memtable, blob file at flush), rewritten by blob garbage
  * collection, and checksummed in software each time (the rocksdbjni build has no SSE 4.2 CRC). Here it is
- * copied into the page cache once and checksummed once with {@link CRC32C} (the processor's instruction);
+ * copied into the page cache once and checksummed once with {@link java.util.zip.CRC32C} (the processor's instruction);
  * RocksDB keeps only a 16-byte record per chunk.
  *
  * <h2>Invariants</h2>
@@ -63,6 +62,11 @@ final class BodyFile implements AutoCloseable {
         }
 
         long blocks() {
+            return blocks(length);
+        }
+
+        /** Blocks a chunk of {@code length} bytes takes. */
+        static long blocks(int length) {
             return (length + BLOCK - 1L) / BLOCK;
         }
     }
@@ -90,19 +94,16 @@ final class BodyFile implements AutoCloseable {
 
     /** Writes a chunk into a new run and returns where it is; the run is free again if the write fails. */
     Extent write(byte[] key, byte[] chunk, int length) throws IOException {
-        CRC32C crc = new CRC32C();
-        crc.update(key);
-        crc.update(chunk, 0, length);
+        int crc = RecordCodec.chunkCrc(key, chunk, 0, length);
         if (length == 0) {
-            return new Extent(0, 0, (int) crc.getValue()); // takes no block
+            return new Extent(0, 0, crc); // takes no block
         }
-        long blocks = (length + BLOCK - 1L) / BLOCK;
         long first;
         synchronized (space) {
-            first = space.allocate(blocks);
+            first = space.allocate(Extent.blocks(length));
             fileBlocks = Math.max(fileBlocks, space.end());
         }
-        Extent extent = new Extent(first * BLOCK, length, (int) crc.getValue());
+        Extent extent = new Extent(first * BLOCK, length, crc);
         boolean written = false;
         try {
             withChannel(ch -> {
@@ -163,10 +164,7 @@ final class BodyFile implements AutoCloseable {
         if (!complete) {
             return Optional.empty();
         }
-        CRC32C crc = new CRC32C();
-        crc.update(key);
-        crc.update(out);
-        return (int) crc.getValue() == extent.crc() ? Optional.of(ByteBuffer.wrap(out)) : Optional.empty();
+        return RecordCodec.chunkCrc(key, out, 0, out.length) == extent.crc() ? Optional.of(ByteBuffer.wrap(out)) : Optional.empty();
     }
 
     /** Returns a chunk's run to free space (after the batch deleting its record is written); false if it was not in use. */
@@ -206,18 +204,6 @@ final class BodyFile implements AutoCloseable {
         synchronized (space) {
             return space.end() * BLOCK;
         }
-    }
-
-    /** Bytes of free holes below the high-water mark. */
-    long holeBytes() {
-        synchronized (space) {
-            return space.freeBlocks() * BLOCK;
-        }
-    }
-
-    /** The file's length now. */
-    long fileBytes() throws IOException {
-        return withChannel(FileChannel::size);
     }
 
     Path path() {

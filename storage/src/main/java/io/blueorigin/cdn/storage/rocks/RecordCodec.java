@@ -150,15 +150,12 @@ final class RecordCodec {
         return Optional.of(new BodyFile.Extent(offset, length, crc));
     }
 
-    /** The value stored under {@code key} (a {@link #chunkKey}): its checksum, then the bytes. */
-    static byte[] chunkValue(byte[] key, byte[] chunk, int length) {
+    /** The checksum of a chunk under {@code key} (a {@link #chunkKey}): CRC32C of the key, then the bytes. */
+    static int chunkCrc(byte[] key, byte[] bytes, int offset, int length) {
         CRC32C crc = new CRC32C();
         crc.update(key);
-        crc.update(chunk, 0, length);
-        byte[] value = new byte[4 + length];
-        ByteBuffer.wrap(value).putInt((int) crc.getValue());
-        System.arraycopy(chunk, 0, value, 4, length);
-        return value;
+        crc.update(bytes, offset, length);
+        return (int) crc.getValue();
     }
 
     /**
@@ -170,11 +167,8 @@ final class RecordCodec {
             return Optional.empty();
         }
         int stored = ByteBuffer.wrap(value).getInt();
-        CRC32C crc = new CRC32C();
-        crc.update(key);
-        crc.update(value, 4, value.length - 4);
-        if ((int) crc.getValue() != stored) {
-            crc.reset(); // the layout before 2026-12-04: the bytes alone
+        if (chunkCrc(key, value, 4, value.length - 4) != stored) {
+            CRC32C crc = new CRC32C(); // the layout before 2026-12-04: the bytes alone
             crc.update(value, 4, value.length - 4);
             if ((int) crc.getValue() != stored) {
                 return Optional.empty();

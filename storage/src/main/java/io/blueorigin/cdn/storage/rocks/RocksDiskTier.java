@@ -460,12 +460,20 @@ public final class RocksDiskTier implements AutoCloseable {
 
     /** One chunk's bytes, checksum verified; empty when missing or corrupt (or the tier is closed). */
     Optional<ByteBuffer> readChunk(long generation, int index) throws RocksDBException {
+        return readChunk(generation, index, null);
+    }
+
+    /** {@link #readChunk(long, int)}, from {@code known} if its place in the body file is known already (not committed yet). */
+    private Optional<ByteBuffer> readChunk(long generation, int index, BodyFile.@Nullable Extent known) throws RocksDBException {
         if (!enter()) {
             return Optional.empty();
         }
         try {
             chunkReads.increment();
             byte[] key = RecordCodec.chunkKey(generation, index);
+            if (known != null) {
+                return readExtent(key, known);
+            }
             byte[] place = db.get(extents, chunkReadOptions, key);
             if (place != null) {
                 Optional<BodyFile.Extent> extent = RecordCodec.extent(place);
@@ -1123,7 +1131,7 @@ public final class RocksDiskTier implements AutoCloseable {
         public void read(int index, BiConsumer<@Nullable ByteBuffer, @Nullable Throwable> done) {
             io.execute(() -> {
                 try {
-                    Optional<ByteBuffer> bytes = readWritten(index);
+                    Optional<ByteBuffer> bytes = readChunk(generation, index, written.get(index)); // null once committed
                     if (bytes.isPresent()) {
                         done.accept(bytes.get(), null);
                     } else {
@@ -1134,23 +1142,6 @@ public final class RocksDiskTier implements AutoCloseable {
                     done.accept(null, e);
                 }
             });
-        }
-
-        /** A persisted chunk, before the commit or after it. */
-        private Optional<ByteBuffer> readWritten(int index) throws RocksDBException {
-            BodyFile.Extent extent = written.get(index);
-            if (extent == null) {
-                return readChunk(generation, index);
-            }
-            if (!enter()) {
-                return Optional.empty();
-            }
-            try {
-                chunkReads.increment();
-                return readExtent(RecordCodec.chunkKey(generation, index), extent);
-            } finally {
-                exit();
-            }
         }
 
         /** Publishes the object: its chunks are all persisted (the caller flushed the last one). */

@@ -103,13 +103,7 @@ class RocksDiskTierTest {
 
     @Test
     void aCorruptChunkIsDetectedOnReadNeverServedAndTheObjectDropped() throws Exception {
-        try (RocksDiskTier tier = open()) {
-            tier.storeWhole("s /c", response(List.of()), body(3), 1);
-        }
-        long generation;
-        try (RocksDiskTier tier = open()) {
-            generation = tier.entries("s /c").get(0).generation();
-        }
+        long generation = storedGeneration("s /c", body(3));
         BodyFile.Extent extent = extent(generation, 1);
         flipBodyFileByte(extent.offset() + 10);
         try (RocksDiskTier tier = open()) {
@@ -123,16 +117,8 @@ class RocksDiskTierTest {
     @Test
     void anotherChunksValueFoundUnderAChunksKeyIsRefusedLikeACorruptOne() throws Exception {
         // what a damaged index block pointing at the wrong value would return: intact bytes, wrong place
-        try (RocksDiskTier tier = open()) {
-            tier.storeWhole("s /a", response(List.of()), body(3), 1);
-            tier.storeWhole("s /b", response(List.of()), body(3), 1);
-        }
-        long a;
-        long b;
-        try (RocksDiskTier tier = open()) {
-            a = tier.entries("s /a").get(0).generation();
-            b = tier.entries("s /b").get(0).generation();
-        }
+        long a = storedGeneration("s /a", body(3));
+        long b = storedGeneration("s /b", body(3));
         try (RawRocks raw = new RawRocks(dir)) {
             byte[] bsFirst = raw.db().get(raw.cf("extents"), RecordCodec.chunkKey(b, 0));
             raw.db().put(raw.cf("extents"), RecordCodec.chunkKey(a, 1), bsFirst);
@@ -147,13 +133,7 @@ class RocksDiskTierTest {
 
     @Test
     void aChunkWrittenWithTheEarlierChecksumOfItsBytesAloneStillReads() throws Exception {
-        try (RocksDiskTier tier = open()) {
-            tier.storeWhole("s /old", response(List.of()), body(2), 1);
-        }
-        long generation;
-        try (RocksDiskTier tier = open()) {
-            generation = tier.entries("s /old").get(0).generation();
-        }
+        long generation = storedGeneration("s /old", body(2));
         byte[] bytes = new byte[100];
         java.util.Arrays.fill(bytes, (byte) 1); // body(2)'s last chunk
         java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
@@ -207,7 +187,7 @@ class RocksDiskTierTest {
         long torn = 77;
         try (RawRocks raw = new RawRocks(dir)) { // what the version before the body file left: chunks and a pending row
             byte[] key = RecordCodec.chunkKey(torn, 0);
-            raw.db().put(raw.cf("chunks"), key, RecordCodec.chunkValue(key, new byte[CHUNK], CHUNK));
+            raw.db().put(raw.cf("chunks"), key, legacyChunkValue(key, new byte[CHUNK], CHUNK));
             raw.db().put(raw.cf("pending"), RecordCodec.generationKey(torn), RecordCodec.metaKey("s /torn", ""));
         }
         try (RocksDiskTier tier = open()) {
@@ -222,19 +202,13 @@ class RocksDiskTierTest {
 
     @Test
     void aBodyStoredInRocksDbBeforeTheBodyFileReadsAndGoesWithItsObject() throws Exception {
-        try (RocksDiskTier tier = open()) {
-            tier.storeWhole("s /old", response(List.of()), body(2), 1);
-        }
-        long generation;
-        try (RocksDiskTier tier = open()) {
-            generation = tier.entries("s /old").get(0).generation();
-        }
+        long generation = storedGeneration("s /old", body(2));
         byte[][] body = body(2);
         try (RawRocks raw = new RawRocks(dir)) { // the layout before the body file: the bytes in "chunks"
             for (int i = 0; i < body.length; i++) {
                 byte[] key = RecordCodec.chunkKey(generation, i);
                 raw.db().delete(raw.cf("extents"), key);
-                raw.db().put(raw.cf("chunks"), key, RecordCodec.chunkValue(key, body[i], body[i].length));
+                raw.db().put(raw.cf("chunks"), key, legacyChunkValue(key, body[i], body[i].length));
             }
         }
         try (RocksDiskTier tier = open()) {
@@ -429,6 +403,20 @@ class RocksDiskTierTest {
             assertThat(logs.filter(f -> f.toString().endsWith(".log")).count())
                     .as("the WAL stays a few files").isLessThanOrEqualTo(RocksDiskTier.RECYCLED_WAL_FILES + 2L);
         }
+    }
+
+    /** Stores {@code body} under {@code key} in a tier opened and closed for it; its generation. */
+    private long storedGeneration(String key, byte[][] body) throws Exception {
+        try (RocksDiskTier tier = open()) {
+            tier.storeWhole(key, response(List.of()), body, 1);
+            return tier.entries(key).get(0).generation();
+        }
+    }
+
+    /** A "chunks" value as versions before the body file wrote it: the keyed checksum, then the bytes. */
+    private static byte[] legacyChunkValue(byte[] key, byte[] chunk, int length) {
+        return java.nio.ByteBuffer.allocate(4 + length).putInt(RecordCodec.chunkCrc(key, chunk, 0, length)).put(chunk, 0, length)
+                .array();
     }
 
     private BodyFile.Extent extent(long generation, int index) throws Exception {
