@@ -40,6 +40,10 @@ public final class ZipfRounds {
         int warm = Integer.parseInt(args[1]);
         int measured = Integer.parseInt(args[2]);
         int rounds = Integer.parseInt(args[3]);
+        if (warm < 0 || measured < 1 || (long) warm + measured > 2_000_000 || rounds < 1 || rounds > 10) {
+            System.err.println("bounded loops: WARM + MEASURED at most 2,000,000 requests, MEASURED at least 1, 1..10 ROUNDS");
+            System.exit(2);
+        }
         double[] cdf = new double[KEYS];
         double sum = 0;
         for (int i = 0; i < KEYS; i++) {
