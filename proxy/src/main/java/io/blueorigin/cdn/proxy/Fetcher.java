@@ -664,6 +664,12 @@ final class Fetcher {
                     }
                     return;
                 }
+                // A published fetch leaves the collapse map before its readers see the failure: a request that
+                // comes after one of them saw it (a client retrying the truncated response) must fetch anew, not
+                // join a body that is being released.
+                if (fetch.isPublished()) {
+                    settle();
+                }
                 // whatever arrived of this attempt is released before anything else happens
                 if (writer != null) {
                     writer.abort(failure);
