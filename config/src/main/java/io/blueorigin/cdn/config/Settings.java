@@ -261,8 +261,10 @@ public final class Settings {
             Setting.of("compression.brotli-quality", ValueType.INT, "5",
                     "Brotli quality, 0 (fast) to 11 (small; about 100 times slower than 5, see docs/compression.md).", EDGE),
             // control plane (edge and shield)
-            Setting.derived("control.admin-url", ValueType.URL, "none (standalone)",
-                    "Admin node to follow: invalidation log, registration, heartbeats, PURGE; unset: a standalone cache.",
+            Setting.derived("control.admin-url", ValueType.URL_LIST, "none (standalone)",
+                    "Admin to follow: invalidation log, registration, heartbeats, PURGE; unset: a standalone cache. "
+                            + "Several replicas (one PostgreSQL behind them), comma-separated: the node follows the "
+                            + "first that answers and moves to the next when it stops answering.",
                     EDGE, SHIELD),
             Setting.derived("control.token", ValueType.STRING, "required with control.admin-url",
                     "The node's own token (scope node, bound to node.name: POST /api/v1/tokens); the CDN_CONTROL_TOKEN environment variable overrides it.",

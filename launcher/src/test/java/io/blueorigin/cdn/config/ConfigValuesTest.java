@@ -277,7 +277,7 @@ class ConfigValuesTest {
                 + "  heartbeat-interval: 5s\n");
         ConfigValues v = ConfigValues.load(Role.EDGE, Optional.of(file), Map.of(), Map.of(), Map.of("CDN_CONTROL_TOKEN", "bo_secret"));
         ControlConfig control = ProxyConfigs.proxy(v).control();
-        assertThat(control.adminUrl()).contains(java.net.URI.create("http://admin:9000"));
+        assertThat(control.adminUrls()).containsExactly(java.net.URI.create("http://admin:9000"));
         assertThat(control.token()).contains("bo_secret");
         assertThat(control.heartbeatInterval()).hasSeconds(5);
         assertThat(control.toString()).doesNotContain("bo_secret");
@@ -297,6 +297,19 @@ class ConfigValuesTest {
                 .hasMessageContaining("control.poll-wait : PT1M (expected: 0s..30s)");
         assertThat(ProxyConfigs.proxy(load(Role.EDGE, yaml("alone.yaml", "upstream.url: http://s:1\n"))).control().enabled())
                 .as("no admin-url: a standalone cache").isFalse();
+    }
+
+    @Test
+    void aNodeFollowsSeveralAdminReplicasInTheOrderGivenEachOnce() throws IOException {
+        Path file = yaml("replicas.yaml", "upstream.url: http://s:1\ncontrol:\n  admin-url: http://a1:9000, http://a2:9000\n"
+                + "  token: bo_t\n");
+        assertThat(ProxyConfigs.proxy(load(Role.EDGE, file)).control().adminUrls())
+                .containsExactly(java.net.URI.create("http://a1:9000"), java.net.URI.create("http://a2:9000"));
+        Path twice = yaml("twice.yaml", "upstream.url: http://s:1\ncontrol:\n  admin-url: http://a1:9000,http://a1:9000\n"
+                + "  token: bo_t\n");
+        assertThatThrownBy(() -> ProxyConfigs.proxy(load(Role.EDGE, twice))).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("control.admin-url")
+                .hasMessageContaining("each admin replica once");
     }
 
     @Test

@@ -116,8 +116,10 @@ public final class ProxyConfigs {
     }
 
     /** The {@code control.*} keys of an edge or shield. */
+    @SuppressWarnings("unchecked")
     public static ControlConfig control(ConfigValues v) {
-        return build(v, () -> new ControlConfig(v.get("control.admin-url", URI.class), v.get("control.token", String.class),
+        return build(v, () -> new ControlConfig(
+                (List<URI>) v.get("control.admin-url", List.class).orElse(List.of()), v.get("control.token", String.class),
                 v.value("control.heartbeat-interval", Duration.class), v.value("control.poll-wait", Duration.class),
                 v.value("control.ordering-wait", Duration.class), v.value("control.startup-wait", Duration.class),
                 placement(v), v.get("upstream.shields-from-registry", Boolean.class).orElse(false)));

@@ -38,6 +38,8 @@ import java.util.function.UnaryOperator;
  */
 public final class TestCluster implements AutoCloseable {
     private final Optional<AdminNode> admin;
+    /** Every admin replica, {@link #admin} first. */
+    private final List<AdminNode> admins;
     /** Guarded by this (a restarted node replaces its predecessor). */
     private final List<ProxyNode> shields;
     /** Guarded by this. */
@@ -45,9 +47,10 @@ public final class TestCluster implements AutoCloseable {
     private final List<AutoCloseable> started;
     private final Clock clock;
 
-    private TestCluster(Optional<AdminNode> admin, List<ProxyNode> shields, List<ProxyNode> edges, List<AutoCloseable> started,
+    private TestCluster(List<AdminNode> admins, List<ProxyNode> shields, List<ProxyNode> edges, List<AutoCloseable> started,
             Clock clock) {
-        this.admin = admin;
+        this.admins = List.copyOf(admins);
+        this.admin = admins.stream().findFirst();
         this.shields = new ArrayList<>(shields);
         this.edges = new ArrayList<>(edges);
         this.started = new ArrayList<>(started);
@@ -60,6 +63,18 @@ public final class TestCluster implements AutoCloseable {
 
     public AdminNode admin() {
         return admin.orElseThrow(() -> new IllegalStateException("this cluster was built without an admin (withAdmin())"));
+    }
+
+    /** Every admin replica ({@link Builder#adminReplicas}), the first one {@link #admin()}. */
+    public List<AdminNode> admins() {
+        return admins;
+    }
+
+    /** Stops admin replica {@code replica} now, as a crash would (its port refuses connections afterwards). */
+    public synchronized void stopAdmin(AdminNode replica) {
+        if (started.remove(replica)) {
+            replica.close();
+        }
     }
 
     /** A new node token (scope node) of admin's, bound to {@code nodeName}: what that node's control.token would be. */
@@ -142,6 +157,7 @@ public final class TestCluster implements AutoCloseable {
         private List<String> edgePops = List.of("nyc", "lhr");
         private List<String> shieldPops = List.of("iad");
         private boolean withAdmin;
+        private int adminReplicas = 1;
         private @org.jspecify.annotations.Nullable String adminDatabase;
         private UnaryOperator<ProxyConfig> edgeCustomizer = UnaryOperator.identity();
         private UnaryOperator<ProxyConfig> shieldCustomizer = UnaryOperator.identity();
@@ -182,6 +198,18 @@ public final class TestCluster implements AutoCloseable {
             return this;
         }
 
+        /**
+         * {@code n} admin replicas on the one database (as {@link #withAdmin()} or {@link #withAdmin(String)} sets);
+         * every proxy node lists them all in {@code control.admin-url}, in start order.
+         */
+        public Builder adminReplicas(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("at least one admin replica");
+            }
+            this.adminReplicas = n;
+            return withAdmin();
+        }
+
         /** Changes each edge's config before it starts. */
         public Builder edgeConfig(UnaryOperator<ProxyConfig> customizer) {
             this.edgeCustomizer = requireNonNull(customizer, "customizer is null");
@@ -203,20 +231,21 @@ public final class TestCluster implements AutoCloseable {
         public TestCluster start() {
             List<AutoCloseable> started = new ArrayList<>();
             try {
-                Optional<AdminNode> admin = Optional.empty();
+                List<AdminNode> admins = new ArrayList<>();
                 if (withAdmin) {
-                    AdminNode node = AdminNode.start(new AdminConfig(new NodeIdentity(Role.ADMIN, "admin-test", "local"),
-                            ServerConfig.ephemeral(),
-                            new DatabaseConfig(adminDatabase != null ? adminDatabase : TestDatabase.fresh(), "postgres", "", 4,
-                                    Duration.ofSeconds(2), true),
-                            Optional.empty()));
-                    started.add(node);
-                    admin = Optional.of(node);
+                    String database = adminDatabase != null ? adminDatabase : TestDatabase.fresh();
+                    for (int i = 0; i < adminReplicas; i++) {
+                        AdminNode node = AdminNode.start(new AdminConfig(new NodeIdentity(Role.ADMIN,
+                                i == 0 ? "admin-test" : "admin-test-" + (i + 1), "local"), ServerConfig.ephemeral(),
+                                new DatabaseConfig(database, "postgres", "", 4, Duration.ofSeconds(2), true), Optional.empty()));
+                        started.add(node);
+                        admins.add(node);
+                    }
                 }
                 // with an admin, every node follows its invalidation log with a node token of its own (bound to its name)
-                Optional<AdminNode> following = admin;
-                UnaryOperator<ProxyConfig> control = c -> following.isEmpty() ? c
-                        : c.withControl(ControlConfig.of(following.get().uri(), nodeToken(following.get(), c.identity().name()))
+                List<URI> adminUrls = admins.stream().map(AdminNode::uri).toList();
+                UnaryOperator<ProxyConfig> control = c -> admins.isEmpty() ? c
+                        : c.withControl(ControlConfig.of(adminUrls, nodeToken(admins.get(0), c.identity().name()))
                                 .withHeartbeatInterval(Duration.ofSeconds(1)));
                 List<ProxyNode> shields = new ArrayList<>();
                 for (String pop : shieldPops) {
@@ -236,9 +265,9 @@ public final class TestCluster implements AutoCloseable {
                     started.add(edge);
                     edges.add(edge);
                 }
-                return new TestCluster(admin, shields, edges, started, clock);
+                return new TestCluster(admins, shields, edges, started, clock);
             } catch (RuntimeException e) {
-                new TestCluster(Optional.empty(), List.of(), List.of(), started, clock).close();
+                new TestCluster(List.of(), List.of(), List.of(), started, clock).close();
                 throw e;
             }
         }

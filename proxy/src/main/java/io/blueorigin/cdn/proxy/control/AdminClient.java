@@ -26,6 +26,8 @@ import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.InputStreamResponseListener;
 import org.eclipse.jetty.client.Request;
@@ -43,8 +45,17 @@ import org.eclipse.jetty.http.HttpMethod;
  * read; a registration (whose active bans are not bounded by the protocol) is read up to
  * {@link #MAX_REGISTRATION_BYTES}, the other answers up to {@link #MAX_SMALL_ANSWER_BYTES}. A larger answer is
  * an {@link UnreadableAnswer}, as is one that is not the JSON expected.
+ *
+ * <p>Replicas ({@code control.admin-url} lists several, one PostgreSQL behind them all, so any of them holds the
+ * same log, registry and tokens): calls go to the current replica; one that cannot be reached, does not answer in
+ * time, or answers 502/503/504 makes this client move on to the next in the list and send the same call there,
+ * once round the list per call. The current replica changes only on such a failure (no return to the first), so
+ * a node stays where it is until that replica fails. Calls are idempotent for admin (registration is an upsert,
+ * acks and heartbeats set values), so repeating one on another replica is safe. A client's PURGE
+ * ({@link #forward}) goes to the current replica only: it is not repeated, because admin may have logged it.
  */
 final class AdminClient {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AdminClient.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     /** A call that is not a long-poll must answer within this. */
     private static final long CALL_TIMEOUT_MILLIS = 5_000;
@@ -56,14 +67,40 @@ final class AdminClient {
     static final int MAX_SMALL_ANSWER_BYTES = 1 << 20;
 
     private final HttpClient client;
-    private final String base;
+    /** Each replica's API base ({@code <url>/api/v1}), in the configured order; never empty. */
+    private final List<String> bases;
+    /** Index in {@link #bases} of the replica calls go to; moved on only by {@link #moveOn}. */
+    private final AtomicInteger current = new AtomicInteger();
+    private final AtomicLong failovers = new AtomicLong();
     private final String authorization;
 
-    AdminClient(HttpClient client, URI adminUrl, String token) {
+    AdminClient(HttpClient client, List<URI> adminUrls, String token) {
         this.client = requireNonNull(client, "client is null");
-        String s = adminUrl.toString();
-        this.base = (s.endsWith("/") ? s.substring(0, s.length() - 1) : s) + "/api/v1";
+        if (adminUrls.isEmpty()) {
+            throw new IllegalArgumentException("no admin URL");
+        }
+        this.bases = adminUrls.stream().map(URI::toString)
+                .map(s -> (s.endsWith("/") ? s.substring(0, s.length() - 1) : s) + "/api/v1").toList();
         this.authorization = "Bearer " + token;
+    }
+
+    /** The admin replica calls go to now (its URL as configured, with {@code /api/v1}). */
+    String currentAdmin() {
+        return bases.get(current.get());
+    }
+
+    /** How many times this client has moved on to another replica. */
+    long failovers() {
+        return failovers.get();
+    }
+
+    /** A call to one replica failed in a way another replica may not: it is unreachable, hung, or says it is unavailable. */
+    private static final class ReplicaFailure extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        ReplicaFailure(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 
     /** Admin answered with an error status; {@link #status} tells which. */
@@ -218,13 +255,38 @@ final class AdminClient {
 
     /** A request to admin on behalf of a client (an edge's PURGE): its own token, sent asynchronously. */
     Request forward(String path, String clientAuthorization, String json) {
-        return client.newRequest(URI.create(base + path)).method(HttpMethod.POST)
+        return client.newRequest(URI.create(currentAdmin() + path)).method(HttpMethod.POST)
                 .timeout(CALL_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)
                 .headers(h -> h.put(HttpHeader.AUTHORIZATION, clientAuthorization))
                 .body(new StringRequestContent("application/json", json, StandardCharsets.UTF_8));
     }
 
+    /** {@code call} on the current replica, then on each other one in turn while the failure is the replica's. */
     private JsonNode call(HttpMethod method, String path, JsonNode body, long timeoutMillis, int maxBytes) throws IOException {
+        int first = current.get();
+        ReplicaFailure last = null;
+        for (int tried = 0; tried < bases.size(); tried++) {
+            int index = (first + tried) % bases.size();
+            try {
+                return call(bases.get(index), method, path, body, timeoutMillis, maxBytes);
+            } catch (ReplicaFailure e) {
+                last = e;
+                moveOn(index, e);
+            }
+        }
+        throw last;
+    }
+
+    /** Replica {@code failed} failed a call: the next one becomes current, unless another call moved on already. */
+    private void moveOn(int failed, ReplicaFailure why) {
+        if (bases.size() > 1 && current.compareAndSet(failed, (failed + 1) % bases.size())) {
+            failovers.incrementAndGet();
+            LOG.warn("admin {} failed ({}); following {} now", bases.get(failed), why.getMessage(), currentAdmin());
+        }
+    }
+
+    private JsonNode call(String base, HttpMethod method, String path, JsonNode body, long timeoutMillis, int maxBytes)
+            throws IOException {
         Request request = client.newRequest(URI.create(base + path)).method(method)
                 .timeout(timeoutMillis, TimeUnit.MILLISECONDS)
                 .headers(h -> h.put(HttpHeader.AUTHORIZATION, authorization));
@@ -246,9 +308,11 @@ final class AdminClient {
             throw new IOException("interrupted", e);
         } catch (TimeoutException e) {
             request.abort(e);
-            throw new IOException("admin " + base + " did not answer " + path + " within " + timeoutMillis + " ms", e);
+            throw new ReplicaFailure("admin " + base + " did not answer " + path + " within " + timeoutMillis + " ms", e);
         } catch (ExecutionException e) {
-            throw new IOException("admin " + base + " unreachable: " + e.getCause(), e.getCause());
+            throw new ReplicaFailure("admin " + base + " unreachable: " + e.getCause(), e.getCause());
+        } catch (IOException e) {
+            throw new ReplicaFailure("admin " + base + ": " + e.getMessage(), e); // the answer broke off
         }
         if (content.length > maxBytes) {
             IOException tooLarge = new UnreadableAnswer("admin's answer to " + method + " " + path + " is larger than the "
@@ -257,7 +321,12 @@ final class AdminClient {
             throw tooLarge;
         }
         String text = new String(content, StandardCharsets.UTF_8);
-        if (response.getStatus() / 100 != 2) {
+        int status = response.getStatus();
+        if (status == 502 || status == 503 || status == 504) {
+            throw new ReplicaFailure("admin " + base + " answered " + status + " to " + method + " " + path + ": "
+                    + errorMessage(text), new AdminError(status, errorMessage(text)));
+        }
+        if (status / 100 != 2) {
             throw new AdminError(response.getStatus(), "admin answered " + response.getStatus() + " to " + method + " "
                     + path + ": " + errorMessage(text));
         }

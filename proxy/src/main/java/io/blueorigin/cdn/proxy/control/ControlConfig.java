@@ -4,12 +4,15 @@ import static java.util.Objects.requireNonNull;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
  * How a proxy node talks to the control plane ({@code control.*} keys of an edge or shield).
  *
- * @param adminUrl the admin node's traffic URL; empty: a standalone node (no invalidation log, no PURGE)
+ * @param adminUrls the traffic URLs of admin's replicas (one PostgreSQL behind them all); the agent follows the
+ *     first that answers and moves to the next when it stops answering ({@link AdminClient}); empty: a standalone
+ *     node (no invalidation log, no PURGE)
  * @param token the node's own token (scope {@code node}, bound to its {@code node.name}) its agent authenticates with
  * @param heartbeatInterval how often the agent reports its progress and stats
  * @param pollWait how long one long-poll waits for new invalidations (at most 30 s, admin's limit)
@@ -21,23 +24,26 @@ import java.util.Optional;
  * @param shieldsFromRegistry whether an edge's shield ring follows the shields admin's registry lists as
  *     usable ({@code upstream.shields-from-registry}), rather than only {@code upstream.url}
  */
-public record ControlConfig(Optional<URI> adminUrl, Optional<String> token, Duration heartbeatInterval, Duration pollWait,
+public record ControlConfig(List<URI> adminUrls, Optional<String> token, Duration heartbeatInterval, Duration pollWait,
         Duration orderingWait, Duration startupWait, Placement placement, boolean shieldsFromRegistry) {
 
     public ControlConfig {
-        requireNonNull(adminUrl, "adminUrl is null");
+        adminUrls = List.copyOf(requireNonNull(adminUrls, "adminUrls is null"));
         requireNonNull(token, "token is null");
         requireNonNull(heartbeatInterval, "heartbeatInterval is null");
         requireNonNull(pollWait, "pollWait is null");
         requireNonNull(orderingWait, "orderingWait is null");
         requireNonNull(startupWait, "startupWait is null");
         requireNonNull(placement, "placement is null");
-        adminUrl.ifPresent(url -> {
+        for (URI url : adminUrls) {
             if (!"http".equals(url.getScheme()) && !"https".equals(url.getScheme()) || url.getHost() == null) {
                 throw new IllegalArgumentException("control.admin-url : " + url + " (expected: an http:// or https:// URL)");
             }
-        });
-        if (adminUrl.isPresent() && token.isEmpty()) {
+        }
+        if (new java.util.HashSet<>(adminUrls).size() != adminUrls.size()) {
+            throw new IllegalArgumentException("control.admin-url : " + adminUrls + " (expected: each admin replica once)");
+        }
+        if (!adminUrls.isEmpty() && token.isEmpty()) {
             throw new IllegalArgumentException("control.token is required with control.admin-url (the node's own token, scope"
                     + " node, bound to its node.name: POST /api/v1/tokens on admin; set it in the CDN_CONTROL_TOKEN environment"
                     + " variable rather than in a file)");
@@ -56,7 +62,7 @@ public record ControlConfig(Optional<URI> adminUrl, Optional<String> token, Dura
     /** Never shows the token (configs end up in logs). */
     @Override
     public String toString() {
-        return "ControlConfig[adminUrl=" + adminUrl.map(URI::toString).orElse("none") + ", token="
+        return "ControlConfig[adminUrls=" + (adminUrls.isEmpty() ? "none" : adminUrls) + ", token="
                 + token.map(t -> "(set)").orElse("none") + ", heartbeatInterval=" + heartbeatInterval + ", pollWait=" + pollWait
                 + ", orderingWait=" + orderingWait + ", startupWait=" + startupWait + ", placement=" + placement
                 + ", shieldsFromRegistry=" + shieldsFromRegistry + "]";
@@ -64,36 +70,41 @@ public record ControlConfig(Optional<URI> adminUrl, Optional<String> token, Dura
 
     /** No control plane: a standalone node. */
     public static ControlConfig none() {
-        return new ControlConfig(Optional.empty(), Optional.empty(), Duration.ofSeconds(10), Duration.ofSeconds(25),
+        return new ControlConfig(List.of(), Optional.empty(), Duration.ofSeconds(10), Duration.ofSeconds(25),
                 Duration.ofSeconds(2), Duration.ofSeconds(30), Placement.none(), true);
     }
 
     /** The admin at {@code url} with {@code token}, other settings at their defaults. */
     public static ControlConfig of(URI url, String token) {
-        return new ControlConfig(Optional.of(url), Optional.of(token), Duration.ofSeconds(10), Duration.ofSeconds(25),
+        return of(List.of(url), token);
+    }
+
+    /** The admin replicas at {@code urls} (followed in this order of preference) with {@code token}. */
+    public static ControlConfig of(List<URI> urls, String token) {
+        return new ControlConfig(urls, Optional.of(token), Duration.ofSeconds(10), Duration.ofSeconds(25),
                 Duration.ofSeconds(2), Duration.ofSeconds(30), Placement.none(), true);
     }
 
     public boolean enabled() {
-        return adminUrl.isPresent();
+        return !adminUrls.isEmpty();
     }
 
     public ControlConfig withHeartbeatInterval(Duration interval) {
-        return new ControlConfig(adminUrl, token, interval, pollWait, orderingWait, startupWait, placement,
+        return new ControlConfig(adminUrls, token, interval, pollWait, orderingWait, startupWait, placement,
                 shieldsFromRegistry);
     }
 
     public ControlConfig withWaits(Duration newPollWait, Duration newOrderingWait, Duration newStartupWait) {
-        return new ControlConfig(adminUrl, token, heartbeatInterval, newPollWait, newOrderingWait, newStartupWait,
+        return new ControlConfig(adminUrls, token, heartbeatInterval, newPollWait, newOrderingWait, newStartupWait,
                 placement, shieldsFromRegistry);
     }
 
     public ControlConfig withPlacement(Placement newPlacement) {
-        return new ControlConfig(adminUrl, token, heartbeatInterval, pollWait, orderingWait, startupWait, newPlacement,
+        return new ControlConfig(adminUrls, token, heartbeatInterval, pollWait, orderingWait, startupWait, newPlacement,
                 shieldsFromRegistry);
     }
 
     public ControlConfig withShieldsFromRegistry(boolean follow) {
-        return new ControlConfig(adminUrl, token, heartbeatInterval, pollWait, orderingWait, startupWait, placement, follow);
+        return new ControlConfig(adminUrls, token, heartbeatInterval, pollWait, orderingWait, startupWait, placement, follow);
     }
 }

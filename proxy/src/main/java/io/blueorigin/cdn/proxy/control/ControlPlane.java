@@ -76,7 +76,7 @@ public final class ControlPlane implements AutoCloseable {
         }
         ControlPlane plane = null;
         try {
-            AdminClient admin = new AdminClient(client, config.adminUrl().orElseThrow(), config.token().orElseThrow());
+            AdminClient admin = new AdminClient(client, config.adminUrls(), config.token().orElseThrow());
             LocalInvalidations local = new LocalInvalidations();
             Invalidator invalidator = new Invalidator(store, sites, clock, local);
             InvalidationAgent agent = new InvalidationAgent(config, identity, admin, store, local, invalidator, sites, clock,

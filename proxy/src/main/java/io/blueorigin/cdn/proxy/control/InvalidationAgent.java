@@ -187,7 +187,11 @@ public final class InvalidationAgent implements AutoCloseable {
     public ReadinessCheck.Result readiness() {
         long now = System.currentTimeMillis();
         Map<String, Object> details = new LinkedHashMap<>();
-        details.put("admin", config.adminUrl().map(URI::toString).orElse(""));
+        details.put("admin", admin.currentAdmin());
+        if (config.adminUrls().size() > 1) {
+            details.put("adminReplicas", config.adminUrls().size());
+            details.put("adminFailovers", admin.failovers());
+        }
         details.put("lastApplied", local.lastApplied());
         details.put("sitesVersion", sites.table().version());
         details.put("sites", sites.table().size());
