@@ -20,12 +20,13 @@ import java.util.Locale;
  * loop (the clock starts before the first write), then records when each response is complete.
  *
  * <pre>java bench/HerdClient.java --url http://127.0.0.1:8080[,http://...] [--clients 200] [--keys 5] [--delay-ms 300]
- *     [--warmup-keys 1] [--origin http://127.0.0.1:9001] [--tag NAME]</pre>
+ *     [--warmup-keys 1] [--origin http://127.0.0.1:9001] [--origin-kind bench|demo] [--tag NAME]</pre>
  *
  * Clients are spread over the URLs in turn. For each key it prints complete 200s, the origin's count for the path
  * (from the bench origin's {@code /__origin_stats}, when {@code --origin} is given), and the fastest, median and
  * slowest response time from the first write; then the median of those over the keys. The first key (--warmup-keys) is
- * printed but not counted: this client's own code is not compiled yet and adds 30-40 ms. Bounded: every key gives
+ * printed but not counted: this client's own code is not compiled yet and adds 30-40 ms. With {@code --origin-kind demo}
+ * the keys are the demo origin's {@code /item/{n}} and the count comes from its {@code /_origin/stats} (bench/fleet.sh). Bounded: every key gives
  * up after the delay plus 10 s.
  */
 public final class HerdClient {
@@ -36,6 +37,7 @@ public final class HerdClient {
         int delayMs = 300;
         int warmupKeys = 1;
         String origin = null;
+        boolean demoOrigin = false;
         String tag = Long.toString(System.currentTimeMillis(), 36);
         for (int i = 0; i < args.length; i += 2) {
             String value = args[i + 1];
@@ -47,6 +49,11 @@ public final class HerdClient {
                 case "--warmup-keys" -> warmupKeys = Integer.parseInt(value);
                 case "--origin" -> origin = value;
                 case "--tag" -> tag = value;
+                case "--origin-kind" -> demoOrigin = switch (value) {
+                    case "demo" -> true;
+                    case "bench" -> false;
+                    default -> throw new IllegalArgumentException("--origin-kind demo|bench");
+                };
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -54,7 +61,7 @@ public final class HerdClient {
             throw new IllegalArgumentException("--url is required");
         }
         for (URI u : urls) {
-            if (!List.of("127.0.0.1", "localhost", "[::1]").contains(u.getHost()) || u.getPort() < 1) {
+            if (!(u.getHost().startsWith("127.") || List.of("localhost", "[::1]").contains(u.getHost())) || u.getPort() < 1) {
                 throw new IllegalArgumentException("loopback targets with a port only: " + u);
             }
         }
@@ -68,10 +75,12 @@ public final class HerdClient {
         List<Double> medians = new ArrayList<>();
         List<Double> slowest = new ArrayList<>();
         for (int k = -warmupKeys; k < keys; k++) {
-            String path = "/obj/1k/herd-" + tag + (k < 0 ? "-warmup" + (-k) : "-" + k);
+            String path = demoOrigin ? "/item/" + demoKey(tag, k)
+                    : "/obj/1k/herd-" + tag + (k < 0 ? "-warmup" + (-k) : "-" + k);
             double[] times = herd(urls, clients, path + "?delay_ms=" + delayMs, delayMs + 10_000L);
             double[] done = Arrays.stream(times).filter(t -> t >= 0).sorted().toArray();
-            String originCount = origin == null ? "-" : Long.toString(originCount(origin, path));
+            String originCount = origin == null ? "-" : Long.toString(demoOrigin ? demoOriginCount(origin, path)
+                    : originCount(origin, path));
             double p50 = done.length == 0 ? Double.NaN : done[done.length / 2];
             double max = done.length == 0 ? Double.NaN : done[done.length - 1];
             double min = done.length == 0 ? Double.NaN : done[0];
@@ -195,6 +204,21 @@ public final class HerdClient {
                 + path)).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"count\"\\s*:\\s*(\\d+)").matcher(body);
         return m.find() ? Long.parseLong(m.group(1)) : -1;
+    }
+
+    /** A fresh numeric key for the demo origin's {@code /item/{n}}: the tag's hash, then the key's index. */
+    private static String demoKey(String tag, int k) {
+        return Long.toString((tag.hashCode() & 0x7fffffffL) * 100 + 50 + k);
+    }
+
+    /** How many requests for {@code path} reached the demo origin ({@code GET /_origin/stats}: {"paths": {path: n}}). */
+    private static long demoOriginCount(String origin, String path) throws IOException, InterruptedException {
+        java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+        String body = client.send(java.net.http.HttpRequest.newBuilder(URI.create(origin + "/_origin/stats")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"" + java.util.regex.Pattern.quote(path)
+                + "\"\\s*:\\s*(\\d+)").matcher(body);
+        return m.find() ? Long.parseLong(m.group(1)) : 0;
     }
 
     private HerdClient() {}

@@ -30,6 +30,11 @@ final class DemoPostgres implements AutoCloseable {
     }
 
     static DemoPostgres start(Path dataDir) {
+        return start(dataDir, 0);
+    }
+
+    /** As {@link #start(Path)}, listening on {@code port} (0: a free one). */
+    static DemoPostgres start(Path dataDir, int port) {
         try {
             Files.createDirectories(dataDir);
         } catch (IOException e) {
@@ -38,7 +43,11 @@ final class DemoPostgres implements AutoCloseable {
         }
         stopStalePostmaster(dataDir);
         try {
-            return new DemoPostgres(EmbeddedPostgres.builder()
+            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
+            if (port != 0) {
+                builder.setPort(port);
+            }
+            return new DemoPostgres(builder
                     .setDataDirectory(dataDir)
                     .setCleanDataDirectory(false)
                     .setPGStartupWait(Duration.ofSeconds(60))

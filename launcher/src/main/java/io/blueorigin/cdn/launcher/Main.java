@@ -41,6 +41,7 @@ import picocli.CommandLine;
  *   router    geo routing           (router --admin-url http://admin:9000 --geoip-db GeoLite2-City.mmdb; token in CDN_ROUTING_TOKEN)
  *   settings  every configuration key, its default and meaning (--reference: docs/configuration.md)
  *   sign      a signed URL from admin (sign --admin-url URL --token-file F --site www --path /private/a --expires-in 1h)
+ *   postgres  a local PostgreSQL for trials and bench/fleet.sh (postgres --data-dir DIR --port 5433); not for production
  * </pre>
  *
  * Exit status: 0 after a clean stop, 2 for a configuration or start-up error (one line on stderr naming
@@ -49,7 +50,7 @@ import picocli.CommandLine;
 @Command(name = "blue-origin", mixinStandardHelpOptions = true, version = "Blue Origin CDN 0.1.0",
         description = "Blue Origin CDN: edge caches, origin shields and an admin control plane.",
         subcommands = {Main.DemoCommand.class, Main.EdgeCommand.class, Main.ShieldCommand.class,
-                Main.AdminCommand.class, Main.OriginCommand.class, Main.RouterCommand.class, Main.SettingsCommand.class, SignCommand.class,
+                Main.AdminCommand.class, Main.OriginCommand.class, Main.RouterCommand.class, Main.SettingsCommand.class, SignCommand.class, Main.PostgresCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
     /** Exit status for configuration and start-up errors. */
@@ -281,6 +282,30 @@ public final class Main implements Callable<Integer> {
             Demo demo = Demo.start(new Demo.Spec(dataDir, host, Demo.Ports.STANDARD));
             System.out.println(demo.describe());
             NodeRunner.runUntilStopped(List.of(demo));
+            return 0;
+        }
+    }
+
+    @Command(name = "postgres", mixinStandardHelpOptions = true,
+            description = "Run a local PostgreSQL for trials and benchmarks (bench/fleet.sh): the demo's embedded server, its "
+                    + "data kept in --data-dir across restarts, user postgres, no password. Not for production: there admin "
+                    + "uses your own PostgreSQL (db.url).")
+    static final class PostgresCommand implements Callable<Integer> {
+        @Option(names = "--data-dir", required = true, paramLabel = "DIR", description = "Where the database's files live.")
+        Path dataDir = Path.of(".");
+
+        @Option(names = "--port", required = true, paramLabel = "PORT", description = "Port to listen on (127.0.0.1).")
+        int port;
+
+        @Override
+        public Integer call() throws Exception {
+            if (port < 1 || port > 65535) {
+                throw new StartupException("--port : " + port + " (expected: 1..65535)");
+            }
+            DemoPostgres postgres = DemoPostgres.start(dataDir, port);
+            System.out.println("postgres serving on " + postgres.jdbcUrl() + " (user postgres, data in " + dataDir
+                    + "); Ctrl-C stops it");
+            NodeRunner.runUntilStopped(List.of(postgres));
             return 0;
         }
     }
