@@ -214,8 +214,8 @@ public final class AgentSim {
                 }
             }
             long resume = next;
-            if (failure != null) {
-                CompletableFutureDelay.after(1000, () -> poll(name, secret, resume));
+            if (failure != null) { // admin unreachable: try again in a second, without a thread waiting
+                java.util.concurrent.CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS).execute(() -> poll(name, secret, resume));
             } else {
                 poll(name, secret, resume);
             }
@@ -322,16 +322,5 @@ public final class AgentSim {
         String s = Files.readString(stat);
         String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
         return Long.parseLong(f[11]) + Long.parseLong(f[12]);
-    }
-
-    /** A delay without a thread per waiter. */
-    private static final class CompletableFutureDelay {
-        static void after(long millis, Runnable r) {
-            java.util.concurrent.CompletableFuture.delayedExecutor(millis, TimeUnit.MILLISECONDS).execute(r);
-        }
-    }
-
-    private AgentSim() {
-        this(null, null);
     }
 }

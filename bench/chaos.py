@@ -180,14 +180,12 @@ def main():
     threads = [threading.Thread(target=f, daemon=True) for f in (load.hits, load.hits, load.misses, load.purges)]
     for t in threads:
         t.start()
-    rows = []
     deadline = time.time() + 900
     for scenario in scenarios:
         if time.time() > deadline:
             raise SystemExit("gave up: 900 s")
         victims = [v for part in scenario.split("+") for v in KILLS[part]]
         before = dict(load.counts)
-        killed = time.time()
         for v in victims:
             if v.startswith("edge-"):
                 load.down.add(port_of(v))
@@ -199,7 +197,6 @@ def main():
             load.down.discard(port_of(v))
         time.sleep(3)
         delta = {k: load.counts[k] - before.get(k, 0) for k in load.counts}
-        rows.append((scenario, time.time() - killed, recovery, delta))
         print("%-16s %s | recovery %s" % (scenario, " ".join("%s=%d" % kv for kv in sorted(delta.items())),
                                            ", ".join("%s %.1f s" % kv for kv in recovery.items())), flush=True)
     load.stop.set()

@@ -37,8 +37,7 @@ import java.util.function.UnaryOperator;
  * }</pre>
  */
 public final class TestCluster implements AutoCloseable {
-    private final Optional<AdminNode> admin;
-    /** Every admin replica, {@link #admin} first. */
+    /** Every admin replica, {@link #admin()} first; empty without an admin. */
     private final List<AdminNode> admins;
     /** Guarded by this (a restarted node replaces its predecessor). */
     private final List<ProxyNode> shields;
@@ -50,7 +49,6 @@ public final class TestCluster implements AutoCloseable {
     private TestCluster(List<AdminNode> admins, List<ProxyNode> shields, List<ProxyNode> edges, List<AutoCloseable> started,
             Clock clock) {
         this.admins = List.copyOf(admins);
-        this.admin = admins.stream().findFirst();
         this.shields = new ArrayList<>(shields);
         this.edges = new ArrayList<>(edges);
         this.started = new ArrayList<>(started);
@@ -62,7 +60,10 @@ public final class TestCluster implements AutoCloseable {
     }
 
     public AdminNode admin() {
-        return admin.orElseThrow(() -> new IllegalStateException("this cluster was built without an admin (withAdmin())"));
+        if (admins.isEmpty()) {
+            throw new IllegalStateException("this cluster was built without an admin (withAdmin())");
+        }
+        return admins.get(0);
     }
 
     /** Every admin replica ({@link Builder#adminReplicas}), the first one {@link #admin()}. */

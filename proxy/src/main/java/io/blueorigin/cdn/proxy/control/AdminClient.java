@@ -67,9 +67,11 @@ final class AdminClient {
     static final int MAX_SMALL_ANSWER_BYTES = 1 << 20;
 
     private final HttpClient client;
-    /** Each replica's API base ({@code <url>/api/v1}), in the configured order; never empty. */
+    /** The replicas as configured, in order; never empty. */
+    private final List<URI> replicas;
+    /** Each replica's API base ({@code <url>/api/v1}), by the same index. */
     private final List<String> bases;
-    /** Index in {@link #bases} of the replica calls go to; moved on only by {@link #moveOn}. */
+    /** Index in {@link #replicas} of the replica calls go to; moved on only by {@link #moveOn}. */
     private final AtomicInteger current = new AtomicInteger();
     private final AtomicLong failovers = new AtomicLong();
     private final String authorization;
@@ -79,14 +81,15 @@ final class AdminClient {
         if (adminUrls.isEmpty()) {
             throw new IllegalArgumentException("no admin URL");
         }
-        this.bases = adminUrls.stream().map(URI::toString)
+        this.replicas = List.copyOf(adminUrls);
+        this.bases = replicas.stream().map(URI::toString)
                 .map(s -> (s.endsWith("/") ? s.substring(0, s.length() - 1) : s) + "/api/v1").toList();
         this.authorization = "Bearer " + token;
     }
 
-    /** The admin replica calls go to now (its URL as configured, with {@code /api/v1}). */
-    String currentAdmin() {
-        return bases.get(current.get());
+    /** The admin replica calls go to now, its URL as configured. */
+    URI currentAdmin() {
+        return replicas.get(current.get());
     }
 
     /** How many times this client has moved on to another replica. */
@@ -255,7 +258,7 @@ final class AdminClient {
 
     /** A request to admin on behalf of a client (an edge's PURGE): its own token, sent asynchronously. */
     Request forward(String path, String clientAuthorization, String json) {
-        return client.newRequest(URI.create(currentAdmin() + path)).method(HttpMethod.POST)
+        return client.newRequest(URI.create(bases.get(current.get()) + path)).method(HttpMethod.POST)
                 .timeout(CALL_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)
                 .headers(h -> h.put(HttpHeader.AUTHORIZATION, clientAuthorization))
                 .body(new StringRequestContent("application/json", json, StandardCharsets.UTF_8));
@@ -281,7 +284,7 @@ final class AdminClient {
     private void moveOn(int failed, ReplicaFailure why) {
         if (bases.size() > 1 && current.compareAndSet(failed, (failed + 1) % bases.size())) {
             failovers.incrementAndGet();
-            LOG.warn("admin {} failed ({}); following {} now", bases.get(failed), why.getMessage(), currentAdmin());
+            LOG.warn("admin {} failed ({}); following {} now", replicas.get(failed), why.getMessage(), currentAdmin());
         }
     }
 
@@ -323,8 +326,9 @@ final class AdminClient {
         String text = new String(content, StandardCharsets.UTF_8);
         int status = response.getStatus();
         if (status == 502 || status == 503 || status == 504) {
-            throw new ReplicaFailure("admin " + base + " answered " + status + " to " + method + " " + path + ": "
-                    + errorMessage(text), new AdminError(status, errorMessage(text)));
+            String message = errorMessage(text);
+            throw new ReplicaFailure("admin " + base + " answered " + status + " to " + method + " " + path + ": " + message,
+                    new AdminError(status, message));
         }
         if (status / 100 != 2) {
             throw new AdminError(response.getStatus(), "admin answered " + response.getStatus() + " to " + method + " "

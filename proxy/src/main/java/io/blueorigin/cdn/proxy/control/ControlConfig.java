@@ -40,7 +40,7 @@ public record ControlConfig(List<URI> adminUrls, Optional<String> token, Duratio
                 throw new IllegalArgumentException("control.admin-url : " + url + " (expected: an http:// or https:// URL)");
             }
         }
-        if (new java.util.HashSet<>(adminUrls).size() != adminUrls.size()) {
+        if (adminUrls.stream().distinct().count() != adminUrls.size()) {
             throw new IllegalArgumentException("control.admin-url : " + adminUrls + " (expected: each admin replica once)");
         }
         if (!adminUrls.isEmpty() && token.isEmpty()) {

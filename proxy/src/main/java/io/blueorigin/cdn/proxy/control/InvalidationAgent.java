@@ -187,7 +187,7 @@ public final class InvalidationAgent implements AutoCloseable {
     public ReadinessCheck.Result readiness() {
         long now = System.currentTimeMillis();
         Map<String, Object> details = new LinkedHashMap<>();
-        details.put("admin", admin.currentAdmin());
+        details.put("admin", admin.currentAdmin().toString());
         if (config.adminUrls().size() > 1) {
             details.put("adminReplicas", config.adminUrls().size());
             details.put("adminFailovers", admin.failovers());
