@@ -26,6 +26,9 @@ import http.client
 import json
 import os
 import random
+import re
+import shutil
+import socket
 import subprocess
 import sys
 import threading
@@ -36,7 +39,10 @@ FLEET = os.environ.get("FLEET_DIR", "/tmp/cdn-fleet")
 HERE = os.path.dirname(os.path.abspath(__file__))
 KILLS = {"edge": ["edge-e01"], "shield": ["shield-s1"], "origin": ["origin"], "admin": ["admin-1"],
          "admins": ["admin-1", "admin-2"], "postgres": ["postgres"]}
-DEFAULT = "edge,shield,origin,admin,admins,postgres,edge+shield,shield+origin,admin+postgres"
+# not kills: a full disk on an edge, a partition between an edge and admin, a slow PostgreSQL (run by SPECIAL below)
+OTHERS = ("diskfull", "partition", "slowpg")
+DEFAULT = ("edge,shield,origin,admin,admins,postgres,edge+shield,shield+origin,admin+postgres,diskfull,partition,"
+           "slowpg")
 
 
 def port_of(name):
@@ -49,13 +55,229 @@ def fleet(*args):
     return time.time() - started
 
 
+def psql(sql):
+    """Runs sql on the fleet's PostgreSQL (psql from Debian's postgresql-client); returns its output."""
+    pg = port_of("postgres")
+    return subprocess.run(["psql", "-h", "127.0.0.1", "-p", str(pg), "-U", "postgres", "-d", "postgres", "-qAtc", sql],
+                          check=True, capture_output=True, text=True, timeout=60).stdout.strip()
+
+
+def readiness(name):
+    """NAME's /readyz document (on its management port), or None while it does not answer."""
+    try:
+        conn = http.client.HTTPConnection("127.0.0.1", port_of(name) + 10000, timeout=2)
+        conn.request("GET", "/readyz")
+        return json.loads(conn.getresponse().read())
+    except (OSError, ValueError, http.client.HTTPException):
+        return None
+
+
+def applied(name):
+    doc = readiness(name)
+    return doc["checks"]["invalidations"]["lastApplied"] if doc else -1
+
+
+def caught_up(name, since, limit=60):
+    """Seconds from since until NAME has applied every invalidation admin had logged when this was called."""
+    newest = int(psql("select coalesce(max(id), 0) from invalidations") or 0)
+    deadline = time.time() + limit
+    while applied(name) < newest:
+        if time.time() > deadline:
+            return float("nan")
+        time.sleep(0.05)
+    return time.time() - since
+
+
+class TcpProxy:
+    """A TCP relay on HOST:port to target, which a scenario turns into a partition or a slow link.
+
+    mode "pass" relays; "drop" relays nothing and answers nothing (bytes sent either way are lost, connections stay
+    open: a black hole, as a partition looks to both ends); "delay" holds each chunk delay_s before relaying it."""
+
+    def __init__(self, target_port):
+        self.target = target_port
+        self.mode, self.delay_s = "pass", 0.0
+        self.server = socket.socket()
+        self.server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.server.bind((HOST, 0))
+        self.server.listen(256)
+        self.port = self.server.getsockname()[1]
+        self.closed = False
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        while not self.closed:
+            try:
+                client, _ = self.server.accept()
+            except OSError:
+                return
+            try:
+                upstream = socket.create_connection((HOST, self.target), timeout=5)
+            except OSError:
+                client.close()
+                continue
+            for a, b in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._relay, args=(a, b), daemon=True).start()
+
+    def _relay(self, src, dst):
+        try:
+            while not self.closed:
+                data = src.recv(65536)
+                if not data:
+                    break
+                if self.mode == "drop":
+                    continue
+                if self.mode == "delay":
+                    time.sleep(self.delay_s)
+                dst.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for sock in (src, dst):
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+    def close(self):
+        self.closed = True
+        self.server.close()
+
+
+def restart_with(name, pattern, replacement, load):
+    """Restarts NAME with its run script's pattern replaced (the original is kept as run.sh.orig); returns the original."""
+    run = os.path.join(FLEET, "nodes", name, "run.sh")
+    shutil.copy(run, run + ".orig")
+    text = open(run).read()
+    open(run, "w").write(re.sub(pattern, replacement, text))
+    restart(name, load)
+
+
+def restore(name, load):
+    run = os.path.join(FLEET, "nodes", name, "run.sh")
+    os.replace(run + ".orig", run)
+    restart(name, load)
+
+
+def restart(name, load):
+    load.down.add(port_of(name))
+    fleet("kill", name)
+    fleet("start-node", name)
+    load.down.discard(port_of(name))
+
+
+def scenario_diskfull(load, hold):
+    """edge-e01's store on a 48 MB tmpfs of its own, filled by another file under load, then the file removed: the
+    edge must keep answering, and its disk tier must take writes again (it probes every 30 s)."""
+    name = "edge-e01"
+    cache = os.path.join(FLEET, "nodes", name, "cache")
+    load.down.add(port_of(name))
+    fleet("kill", name)
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=48m", "tmpfs", cache], check=True)
+    try:
+        fleet("start-node", name)
+        load.down.discard(port_of(name))
+        filler = os.path.join(cache, "filler")
+        with open(filler, "wb") as out:
+            try:
+                while True:
+                    out.write(b"\0" * (1 << 20))
+                    out.flush()
+            except OSError:
+                pass
+        filled = time.time()
+        time.sleep(hold)
+        doc = readiness(name) or {}
+        degraded = doc.get("checks", {}).get("store", {}).get("degraded", "")
+        os.remove(filler)
+        freed = time.time()
+        deadline = freed + 45
+        while time.time() < deadline:
+            doc = readiness(name) or {}
+            if doc and not doc["checks"]["store"].get("degraded"):
+                break
+            time.sleep(0.2)
+        writable = time.time() - freed
+        print("    %s: disk full for %.1f s (readiness said: %r); writes accepted %.1f s after the room was back"
+              % (name, freed - filled, degraded, writable), flush=True)
+        return {name + " writable again": writable}
+    finally:
+        load.down.add(port_of(name))
+        fleet("kill", name)
+        subprocess.run(["umount", cache], check=True)
+        fleet("start-node", name)
+        load.down.discard(port_of(name))
+
+
+def scenario_partition(load, hold):
+    """edge-e01 reaches both admin replicas through relays that then drop everything for hold seconds: purges
+    made meanwhile must reach it once the partition heals (caught up: it has applied all admin had logged)."""
+    name = "edge-e01"
+    proxies = [TcpProxy(port_of(a)) for a in ("admin-1", "admin-2")]
+    urls = "\\,".join("http://%s:%d" % (HOST, p.port) for p in proxies)
+    try:
+        restart_with(name, r"control\.admin-url=\S+", "control.admin-url=" + urls, load)
+        time.sleep(2)
+        for p in proxies:
+            p.mode = "drop"
+        time.sleep(hold)
+        print("    %s: lag at the end of the partition: %s entries" % (
+            name, ((readiness(name) or {}).get("checks", {}).get("invalidations", {}).get("lagEntries"))), flush=True)
+        healed = time.time()
+        for p in proxies:
+            p.mode = "pass"
+        return {name + " caught up after the heal": caught_up(name, healed)}
+    finally:
+        restore(name, load)
+        for p in proxies:
+            p.close()
+
+
+def scenario_slowpg(load, hold):
+    """Every write statement admin sends PostgreSQL takes 500 ms more (a trigger calling pg_sleep) for hold seconds."""
+    tables = [t for t in psql("select tablename from pg_tables where schemaname = 'public' "
+                                "and tablename <> 'flyway_schema_history'").split()]
+    psql("create or replace function chaos_delay() returns trigger language plpgsql as "
+         "$$ begin perform pg_sleep(0.5); return null; end $$")
+    try:
+        for t in tables:
+            psql("create trigger chaos_delay before insert or update or delete on %s "
+                 "for each statement execute function chaos_delay()" % t)
+        time.sleep(hold)
+    finally:
+        for t in tables:
+            psql("drop trigger if exists chaos_delay on %s" % t)
+        psql("drop function if exists chaos_delay()")
+    healed = time.time()
+    return {n + " caught up": caught_up(n, healed) for n in ("edge-e01", "shield-s1")}
+
+
+SPECIAL = {"diskfull": scenario_diskfull, "partition": scenario_partition, "slowpg": scenario_slowpg}
+
+
 class Client:
     """One keep-alive connection per (thread, port); a broken one is reopened on the next call."""
 
     def __init__(self):
         self.conns = {}
+        self.last_error = ""
+        self.retried = False
 
     def request(self, port, method, path, body=None, headers=None, timeout=5):
+        """A request; status 0 if it got no answer. An idempotent request that finds its kept-alive connection
+        closed by the server before any byte of an answer is sent again on a new connection, as browsers and
+        HTTP clients do (RFC 9110, 9.2.2): the node that closed it may have been killed and started again."""
+        reused = port in self.conns
+        self.retried = False
+        status, x_cache, data = self._once(port, method, path, body, headers, timeout)
+        if status == 0 and reused and method == "GET" and self.last_error in ("RemoteDisconnected",
+                                                                               "ConnectionResetError",
+                                                                               "BrokenPipeError"):
+            self.retried = True
+            status, x_cache, data = self._once(port, method, path, body, headers, timeout)
+        return status, x_cache, data
+
+    def _once(self, port, method, path, body, headers, timeout):
         conn = self.conns.get(port)
         if conn is None:
             conn = http.client.HTTPConnection(HOST, port, timeout=timeout)
@@ -64,8 +286,10 @@ class Client:
             conn.request(method, path, body=body, headers=headers or {})
             r = conn.getresponse()
             data = r.read()
+            self.last_error = ""
             return r.status, r.getheader("X-Cache", ""), data
-        except (OSError, http.client.HTTPException):
+        except (OSError, http.client.HTTPException) as e:
+            self.last_error = type(e).__name__
             conn.close()
             self.conns.pop(port, None)
             return 0, "", b""
@@ -79,6 +303,7 @@ class Load:
         self.purged = []  # (path, time of the 202)
         self.stop = threading.Event()
         self.lock = threading.Lock()
+        self.notes = []
         self.down = set()  # edges killed: clients go elsewhere, as a router or load balancer sends them
 
     def edge(self):
@@ -88,16 +313,25 @@ class Load:
         with self.lock:
             self.counts[key] += 1
 
+    def note(self, line):
+        """Details of a failure, printed with its scenario's line (at most 20 per scenario)."""
+        with self.lock:
+            if len(self.notes) < 20:
+                self.notes.append("%.3f %s" % (time.time(), line))
+
     def hits(self):
         c = Client()
         while not self.stop.is_set():
             path = random.choice(self.hot)
             port = self.edge()
             status, _, body = c.request(port, "GET", path)
+            if c.retried:
+                self.count("sent again on a new connection")
             if status != 200 and port in self.down:
                 self.count("hot lost with a killed edge")  # in flight when it died: reported, not a failure
             elif status != 200:
                 self.count("hot errors")
+                self.note("hot error: %s on :%d -> %d %s %s" % (path, port, status, c.last_error, body[:120]))
             elif hashlib.sha256(body).hexdigest() != self.digests[path]:
                 self.count("corrupt")
             else:
@@ -108,8 +342,13 @@ class Load:
         n = random.randrange(10 ** 9) * 1000
         while not self.stop.is_set():
             n += 1
-            status, _, _ = c.request(self.edge(), "GET", "/item/%d" % n)
+            port = self.edge()
+            status, _, body = c.request(port, "GET", "/item/%d" % n)
+            if c.retried:
+                self.count("sent again on a new connection")
             self.count("miss ok" if status == 200 else "miss errors")
+            if status != 200:
+                self.note("miss error: /item/%d on :%d -> %d %s %s" % (n, port, status, c.last_error, body[:120]))
             time.sleep(0.02)
 
     def purges(self):
@@ -133,6 +372,24 @@ class Load:
             self.stop.wait(0.1)
 
 
+def kill_and_restart(victims, load, hold):
+    """SIGKILLs victims, holds, starts them again (PostgreSQL first); returns each one's time to ready and, for a
+    proxy node, to caught up (it has applied every invalidation admin had logged when it was ready)."""
+    for v in victims:
+        if v.startswith("edge-"):
+            load.down.add(port_of(v))
+        fleet("kill", v)
+    time.sleep(hold)
+    recovery = {}
+    for v in (["postgres"] if "postgres" in victims else []) + [v for v in victims if v != "postgres"]:
+        started = time.time()
+        recovery[v] = fleet("start-node", v)
+        if v.startswith(("edge-", "shield-")):
+            recovery[v + " caught up"] = caught_up(v, started)
+        load.down.discard(port_of(v))
+    return recovery
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--edges", type=int, default=4)
@@ -142,9 +399,9 @@ def main():
     args = ap.parse_args()
     scenarios = args.scenarios.split(",")
     for s in scenarios:
-        for part in s.split("+"):
-            if part not in KILLS:
-                raise SystemExit("unknown scenario %s (known: %s)" % (part, ", ".join(KILLS)))
+        for part in ([s] if s in SPECIAL else s.split("+")):
+            if part not in KILLS and part not in SPECIAL:
+                raise SystemExit("unknown scenario %s (known: %s)" % (part, ", ".join(list(KILLS) + list(SPECIAL))))
     if not (1 <= args.edges <= 20 and 1 <= args.hold <= 60 and len(scenarios) <= 20):
         raise SystemExit("bounded: --edges 1..20, --hold 1..60 s, at most 20 scenarios")
     nodes = sorted(os.listdir(os.path.join(FLEET, "nodes")))
@@ -163,7 +420,7 @@ def main():
         status, _, body = c.request(origin, "GET", path)
         assert status == 200, (path, status)
         digests[path] = hashlib.sha256(body).hexdigest()
-    pool_size = int(len(scenarios) * (args.hold + 25) * 10) + 100
+    pool_size = int(len(scenarios) * (args.hold + 60) * 10) + 100
     pool = ["/static/1k?delay_ms=0&k=%d" % (base + 5000 + i) for i in range(pool_size)]
     print("chaos: warming %d hot and %d purge-pool objects on %d edges and %d shields" % (len(hot), len(pool), len(edges),
                                                                                      len(shields)))
@@ -184,21 +441,19 @@ def main():
     for scenario in scenarios:
         if time.time() > deadline:
             raise SystemExit("gave up: 900 s")
-        victims = [v for part in scenario.split("+") for v in KILLS[part]]
         before = dict(load.counts)
-        for v in victims:
-            if v.startswith("edge-"):
-                load.down.add(port_of(v))
-            fleet("kill", v)
-        time.sleep(args.hold)
-        recovery = {}
-        for v in (["postgres"] if "postgres" in victims else []) + [v for v in victims if v != "postgres"]:
-            recovery[v] = fleet("start-node", v)
-            load.down.discard(port_of(v))
+        if scenario in SPECIAL:
+            recovery = SPECIAL[scenario](load, args.hold)
+        else:
+            recovery = kill_and_restart([v for part in scenario.split("+") for v in KILLS[part]], load, args.hold)
         time.sleep(3)
         delta = {k: load.counts[k] - before.get(k, 0) for k in load.counts}
         print("%-16s %s | recovery %s" % (scenario, " ".join("%s=%d" % kv for kv in sorted(delta.items())),
                                            ", ".join("%s %.1f s" % kv for kv in recovery.items())), flush=True)
+        with load.lock:
+            for line in load.notes:
+                print("    " + line, flush=True)
+            load.notes.clear()
     load.stop.set()
     for t in threads:
         t.join(15)

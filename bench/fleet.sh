@@ -154,7 +154,7 @@ start_fleet() {
     mkdir -p "$FLEET_DIR/nodes/router"
     api POST /tokens '{"name": "fleet router", "scopes": ["read"]}' \
         | python3 -c 'import json,sys; print(json.load(sys.stdin)["secret"])' >"$FLEET_DIR/nodes/router/token"
-    write_node router 29200 java $JAVA_OPTS -jar "$JAR" router --host "$HOST" --port 29200 --admin-url "http://$HOST:$(admin_port 1)" \
+    write_node router 29200 java $JAVA_OPTS -jar "$JAR" router --host "$HOST" --port 29200 --admin-url "$(admin_urls)" \
         --geoip-db "$GEOIP"
     start_node router
     for name in origin $(shield_names) $(edge_names) router; do wait_node "$name"; done

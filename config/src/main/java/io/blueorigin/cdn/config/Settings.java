@@ -324,8 +324,10 @@ public final class Settings {
                     "Flap damping: each down within this window doubles the passes needed to come back (at most 8 x health.rise); 0s turns it off.",
                     ADMIN),
             // router
-            Setting.derived("routing.admin-url", ValueType.URL, "required",
-                    "Admin whose routing view (GET /api/v1/routing: edges, POPs, health) the router follows.", ROUTER),
+            Setting.derived("routing.admin-url", ValueType.URL_LIST, "required",
+                    "Admin whose routing view (GET /api/v1/routing: edges, POPs, health) the router follows. Several "
+                            + "replicas, comma-separated: the router follows one and moves to the next when it stops "
+                            + "answering.", ROUTER),
             Setting.derived("routing.token", ValueType.STRING, "required",
                     "A token admin accepts for the routing view (scope read); the CDN_ROUTING_TOKEN environment variable overrides it.",
                     ROUTER),

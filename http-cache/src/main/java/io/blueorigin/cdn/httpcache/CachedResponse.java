@@ -62,8 +62,15 @@ public record CachedResponse(
         surrogateKeys = List.copyOf(surrogateKeys);
     }
 
-    /** current_age at {@code nowMillis} (§4.2.3). */
+    /**
+     * current_age at {@code nowMillis} (§4.2.3). A response received in this clock's future (the clock stepped back
+     * since, see {@link Age}) is taken as exactly as old as its lifetime: stale, so it is revalidated (once: the
+     * answer is stored with the new time), while its stale-while-revalidate and stale-if-error allowances still hold.
+     */
     public long currentAgeMillis(long nowMillis) {
+        if (Age.receivedInTheFuture(responseTimeMillis, nowMillis)) {
+            return Math.max(correctedInitialAgeMillis, freshnessLifetimeMillis);
+        }
         return Age.currentAge(correctedInitialAgeMillis, responseTimeMillis, nowMillis);
     }
 

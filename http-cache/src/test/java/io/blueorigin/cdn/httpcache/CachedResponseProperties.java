@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import java.util.Optional;
+import net.jqwik.api.Assume;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.LongRange;
@@ -28,6 +29,8 @@ class CachedResponseProperties {
             @ForAll @LongRange(min = 0, max = MAX_LIFETIME) long initialAge, @ForAll @LongRange(min = 0, max = YEAR_2109) long response,
             @ForAll @LongRange(min = 0, max = YEAR_2109) long now, @ForAll @LongRange(min = 0, max = YEAR_2109) long later) {
         CachedResponse r = response(lifetime, initialAge, response);
+        // a response received in the clock's future has no measurable age until the clock gets there (Age)
+        Assume.that(!Age.receivedInTheFuture(response, Math.min(now, later)));
         if (!r.isFresh(Math.min(now, later))) {
             assertThat(r.isFresh(Math.max(now, later))).isFalse();
         }

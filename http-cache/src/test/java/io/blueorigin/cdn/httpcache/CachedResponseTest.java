@@ -26,12 +26,15 @@ class CachedResponseTest {
         initial age beyond the lifetime: stale       | 60000       | 70000          | 0                 | -10000 | false
         zero lifetime is stale at once               | 0           | 0              | 0                 | 0      | false
         clock went backwards: no resident time       | 60000       | 0              | -5000             | 60000  | true
+        clock stepped back an hour: just stale       | 60000       | 0              | -3600000          | 0      | false
+        stepped back, initial age beyond lifetime    | 60000       | 70000          | -3600000          | -10000 | false
         """)
     void ttlAndFreshness(String section, long lifetime, long initialAge, long sinceResponse, long ttl, boolean fresh) {
         CachedResponse r = response(lifetime, initialAge, -1, -1);
         assertThat(r.ttlMillis(T + sinceResponse)).as(section).isEqualTo(ttl);
         assertThat(r.isFresh(T + sinceResponse)).as(section).isEqualTo(fresh);
-        assertThat(r.currentAgeMillis(T + sinceResponse)).as(section).isEqualTo(initialAge + Math.max(0, sinceResponse));
+        long age = sinceResponse < -Age.CLOCK_SKEW_MILLIS ? Math.max(initialAge, lifetime) : initialAge + Math.max(0, sinceResponse);
+        assertThat(r.currentAgeMillis(T + sinceResponse)).as(section).isEqualTo(age);
     }
 
     @ParameterizedTest(name = "{0}")

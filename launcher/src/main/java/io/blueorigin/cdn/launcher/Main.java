@@ -249,7 +249,7 @@ public final class Main implements Callable<Integer> {
         @Mixin
         NodeOptions options = new NodeOptions();
 
-        @Option(names = "--admin-url", paramLabel = "URL", description = "routing.admin-url: the admin to follow.")
+        @Option(names = "--admin-url", paramLabel = "URL", description = "routing.admin-url: the admin to follow (several replicas: comma-separated).")
         @Nullable String adminUrl;
 
         @Option(names = "--geoip-db", paramLabel = "FILE", description = "routing.geoip-db: a GeoIP2/GeoLite2 City .mmdb.")

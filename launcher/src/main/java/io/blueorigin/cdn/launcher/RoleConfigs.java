@@ -20,7 +20,8 @@ public final class RoleConfigs {
     @SuppressWarnings("unchecked")
     public static RouterConfig router(ConfigValues v) {
         return build(v, () -> RouterConfig.of(identity(v), server(v),
-                        v.required("routing.admin-url", URI.class, "the admin whose routing view to follow, e.g. http://127.0.0.1:9000"),
+                        (List<URI>) v.required("routing.admin-url", List.class, "the admin whose routing view to follow, e.g."
+                                + " http://127.0.0.1:9000 (several replicas: comma-separated)"),
                         v.required("routing.token", String.class, "a token of scope read (POST /api/v1/tokens on admin); set "
                                 + "it in the CDN_ROUTING_TOKEN environment variable rather than in a file"),
                         v.required("routing.geoip-db", Path.class, "a GeoIP2 or GeoLite2 City .mmdb file"))

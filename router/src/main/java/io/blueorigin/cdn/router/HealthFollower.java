@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
@@ -57,7 +58,10 @@ public final class HealthFollower implements AutoCloseable {
     static final int MAX_BODY_BYTES = 8 * 1024 * 1024;
 
     private final HttpClient client;
-    private final URI routingUri;
+    /** Each admin replica's routing URL; the follower polls {@code routingUris[replica]}. */
+    private final List<URI> routingUris;
+    private volatile int replica;
+    private volatile long failovers;
     private final String authorization;
     private final Duration wait;
     private final @Nullable Path viewFile;
@@ -74,17 +78,22 @@ public final class HealthFollower implements AutoCloseable {
 
     /**
      * @param client a started Jetty client (owned by the caller)
-     * @param adminUrl admin's base URL
+     * @param adminUrls the base URL of each admin replica (one PostgreSQL behind them): the follower polls one and
+     *     moves to the next when it cannot reach it, times out, or gets a 5xx or a broken body
      * @param token the bearer token
      * @param wait how long each long-poll waits at admin
      * @param viewFile where the view is kept across restarts, or null
      */
-    public HealthFollower(HttpClient client, URI adminUrl, String token, Duration wait, @Nullable Path viewFile,
+    public HealthFollower(HttpClient client, List<URI> adminUrls, String token, Duration wait, @Nullable Path viewFile,
             Clock clock, String threadName) {
         this.client = requireNonNull(client, "client is null");
-        String base = adminUrl.toString();
-        this.routingUri = URI.create((base.endsWith("/") ? base.substring(0, base.length() - 1) : base)
-                + "/api/v1/routing");
+        if (adminUrls.isEmpty()) {
+            throw new IllegalArgumentException("no admin URL to follow");
+        }
+        this.routingUris = adminUrls.stream().map(u -> {
+            String base = u.toString();
+            return URI.create((base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + "/api/v1/routing");
+        }).toList();
         this.authorization = "Bearer " + requireNonNull(token, "token is null");
         this.wait = requireNonNull(wait, "wait is null");
         this.viewFile = viewFile;
@@ -105,7 +114,7 @@ public final class HealthFollower implements AutoCloseable {
             source = "file";
             lastContact = Files.getLastModifiedTime(file).toInstant();
             LOG.info("routing view version {} loaded from {} ({} edges); following admin at {}", loaded.version(), file,
-                    loaded.edges().size(), routingUri);
+                    loaded.edges().size(), routingUris);
         } catch (IOException | IllegalArgumentException e) {
             LOG.warn("routing.view-file {} cannot be used ({}); the router is not ready until admin answers", file,
                     e.getMessage());
@@ -145,7 +154,11 @@ public final class HealthFollower implements AutoCloseable {
     public ReadinessCheck.Result readiness() {
         HealthView current = view.get();
         Map<String, Object> details = new LinkedHashMap<>();
-        details.put("admin", routingUri.toString());
+        details.put("admin", routingUris.get(replica).toString());
+        if (routingUris.size() > 1) {
+            details.put("adminReplicas", routingUris.size());
+            details.put("adminFailovers", failovers);
+        }
         details.put("following", reachable);
         String error = lastError;
         if (error != null && !reachable) {
@@ -162,30 +175,47 @@ public final class HealthFollower implements AutoCloseable {
         return ReadinessCheck.Result.ready(details);
     }
 
+    /**
+     * Polls until closed. A failed poll moves to the next replica; the backoff grows only once every replica has
+     * failed in a row, so a dead replica costs one {@link #MIN_BACKOFF} when another answers.
+     */
     private void run() {
         Duration backoff = MIN_BACKOFF;
+        int failedInARow = 0;
         while (!closed) {
             try {
                 poll();
                 backoff = MIN_BACKOFF;
+                failedInARow = 0;
             } catch (InterruptedException e) {
                 return;
             } catch (PollException e) {
                 if (closed) {
                     return;
                 }
+                failedInARow++;
+                if (routingUris.size() > 1 && !e.refused) {
+                    replica = (replica + 1) % routingUris.size();
+                    failovers++;
+                }
+                // another replica still to be tried in this round: at once; else the backoff, which grows
+                boolean roundFailed = failedInARow % routingUris.size() == 0;
+                Duration delay = roundFailed ? backoff : MIN_BACKOFF;
                 if (reachable || !e.getMessage().equals(lastError)) {
-                    LOG.warn("admin routing view: {}; keeping view version {}, retrying in {} ms", e.getMessage(),
-                            version(), backoff.toMillis());
+                    LOG.warn("admin routing view: {}; keeping view version {}, retrying {}in {} ms", e.getMessage(),
+                            version(), routingUris.size() > 1 ? "at " + routingUris.get(replica) + " " : "",
+                            delay.toMillis());
                 }
                 lastError = e.getMessage();
                 reachable = false;
                 try {
-                    Thread.sleep(backoff.toMillis()); // the retry delay itself, interrupted by close()
+                    Thread.sleep(delay.toMillis()); // the retry delay itself, interrupted by close()
                 } catch (InterruptedException interrupted) {
                     return;
                 }
-                backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+                if (roundFailed) {
+                    backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+                }
             }
         }
     }
@@ -196,6 +226,7 @@ public final class HealthFollower implements AutoCloseable {
     }
 
     private void poll() throws InterruptedException, PollException {
+        URI routingUri = routingUris.get(replica);
         HealthView current = view.get();
         long after = current == null ? 0 : current.version();
         Request request = client.newRequest(routingUri)
@@ -216,7 +247,7 @@ public final class HealthFollower implements AutoCloseable {
         }
         int status = response.getStatus();
         if (status == 401 || status == 403) {
-            throw new PollException(routingUri + " refused the token (" + status + "): give routing.token (or CDN_ROUTING_TOKEN) a token"
+            throw new PollException(true, routingUri + " refused the token (" + status + "): give routing.token (or CDN_ROUTING_TOKEN) a token"
                     + " with scope read, or a node token");
         }
         if (status != 200) {
@@ -288,8 +319,16 @@ public final class HealthFollower implements AutoCloseable {
 
     /** A poll that got no usable answer; the message is for the operator. */
     private static final class PollException extends Exception {
+        /** The token was refused: every replica of one admin would refuse it too, so the follower stays put. */
+        final boolean refused;
+
         PollException(String message) {
+            this(false, message);
+        }
+
+        PollException(boolean refused, String message) {
             super(message, null, false, false);
+            this.refused = refused;
         }
     }
 }

@@ -20,7 +20,9 @@ import org.xbill.DNS.TextParseException;
  *
  * @param identity the node (role {@link Role#ROUTER})
  * @param server traffic and management listeners ({@code server.*}, {@code management.*})
- * @param adminUrl admin's base URL, whose {@code /api/v1/routing} the router follows ({@code routing.admin-url})
+ * @param adminUrls admin's base URL, whose {@code /api/v1/routing} the router follows ({@code routing.admin-url}); with
+ *     several replicas (one PostgreSQL behind them) the router follows one and moves to the next when it stops
+ *     answering
  * @param token a bearer token admin accepts for that endpoint: scope {@code read}, or a node token
  *     ({@code routing.token}); required, the router cannot follow admin without it
  * @param geoipDb the GeoIP2/GeoLite2 City database ({@code routing.geoip-db})
@@ -41,7 +43,7 @@ import org.xbill.DNS.TextParseException;
 public record RouterConfig(
         NodeIdentity identity,
         ServerConfig server,
-        URI adminUrl,
+        List<URI> adminUrls,
         String token,
         Path geoipDb,
         @Nullable String defaultPop,
@@ -62,7 +64,7 @@ public record RouterConfig(
     public RouterConfig {
         requireNonNull(identity, "identity is null");
         requireNonNull(server, "server is null");
-        requireNonNull(adminUrl, "adminUrl is null");
+        adminUrls = List.copyOf(adminUrls);
         requireNonNull(token, "token is null");
         requireNonNull(geoipDb, "geoipDb is null");
         requireNonNull(trustedProxies, "trustedProxies is null");
@@ -73,11 +75,21 @@ public record RouterConfig(
         if (identity.role() != Role.ROUTER) {
             throw new IllegalArgumentException("node.role : " + identity.role().label() + " (expected: router)");
         }
-        String scheme = adminUrl.getScheme() == null ? "" : adminUrl.getScheme().toLowerCase(Locale.ROOT);
-        if (!(scheme.equals("http") || scheme.equals("https")) || adminUrl.getHost() == null
-                || adminUrl.getRawQuery() != null) {
-            throw new IllegalArgumentException("routing.admin-url : " + adminUrl
-                    + " (expected: admin's http(s) base URL, e.g. http://127.0.0.1:9000)");
+        if (adminUrls.isEmpty()) {
+            throw new IllegalArgumentException("routing.admin-url : none given (expected: admin's http(s) base URL, e.g."
+                    + " http://127.0.0.1:9000, or several replicas, comma-separated)");
+        }
+        for (URI adminUrl : adminUrls) {
+            String scheme = adminUrl.getScheme() == null ? "" : adminUrl.getScheme().toLowerCase(Locale.ROOT);
+            if (!(scheme.equals("http") || scheme.equals("https")) || adminUrl.getHost() == null
+                    || adminUrl.getRawQuery() != null) {
+                throw new IllegalArgumentException("routing.admin-url : " + adminUrl
+                        + " (expected: admin's http(s) base URL, e.g. http://127.0.0.1:9000)");
+            }
+        }
+        if (new java.util.HashSet<>(adminUrls).size() != adminUrls.size()) {
+            throw new IllegalArgumentException("routing.admin-url : " + adminUrls + " lists a replica twice (expected: each"
+                    + " admin replica once)");
         }
         if (token.isBlank() || token.chars().anyMatch(c -> c <= ' ' || c >= 0x7f)) {
             throw new IllegalArgumentException("routing.token : the token is " + (token.isBlank() ? "empty" : "not printable ASCII")
@@ -108,45 +120,50 @@ public record RouterConfig(
      * no DNS (port 0; hostname {@value #DEFAULT_DNS_HOSTNAME}, 127.0.0.1, TTL 20 s when turned on), no view file.
      */
     public static RouterConfig of(NodeIdentity identity, ServerConfig server, URI adminUrl, String token, Path geoipDb) {
-        return new RouterConfig(identity, server, adminUrl, token, geoipDb, null, RoutingPolicy.DEFAULT_TOLERANCE_KM,
+        return of(identity, server, List.of(adminUrl), token, geoipDb);
+    }
+
+    /** As {@link #of(NodeIdentity, ServerConfig, URI, String, Path)}, following any of several admin replicas. */
+    public static RouterConfig of(NodeIdentity identity, ServerConfig server, List<URI> adminUrls, String token, Path geoipDb) {
+        return new RouterConfig(identity, server, adminUrls, token, geoipDb, null, RoutingPolicy.DEFAULT_TOLERANCE_KM,
                 RoutingPolicy.DEFAULT_TOLERANCE_FRACTION, List.of(), DEFAULT_POLL_WAIT, null, "127.0.0.1",
                 DEFAULT_DNS_HOSTNAME, DEFAULT_DNS_TTL, null);
     }
 
     public RouterConfig withDefaultPop(@Nullable String pop) {
-        return new RouterConfig(identity, server, adminUrl, token, geoipDb, pop, toleranceKm, toleranceFraction,
+        return new RouterConfig(identity, server, adminUrls, token, geoipDb, pop, toleranceKm, toleranceFraction,
                 trustedProxies, pollWait, dnsPort, dnsBindAddress, dnsHostname, dnsTtl, viewFile);
     }
 
     public RouterConfig withTolerance(double km, double fraction) {
-        return new RouterConfig(identity, server, adminUrl, token, geoipDb, defaultPop, km, fraction,
+        return new RouterConfig(identity, server, adminUrls, token, geoipDb, defaultPop, km, fraction,
                 trustedProxies, pollWait, dnsPort, dnsBindAddress, dnsHostname, dnsTtl, viewFile);
     }
 
     public RouterConfig withTrustedProxies(List<Cidr> proxies) {
-        return new RouterConfig(identity, server, adminUrl, token, geoipDb, defaultPop, toleranceKm, toleranceFraction,
+        return new RouterConfig(identity, server, adminUrls, token, geoipDb, defaultPop, toleranceKm, toleranceFraction,
                 proxies, pollWait, dnsPort, dnsBindAddress, dnsHostname, dnsTtl, viewFile);
     }
 
     public RouterConfig withPollWait(Duration wait) {
-        return new RouterConfig(identity, server, adminUrl, token, geoipDb, defaultPop, toleranceKm, toleranceFraction,
+        return new RouterConfig(identity, server, adminUrls, token, geoipDb, defaultPop, toleranceKm, toleranceFraction,
                 trustedProxies, wait, dnsPort, dnsBindAddress, dnsHostname, dnsTtl, viewFile);
     }
 
     /** DNS on {@code port} (0: a free port, as tests want; {@code routing.dns-port} 0 means none, see NodeConfigs). */
     public RouterConfig withDns(int port, String bindAddress, String hostname, Duration ttl) {
-        return new RouterConfig(identity, server, adminUrl, token, geoipDb, defaultPop, toleranceKm, toleranceFraction,
+        return new RouterConfig(identity, server, adminUrls, token, geoipDb, defaultPop, toleranceKm, toleranceFraction,
                 trustedProxies, pollWait, port, bindAddress, hostname, ttl, viewFile);
     }
 
     /** No DNS server when {@code off} (a {@code routing.dns-port} of 0); else this. */
     public RouterConfig withoutDnsIf(boolean off) {
-        return !off ? this : new RouterConfig(identity, server, adminUrl, token, geoipDb, defaultPop, toleranceKm,
+        return !off ? this : new RouterConfig(identity, server, adminUrls, token, geoipDb, defaultPop, toleranceKm,
                 toleranceFraction, trustedProxies, pollWait, null, dnsBindAddress, dnsHostname, dnsTtl, viewFile);
     }
 
     public RouterConfig withViewFile(@Nullable Path file) {
-        return new RouterConfig(identity, server, adminUrl, token, geoipDb, defaultPop, toleranceKm, toleranceFraction,
+        return new RouterConfig(identity, server, adminUrls, token, geoipDb, defaultPop, toleranceKm, toleranceFraction,
                 trustedProxies, pollWait, dnsPort, dnsBindAddress, dnsHostname, dnsTtl, file);
     }
 

@@ -75,7 +75,7 @@ public final class RouterNode implements Node {
             // a 401 is the follower's to report (wrong token), not a challenge for the client to answer; the
             // client installs its protocol handlers when it starts
             client.getProtocolHandlers().remove(WWWAuthenticationProtocolHandler.NAME);
-            follower = new HealthFollower(client, config.adminUrl(), config.token(), config.pollWait(),
+            follower = new HealthFollower(client, config.adminUrls(), config.token(), config.pollWait(),
                     config.viewFile(), Clock.systemUTC(), name + "-follower");
             NodeMetrics metrics = new NodeMetrics(config.identity());
             HealthFollower following = follower;

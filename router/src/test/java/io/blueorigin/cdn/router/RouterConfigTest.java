@@ -33,7 +33,7 @@ class RouterConfigTest {
             case "routing.dns-hostname" -> base.withDns(5353, "127.0.0.1", value, Duration.ofSeconds(20));
             case "routing.dns-ttl" -> base.withDns(5353, "127.0.0.1", "cdn.demo.test", Duration.parse(value));
             case "node.role" -> new RouterConfig(new NodeIdentity(Role.EDGE, "edge-1", "lhr"), base.server(),
-                    base.adminUrl(), base.token(), base.geoipDb(), null, 50, 0.1, List.of(), base.pollWait(), 0,
+                    base.adminUrls(), base.token(), base.geoipDb(), null, 50, 0.1, List.of(), base.pollWait(), 0,
                     "127.0.0.1", "cdn.demo.test", base.dnsTtl(), null);
             default -> throw new IllegalArgumentException(setting);
         };

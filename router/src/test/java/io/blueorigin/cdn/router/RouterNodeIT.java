@@ -212,6 +212,32 @@ class RouterNodeIT {
     }
 
     @Test
+    void followsTheNextAdminReplicaWhenItsAdminGoesAway() throws Exception {
+        // issue 17: routers, like edges, list every admin replica; the second replica has moved on (lhr down)
+        try (StubAdmin second = new StubAdmin()) {
+            second.publish(lhr("healthy"), nyc("healthy"));
+            second.publish(lhr("down"), nyc("healthy"));
+            RouterConfig both = config(admin.url());
+            RouterNode node = startFollowing(new RouterConfig(both.identity(), both.server(),
+                    List.of(URI.create(admin.url()), URI.create(second.url())), both.token(), both.geoipDb(), both.defaultPop(),
+                    both.toleranceKm(), both.toleranceFraction(), both.trustedProxies(), both.pollWait(), both.dnsPort(),
+                    both.dnsBindAddress(), both.dnsHostname(), both.dnsTtl(), both.viewFile()));
+            assertThat(node.follower().view().version()).isEqualTo(1);
+
+            admin.close();
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+                    JSON.readTree(get(node, "/api/v1/route?ip=" + LONDON).body()).get("choice").get("node").asText())
+                    .isEqualTo("edge-nyc"));
+            assertThat(node.follower().following()).isTrue();
+            JsonNode ready = JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(node.managementUri() + "/readyz"))
+                    .build(), HttpResponse.BodyHandlers.ofString()).body()).get("checks").get("routing-view");
+            assertThat(ready.get("admin").asText()).isEqualTo(second.url() + "/api/v1/routing");
+            assertThat(ready.get("adminReplicas").asInt()).isEqualTo(2);
+            assertThat(ready.get("adminFailovers").asLong()).isPositive();
+        }
+    }
+
+    @Test
     void aRestartWhileAdminIsDownRoutesWithTheSavedView() throws Exception {
         Path viewFile = dir.resolve("state/routing-view.json");
         RouterNode first = startFollowing(config(admin.url()).withViewFile(viewFile));
@@ -260,7 +286,7 @@ class RouterNodeIT {
     @Test
     void aRefusedTokenIsReportedInReadiness() throws Exception {
         RouterConfig wrong = new RouterConfig(config(admin.url()).identity(), ServerConfig.ephemeral(),
-                URI.create(admin.url()), "bo_wrong", config(admin.url()).geoipDb(), "nyc", 50, 0.1, List.of(),
+                List.of(URI.create(admin.url())), "bo_wrong", config(admin.url()).geoipDb(), "nyc", 50, 0.1, List.of(),
                 Duration.ofSeconds(1), 0, "127.0.0.1", "cdn.demo.test", Duration.ofSeconds(20), null);
         RouterNode node = start(wrong);
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(http.send(HttpRequest.newBuilder(

@@ -71,6 +71,47 @@ class DiskFullIT {
     }
 
     @Test
+    void aDiskFilledBySomethingElseTakesWritesAgainOnceTheRoomIsBack() throws Exception {
+        // issue 17's chaos case: another file (a log, a core dump) fills the filesystem under a running store, so
+        // RocksDB's own writes (log, flush) fail as well as the body file's; freeing the room must be enough
+        ExecutorService reads = Executors.newSingleThreadExecutor();
+        byte[][] body = new byte[4][64 * 1024];
+        Path filler = mount.resolve("filler");
+        try (RocksDiskTier tier = RocksDiskTier.open(mount.resolve("rocks"), 1L << 30, 8L << 20, 64 * 1024, reads,
+                new MemoryBudget(64L << 20), k -> { })) {
+            assertThat(tier.storeWhole("s /before", StoreFixtures.response("", List.of()), body, 1)).isTrue();
+            fill(filler);
+            for (int i = 0; i < 200 && tier.degraded().isEmpty(); i++) {
+                tier.storeWhole("s /full" + i, StoreFixtures.response("", List.of()), body, 1);
+            }
+            assertThat(tier.degraded()).contains("disk full");
+            assertThat(tier.contains("s /before")).as("what it had is still there").isTrue();
+
+            Files.delete(filler);
+            tier.probeWritable();
+            assertThat(tier.degraded()).as("writable again once the room is back").isEmpty();
+            assertThat(tier.storeWhole("s /after", StoreFixtures.response("", List.of()), body, 1)).isTrue();
+            assertThat(tier.contains("s /after")).isTrue();
+        } finally {
+            reads.shutdownNow();
+        }
+    }
+
+    /** Writes {@code file} until the filesystem has no room left. */
+    private static void fill(Path file) throws Exception {
+        byte[] block = new byte[1 << 20];
+        try (var out = Files.newOutputStream(file)) {
+            for (int i = 0; i < 200; i++) {
+                out.write(block);
+            }
+        } catch (java.io.IOException e) {
+            assertThat(e.getMessage()).contains("No space");
+            return;
+        }
+        throw new AssertionError("200 MB fitted on a 96 MB tmpfs");
+    }
+
+    @Test
     void aDiskFilledByTheBodyFileHasItsRoomBackWhenTheObjectsGoAndTakesWritesAfterTheProbe() throws Exception {
         ExecutorService reads = Executors.newSingleThreadExecutor();
         byte[][] body = new byte[4][256 * 1024];
