@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.codahale.metrics.Timer;
 import io.blueorigin.cdn.admin.Scope;
+import io.blueorigin.cdn.admin.db.AckWriter;
 import io.blueorigin.cdn.admin.db.Acks;
 import io.blueorigin.cdn.admin.db.ApiTokens;
 import io.blueorigin.cdn.admin.db.Database;
@@ -85,7 +86,7 @@ public final class Api implements AutoCloseable {
         RoutingApi routing = new RoutingApi(database, nodes, pops, routingPolls, scheduler);
         LongPollApi longPoll = new LongPollApi(database, log, sites, polls, scheduler);
         InvalidationsApi invalidations = new InvalidationsApi(database, log, nodes, acks, sites, nodeDownAfter, longPoll);
-        NodesApi agents = new NodesApi(database, nodes, nodeStats, acks, log, tierKeys, sites, signingKeys, nodeDownAfter,
+        NodesApi agents = new NodesApi(database, nodes, nodeStats, new AckWriter(database), log, tierKeys, sites, signingKeys, nodeDownAfter,
                 stateChanges);
         SitesApi sitesApi = new SitesApi(database, log, sites);
         SigningApi signingApi = new SigningApi(database, log, sites, signingKeys);

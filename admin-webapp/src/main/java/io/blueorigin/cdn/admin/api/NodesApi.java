@@ -4,7 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.blueorigin.cdn.admin.db.Ack;
-import io.blueorigin.cdn.admin.db.Acks;
+import io.blueorigin.cdn.admin.db.AckWriter;
 import io.blueorigin.cdn.admin.db.ApiToken;
 import io.blueorigin.cdn.admin.db.Coordinates;
 import io.blueorigin.cdn.admin.db.Database;
@@ -62,7 +62,7 @@ final class NodesApi {
     private final Database database;
     private final Nodes nodes;
     private final NodeStats stats;
-    private final Acks acks;
+    private final AckWriter ackWriter;
     private final InvalidationLog log;
     private final TierKeys tierKeys;
     private final Sites sites;
@@ -74,7 +74,7 @@ final class NodesApi {
      * @param changes told of each state change this API commits (the state changed to), for metrics; it may
      *     be told of a change whose transaction then rolls back (the metric overcounts, never the rows)
      */
-    NodesApi(Database database, Nodes nodes, NodeStats stats, Acks acks, InvalidationLog log, TierKeys tierKeys,
+    NodesApi(Database database, Nodes nodes, NodeStats stats, AckWriter ackWriter, InvalidationLog log, TierKeys tierKeys,
             Sites sites, SigningKeys signingKeys, Duration nodeDownAfter, Consumer<NodeState> changes) {
         this.changes = requireNonNull(changes, "changes is null");
         this.sites = requireNonNull(sites, "sites is null");
@@ -82,7 +82,7 @@ final class NodesApi {
         this.database = requireNonNull(database, "database is null");
         this.nodes = requireNonNull(nodes, "nodes is null");
         this.stats = requireNonNull(stats, "stats is null");
-        this.acks = requireNonNull(acks, "acks is null");
+        this.ackWriter = requireNonNull(ackWriter, "ackWriter is null");
         this.log = requireNonNull(log, "log is null");
         this.tierKeys = requireNonNull(tierKeys, "tierKeys is null");
         this.nodeDownAfter = requireNonNull(nodeDownAfter, "nodeDownAfter is null");
@@ -235,13 +235,7 @@ final class NodesApi {
     void acks(ApiCall call) throws ApiException, SQLException, IOException {
         String name = pathName(call);
         List<Ack> parsed = acks(call.body(Bodies.Acks.class));
-        Optional<Integer> acked = database.inTransaction(connection -> {
-            Optional<Node> node = nodes.find(connection, name);
-            if (node.isEmpty()) {
-                return Optional.empty();
-            }
-            return Optional.of(acks.record(connection, node.get().id(), parsed));
-        });
+        Optional<Integer> acked = ackWriter.record(name, parsed); // with the other nodes' acks of the moment
         call.respond(200, Map.of("acked", acked.orElseThrow(() -> notRegistered(name))));
     }
 

@@ -3,7 +3,7 @@ package io.blueorigin.cdn.admin.report;
 import io.blueorigin.cdn.admin.Scope;
 import io.blueorigin.cdn.admin.TestPostgres;
 import io.blueorigin.cdn.admin.db.Ack;
-import io.blueorigin.cdn.admin.db.Acks;
+import io.blueorigin.cdn.admin.db.AckWriter;
 import io.blueorigin.cdn.admin.db.ApiTokens;
 import io.blueorigin.cdn.admin.db.Database;
 import io.blueorigin.cdn.admin.db.DatabaseConfig;
@@ -72,7 +72,8 @@ final class ReportDatabase implements AutoCloseable {
     void ack(long nodeId, long id, long millis) throws SQLException {
         Instant created = Instant.parse(text("SELECT to_char(created_at AT TIME ZONE 'UTC',"
                 + " 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"') FROM invalidations WHERE id = " + id));
-        database.inTransaction(c -> new Acks().record(c, nodeId, List.of(new Ack(id, created.plusMillis(millis), 1))));
+        String name = text("SELECT name FROM nodes WHERE id = " + nodeId);
+        new AckWriter(database).record(name, List.of(new Ack(id, created.plusMillis(millis), 1))).orElseThrow();
     }
 
     void sql(String statement) throws SQLException {
