@@ -88,6 +88,11 @@ public final class AdminNode implements Node {
         return core.longPollReads();
     }
 
+    /** Long-polls that parked without reading the log since start. */
+    public long longPollSkippedReads() {
+        return core.longPollSkippedReads();
+    }
+
     /** Long-polls woken by this replica's own commits, before the database's notification, since start. */
     public long longPollsWokenByOwnCommits() {
         return core.longPollsWokenByOwnCommits();

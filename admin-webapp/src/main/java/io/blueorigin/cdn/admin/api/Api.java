@@ -180,6 +180,11 @@ public final class Api implements AutoCloseable {
         return longPoll.reads();
     }
 
+    /** Long-polls that parked without reading the log: they asked after the newest id committed. */
+    public long longPollSkippedReads() {
+        return longPoll.skippedReads();
+    }
+
     /** Long-polls woken by this replica's own commits, before the database's notification, since start. */
     public long longPollsWokenByOwnCommits() {
         return polls.wokenByOwnCommits();

@@ -60,7 +60,7 @@ final class AuthFilter extends HttpFilter {
      * without the scope, a bad path), at most {@link #MAX_DISCARDED_BYTES}, so the connection can carry the client's
      * next request; a larger rest closes it, and the answer says so while it still can. Left unread, Jetty closed the
      * connection at the end of the exchange without saying so, and the client's next request on it failed
-     * ({@code RefusedBodyIT}; seen once in CI). A body the handler read costs nothing here (end of stream at once).
+     * ({@code ErrorBodiesIT}; seen once in CI). A body the handler read costs nothing here (end of stream at once).
      */
     private static void discardUnreadBody(HttpServletRequest request, HttpServletResponse response) {
         boolean chunked = request.getHeader("Transfer-Encoding") != null;

@@ -69,6 +69,8 @@ final class LongPollApi {
     private volatile @Nullable Committed lastCommitted;
     /** Reads of the log made for long-polls (several polls a notification woke share one). */
     private final LongAdder reads = new LongAdder();
+    /** Polls that parked without a read: their {@code after} was the newest id committed ({@link LongPolls#isLatest}). */
+    private final LongAdder skipped = new LongAdder();
 
     LongPollApi(Database database, InvalidationLog log, Sites sites, LongPolls polls, ScheduledExecutorService scheduler) {
         this.database = requireNonNull(database, "database is null");
@@ -86,12 +88,24 @@ final class LongPollApi {
         LongPoll.answerOrPark(call, after, Duration.ofSeconds(wait), polls,
                 (mustAnswer, notified, response, claim) -> notified && !mustAnswer
                         ? answerShared(after, maxBytes, response, claim)
+                        // a node that is up to date parks without a read: one read less per node per purge
+                        : !mustAnswer && polls.isLatest(after) ? skippedRead()
                         : answer(after, maxBytes, mustAnswer, response, claim), scheduler);
     }
 
     /** Reads of the log made for long-polls since start. */
     long reads() {
         return reads.sum();
+    }
+
+    /** Polls that parked without reading the log since start ({@link LongPolls#isLatest}). */
+    long skippedReads() {
+        return skipped.sum();
+    }
+
+    private Outcome skippedRead() {
+        skipped.increment();
+        return Outcome.NOTHING_NEW;
     }
 
     /** An answer rendered in the transaction that committed its last entry. */

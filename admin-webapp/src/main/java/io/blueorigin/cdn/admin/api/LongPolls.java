@@ -27,6 +27,11 @@ import java.util.concurrent.atomic.LongAdder;
  *       re-checks the generation after adding it; every wake increments the generation before it scans the
  *       set. A notification that lands between the poll's read and its parking is therefore either seen by
  *       the scan or by the re-check.
+ *   <li>{@link #isLatest}: the newest id a commit was told with is set before the generation moves, and
+ *       forgotten (before it moves) on a resynchronisation, when notifications may have been missed. Ids are
+ *       committed in order (the log's lock), so while notifications arrive without a gap it is the log's newest
+ *       entry, and any later commit moves the generation after it: a poll that read the generation first and
+ *       then finds its {@code after} equal to it may park without reading the log, by the rule above.
  * </ul>
  * Thread-safe: a concurrent set, an atomic counter and a volatile flag.
  */
@@ -53,6 +58,8 @@ final class LongPolls implements NotificationListener.Events {
 
     private final Set<Waiter> parked = ConcurrentHashMap.newKeySet();
     private final AtomicLong generation = new AtomicLong();
+    /** The newest id a commit was told with since the last resynchronisation; -1: none (see the invariants). */
+    private final AtomicLong latest = new AtomicLong(-1);
     private final LongAdder wokenByOwnCommits = new LongAdder();
     private volatile boolean closed;
 
@@ -92,9 +99,19 @@ final class LongPolls implements NotificationListener.Events {
         return wokenByOwnCommits.sum();
     }
 
+    /**
+     * Whether {@code after} is the newest id committed, as far as the commits told here show (see the
+     * invariants): a poll that read {@link #generation()} before asking may then park without reading the log.
+     * False whenever this is not known (at start, after a resynchronisation).
+     */
+    boolean isLatest(long after) {
+        return after == latest.get();
+    }
+
     /** Resumes the polls waiting for an id up to {@code id}; how many it resumed. */
     private int wakeUpTo(long id) {
         long now = System.nanoTime();
+        latest.accumulateAndGet(id, Math::max);
         generation.incrementAndGet();
         int woken = 0;
         for (Waiter waiter : parked) {
@@ -111,8 +128,9 @@ final class LongPolls implements NotificationListener.Events {
         wakeAll();
     }
 
-    /** Resumes every parked poll. */
+    /** Resumes every parked poll, and forgets the newest id known (something may have been missed). */
     void wakeAll() {
+        latest.set(-1);
         generation.incrementAndGet();
         for (Waiter waiter : parked) {
             unpark(waiter);

@@ -137,4 +137,33 @@ class LongPollsTest {
         polls.wakeAll();
         assertThat(poll.resumed).hasValue(0);
     }
+
+    @Test
+    void theNewestIdIsKnownFromCommitsOnlyUntilSomethingMayHaveBeenMissed() {
+        LongPolls polls = new LongPolls();
+        assertThat(polls.isLatest(0)).as("nothing told yet: unknown, every poll reads").isFalse();
+        polls.committed(5);
+        assertThat(polls.isLatest(5)).isTrue();
+        assertThat(polls.isLatest(4)).as("behind: reads").isFalse();
+        assertThat(polls.isLatest(6)).as("ahead of admin (a restored database): reads").isFalse();
+        polls.committedHere(7);
+        polls.committed(6); // a notification arriving late changes nothing: ids are committed in order
+        assertThat(polls.isLatest(7)).isTrue();
+        polls.resynchronize();
+        assertThat(polls.isLatest(7)).as("notifications may have been missed").isFalse();
+        polls.committed(9);
+        assertThat(polls.isLatest(9)).isTrue();
+    }
+
+    @Test
+    void aPollThatParksOnTheNewestIdIsWokenByTheNextCommitEvenIfItLandsBetween() {
+        LongPolls polls = new LongPolls();
+        polls.committed(5);
+        long seen = polls.generation();
+        assertThat(polls.isLatest(5)).isTrue();
+        polls.committed(6); // lands between the poll's check and its parking
+        Poll poll = new Poll(5);
+        polls.park(poll, seen);
+        assertThat(poll.resumed).hasValue(1);
+    }
 }
