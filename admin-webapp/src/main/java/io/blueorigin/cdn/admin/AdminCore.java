@@ -240,6 +240,8 @@ public final class AdminCore implements AutoCloseable {
         metrics.gauge("cdn_admin_longpoll_reads_total", "Reads of the invalidation log made for node long-polls (the "
                 + "polls one commit notification woke at the same position share one; those woken by their own replica's "
                 + "commit read none).", this::longPollReads);
+        metrics.gauge("cdn_admin_routing_renders_total", "Routing views rendered (GET /api/v1/routing): one per version "
+                + "polled, however many routers and nodes it answers.", api::routingRenders);
         metrics.gauge("cdn_admin_longpoll_skipped_reads_total", "Node long-polls that parked without reading the "
                 + "invalidation log: they asked after the newest entry committed, as the commits this admin was told of "
                 + "show.", api::longPollSkippedReads);
@@ -298,6 +300,11 @@ public final class AdminCore implements AutoCloseable {
     /** Reads of the invalidation log made for long-polls since start ({@code cdn_admin_longpoll_reads_total}). */
     public long longPollReads() {
         return api.longPollReads();
+    }
+
+    /** Routing views rendered since start ({@code cdn_admin_routing_renders_total}). */
+    public long routingRenders() {
+        return api.routingRenders();
     }
 
     /** Long-polls that parked without reading the log ({@code cdn_admin_longpoll_skipped_reads_total}). */

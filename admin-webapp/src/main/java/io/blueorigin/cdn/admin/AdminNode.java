@@ -88,6 +88,11 @@ public final class AdminNode implements Node {
         return core.longPollReads();
     }
 
+    /** Routing views rendered since start (one per version polled). */
+    public long routingRenders() {
+        return core.routingRenders();
+    }
+
     /** Long-polls that parked without reading the log since start. */
     public long longPollSkippedReads() {
         return core.longPollSkippedReads();

@@ -163,6 +163,29 @@ class RoutingApiIT {
         assertThat(admin.admin().get("/api/v1/routing?after=-1").status()).isEqualTo(400);
     }
 
+    @Test
+    void everyPollOfAVersionGetsTheSameViewRenderedOnce() throws Exception {
+        // issue 17: with 500 nodes registered, each routing poller rendering the whole fleet again on every health
+        // change was most of admin's CPU
+        register("edge-lhr", "");
+        long version = routing().path("version").asLong();
+        List<CompletableFuture<ApiClient.Reply>> waiting = new java.util.ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            waiting.add(CompletableFuture.supplyAsync(() -> admin.admin().get("/api/v1/routing?after=" + version + "&wait=20")));
+        }
+        await().until(() -> admin.node.waitingRoutingPolls() == 5);
+        long renders = admin.node.routingRenders();
+        admin.admin().post("/api/v1/nodes/edge-lhr/drain", "{}");
+        String first = waiting.get(0).get(10, TimeUnit.SECONDS).body();
+        for (CompletableFuture<ApiClient.Reply> poll : waiting) {
+            ApiClient.Reply woken = poll.get(10, TimeUnit.SECONDS);
+            assertThat(woken.body()).isEqualTo(first);
+            assertThat(node(woken.json(), "edge-lhr").path("state").asText()).isEqualTo("draining");
+        }
+        assertThat(routing().toString()).isEqualTo(admin.admin().get("/api/v1/routing").json().toString());
+        assertThat(admin.node.routingRenders() - renders).as("5 polls woken by one change, then 2 reads of it").isEqualTo(1);
+    }
+
     private static JsonNode node(JsonNode view, String name) {
         for (JsonNode node : view.path("nodes")) {
             if (node.path("name").asText().equals(name)) {

@@ -39,13 +39,15 @@ public final class Api implements AutoCloseable {
     private final LongPolls polls;
     private final LongPolls routingPolls;
     private final LongPollApi longPoll;
+    private final RoutingApi routing;
     private final Router router;
     private final Operations operations;
 
-    private Api(ApiTokens tokens, LongPolls polls, LongPolls routingPolls, LongPollApi longPoll, Router router,
-            Operations operations) {
+    private Api(ApiTokens tokens, LongPolls polls, LongPolls routingPolls, LongPollApi longPoll, RoutingApi routing,
+            Router router, Operations operations) {
         this.operations = operations;
         this.longPoll = longPoll;
+        this.routing = routing;
         this.tokens = tokens;
         this.polls = polls;
         this.routingPolls = routingPolls;
@@ -130,7 +132,7 @@ public final class Api implements AutoCloseable {
                 new Route("POST", "/api/v1/sign", Scope.PURGE, signingApi::sign)));
         Operations operations = new Operations(database, invalidations, agents, stats, tokensApi, tokens, log, sites,
                 sitesApi);
-        return new Api(tokens, polls, routingPolls, longPoll, router, operations);
+        return new Api(tokens, polls, routingPolls, longPoll, routing, router, operations);
     }
 
     /** Adds the filter and servlet answering {@code /api/*} to {@code context}. */
@@ -178,6 +180,11 @@ public final class Api implements AutoCloseable {
     /** Reads of the invalidation log made for long-polls since start. */
     public long longPollReads() {
         return longPoll.reads();
+    }
+
+    /** Routing views rendered since start: one per version polled, however many polls it answers. */
+    public long routingRenders() {
+        return routing.renders();
     }
 
     /** Long-polls that parked without reading the log: they asked after the newest id committed. */
