@@ -410,6 +410,8 @@ def main():
     if not (1 <= args.edges <= 20 and 1 <= args.hold <= 60 and len(scenarios) <= 20):
         raise SystemExit("bounded: --edges 1..20, --hold 1..60 s, at most 20 scenarios")
     nodes = sorted(os.listdir(os.path.join(FLEET, "nodes")))
+    if any(n.startswith("pack-") for n in nodes):
+        raise SystemExit("chaos kills one node at a time: start the fleet with a JVM per node (without FLEET_PACKS)")
     edges = [port_of(n) for n in nodes if n.startswith("edge-")][:args.edges]
     shields = [port_of(n) for n in nodes if n.startswith("shield-")]
     admins = [port_of(n) for n in nodes if n.startswith("admin-")]

@@ -18,6 +18,10 @@
 # FLEET_JAVA_OPTS: each proxy node's, the origin's and the router's JVM options (default -Xmx160m, serial GC, C1 only:
 # 28 JVMs share two cores here); ADMIN_JAVA_OPTS the admin replicas' (default -Xmx512m, ParallelGC, full JIT).
 # The admin token is in FLEET_DIR/admin.token; each node's log in FLEET_DIR/nodes/NAME/log.
+# FLEET_PACKS=N (default 0: a JVM per node) runs the edges and shields in N JVMs instead (blue-origin nodes; the
+# shields and edges dealt round-robin; PACK_JAVA_OPTS, default -Xmx1g, full JIT), as the issue allows ("several
+# nodes per JVM, with per-node budgets"): fewer processes for two cores to schedule. For measurements only: kill
+# and start-node act on a whole pack (its log and pid are in FLEET_DIR/nodes/pack-K).
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/.." && pwd)"
@@ -30,12 +34,14 @@ ORIGIN_DELAY="${ORIGIN_DELAY:-50ms}"
 JAVA_OPTS="${FLEET_JAVA_OPTS:--Xms32m -Xmx160m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=48m -Xss512k}"
 # admin serves every node's polls, acks and heartbeats: a full JIT and more heap (ADMIN_JAVA_OPTS)
 ADMIN_JAVA_OPTS="${ADMIN_JAVA_OPTS:--Xms256m -Xmx512m -XX:+UseParallelGC}"
+PACKS="${FLEET_PACKS:-0}"
+PACK_JAVA_OPTS="${PACK_JAVA_OPTS:--Xms256m -Xmx1g -XX:+UseParallelGC -Xss512k}"
 BUILT_JAR="${JAR:-$ROOT/launcher/target/blue-origin.jar}"
 JAR="$FLEET_DIR/blue-origin.jar"
 GEOIP="${GEOIP:-$ROOT/../shared/geoip/GeoIP2-City-Test.mmdb}"
 PG_PORT=25432
-(( EDGES >= 1 && EDGES <= 99 && SHIELDS >= 1 && SHIELDS <= 9 && ADMINS >= 1 && ADMINS <= 9 )) \
-    || { echo "fleet.sh: EDGES 1..99, SHIELDS 1..9, ADMINS 1..9"; exit 2; }
+(( EDGES >= 1 && EDGES <= 99 && SHIELDS >= 1 && SHIELDS <= 9 && ADMINS >= 1 && ADMINS <= 9 && PACKS >= 0 && PACKS <= 9 )) \
+    || { echo "fleet.sh: EDGES 1..99, SHIELDS 1..9, ADMINS 1..9, FLEET_PACKS 0..9"; exit 2; }
 
 edge_port() { printf '%d' $((28000 + 10#$1)); }
 shield_port() { printf '%d' $((28100 + $1)); }
@@ -107,17 +113,40 @@ node_token() { # name: creates the node's own token (scope node), kept in its di
 proxy_node() { # role name pop port upstream [more --set]
     local role="$1" name="$2" pop="$3" port="$4" upstream="$5"; shift 5
     mkdir -p "$FLEET_DIR/nodes/$name/cache"
-    write_node "$name" "$port" java $JAVA_OPTS -jar "$JAR" "$role" --host "$HOST" --port "$port" --name "$name" --pop "$pop" \
+    local args=("$role" --host "$HOST" --port "$port" --name "$name" --pop "$pop" \
         --upstream "$upstream" --set "control.admin-url=$(admin_urls)" --set control.heartbeat-interval=5s \
         --set store.heap.max-size=16MB --set "store.disk.path=$FLEET_DIR/nodes/$name/cache" --set store.disk.max-size=64MB --set store.max-object-size=16MB \
-        --set server.max-threads=64 "$@"
+        --set server.max-threads=64 "$@")
+    write_node "$name" "$port" java $JAVA_OPTS -jar "$JAR" "${args[@]}"
+    printf ' %q' "${args[@]}" >"$FLEET_DIR/nodes/$name/args"   # for a pack (FLEET_PACKS)
 }
 
-add_shield() { # name (shield-sN)
+# FLEET_PACKS: writes and starts pack-1..N, each one JVM running its share of NAMES (blue-origin nodes), each node
+# with its own token in its own --set (the environment's token would be every node's)
+start_packs() { # names...
+    local names=("$@") k i
+    for k in $(seq 1 "$PACKS"); do
+        local dir="$FLEET_DIR/nodes/pack-$k" line="exec java $PACK_JAVA_OPTS -jar $(printf '%q' "$JAR") nodes" first=1
+        mkdir -p "$dir"
+        for ((i = k - 1; i < ${#names[@]}; i += PACKS)); do
+            (( first )) || line+=" +"
+            first=0
+            line+="$(cat "$FLEET_DIR/nodes/${names[$i]}/args") --set control.token=\"\$(cat '$FLEET_DIR/nodes/${names[$i]}/token')\""
+        done
+        printf '#!/usr/bin/env bash\n%s\n' "$line" >"$dir/run.sh"
+        start_node "pack-$k"
+        for ((i = k - 1; i < ${#names[@]}; i += PACKS)); do   # a member's pid and log are its pack's
+            cp "$dir/pid" "$FLEET_DIR/nodes/${names[$i]}/pid"
+            ln -sf "$dir/log" "$FLEET_DIR/nodes/${names[$i]}/log"
+        done
+    done
+}
+
+add_shield() { # name (shield-sN) [--no-start]
     local name="$1" n="${1#shield-s}"
     node_token "$name"
     proxy_node shield "$name" "s$n" "$(shield_port "$n")" "http://$HOST:29100" --set "forwarding.trusted-proxies=$HOST/32"
-    start_node "$name"
+    [[ ${2:-} == --no-start ]] || start_node "$name"
 }
 
 start_fleet() {
@@ -141,7 +170,7 @@ start_fleet() {
     done
     write_node origin 29100 java $JAVA_OPTS -jar "$JAR" origin --host "$HOST" --port 29100 --delay "$ORIGIN_DELAY"
     start_node origin
-    for name in $(shield_names); do add_shield "$name"; done
+    for name in $(shield_names); do if (( PACKS > 0 )); then add_shield "$name" --no-start; else add_shield "$name"; fi; done
     local shields=() name
     for i in $(seq 1 "$SHIELDS"); do shields+=("http://$HOST:$(shield_port "$i")"); done
     for i in $(seq 1 "$EDGES"); do
@@ -150,7 +179,11 @@ start_fleet() {
         proxy_node edge "$name" "$(printf 'e%02d' "$i")" "$(edge_port "$i")" "$(IFS=,; echo "${shields[*]}")" \
             --set upstream.shields-from-registry=true
     done
-    for name in $(edge_names); do start_node "$name"; done
+    if (( PACKS > 0 )); then
+        start_packs $(shield_names) $(edge_names)   # shields first: each pack's edges find theirs up
+    else
+        for name in $(edge_names); do start_node "$name"; done
+    fi
     mkdir -p "$FLEET_DIR/nodes/router"
     api POST /tokens '{"name": "fleet router", "scopes": ["read"]}' \
         | python3 -c 'import json,sys; print(json.load(sys.stdin)["secret"])' >"$FLEET_DIR/nodes/router/token"

@@ -42,6 +42,7 @@ import picocli.CommandLine;
  *   settings  every configuration key, its default and meaning (--reference: docs/configuration.md)
  *   sign      a signed URL from admin (sign --admin-url URL --token-file F --site www --path /private/a --expires-in 1h)
  *   postgres  a local PostgreSQL for trials and bench/fleet.sh (postgres --data-dir DIR --port 5433); not for production
+ *   nodes     several edges and shields in one JVM (nodes edge --port 8080 ... + shield --port 8082 ...)
  * </pre>
  *
  * Exit status: 0 after a clean stop, 2 for a configuration or start-up error (one line on stderr naming
@@ -51,6 +52,7 @@ import picocli.CommandLine;
         description = "Blue Origin CDN: edge caches, origin shields and an admin control plane.",
         subcommands = {Main.DemoCommand.class, Main.EdgeCommand.class, Main.ShieldCommand.class,
                 Main.AdminCommand.class, Main.OriginCommand.class, Main.RouterCommand.class, Main.SettingsCommand.class, SignCommand.class, Main.PostgresCommand.class,
+                Main.NodesCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
     /** Exit status for configuration and start-up errors. */
@@ -114,8 +116,12 @@ public final class Main implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
+            return serve(start());
+        }
+
+        Node start() {
             ConfigValues values = load(Role.EDGE, options, flag("upstream.url", upstream), Map.of("upstream.url", "--upstream"));
-            return serve(EdgeNode.start(ProxyConfigs.proxy(values)));
+            return EdgeNode.start(ProxyConfigs.proxy(values));
         }
     }
 
@@ -130,8 +136,12 @@ public final class Main implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
+            return serve(start());
+        }
+
+        Node start() {
             ConfigValues values = load(Role.SHIELD, options, flag("upstream.url", upstream), Map.of("upstream.url", "--upstream"));
-            return serve(ShieldNode.start(ProxyConfigs.proxy(values)));
+            return ShieldNode.start(ProxyConfigs.proxy(values));
         }
     }
 
@@ -262,6 +272,82 @@ public final class Main implements Callable<Integer> {
             ConfigValues values = load(Role.ROUTER, options, flags,
                     Map.of("routing.admin-url", "--admin-url", "routing.geoip-db", "--geoip-db"));
             return serve(RouterNode.start(RoleConfigs.router(values)));
+        }
+    }
+
+    @Command(name = "nodes", mixinStandardHelpOptions = true,
+            description = "Run several edges and shields in one JVM, each with its own settings, store and ports: "
+                    + "nodes edge --port 8080 --name edge-a ... + shield --port 8082 --name shield-a ... (each part "
+                    + "takes what the edge or shield command takes; parts are separated by a lone +). The nodes share the "
+                    + "process's heap and CPU; a failed start stops those already started. The environment's "
+                    + "CDN_CONTROL_TOKEN would give every node the same token: give each its own with "
+                    + "--set control.token=... or in its --config file.")
+    static final class NodesCommand implements Callable<Integer> {
+        @CommandLine.Unmatched
+        List<String> parts = new java.util.ArrayList<>();
+
+        @Override
+        public Integer call() throws Exception {
+            List<Node> started = startAll(parts);
+            for (Node node : started) {
+                System.out.println(node.identity().name() + " serving on " + node.uri() + " (management "
+                        + node.managementUri() + "/healthz)");
+            }
+            NodeRunner.runUntilStopped(started);
+            return 0;
+        }
+
+        /** Starts the node of each part, in order; if one fails, stops those started (last first) and throws. */
+        static List<Node> startAll(List<String> args) {
+            List<Node> started = new java.util.ArrayList<>();
+            try {
+                for (List<String> part : split(args)) {
+                    started.add(start(part));
+                }
+                return started;
+            } catch (RuntimeException e) {
+                java.util.Collections.reverse(started);
+                NodeRunner.closeAll(started); // last started first, as a stop would
+                throw e;
+            }
+        }
+
+        /** The node command lines between lone {@code +} arguments. */
+        static List<List<String>> split(List<String> args) {
+            List<List<String>> parts = new java.util.ArrayList<>();
+            List<String> part = new java.util.ArrayList<>();
+            for (String arg : args) {
+                if (arg.equals("+")) {
+                    parts.add(part);
+                    part = new java.util.ArrayList<>();
+                } else {
+                    part.add(arg);
+                }
+            }
+            parts.add(part);
+            if (parts.stream().anyMatch(List::isEmpty)) {
+                throw new StartupException("nodes: an empty part (expected: edge ARGS... + shield ARGS... + ...)");
+            }
+            return parts;
+        }
+
+        private static Node start(List<String> part) {
+            String role = part.get(0);
+            String[] args = part.subList(1, part.size()).toArray(String[]::new);
+            return switch (role) {
+                case "edge" -> {
+                    EdgeCommand edge = new EdgeCommand();
+                    new CommandLine(edge).parseArgs(args);
+                    yield edge.start();
+                }
+                case "shield" -> {
+                    ShieldCommand shield = new ShieldCommand();
+                    new CommandLine(shield).parseArgs(args);
+                    yield shield.start();
+                }
+                default -> throw new StartupException("nodes: '" + role + "' is not a node this command runs (expected:"
+                        + " edge or shield)");
+            };
         }
     }
 
