@@ -44,15 +44,17 @@ public final class TestCluster implements AutoCloseable {
     /** Guarded by this. */
     private final List<ProxyNode> edges;
     private final List<AutoCloseable> started;
-    private final Clock clock;
+    private final Clock edgeClock;
+    private final Clock shieldClock;
 
     private TestCluster(List<AdminNode> admins, List<ProxyNode> shields, List<ProxyNode> edges, List<AutoCloseable> started,
-            Clock clock) {
+            Clock edgeClock, Clock shieldClock) {
         this.admins = List.copyOf(admins);
         this.shields = new ArrayList<>(shields);
         this.edges = new ArrayList<>(edges);
         this.started = new ArrayList<>(started);
-        this.clock = clock;
+        this.edgeClock = edgeClock;
+        this.shieldClock = shieldClock;
     }
 
     public static Builder builder(URI origin) {
@@ -116,7 +118,8 @@ public final class TestCluster implements AutoCloseable {
         ProxyConfig config = old.withServer(new ServerConfig(s.host(), node.uri().getPort(), s.managementHost(),
                 node.managementUri().getPort(), s.maxThreads(), s.idleTimeout(), s.stopTimeout(), s.accessLog(), s.limits(),
                 tls, s.h2c()));
-        ProxyNode fresh = old.identity().role() == Role.EDGE ? EdgeNode.start(config, clock) : ShieldNode.start(config, clock);
+        ProxyNode fresh = old.identity().role() == Role.EDGE ? EdgeNode.start(config, edgeClock)
+                : ShieldNode.start(config, shieldClock);
         started.add(fresh);
         List<ProxyNode> list = old.identity().role() == Role.EDGE ? edges : shields;
         list.set(list.indexOf(node), fresh);
@@ -163,6 +166,8 @@ public final class TestCluster implements AutoCloseable {
         private UnaryOperator<ProxyConfig> edgeCustomizer = UnaryOperator.identity();
         private UnaryOperator<ProxyConfig> shieldCustomizer = UnaryOperator.identity();
         private Clock clock = Clock.systemUTC();
+        private @org.jspecify.annotations.Nullable Clock edgeClock;
+        private @org.jspecify.annotations.Nullable Clock shieldClock;
         private boolean originFallback;
 
         private Builder(URI origin) {
@@ -223,10 +228,30 @@ public final class TestCluster implements AutoCloseable {
             return this;
         }
 
+        /** The edges' clock instead of {@link #clock}'s: one tier's clock stepping alone (ClockStepIT). */
+        public Builder edgeClock(Clock newClock) {
+            this.edgeClock = requireNonNull(newClock, "clock is null");
+            return this;
+        }
+
+        /** The shields' clock instead of {@link #clock}'s. */
+        public Builder shieldClock(Clock newClock) {
+            this.shieldClock = requireNonNull(newClock, "clock is null");
+            return this;
+        }
+
         /** Changes each shield's config before it starts. */
         public Builder shieldConfig(UnaryOperator<ProxyConfig> customizer) {
             this.shieldCustomizer = requireNonNull(customizer, "customizer is null");
             return this;
+        }
+
+        private Clock edgeClock() {
+            return edgeClock != null ? edgeClock : clock;
+        }
+
+        private Clock shieldClock() {
+            return shieldClock != null ? shieldClock : clock;
         }
 
         public TestCluster start() {
@@ -251,7 +276,7 @@ public final class TestCluster implements AutoCloseable {
                 List<ProxyNode> shields = new ArrayList<>();
                 for (String pop : shieldPops) {
                     ProxyNode shield = ShieldNode.start(shieldCustomizer.apply(control.apply(ProxyConfig.of(
-                            NodeIdentity.of(Role.SHIELD, pop), ServerConfig.ephemeral(), UpstreamConfig.of(origin)))), clock);
+                            NodeIdentity.of(Role.SHIELD, pop), ServerConfig.ephemeral(), UpstreamConfig.of(origin)))), shieldClock());
                     started.add(shield);
                     shields.add(shield);
                 }
@@ -262,13 +287,13 @@ public final class TestCluster implements AutoCloseable {
                 List<ProxyNode> edges = new ArrayList<>();
                 for (String pop : edgePops) {
                     ProxyNode edge = EdgeNode.start(edgeCustomizer.apply(control.apply(ProxyConfig.of(
-                            NodeIdentity.of(Role.EDGE, pop), ServerConfig.ephemeral(), edgeUpstream))), clock);
+                            NodeIdentity.of(Role.EDGE, pop), ServerConfig.ephemeral(), edgeUpstream))), edgeClock());
                     started.add(edge);
                     edges.add(edge);
                 }
-                return new TestCluster(admins, shields, edges, started, clock);
+                return new TestCluster(admins, shields, edges, started, edgeClock(), shieldClock());
             } catch (RuntimeException e) {
-                new TestCluster(List.of(), List.of(), List.of(), started, clock).close();
+                new TestCluster(List.of(), List.of(), List.of(), started, edgeClock(), shieldClock()).close();
                 throw e;
             }
         }
