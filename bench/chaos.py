@@ -150,7 +150,7 @@ class TcpProxy:
 
 
 def restart_with(name, pattern, replacement, load):
-    """Restarts NAME with its run script's pattern replaced (the original is kept as run.sh.orig); returns the original."""
+    """Restarts NAME with its run script's pattern replaced (the original is kept as run.sh.orig, for restore)."""
     run = os.path.join(FLEET, "nodes", name, "run.sh")
     shutil.copy(run, run + ".orig")
     text = open(run).read()
@@ -164,24 +164,24 @@ def restore(name, load):
     restart(name, load)
 
 
-def restart(name, load):
+def restart(name, load, while_down=None):
+    """SIGKILLs NAME, runs while_down (if any), starts it again; the load leaves it alone meanwhile."""
     load.down.add(port_of(name))
     fleet("kill", name)
+    if while_down:
+        while_down()
     fleet("start-node", name)
     load.down.discard(port_of(name))
 
 
 def scenario_diskfull(load, hold):
-    """edge-e01's store on an 80 MB tmpfs of its own (its disk budget is 64 MB, and a node refuses to start on less room), filled by another file under load, then the file removed: the
-    edge must keep answering, and its disk tier must take writes again (it probes every 30 s)."""
+    """edge-e01's store on an 80 MB tmpfs of its own (its disk budget is 64 MB, and a node refuses to start on less
+    room), filled by another file under load, then the file removed: the edge must keep answering, and its disk tier
+    must take writes again (it probes every 30 s)."""
     name = "edge-e01"
     cache = os.path.join(FLEET, "nodes", name, "cache")
-    load.down.add(port_of(name))
-    fleet("kill", name)
-    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=80m", "tmpfs", cache], check=True)
+    restart(name, load, lambda: subprocess.run(["mount", "-t", "tmpfs", "-o", "size=80m", "tmpfs", cache], check=True))
     try:
-        fleet("start-node", name)
-        load.down.discard(port_of(name))
         filler = os.path.join(cache, "filler")
         with open(filler, "wb") as out:
             try:
@@ -196,22 +196,18 @@ def scenario_diskfull(load, hold):
         degraded = doc.get("checks", {}).get("store", {}).get("degraded", "")
         os.remove(filler)
         freed = time.time()
-        deadline = freed + 45
-        while time.time() < deadline:
-            doc = readiness(name) or {}
+        writable = float("nan")  # not within 45 s
+        while time.time() < freed + 45:
+            doc = readiness(name)
             if doc and not doc["checks"]["store"].get("degraded"):
+                writable = time.time() - freed
                 break
             time.sleep(0.2)
-        writable = time.time() - freed
         print("    %s: disk full for %.1f s (readiness said: %r); writes accepted %.1f s after the room was back"
               % (name, freed - filled, degraded, writable), flush=True)
         return {name + " writable again": writable}
     finally:
-        load.down.add(port_of(name))
-        fleet("kill", name)
-        subprocess.run(["umount", cache], check=True)
-        fleet("start-node", name)
-        load.down.discard(port_of(name))
+        restart(name, load, lambda: subprocess.run(["umount", cache], check=True))
 
 
 def scenario_partition(load, hold):
@@ -240,8 +236,8 @@ def scenario_partition(load, hold):
 
 def scenario_slowpg(load, hold):
     """Every write statement admin sends PostgreSQL takes 500 ms more (a trigger calling pg_sleep) for hold seconds."""
-    tables = [t for t in psql("select tablename from pg_tables where schemaname = 'public' "
-                                "and tablename <> 'flyway_schema_history'").split()]
+    tables = psql("select tablename from pg_tables where schemaname = 'public' "
+                  "and tablename <> 'flyway_schema_history'").split()
     psql("create or replace function chaos_delay() returns trigger language plpgsql as "
          "$$ begin perform pg_sleep(0.5); return null; end $$")
     try:

@@ -98,9 +98,16 @@ public final class Main implements Callable<Integer> {
     }
 
     static int serve(Node node) throws InterruptedException {
-        System.out.println(node.identity().name() + " serving on " + node.uri() + " (management " + node.managementUri()
-                + "/healthz); Ctrl-C stops it");
-        NodeRunner.runUntilStopped(List.of(node));
+        return serve(List.of(node));
+    }
+
+    /** Says where each of {@code nodes} serves, then runs them until the process is asked to stop. */
+    static int serve(List<Node> nodes) throws InterruptedException {
+        for (Node node : nodes) {
+            System.out.println(node.identity().name() + " serving on " + node.uri() + " (management " + node.managementUri()
+                    + "/healthz); Ctrl-C stops it");
+        }
+        NodeRunner.runUntilStopped(nodes);
         return 0;
     }
 
@@ -288,13 +295,7 @@ public final class Main implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
-            List<Node> started = startAll(parts);
-            for (Node node : started) {
-                System.out.println(node.identity().name() + " serving on " + node.uri() + " (management "
-                        + node.managementUri() + "/healthz)");
-            }
-            NodeRunner.runUntilStopped(started);
-            return 0;
+            return serve(startAll(parts));
         }
 
         /** Starts the node of each part, in order; if one fails, stops those started (last first) and throws. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.blueorigin.cdn.runtime.Node;
 import io.blueorigin.cdn.runtime.StartupException;
+import io.blueorigin.cdn.testkit.FreePort;
 import io.blueorigin.cdn.testkit.Reply;
 import io.blueorigin.cdn.testkit.TestClient;
 import io.blueorigin.cdn.testkit.TestOrigin;
@@ -26,7 +27,7 @@ class NodesCommandIT {
     void runsAShieldAndAnEdgeBehindItInOneProcess(@TempDir Path dir) throws Exception {
         try (TestOrigin origin = TestOrigin.start(); TestClient client = new TestClient()) {
             origin.on("/one", Reply.ok("one").withHeader("Cache-Control", "max-age=60"));
-            int shield = freePort();
+            int shield = FreePort.take();
             java.nio.file.Files.createDirectories(dir.resolve("s"));
             java.nio.file.Files.createDirectories(dir.resolve("e"));
             List<Node> nodes = Main.NodesCommand.startAll(List.of(
@@ -49,7 +50,7 @@ class NodesCommandIT {
 
     @Test
     void aPartThatCannotStartStopsTheNodesStartedBeforeIt() throws Exception {
-        int first = freePort();
+        int first = FreePort.take();
         List<String> args = new ArrayList<>(List.of("edge", "--host", "127.0.0.1", "--port", Integer.toString(first),
                 "--management-port", "0", "--name", "edge-first", "--upstream", "http://127.0.0.1:9"));
         args.addAll(List.of("+", "edge", "--host", "127.0.0.1", "--port", Integer.toString(first), "--management-port", "0",
@@ -66,11 +67,5 @@ class NodesCommandIT {
                 .isInstanceOf(StartupException.class).hasMessageContaining("an empty part");
         assertThatThrownBy(() -> Main.NodesCommand.startAll(List.of("router", "--port", "0")))
                 .isInstanceOf(StartupException.class).hasMessageContaining("'router' is not a node this command runs");
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

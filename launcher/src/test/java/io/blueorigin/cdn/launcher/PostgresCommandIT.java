@@ -2,9 +2,9 @@ package io.blueorigin.cdn.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.blueorigin.cdn.testkit.FreePort;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -19,10 +19,7 @@ class PostgresCommandIT {
 
     @Test
     void listensOnThePortAskedForAndKeepsItsDataAcrossARestart(@TempDir Path dir) throws Exception {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
+        int port = FreePort.take();
         try (DemoPostgres pg = DemoPostgres.start(dir, port)) {
             assertThat(pg.jdbcUrl()).isEqualTo("jdbc:postgresql://127.0.0.1:" + port + "/postgres");
             try (Connection c = DriverManager.getConnection(pg.jdbcUrl(), "postgres", ""); Statement s = c.createStatement()) {

@@ -87,7 +87,7 @@ public record RouterConfig(
                         + " (expected: admin's http(s) base URL, e.g. http://127.0.0.1:9000)");
             }
         }
-        if (new java.util.HashSet<>(adminUrls).size() != adminUrls.size()) {
+        if (adminUrls.stream().distinct().count() != adminUrls.size()) {
             throw new IllegalArgumentException("routing.admin-url : " + adminUrls + " lists a replica twice (expected: each"
                     + " admin replica once)");
         }

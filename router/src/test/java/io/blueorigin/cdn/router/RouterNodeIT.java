@@ -54,10 +54,11 @@ class RouterNodeIT {
         admin.close();
     }
 
-    private RouterConfig config(String url) throws Exception {
+    private RouterConfig config(String... urls) throws Exception {
         Path db = Path.of(RouterNodeIT.class.getResource("/geoip/GeoIP2-City-Test.mmdb").toURI());
         return RouterConfig.of(new NodeIdentity(Role.ROUTER, "router-test", "lhr"), ServerConfig.ephemeral(),
-                URI.create(url), StubAdmin.TOKEN, db).withDefaultPop("nyc").withPollWait(Duration.ofSeconds(1));
+                java.util.Arrays.stream(urls).map(URI::create).toList(), StubAdmin.TOKEN, db).withDefaultPop("nyc")
+                .withPollWait(Duration.ofSeconds(1));
     }
 
     private RouterNode start(RouterConfig config) {
@@ -217,11 +218,7 @@ class RouterNodeIT {
         try (StubAdmin second = new StubAdmin()) {
             second.publish(lhr("healthy"), nyc("healthy"));
             second.publish(lhr("down"), nyc("healthy"));
-            RouterConfig both = config(admin.url());
-            RouterNode node = startFollowing(new RouterConfig(both.identity(), both.server(),
-                    List.of(URI.create(admin.url()), URI.create(second.url())), both.token(), both.geoipDb(), both.defaultPop(),
-                    both.toleranceKm(), both.toleranceFraction(), both.trustedProxies(), both.pollWait(), both.dnsPort(),
-                    both.dnsBindAddress(), both.dnsHostname(), both.dnsTtl(), both.viewFile()));
+            RouterNode node = startFollowing(config(admin.url(), second.url()));
             assertThat(node.follower().view().version()).isEqualTo(1);
 
             admin.close();

@@ -55,10 +55,14 @@ final class ApiResponses {
     }
 
     static void json(HttpServletResponse response, int status, Object body) throws IOException {
-        byte[] bytes = ApiJson.write(body);
+        json(response, status, ApiJson.write(body));
+    }
+
+    /** A JSON answer already rendered (shared by several polls: LongPollApi, RoutingApi). */
+    static void json(HttpServletResponse response, int status, byte[] body) throws IOException {
         startJson(response, status);
-        response.setContentLength(bytes.length);
-        response.getOutputStream().write(bytes);
+        response.setContentLength(body.length);
+        response.getOutputStream().write(body);
     }
 
     /** Status and fields of a JSON answer whose body the caller streams. */

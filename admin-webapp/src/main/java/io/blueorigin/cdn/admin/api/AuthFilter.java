@@ -63,29 +63,33 @@ final class AuthFilter extends HttpFilter {
      * ({@code ErrorBodiesIT}; seen once in CI). A body the handler read costs nothing here (end of stream at once).
      */
     private static void discardUnreadBody(HttpServletRequest request, HttpServletResponse response) {
-        boolean chunked = request.getHeader("Transfer-Encoding") != null;
-        if (request.isAsyncStarted() || (request.getContentLengthLong() <= 0 && !chunked)) {
+        long length = request.getContentLengthLong(); // -1: chunked, or no body
+        if (request.isAsyncStarted() || (length <= 0 && request.getHeader("Transfer-Encoding") == null)) {
             return;
         }
-        long left = MAX_DISCARDED_BYTES;
-        if (request.getContentLengthLong() <= left) {
-            try {
-                InputStream in = request.getInputStream();
-                byte[] buffer = new byte[8192];
-                for (int n = in.read(buffer); n >= 0 && left >= 0; n = in.read(buffer)) {
-                    left -= n;
-                }
-                if (left >= 0) {
-                    return;
-                }
-            } catch (IOException | IllegalStateException e) {
-                // the client went away, or the handler read the body as characters: nothing more to do here
+        try {
+            if (length <= MAX_DISCARDED_BYTES && endsWithin(request.getInputStream(), MAX_DISCARDED_BYTES)) {
                 return;
             }
+        } catch (IOException | IllegalStateException e) {
+            return; // the client went away, or the handler read the body as characters: nothing more to do here
         }
         if (!response.isCommitted()) {
             response.setHeader("Connection", "close");
         }
+    }
+
+    /** Reads {@code in} to its end if that comes within {@code max} bytes; whether it did. */
+    private static boolean endsWithin(InputStream in, long max) throws IOException {
+        byte[] buffer = new byte[8192];
+        long read = 0;
+        for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+            read += n;
+            if (read > max) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void authenticateAndServe(HttpServletRequest request, HttpServletResponse response, FilterChain chain)

@@ -155,9 +155,7 @@ final class LongPollApi {
             return Outcome.NOTHING_NEW;
         }
         if (claim.getAsBoolean()) {
-            ApiResponses.startJson(response, 200);
-            response.setContentLength(body.length);
-            response.getOutputStream().write(body);
+            ApiResponses.json(response, 200, body);
         }
         return Outcome.ANSWERED;
     }

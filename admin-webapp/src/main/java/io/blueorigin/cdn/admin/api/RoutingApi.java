@@ -13,6 +13,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
 import org.jspecify.annotations.Nullable;
 
@@ -41,7 +42,7 @@ final class RoutingApi {
     private volatile @Nullable Rendered last;
 
     /** Views rendered since start (one per version polled, not one per poll). */
-    private final java.util.concurrent.atomic.LongAdder renders = new java.util.concurrent.atomic.LongAdder();
+    private final LongAdder renders = new LongAdder();
 
     /** A version's view, as written. */
     private record Rendered(long version, byte[] body) {}
@@ -81,9 +82,7 @@ final class RoutingApi {
             return LongPollApi.Outcome.NOTHING_NEW;
         }
         if (claim.getAsBoolean()) {
-            ApiResponses.startJson(response, 200);
-            response.setContentLength(view.get().length);
-            response.getOutputStream().write(view.get());
+            ApiResponses.json(response, 200, view.get());
         }
         return LongPollApi.Outcome.ANSWERED;
     }

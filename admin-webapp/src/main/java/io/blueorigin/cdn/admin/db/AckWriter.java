@@ -139,9 +139,11 @@ public final class AckWriter {
     /** Writes batch in one transaction; completes every future in it, whatever happens. */
     private void write(List<Pending> batch) {
         try {
-            Map<Pending, Optional<Integer>> results = database.inTransaction(connection -> recordAll(connection, batch));
+            List<Optional<Integer>> results = database.inTransaction(connection -> recordAll(connection, batch));
             transactions.increment();
-            batch.forEach(p -> p.done.complete(results.get(p)));
+            for (int i = 0; i < batch.size(); i++) {
+                batch.get(i).done.complete(results.get(i));
+            }
         } catch (SQLException e) {
             if (Database.isUnavailable(e) || batch.size() == 1) {
                 transactions.increment();
@@ -159,8 +161,10 @@ public final class AckWriter {
     /**
      * Three statements for the whole batch: the nodes by name, the entries locked against retention
      * ({@code FOR KEY SHARE}, so the foreign key holds until commit), one batch of inserts.
+     *
+     * @return each request's answer, in the batch's order
      */
-    private static Map<Pending, Optional<Integer>> recordAll(Connection connection, List<Pending> batch) throws SQLException {
+    private static List<Optional<Integer>> recordAll(Connection connection, List<Pending> batch) throws SQLException {
         Set<String> names = new LinkedHashSet<>();
         Set<Long> ids = new LinkedHashSet<>();
         for (Pending p : batch) {
@@ -188,7 +192,7 @@ public final class AckWriter {
                 }
             }
         }
-        Map<Pending, Optional<Integer>> results = new HashMap<>();
+        List<Optional<Integer>> results = new ArrayList<>(batch.size());
         try (PreparedStatement insert = connection.prepareStatement(
                 "INSERT INTO invalidation_acks (invalidation_id, node_id, applied_at, objects_affected)"
                         + " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
@@ -196,7 +200,7 @@ public final class AckWriter {
             for (Pending p : batch) {
                 Long nodeId = nodeIds.get(p.node);
                 if (nodeId == null) {
-                    results.put(p, Optional.empty());
+                    results.add(Optional.empty());
                     continue;
                 }
                 Set<Long> acknowledged = new HashSet<>();
@@ -211,7 +215,7 @@ public final class AckWriter {
                         any = true;
                     }
                 }
-                results.put(p, Optional.of(acknowledged.size()));
+                results.add(Optional.of(acknowledged.size()));
             }
             if (any) {
                 insert.executeBatch();

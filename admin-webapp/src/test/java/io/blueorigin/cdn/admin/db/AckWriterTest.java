@@ -65,23 +65,9 @@ class AckWriterTest {
 
     @Test
     void acksThatArriveWhileATransactionWritesGoTogetherInTheNext() throws Exception {
-        // the first request's transaction is held at its lock on the entries, so the others queue behind it
-        try (Connection holder = database.dataSource().getConnection(); Statement s = holder.createStatement()) {
-            holder.setAutoCommit(false);
-            s.execute("SELECT id FROM invalidations WHERE id = " + entries.get(0) + " FOR UPDATE");
-            List<Future<Optional<Integer>>> answers = new ArrayList<>();
-            answers.add(pool.submit(() -> writer.record("edge-0", acks())));
-            await().atMost(Duration.ofSeconds(10)).until(() -> writer.queued() == 0 && waitingOnLock(holder));
-            for (int i = 1; i < NODES; i++) {
-                String node = "edge-" + i;
-                answers.add(pool.submit(() -> writer.record(node, acks())));
-            }
-            await().atMost(Duration.ofSeconds(10)).until(() -> writer.queued() == NODES - 1);
-            assertThat(answers).noneMatch(Future::isDone); // none answered before its acks are committed
-            holder.rollback();
-            for (Future<Optional<Integer>> answer : answers) {
-                assertThat(answer.get(10, TimeUnit.SECONDS)).contains(3);
-            }
+        List<String> nodes = java.util.stream.IntStream.range(0, NODES).mapToObj(i -> "edge-" + i).toList();
+        for (Future<Optional<Integer>> answer : queuedBehindAHeldWrite(nodes)) {
+            assertThat(answer.get(10, TimeUnit.SECONDS)).contains(3);
         }
         assertThat(count("SELECT count(*) FROM invalidation_acks")).isEqualTo(NODES * 3L);
         assertThat(writer.transactions()).as("%d requests", NODES).isEqualTo(2);
@@ -90,15 +76,17 @@ class AckWriterTest {
 
     @Test
     void anUnknownNodeIsEmptyAndTheOthersInItsBatchAreRecorded() throws Exception {
-        Future<Optional<Integer>> unknown = pool.submit(() -> writer.record("edge-unknown", acks()));
-        Future<Optional<Integer>> known = pool.submit(() -> writer.record("edge-1", acks()));
-        assertThat(unknown.get(10, TimeUnit.SECONDS)).isEmpty();
-        assertThat(known.get(10, TimeUnit.SECONDS)).contains(3);
+        List<Future<Optional<Integer>>> answers = queuedBehindAHeldWrite(List.of("edge-0", "edge-unknown", "edge-1"));
+        assertThat(answers.get(0).get(10, TimeUnit.SECONDS)).contains(3);
+        assertThat(answers.get(1).get(10, TimeUnit.SECONDS)).isEmpty();
+        assertThat(answers.get(2).get(10, TimeUnit.SECONDS)).contains(3);
+        assertThat(writer.transactions()).as("the unknown node and edge-1 in one batch").isEqualTo(2);
         // again: the first ack of each pair stays; gone or never logged entries are not counted
         List<Ack> again = new ArrayList<>(acks());
         again.add(new Ack(entries.get(2) + 100, Instant.now(), 0));
         assertThat(writer.record("edge-1", again)).contains(3);
-        assertThat(count("SELECT count(*) FROM invalidation_acks")).isEqualTo(3);
+        assertThat(count("SELECT count(*) FROM invalidation_acks")).as("edge-0's 3 and edge-1's 3, the repeat adding none")
+                .isEqualTo(6);
         assertThat(writer.queued()).isZero();
     }
 
@@ -106,8 +94,29 @@ class AckWriterTest {
         return entries.stream().map(id -> new Ack(id, Instant.now(), 1)).toList();
     }
 
+    /**
+     * Submits the first node's acks and holds its transaction at its lock on the entries until the others' are queued
+     * behind it (none answered meanwhile: an answer waits for its commit), then lets it go; the answers, in order.
+     */
+    private List<Future<Optional<Integer>>> queuedBehindAHeldWrite(List<String> nodes) throws Exception {
+        try (Connection holder = database.dataSource().getConnection(); Statement s = holder.createStatement()) {
+            holder.setAutoCommit(false);
+            s.execute("SELECT id FROM invalidations WHERE id = " + entries.get(0) + " FOR UPDATE");
+            List<Future<Optional<Integer>>> answers = new ArrayList<>();
+            answers.add(pool.submit(() -> writer.record(nodes.get(0), acks())));
+            await().atMost(Duration.ofSeconds(10)).until(() -> writer.queued() == 0 && aWriteWaitsOnALock());
+            for (String node : nodes.subList(1, nodes.size())) {
+                answers.add(pool.submit(() -> writer.record(node, acks())));
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> writer.queued() == nodes.size() - 1);
+            assertThat(answers).noneMatch(Future::isDone);
+            holder.rollback();
+            return answers;
+        }
+    }
+
     /** Whether a session of this database waits on a lock (the held writer). */
-    private boolean waitingOnLock(Connection holder) throws SQLException {
+    private boolean aWriteWaitsOnALock() throws SQLException {
         return count("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()") > 0;
     }
 

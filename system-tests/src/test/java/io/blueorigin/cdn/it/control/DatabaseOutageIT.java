@@ -3,11 +3,11 @@ package io.blueorigin.cdn.it.control;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.blueorigin.cdn.testkit.FreePort;
 import io.blueorigin.cdn.testkit.Reply;
 import io.blueorigin.cdn.testkit.TestClient;
 import io.blueorigin.cdn.testkit.TestStack;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
@@ -24,10 +24,7 @@ class DatabaseOutageIT {
 
     @Test
     void nodesKeepServingPurgesAre503AndTheControlPlaneRecovers(@TempDir Path pgData) throws Exception {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
+        int port = FreePort.take();
         EmbeddedPostgres pg = EmbeddedPostgres.builder().setDataDirectory(pgData).setCleanDataDirectory(false).setPort(port).start();
         try (Connection c = pg.getPostgresDatabase().getConnection(); Statement st = c.createStatement()) {
             st.execute("CREATE DATABASE outage");

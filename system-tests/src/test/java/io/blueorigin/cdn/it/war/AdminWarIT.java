@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.blueorigin.cdn.testkit.FreePort;
 import io.blueorigin.cdn.testkit.Reply;
 import io.blueorigin.cdn.testkit.TestClient;
 import io.blueorigin.cdn.testkit.TestDatabase;
@@ -42,7 +43,7 @@ class AdminWarIT {
     @BeforeAll
     static void deploy() throws Exception {
         origin = TestOrigin.start();
-        adminManagement = JettyHomeNode.freePort();
+        adminManagement = FreePort.take();
         Path tokenFile = dir.resolve("admin.token");
         admin = JettyHomeNode.start(WarTiers.base(dir, "admin", """
                 node:
@@ -63,7 +64,7 @@ class AdminWarIT {
                 "{\"name\": \"edge-nyc-war\", \"scopes\": [\"node\"], \"node\": \"edge-nyc\"}");
         assertThat(created.getStatus()).as(created.getContentAsString()).isEqualTo(201);
         String nodeToken = JSON.readTree(created.getContentAsString()).get("secret").asText();
-        int edgeManagement = JettyHomeNode.freePort();
+        int edgeManagement = FreePort.take();
         edge = JettyHomeNode.start(WarTiers.base(dir, "edge", """
                 node:
                   pop: nyc

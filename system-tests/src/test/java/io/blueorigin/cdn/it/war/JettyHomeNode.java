@@ -2,9 +2,8 @@ package io.blueorigin.cdn.it.war;
 
 import static org.awaitility.Awaitility.await;
 
+import io.blueorigin.cdn.testkit.FreePort;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -59,7 +58,7 @@ public final class JettyHomeNode implements AutoCloseable {
 
     /** Starts Jetty on {@code base} with its HTTP connector on a free port. */
     public static JettyHomeNode start(Path base, String... jvmOptions) throws IOException {
-        int port = freePort();
+        int port = FreePort.take();
         List<String> command = new ArrayList<>(List.of(java(), "-Xmx256m"));
         command.addAll(List.of(jvmOptions));
         command.addAll(List.of("-jar", HOME.resolve("start.jar").toString(), "jetty.home=" + HOME, "jetty.base=" + base,
@@ -68,14 +67,6 @@ public final class JettyHomeNode implements AutoCloseable {
         Process process = new ProcessBuilder(command).directory(base.toFile()).redirectErrorStream(true)
                 .redirectOutput(log.toFile()).start();
         return new JettyHomeNode(process, log, port);
-    }
-
-    public static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     private static String java() {

@@ -2,6 +2,7 @@ package io.blueorigin.cdn.it.war;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.blueorigin.cdn.testkit.FreePort;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -35,7 +36,7 @@ public final class WarTiers implements AutoCloseable {
     /** Starts both and waits until both are ready; stops what started if that fails. */
     public static WarTiers start(URI origin) throws Exception {
         Path dir = Files.createTempDirectory("war-tiers");
-        int shieldManagement = JettyHomeNode.freePort();
+        int shieldManagement = FreePort.take();
         JettyHomeNode shield = JettyHomeNode.start(base(dir, "shield", """
                 node:
                   pop: iad
@@ -49,7 +50,7 @@ public final class WarTiers implements AutoCloseable {
                 """.formatted(shieldManagement, origin)));
         JettyHomeNode edge = null;
         try {
-            int edgeManagement = JettyHomeNode.freePort();
+            int edgeManagement = FreePort.take();
             edge = JettyHomeNode.start(base(dir, "edge", """
                     node:
                       pop: nyc
